@@ -1,0 +1,6 @@
+# contrib/bench/local.mk -- included from the top-level Makefile.am.
+EXTRA_DIST += \
+	contrib/bench/run.sh \
+	contrib/bench/README \
+	contrib/bench/lb.example.zone \
+	contrib/bench/local.mk

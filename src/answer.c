@@ -1,0 +1,212 @@
+/* answer.c -- question + zones -> response (pure) */
+/* SPDX-License-Identifier: ISC */
+#include "config.h"
+
+#include <string.h>
+
+#include "answer.h"
+#include "wire.h"
+#include "zone.h"
+
+/* Length of our OPT RR for this query, the ECS echo included. */
+static size_t
+opt_len(const struct wire_query *q, bool with_ecs)
+{
+	if (!q->edns)
+		return 0;
+	if (with_ecs && q->ecs)
+		return WIRE_OPT_LEN + 4 + 4 + (q->ecs_source + 7) / 8;
+	return WIRE_OPT_LEN;
+}
+
+static size_t
+put_opt(uint8_t *p, const struct answer_env *env, const struct wire_query *q,
+    uint8_t ext_rcode, bool with_ecs, uint8_t scope)
+{
+	size_t	 alen, rdlen = 0;
+
+	p[0] = 0;
+	wire_put16(p + 1, WIRE_TYPE_OPT);
+	wire_put16(p + 3, env->edns_payload);
+	p[5] = ext_rcode;
+	p[6] = 0;				/* version */
+	wire_put16(p + 7, q->edns_do ? 0x8000 : 0);	/* RFC 3225 */
+	if (with_ecs && q->ecs) {
+		alen = (q->ecs_source + 7) / 8;
+		wire_put16(p + 11, WIRE_EDNS_ECS);
+		wire_put16(p + 13, 4 + alen);
+		wire_put16(p + 15, q->ecs_family);
+		p[17] = q->ecs_source;
+		p[18] = scope;
+		memcpy(p + 19, q->ecs_addr, alen);
+		rdlen = 8 + alen;
+	}
+	wire_put16(p + 9, rdlen);
+	return WIRE_OPT_LEN + rdlen;
+}
+
+static void
+count(const struct answer_env *env, unsigned rcode)
+{
+	if (env->stats != NULL && rcode < 6)
+		env->stats->rcode[rcode]++;
+}
+
+/* A response without answer data: header, question if parsed, OPT. */
+static size_t
+bare(const struct answer_env *env, const struct wire_query *q,
+    const uint8_t *pkt, uint8_t *out, unsigned rcode)
+{
+	size_t	 pos = WIRE_HDR_LEN;
+
+	memset(out + 4, 0, 8);
+	if (q->qend != 0) {
+		memcpy(out + WIRE_HDR_LEN, pkt + WIRE_HDR_LEN,
+		    q->qend - WIRE_HDR_LEN);
+		pos = q->qend;
+		wire_put16(out + 4, 1);
+	}
+	out[3] = (out[3] & 0xf0) | (rcode & 0x0f);
+	if (q->edns) {
+		pos += put_opt(out + pos, env, q, rcode >> 4, rcode !=
+		    WIRE_RCODE_FORMERR, 0);
+		wire_put16(out + 10, 1);
+	}
+	if (rcode == WIRE_RCODE_BADVERS) {
+		if (env->stats != NULL)
+			env->stats->badvers++;
+	} else
+		count(env, rcode);
+	return pos;
+}
+
+/* The answer for the question, and how much longer the name is than the
+ * name it was built for; NULL when the name is not in our zones. */
+static const struct zone_answer *
+find_answer(const struct zone_db *db, const struct wire_query *q)
+{
+	const struct zone_node	*n;
+	size_t			 i;
+
+	n = zone_db_lookup(db, q->lname, q->qname_len);
+	if (n != NULL) {
+		if (n->cut == NULL) {
+			if (q->qtype == WIRE_TYPE_ANY)
+				return n->any;
+			return zone_node_answer(n, q->qtype);
+		}
+		/* The parent side answers DS at a cut (RFC 4035 3.1.4.1). */
+		if (n->cut == n && q->qtype == WIRE_TYPE_DS)
+			return &n->zone->nodata;
+		return &n->cut->referral;
+	}
+	/* The closest existing ancestor decides. */
+	for (i = 1; i < q->nlabels; i++) {
+		n = zone_db_lookup(db, q->lname + q->label[i],
+		    q->qname_len - q->label[i]);
+		if (n == NULL)
+			continue;
+		if (n->cut != NULL)
+			return &n->cut->referral;
+		return &n->zone->nxdomain;
+	}
+	return NULL;
+}
+
+size_t
+answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
+    uint8_t *out, size_t outmax)
+{
+	struct wire_query		 q;
+	const struct zone_answer	*a;
+	const struct zone_set		*s;
+	enum wire_verdict		 v;
+	size_t				 limit, pos, avail, end, i, k, olen;
+	uint16_t			 flags, delta, p;
+	bool				 tc = false;
+
+	if (env->stats != NULL)
+		env->stats->queries++;
+	v = wire_parse_query(pkt, len, &q);
+	if (v == WIRE_DROP) {
+		if (env->stats != NULL)
+			env->stats->dropped++;
+		return 0;
+	}
+	/* ID, QR, the opcode, RD and CD as asked; RA never. */
+	wire_put16(out, q.id);
+	flags = WIRE_QR | (q.flags & (0x7800 | WIRE_RD | WIRE_CD));
+	wire_put16(out + 2, flags);
+	switch (v) {
+	case WIRE_NOTIMP:
+		memset(out + 4, 0, 8);
+		out[3] |= WIRE_RCODE_NOTIMP;
+		count(env, WIRE_RCODE_NOTIMP);
+		return WIRE_HDR_LEN;
+	case WIRE_FORMERR:
+		return bare(env, &q, pkt, out, WIRE_RCODE_FORMERR);
+	case WIRE_BADVERS:
+		return bare(env, &q, pkt, out, WIRE_RCODE_BADVERS);
+	default:
+		break;
+	}
+	if (env->stats != NULL) {
+		env->stats->edns += q.edns;
+		env->stats->ecs += q.ecs;
+	}
+	if (q.qtype == WIRE_TYPE_OPT)
+		return bare(env, &q, pkt, out, WIRE_RCODE_FORMERR);
+	if (q.qclass != WIRE_CLASS_IN || q.qtype == WIRE_TYPE_AXFR ||
+	    q.qtype == WIRE_TYPE_IXFR)
+		return bare(env, &q, pkt, out, WIRE_RCODE_REFUSED);
+	if ((a = find_answer(env->db, &q)) == NULL)
+		return bare(env, &q, pkt, out, WIRE_RCODE_REFUSED);
+
+	/* How much fits: 512 without EDNS, else the smaller payload. */
+	if (env->tcp)
+		limit = ANSWER_TCP_MAX;
+	else if (q.edns) {
+		limit = q.edns_udp < 512 ? 512 : q.edns_udp;
+		if (limit > env->edns_payload)
+			limit = env->edns_payload;
+	} else
+		limit = 512;
+	if (limit > outmax)
+		limit = outmax;
+
+	memcpy(out + WIRE_HDR_LEN, pkt + WIRE_HDR_LEN, q.qend - WIRE_HDR_LEN);
+	pos = q.qend;
+	olen = opt_len(&q, true);
+	avail = limit - pos - olen;
+	if (a->len <= avail) {
+		end = a->len;
+		k = a->nsets;
+	} else {
+		/* Whole RRsets only; TC when a required one is left out. */
+		for (k = 0; k < a->nsets && a->sets[k].end <= avail; k++)
+			;
+		tc = a->sets[k].required;
+		end = k > 0 ? a->sets[k - 1].end : 0;
+		if (tc && env->stats != NULL)
+			env->stats->truncated++;
+	}
+	memcpy(out + pos, a->wire, end);
+	delta = q.qname_len - a->ref_len;
+	if (delta != 0)
+		for (i = 0; i < a->nfix && a->fix[i] < end; i++) {
+			p = wire_get16(out + pos + a->fix[i]) + delta;
+			wire_put16(out + pos + a->fix[i], p);
+		}
+	pos += end;
+	s = k > 0 ? &a->sets[k - 1] : NULL;
+	wire_put16(out + 4, 1);
+	wire_put16(out + 6, s != NULL ? s->an : 0);
+	wire_put16(out + 8, s != NULL ? s->ns : 0);
+	wire_put16(out + 10, (s != NULL ? s->ar : 0) + q.edns);
+	flags |= (a->aa ? WIRE_AA : 0) | (tc ? WIRE_TC : 0) | a->rcode;
+	wire_put16(out + 2, flags);
+	if (q.edns)
+		pos += put_opt(out + pos, env, &q, 0, true, 0);
+	count(env, a->rcode);
+	return pos;
+}

@@ -1,0 +1,742 @@
+/* conf.c -- libconfig files -> validated, read-only struct conf */
+/* SPDX-License-Identifier: ISC */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libconfig.h>
+#include <ldns/ldns.h>
+
+#include "conf.h"
+#include "util.h"
+
+#define TTL_MAX		2147483647LL
+
+/* The loader's working state: where errors go, which file we are in. */
+struct loader {
+	struct conf_errs	*errs;
+	const char		*file;
+	int			 nerr;
+};
+
+static void	 errf(struct loader *, int, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+
+static void
+errf(struct loader *ld, int line, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 msg[1024];
+	char	*full;
+	int	 n;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	n = snprintf(NULL, 0, "%s:%d: %s", ld->file, line, msg);
+	full = xmalloc(n + 1);
+	snprintf(full, n + 1, "%s:%d: %s", ld->file, line, msg);
+	ld->errs->msg = xreallocarray(ld->errs->msg, ld->errs->n + 1,
+	    sizeof(char *));
+	ld->errs->msg[ld->errs->n++] = full;
+	ld->nerr++;
+}
+
+void
+conf_errs_clear(struct conf_errs *errs)
+{
+	size_t	 i;
+
+	for (i = 0; i < errs->n; i++)
+		free(errs->msg[i]);
+	free(errs->msg);
+	errs->msg = NULL;
+	errs->n = 0;
+}
+
+static int
+line_of(const config_setting_t *s)
+{
+	int	 line = s != NULL ? (int)config_setting_source_line(s) : 0;
+
+	return line > 0 ? line : 1;
+}
+
+static const char *
+type_name(int type)
+{
+	switch (type) {
+	case CONFIG_TYPE_GROUP:
+		return "a group";
+	case CONFIG_TYPE_INT:
+	case CONFIG_TYPE_INT64:
+		return "an integer";
+	case CONFIG_TYPE_FLOAT:
+		return "a number";
+	case CONFIG_TYPE_STRING:
+		return "a string";
+	case CONFIG_TYPE_BOOL:
+		return "a boolean";
+	case CONFIG_TYPE_ARRAY:
+		return "an array";
+	case CONFIG_TYPE_LIST:
+		return "a list";
+	default:
+		return "a setting";
+	}
+}
+
+/* Report every member of group g whose name is not in the NULL-ended keys. */
+static void
+check_keys(struct loader *ld, const config_setting_t *g, const char *what,
+    const char *const *keys)
+{
+	config_setting_t	*s;
+	const char		*name;
+	int			 i, k;
+
+	for (i = 0; (s = config_setting_get_elem(g, i)) != NULL; i++) {
+		name = config_setting_name(s);
+		if (name == NULL)
+			continue;
+		for (k = 0; keys[k] != NULL; k++)
+			if (strcmp(keys[k], name) == 0)
+				break;
+		if (keys[k] == NULL)
+			errf(ld, line_of(s), "unknown key \"%s\" in %s", name,
+			    what);
+	}
+}
+
+/* Integer member "key" of g in [min, max]; absent leaves *out alone. */
+static int
+get_int(struct loader *ld, const config_setting_t *g, const char *key,
+    long long min, long long max, long long *out)
+{
+	config_setting_t	*s;
+	long long		 v;
+
+	if ((s = config_setting_get_member(g, key)) == NULL)
+		return 0;
+	switch (config_setting_type(s)) {
+	case CONFIG_TYPE_INT:
+		v = config_setting_get_int(s);
+		break;
+	case CONFIG_TYPE_INT64:
+		v = config_setting_get_int64(s);
+		break;
+	default:
+		errf(ld, line_of(s), "\"%s\" must be an integer, not %s", key,
+		    type_name(config_setting_type(s)));
+		return -1;
+	}
+	if (v < min || v > max) {
+		errf(ld, line_of(s), "\"%s\" %lld not in %lld..%lld", key, v,
+		    min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* String member "key" of g; NULL when absent (reported if required). */
+static const char *
+get_string(struct loader *ld, const config_setting_t *g, const char *key,
+    bool required)
+{
+	config_setting_t	*s;
+
+	if ((s = config_setting_get_member(g, key)) == NULL) {
+		if (required)
+			errf(ld, line_of(g), "missing \"%s\"", key);
+		return NULL;
+	}
+	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
+		errf(ld, line_of(s), "\"%s\" must be a string, not %s", key,
+		    type_name(config_setting_type(s)));
+		return NULL;
+	}
+	return config_setting_get_string(s);
+}
+
+/* An array or list of strings, non-empty when required. */
+static config_setting_t *
+get_strings(struct loader *ld, const config_setting_t *g, const char *key,
+    bool required)
+{
+	config_setting_t	*s, *e;
+	int			 i, t, bad = 0;
+
+	if ((s = config_setting_get_member(g, key)) == NULL) {
+		if (required)
+			errf(ld, line_of(g), "missing \"%s\"", key);
+		return NULL;
+	}
+	t = config_setting_type(s);
+	if (t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST) {
+		errf(ld, line_of(s), "\"%s\" must be an array of strings, "
+		    "not %s", key, type_name(t));
+		return NULL;
+	}
+	for (i = 0; (e = config_setting_get_elem(s, i)) != NULL; i++)
+		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+			errf(ld, line_of(e), "\"%s\" must hold strings, not "
+			    "%s", key, type_name(config_setting_type(e)));
+			bad = 1;
+		}
+	if (bad)
+		return NULL;
+	if (required && config_setting_length(s) == 0) {
+		errf(ld, line_of(s), "\"%s\" must not be empty", key);
+		return NULL;
+	}
+	return s;
+}
+
+int
+conf_parse_listen(const char *text, struct sockaddr_storage *ss,
+    socklen_t *sslen)
+{
+	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)ss;
+	char			 host[INET6_ADDRSTRLEN + 1];
+	const char		*p, *port = NULL;
+	char			*end;
+	size_t			 hl;
+	long			 pn = 53;
+
+	memset(ss, 0, sizeof(*ss));
+	if (text[0] == '[') {
+		if ((p = strchr(text, ']')) == NULL)
+			return -1;
+		hl = p - text - 1;
+		if (p[1] == ':')
+			port = p + 2;
+		else if (p[1] != '\0')
+			return -1;
+		text++;
+	} else if ((p = strchr(text, ':')) != NULL && strchr(p + 1, ':') ==
+	    NULL) {
+		hl = p - text;
+		port = p + 1;
+	} else
+		hl = strlen(text);
+	if (hl == 0 || hl >= sizeof(host))
+		return -1;
+	memcpy(host, text, hl);
+	host[hl] = '\0';
+	if (port != NULL) {
+		errno = 0;
+		pn = strtol(port, &end, 10);
+		if (*port == '\0' || *end != '\0' || errno != 0 || pn < 1 ||
+		    pn > 65535)
+			return -1;
+	}
+	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(pn);
+		*sslen = sizeof(*sin);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(pn);
+		*sslen = sizeof(*sin6);
+		return 0;
+	}
+	return -1;
+}
+
+static void
+load_server(struct loader *ld, const config_setting_t *srv, struct conf *c)
+{
+	static const char *const keys[] = { "listen", "workers",
+	    "edns_payload", "tcp_timeout", "tcp_clients", NULL };
+	config_setting_t	*l, *e;
+	long long		 v;
+	size_t			 j;
+	int			 i;
+
+	if (config_setting_type(srv) != CONFIG_TYPE_GROUP) {
+		errf(ld, line_of(srv), "\"server\" must be a group, not %s",
+		    type_name(config_setting_type(srv)));
+		return;
+	}
+	check_keys(ld, srv, "server", keys);
+	if ((l = get_strings(ld, srv, "listen", true)) != NULL) {
+		c->listen = xcalloc(config_setting_length(l),
+		    sizeof(*c->listen));
+		for (i = 0; (e = config_setting_get_elem(l, i)) != NULL; i++) {
+			struct conf_listen	*cl = &c->listen[c->nlisten];
+			const char		*t = config_setting_get_string(e);
+
+			if (conf_parse_listen(t, &cl->ss, &cl->sslen) == -1) {
+				errf(ld, line_of(e), "bad listen address "
+				    "\"%s\": want ADDR, ADDR:PORT or "
+				    "[ADDR6]:PORT", t);
+				continue;
+			}
+			for (j = 0; j < c->nlisten; j++)
+				if (c->listen[j].sslen == cl->sslen &&
+				    memcmp(&c->listen[j].ss, &cl->ss,
+				    cl->sslen) == 0)
+					break;
+			if (j < c->nlisten) {
+				errf(ld, line_of(e), "listen address \"%s\" "
+				    "given twice", t);
+				continue;
+			}
+			cl->text = xstrdup(t);
+			c->nlisten++;
+		}
+	}
+	v = c->workers;
+	if (get_int(ld, srv, "workers", 0, 256, &v) == 0)
+		c->workers = v;
+	v = c->edns_payload;
+	if (get_int(ld, srv, "edns_payload", 512, 4096, &v) == 0)
+		c->edns_payload = v;
+	v = c->tcp_timeout;
+	if (get_int(ld, srv, "tcp_timeout", 1, 300, &v) == 0)
+		c->tcp_timeout = v;
+	v = c->tcp_clients;
+	if (get_int(ld, srv, "tcp_clients", 1, 65535, &v) == 0)
+		c->tcp_clients = v;
+}
+
+static char *
+name_str(const ldns_rdf *d)
+{
+	char	*s = ldns_rdf2str(d);
+
+	return s != NULL ? s : xstrdup("?");
+}
+
+/* A domain name, relative to origin unless it ends in a dot. */
+static ldns_rdf *
+parse_name(const char *text, const ldns_rdf *origin)
+{
+	ldns_rdf	*d;
+	char		*o, *full;
+	size_t		 n = strlen(text);
+	int		 len;
+
+	if (strcmp(text, "@") == 0)
+		return ldns_rdf_clone(origin);
+	if (n == 0)
+		return NULL;
+	if (text[n - 1] == '.')
+		return ldns_dname_new_frm_str(text);
+	o = name_str(origin);
+	len = snprintf(NULL, 0, "%s.%s", text, o);
+	full = xmalloc(len + 1);
+	snprintf(full, len + 1, "%s.%s", text, o);
+	d = ldns_dname_new_frm_str(full);
+	free(full);
+	free(o);
+	return d;
+}
+
+static void
+add_rr(struct conf_zone *z, ldns_rr *rr, int line)
+{
+	z->rrs = xreallocarray(z->rrs, z->nrrs + 1, sizeof(*z->rrs));
+	z->rrs[z->nrrs].rr = rr;
+	z->rrs[z->nrrs].line = line;
+	z->nrrs++;
+}
+
+static void
+load_soa(struct loader *ld, const config_setting_t *g, struct conf_zone *z)
+{
+	static const char *const keys[] = { "mname", "rname", "serial",
+	    "refresh", "retry", "expire", "minimum", NULL };
+	const char	*mname, *rname;
+	ldns_rdf	*m = NULL, *r = NULL;
+	ldns_rr		*soa;
+	long long	 serial = 1, refresh = 3600, retry = 900;
+	long long	 expire = 604800, minimum = 60;
+	int		 bad = 0;
+
+	if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
+		errf(ld, line_of(g), "\"soa\" must be a group, not %s",
+		    type_name(config_setting_type(g)));
+		return;
+	}
+	check_keys(ld, g, "soa", keys);
+	mname = get_string(ld, g, "mname", true);
+	rname = get_string(ld, g, "rname", true);
+	bad |= get_int(ld, g, "serial", 0, 4294967295LL, &serial);
+	bad |= get_int(ld, g, "refresh", 0, TTL_MAX, &refresh);
+	bad |= get_int(ld, g, "retry", 0, TTL_MAX, &retry);
+	bad |= get_int(ld, g, "expire", 0, TTL_MAX, &expire);
+	bad |= get_int(ld, g, "minimum", 0, TTL_MAX, &minimum);
+	if (mname != NULL && (m = parse_name(mname, z->origin)) == NULL)
+		errf(ld, line_of(config_setting_get_member(g, "mname")),
+		    "bad name \"%s\" in soa mname", mname);
+	if (rname != NULL && (r = parse_name(rname, z->origin)) == NULL)
+		errf(ld, line_of(config_setting_get_member(g, "rname")),
+		    "bad name \"%s\" in soa rname", rname);
+	if (m == NULL || r == NULL || bad) {
+		ldns_rdf_deep_free(m);
+		ldns_rdf_deep_free(r);
+		return;
+	}
+	soa = ldns_rr_new();
+	ldns_rr_set_type(soa, LDNS_RR_TYPE_SOA);
+	ldns_rr_set_owner(soa, ldns_rdf_clone(z->origin));
+	ldns_rr_set_ttl(soa, z->ttl);
+	ldns_rr_set_class(soa, LDNS_RR_CLASS_IN);
+	ldns_rr_push_rdf(soa, m);
+	ldns_rr_push_rdf(soa, r);
+	ldns_rr_push_rdf(soa, ldns_native2rdf_int32(LDNS_RDF_TYPE_INT32,
+	    serial));
+	ldns_rr_push_rdf(soa, ldns_native2rdf_int32(LDNS_RDF_TYPE_PERIOD,
+	    refresh));
+	ldns_rr_push_rdf(soa, ldns_native2rdf_int32(LDNS_RDF_TYPE_PERIOD,
+	    retry));
+	ldns_rr_push_rdf(soa, ldns_native2rdf_int32(LDNS_RDF_TYPE_PERIOD,
+	    expire));
+	ldns_rr_push_rdf(soa, ldns_native2rdf_int32(LDNS_RDF_TYPE_PERIOD,
+	    minimum));
+	z->neg_ttl = (uint32_t)minimum < z->ttl ? (uint32_t)minimum : z->ttl;
+	add_rr(z, soa, line_of(g));
+}
+
+/* Is d equal to or below the name of "top"? */
+static bool
+at_or_below(const ldns_rdf *d, const ldns_rdf *top)
+{
+	return ldns_dname_compare(d, top) == 0 || ldns_dname_is_subdomain(d,
+	    top);
+}
+
+/*
+ * Checks that need the whole zone: CNAME beside other data, records below
+ * a zone cut that are not glue, data at a cut other than NS, DS and glue.
+ */
+static void
+check_zone_data(struct loader *ld, struct conf_zone *z)
+{
+	size_t		 i, j;
+	ldns_rr		*a, *b;
+	ldns_rr_type	 ta, tb;
+	char		*s, *t;
+
+	for (i = 0; i < z->nrrs; i++) {
+		a = z->rrs[i].rr;
+		ta = ldns_rr_get_type(a);
+		if (ta == LDNS_RR_TYPE_CNAME) {
+			if (ldns_dname_compare(ldns_rr_owner(a), z->origin) ==
+			    0) {
+				errf(ld, z->rrs[i].line, "CNAME at the zone "
+				    "apex is not allowed");
+				continue;
+			}
+			for (j = 0; j < z->nrrs; j++) {
+				if (j == i)
+					continue;
+				b = z->rrs[j].rr;
+				if (ldns_dname_compare(ldns_rr_owner(a),
+				    ldns_rr_owner(b)) != 0)
+					continue;
+				tb = ldns_rr_get_type(b);
+				if (tb == LDNS_RR_TYPE_CNAME && j < i &&
+				    ldns_rr_compare(a, b) == 0)
+					break;	/* a duplicate, reported once */
+				if (tb == LDNS_RR_TYPE_CNAME && j > i)
+					continue;
+				s = name_str(ldns_rr_owner(a));
+				if (tb == LDNS_RR_TYPE_CNAME)
+					errf(ld, z->rrs[i].line, "more than "
+					    "one CNAME at %s", s);
+				else {
+					t = ldns_rr_type2str(tb);
+					errf(ld, z->rrs[i].line, "CNAME at %s "
+					    "beside other data (%s, line %d)",
+					    s, t, z->rrs[j].line);
+					free(t);
+				}
+				free(s);
+				break;
+			}
+		}
+		if (ta != LDNS_RR_TYPE_NS || ldns_dname_compare(
+		    ldns_rr_owner(a), z->origin) == 0)
+			continue;
+		/* a is a delegation: check data at and below the cut. */
+		for (j = 0; j < z->nrrs; j++) {
+			b = z->rrs[j].rr;
+			tb = ldns_rr_get_type(b);
+			if (!at_or_below(ldns_rr_owner(b), ldns_rr_owner(a)))
+				continue;
+			if (tb == LDNS_RR_TYPE_A || tb == LDNS_RR_TYPE_AAAA)
+				continue;
+			if (ldns_dname_compare(ldns_rr_owner(a),
+			    ldns_rr_owner(b)) == 0 && (tb == LDNS_RR_TYPE_NS ||
+			    tb == LDNS_RR_TYPE_DS))
+				continue;
+			/* Report each offending record once, at its line. */
+			if (tb == LDNS_RR_TYPE_NS && j < i)
+				continue;
+			s = name_str(ldns_rr_owner(a));
+			t = ldns_rr_type2str(tb);
+			if (tb == LDNS_RR_TYPE_NS)
+				errf(ld, z->rrs[j].line, "delegation below "
+				    "the delegation at %s", s);
+			else
+				errf(ld, z->rrs[j].line, "%s record at or "
+				    "below the delegation at %s: only glue "
+				    "(A, AAAA) is allowed there", t, s);
+			free(s);
+			free(t);
+		}
+	}
+}
+
+static void
+load_records(struct loader *ld, const config_setting_t *list,
+    struct conf_zone *z)
+{
+	config_setting_t	*e;
+	const char		*text;
+	ldns_rdf		*prev = NULL;
+	ldns_rr			*rr;
+	ldns_status		 st;
+	char			*s;
+	int			 i, line;
+
+	for (i = 0; (e = config_setting_get_elem(list, i)) != NULL; i++) {
+		text = config_setting_get_string(e);
+		line = line_of(e);
+		rr = NULL;
+		st = ldns_rr_new_frm_str(&rr, text, z->ttl, z->origin, &prev);
+		if (st != LDNS_STATUS_OK) {
+			errf(ld, line, "bad record \"%s\": %s", text,
+			    ldns_get_errorstr_by_id(st));
+			continue;
+		}
+		if (ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN) {
+			errf(ld, line, "record \"%s\": only class IN is "
+			    "served", text);
+			ldns_rr_free(rr);
+			continue;
+		}
+		if (!at_or_below(ldns_rr_owner(rr), z->origin)) {
+			s = name_str(z->origin);
+			errf(ld, line, "record \"%s\" is outside the zone %s",
+			    text, s);
+			free(s);
+			ldns_rr_free(rr);
+			continue;
+		}
+		switch (ldns_rr_get_type(rr)) {
+		case LDNS_RR_TYPE_SOA:
+			errf(ld, line, "SOA in records: use the \"soa\" group");
+			ldns_rr_free(rr);
+			continue;
+		case LDNS_RR_TYPE_OPT:
+		case LDNS_RR_TYPE_TSIG:
+		case LDNS_RR_TYPE_AXFR:
+		case LDNS_RR_TYPE_IXFR:
+		case LDNS_RR_TYPE_ANY:
+			errf(ld, line, "record \"%s\": not a data type", text);
+			ldns_rr_free(rr);
+			continue;
+		default:
+			break;
+		}
+		add_rr(z, rr, line);
+	}
+	ldns_rdf_deep_free(prev);
+}
+
+static void
+load_zone(struct loader *ld, const char *file, struct conf_zone *z)
+{
+	static const char *const keys[] = { "origin", "ttl", "soa", "ns",
+	    "records", NULL };
+	config_t		 cfg;
+	config_setting_t	*root, *s, *e;
+	const char		*origin;
+	ldns_rdf		*d;
+	ldns_rr			*rr;
+	long long		 ttl = 3600;
+	int			 i;
+
+	z->file = xstrdup(file);
+	config_init(&cfg);
+	if (config_read_file(&cfg, file) == CONFIG_FALSE) {
+		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
+			errf(ld, 1, "cannot read zone file: %s",
+			    strerror(errno));
+		else
+			errf(ld, config_error_line(&cfg), "syntax error: %s",
+			    config_error_text(&cfg));
+		goto out;
+	}
+	root = config_root_setting(&cfg);
+	check_keys(ld, root, "zone file", keys);
+	if ((origin = get_string(ld, root, "origin", true)) == NULL)
+		goto out;
+	s = config_setting_get_member(root, "origin");
+	if (origin[0] == '\0' || origin[strlen(origin) - 1] != '.' ||
+	    (z->origin = ldns_dname_new_frm_str(origin)) == NULL) {
+		errf(ld, line_of(s), "bad origin \"%s\": want an absolute "
+		    "domain name ending in a dot", origin);
+		goto out;
+	}
+	ldns_dname2canonical(z->origin);
+	if (get_int(ld, root, "ttl", 0, TTL_MAX, &ttl) == 0)
+		z->ttl = ttl;
+	else
+		z->ttl = 3600;
+	if ((s = config_setting_get_member(root, "soa")) == NULL)
+		errf(ld, 1, "missing \"soa\"");
+	else
+		load_soa(ld, s, z);
+	if ((s = get_strings(ld, root, "ns", true)) != NULL) {
+		for (i = 0; (e = config_setting_get_elem(s, i)) != NULL; i++) {
+			d = parse_name(config_setting_get_string(e),
+			    z->origin);
+			if (d == NULL) {
+				errf(ld, line_of(e), "bad name \"%s\" in ns",
+				    config_setting_get_string(e));
+				continue;
+			}
+			rr = ldns_rr_new();
+			ldns_rr_set_type(rr, LDNS_RR_TYPE_NS);
+			ldns_rr_set_owner(rr, ldns_rdf_clone(z->origin));
+			ldns_rr_set_ttl(rr, z->ttl);
+			ldns_rr_set_class(rr, LDNS_RR_CLASS_IN);
+			ldns_rr_push_rdf(rr, d);
+			add_rr(z, rr, line_of(e));
+		}
+	}
+	if ((s = get_strings(ld, root, "records", false)) != NULL)
+		load_records(ld, s, z);
+	check_zone_data(ld, z);
+out:
+	config_destroy(&cfg);
+}
+
+/* path relative to the directory of base, unless absolute. */
+static char *
+relative_to(const char *base, const char *path)
+{
+	const char	*slash;
+	char		*out;
+	int		 n;
+
+	if (path[0] == '/' || (slash = strrchr(base, '/')) == NULL)
+		return xstrdup(path);
+	n = snprintf(NULL, 0, "%.*s/%s", (int)(slash - base), base, path);
+	out = xmalloc(n + 1);
+	snprintf(out, n + 1, "%.*s/%s", (int)(slash - base), base, path);
+	return out;
+}
+
+int
+conf_load(const char *path, struct conf **out, struct conf_errs *errs)
+{
+	static const char *const keys[] = { "server", "zones", NULL };
+	struct loader		 ld = { .errs = errs, .file = path };
+	config_t		 cfg;
+	config_setting_t	*root, *s, *e;
+	struct conf		*c;
+	struct conf_zone	*z;
+	char			*zpath, *a, *b;
+	size_t			 j;
+	int			 i, rv = -1;
+
+	c = xcalloc(1, sizeof(*c));
+	c->path = xstrdup(path);
+	c->edns_payload = 1232;
+	c->tcp_timeout = 10;
+	c->tcp_clients = 512;
+	config_init(&cfg);
+	if (config_read_file(&cfg, path) == CONFIG_FALSE) {
+		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
+			errf(&ld, 1, "cannot read config file: %s",
+			    strerror(errno));
+		else
+			errf(&ld, config_error_line(&cfg), "syntax error: %s",
+			    config_error_text(&cfg));
+		goto out;
+	}
+	root = config_root_setting(&cfg);
+	check_keys(&ld, root, "the main file", keys);
+	if ((s = config_setting_get_member(root, "server")) == NULL)
+		errf(&ld, 1, "missing \"server\"");
+	else
+		load_server(&ld, s, c);
+	if ((s = get_strings(&ld, root, "zones", true)) == NULL)
+		goto out;
+	c->zones = xcalloc(config_setting_length(s), sizeof(*c->zones));
+	for (i = 0; (e = config_setting_get_elem(s, i)) != NULL; i++) {
+		struct loader	 zl = { .errs = errs };
+
+		zpath = relative_to(path, config_setting_get_string(e));
+		z = &c->zones[c->nzones++];
+		zl.file = zpath;
+		load_zone(&zl, zpath, z);
+		ld.nerr += zl.nerr;
+		free(zpath);
+		if (z->origin == NULL)
+			continue;
+		for (j = 0; j + 1 < c->nzones; j++) {
+			if (c->zones[j].origin == NULL || ldns_dname_compare(
+			    c->zones[j].origin, z->origin) != 0)
+				continue;
+			a = name_str(z->origin);
+			b = c->zones[j].file;
+			errf(&ld, line_of(e), "duplicate zone %s (also in %s)",
+			    a, b);
+			free(a);
+			break;
+		}
+	}
+	if (ld.nerr == 0) {
+		*out = c;
+		c = NULL;
+		rv = 0;
+	}
+out:
+	if (ld.nerr == 0 && rv == -1)
+		errf(&ld, 1, "configuration not loaded");
+	conf_free(c);
+	config_destroy(&cfg);
+	return rv;
+}
+
+void
+conf_free(struct conf *c)
+{
+	size_t	 i, j;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->nlisten; i++)
+		free(c->listen[i].text);
+	free(c->listen);
+	for (i = 0; i < c->nzones; i++) {
+		for (j = 0; j < c->zones[i].nrrs; j++)
+			ldns_rr_free(c->zones[i].rrs[j].rr);
+		free(c->zones[i].rrs);
+		ldns_rdf_deep_free(c->zones[i].origin);
+		free(c->zones[i].file);
+	}
+	free(c->zones);
+	free(c->path);
+	free(c);
+}

@@ -1,0 +1,121 @@
+/* net.h -- worker threads, their sockets and event loops */
+/* SPDX-License-Identifier: ISC */
+#ifndef STEER_NET_H
+#define STEER_NET_H
+
+#include <sys/socket.h>
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ev.h>
+
+#include "answer.h"
+
+struct conf;
+struct zone_db;
+
+/* Everything a worker reads per query; replaced whole on reload. */
+struct snapshot {
+	struct conf	*conf;
+	struct zone_db	*db;
+	uint64_t	 generation;
+};
+
+/* The current snapshot, published with rcu_assign_pointer(). */
+extern struct snapshot	*net_snapshot;
+
+#define NET_UDP_BATCH	32
+#define NET_UDP_IN	4096
+#define NET_TCP_IN	4096	/* the largest query we take over TCP */
+#define NET_TCP_OUTMAX	(256 * 1024)	/* pending output: stop reading */
+
+struct worker;
+
+struct udp_sock {
+	ev_io		 w;
+	int		 fd;
+	bool		 pktinfo;	/* bound to a wildcard address */
+	int		 family;
+	struct worker	*wk;
+};
+
+struct tcp_listener {
+	ev_io		 w;
+	int		 fd;
+	struct worker	*wk;
+};
+
+struct tcp_conn {
+	ev_io		 rw, ww;
+	ev_timer	 idle;
+	int		 fd;
+	struct worker	*wk;
+	struct tcp_conn	*next_free;
+	uint8_t		*out;		/* pending output, heap */
+	size_t		 outlen, outoff, outcap;
+	size_t		 inlen;
+	uint8_t		 in[NET_TCP_IN + 2];
+};
+
+struct udp_batch {
+	struct mmsghdr		 in[NET_UDP_BATCH];
+	struct mmsghdr		 out[NET_UDP_BATCH];
+	struct iovec		 iin[NET_UDP_BATCH];
+	struct iovec		 iout[NET_UDP_BATCH];
+	struct sockaddr_storage	 addr[NET_UDP_BATCH];
+	uint8_t			 cmsg[NET_UDP_BATCH][64];
+	uint8_t			 inbuf[NET_UDP_BATCH][NET_UDP_IN];
+	uint8_t			 outbuf[NET_UDP_BATCH][ANSWER_UDP_MAX];
+};
+
+struct worker {
+	unsigned		 id;
+	pthread_t		 thread;
+	struct ev_loop		*loop;
+	ev_async		 stop_w;
+	ev_prepare		 prepare_w;
+	ev_check		 check_w;
+	ev_timer		 grace_w;
+	bool			 stopping;
+	struct udp_sock		*udp;
+	size_t			 nudp;
+	struct tcp_listener	*tcp;
+	size_t			 ntcp;
+	struct tcp_conn		*conns;
+	struct tcp_conn		*free_conns;
+	unsigned		 nconns, maxconns;
+	double			 tcp_timeout;
+	struct udp_batch	*batch;
+	uint8_t			*tcp_out;	/* scratch: 2 + 65535 */
+	struct answer_stats	 stats;
+	uint64_t		 tcp_accepted, tcp_refused, tcp_timeouts;
+};
+
+/*
+ * Make a worker with its own sockets bound on every listen address of c.
+ * Returns NULL, having logged why, when a socket cannot be made.
+ */
+struct worker	*worker_new(unsigned id, const struct conf *c);
+/* Start its thread; it runs until worker_stop(). */
+int		 worker_start(struct worker *);
+/* Ask it to finish what is in flight and stop; returns at once. */
+void		 worker_stop(struct worker *);
+/* Wait for its thread and free it. */
+void		 worker_free(struct worker *);
+
+/* Socket set-up (net_udp.c, net_tcp.c). */
+int		 udp_open(const struct sockaddr *, socklen_t, bool *pktinfo);
+void		 udp_read_cb(struct ev_loop *, ev_io *, int);
+int		 tcp_open(const struct sockaddr *, socklen_t);
+void		 tcp_accept_cb(struct ev_loop *, ev_io *, int);
+void		 tcp_init_pool(struct worker *);
+void		 tcp_close_idle(struct worker *);
+
+/* The environment a worker answers with, from the current snapshot. */
+void		 worker_env(const struct worker *, struct answer_env *,
+		    bool tcp);
+
+#endif

@@ -1,0 +1,267 @@
+/* net_tcp.c -- DNS over TCP (RFC 7766): framing, pipelining, idle timeout */
+/* SPDX-License-Identifier: ISC */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "net.h"
+#include "util.h"
+#include "wire.h"
+
+static void	conn_read_cb(struct ev_loop *, ev_io *, int);
+static void	conn_write_cb(struct ev_loop *, ev_io *, int);
+static void	conn_idle_cb(struct ev_loop *, ev_timer *, int);
+
+int
+tcp_open(const struct sockaddr *sa, socklen_t len)
+{
+	int	 fd, on = 1;
+
+	if ((fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) == -1)
+		goto fail;
+	if (sa->sa_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
+	    IPV6_V6ONLY, &on, sizeof(on)) == -1)
+		goto fail;
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+	if (bind(fd, sa, len) == -1 || listen(fd, 1024) == -1)
+		goto fail;
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
+void
+tcp_init_pool(struct worker *wk)
+{
+	unsigned	 i;
+
+	wk->conns = xcalloc(wk->maxconns, sizeof(*wk->conns));
+	wk->free_conns = NULL;
+	for (i = wk->maxconns; i-- > 0;) {
+		wk->conns[i].fd = -1;
+		wk->conns[i].wk = wk;
+		wk->conns[i].next_free = wk->free_conns;
+		wk->free_conns = &wk->conns[i];
+	}
+}
+
+static void
+conn_close(struct tcp_conn *c)
+{
+	struct worker	*wk = c->wk;
+
+	ev_io_stop(wk->loop, &c->rw);
+	ev_io_stop(wk->loop, &c->ww);
+	ev_timer_stop(wk->loop, &c->idle);
+	close(c->fd);
+	c->fd = -1;
+	free(c->out);
+	c->out = NULL;
+	c->outlen = c->outoff = c->outcap = 0;
+	c->next_free = wk->free_conns;
+	wk->free_conns = c;
+	wk->nconns--;
+	if (wk->stopping && wk->nconns == 0)
+		ev_break(wk->loop, EVBREAK_ALL);
+}
+
+/* Queue bytes that the socket would not take now (the slow path). */
+static void
+conn_queue(struct tcp_conn *c, const uint8_t *p, size_t n)
+{
+	if (c->outoff > 0 && c->outoff == c->outlen)
+		c->outoff = c->outlen = 0;
+	if (c->outlen + n > c->outcap) {
+		c->outcap = (c->outlen + n) * 2;
+		c->out = xreallocarray(c->out, c->outcap, 1);
+	}
+	memcpy(c->out + c->outlen, p, n);
+	c->outlen += n;
+	ev_io_start(c->wk->loop, &c->ww);
+}
+
+/* Send one framed answer: straight to the socket unless output waits. */
+static int
+conn_send(struct tcp_conn *c, const uint8_t *p, size_t n)
+{
+	ssize_t	 w = 0;
+
+	if (c->outlen == c->outoff) {
+		w = send(c->fd, p, n, MSG_NOSIGNAL);
+		if (w == -1) {
+			if (errno != EAGAIN && errno != EINTR)
+				return -1;
+			w = 0;
+		}
+	}
+	if ((size_t)w < n)
+		conn_queue(c, p + w, n - w);
+	return 0;
+}
+
+/* Answer every whole message in the input buffer. */
+static int
+conn_process(struct tcp_conn *c)
+{
+	struct worker		*wk = c->wk;
+	struct answer_env	 env;
+	size_t			 off = 0, mlen, len;
+
+	worker_env(wk, &env, true);
+	while (c->inlen - off >= 2) {
+		mlen = wire_get16(c->in + off);
+		if (mlen > NET_TCP_IN)
+			return -1;	/* no query is that large */
+		if (c->inlen - off < 2 + mlen)
+			break;
+		len = answer_query(&env, c->in + off + 2, mlen, wk->tcp_out +
+		    2, ANSWER_TCP_MAX);
+		off += 2 + mlen;
+		if (len == 0)
+			continue;
+		wire_put16(wk->tcp_out, len);
+		if (conn_send(c, wk->tcp_out, len + 2) == -1)
+			return -1;
+	}
+	if (off > 0) {
+		memmove(c->in, c->in + off, c->inlen - off);
+		c->inlen -= off;
+	}
+	return 0;
+}
+
+static void
+conn_read_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct tcp_conn	*c = w->data;
+	ssize_t		 n;
+
+	(void)revents;
+	n = recv(c->fd, c->in + c->inlen, sizeof(c->in) - c->inlen, 0);
+	if (n == 0) {
+		conn_close(c);
+		return;
+	}
+	if (n == -1) {
+		if (errno != EAGAIN && errno != EINTR)
+			conn_close(c);
+		return;
+	}
+	c->inlen += n;
+	ev_timer_again(loop, &c->idle);
+	if (conn_process(c) == -1) {
+		conn_close(c);
+		return;
+	}
+	/* Back-pressure: a client that does not read gets no more answers. */
+	if (c->outlen - c->outoff > NET_TCP_OUTMAX)
+		ev_io_stop(loop, &c->rw);
+}
+
+static void
+conn_write_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct tcp_conn	*c = w->data;
+	ssize_t		 n;
+
+	(void)revents;
+	n = send(c->fd, c->out + c->outoff, c->outlen - c->outoff,
+	    MSG_NOSIGNAL);
+	if (n == -1) {
+		if (errno != EAGAIN && errno != EINTR)
+			conn_close(c);
+		return;
+	}
+	c->outoff += n;
+	ev_timer_again(loop, &c->idle);
+	if (c->outoff < c->outlen)
+		return;
+	c->outoff = c->outlen = 0;
+	ev_io_stop(loop, &c->ww);
+	if (c->wk->stopping && c->inlen == 0) {
+		conn_close(c);
+		return;
+	}
+	if (!ev_is_active(&c->rw) && !c->wk->stopping) {
+		ev_io_start(loop, &c->rw);
+		/* Messages may wait in the input buffer. */
+		if (conn_process(c) == -1)
+			conn_close(c);
+	}
+}
+
+static void
+conn_idle_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct tcp_conn	*c = w->data;
+
+	(void)loop;
+	(void)revents;
+	c->wk->tcp_timeouts++;
+	conn_close(c);
+}
+
+void
+tcp_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct tcp_listener	*l = w->data;
+	struct worker		*wk = l->wk;
+	struct tcp_conn		*c;
+	int			 fd, i;
+
+	(void)revents;
+	for (i = 0; i < 64; i++) {
+		fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd == -1) {
+			if (errno != EAGAIN && errno != EINTR &&
+			    errno != ECONNABORTED)
+				log_warn("tcp accept");
+			return;
+		}
+		if ((c = wk->free_conns) == NULL) {
+			/* At the bound: close at once (RFC 7766 6.2.2). */
+			wk->tcp_refused++;
+			close(fd);
+			continue;
+		}
+		wk->free_conns = c->next_free;
+		wk->nconns++;
+		wk->tcp_accepted++;
+		c->fd = fd;
+		c->inlen = 0;
+		ev_io_init(&c->rw, conn_read_cb, fd, EV_READ);
+		c->rw.data = c;
+		ev_io_init(&c->ww, conn_write_cb, fd, EV_WRITE);
+		c->ww.data = c;
+		ev_init(&c->idle, conn_idle_cb);
+		c->idle.repeat = wk->tcp_timeout;
+		c->idle.data = c;
+		ev_timer_again(loop, &c->idle);
+		ev_io_start(loop, &c->rw);
+	}
+}
+
+/* On shutdown: close connections with nothing to send. */
+void
+tcp_close_idle(struct worker *wk)
+{
+	unsigned	 i;
+
+	for (i = 0; i < wk->maxconns; i++)
+		if (wk->conns[i].fd != -1 && wk->conns[i].outlen ==
+		    wk->conns[i].outoff)
+			conn_close(&wk->conns[i]);
+}

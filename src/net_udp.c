@@ -1,0 +1,181 @@
+/* net_udp.c -- UDP sockets: batches of queries in, answers out */
+/* SPDX-License-Identifier: ISC */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <urcu-qsbr.h>
+
+#include "log.h"
+#include "net.h"
+
+static bool
+is_wildcard(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return ((const struct sockaddr_in *)sa)->sin_addr.s_addr ==
+		    htonl(INADDR_ANY);
+	return IN6_IS_ADDR_UNSPECIFIED(
+	    &((const struct sockaddr_in6 *)sa)->sin6_addr);
+}
+
+int
+udp_open(const struct sockaddr *sa, socklen_t len, bool *pktinfo)
+{
+	int	 fd, on = 1, size = 4 * 1024 * 1024;
+
+	if ((fd = socket(sa->sa_family, SOCK_DGRAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) == -1)
+		goto fail;
+	/* Bigger buffers ride out bursts; failure only costs drops. */
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	*pktinfo = is_wildcard(sa);
+	if (sa->sa_family == AF_INET6) {
+		if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on,
+		    sizeof(on)) == -1)
+			goto fail;
+		if (*pktinfo && setsockopt(fd, IPPROTO_IPV6,
+		    IPV6_RECVPKTINFO, &on, sizeof(on)) == -1)
+			goto fail;
+	} else {
+		/* Fragment rather than drop large answers (RFC 8085). */
+		int	 pmtu = IP_PMTUDISC_OMIT;
+
+		(void)setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu,
+		    sizeof(pmtu));
+		if (*pktinfo && setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on,
+		    sizeof(on)) == -1)
+			goto fail;
+	}
+	if (bind(fd, sa, len) == -1)
+		goto fail;
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
+/*
+ * On a wildcard socket, answer from the address the query came to: turn
+ * the received packet-info into the control data of the reply.
+ */
+static size_t
+reply_pktinfo(const struct msghdr *in, uint8_t *buf)
+{
+	struct cmsghdr	*c, *o;
+	struct msghdr	 m = { .msg_control = buf, .msg_controllen = 64 };
+
+	for (c = CMSG_FIRSTHDR(in); c != NULL; c = CMSG_NXTHDR(
+	    (struct msghdr *)in, c)) {
+		o = CMSG_FIRSTHDR(&m);
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo	 pi;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			pi.ipi_spec_dst = pi.ipi_addr;
+			pi.ipi_ifindex = 0;
+			o->cmsg_level = IPPROTO_IP;
+			o->cmsg_type = IP_PKTINFO;
+			o->cmsg_len = CMSG_LEN(sizeof(pi));
+			memcpy(CMSG_DATA(o), &pi, sizeof(pi));
+			return CMSG_SPACE(sizeof(pi));
+		}
+		if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type ==
+		    IPV6_PKTINFO) {
+			o->cmsg_level = IPPROTO_IPV6;
+			o->cmsg_type = IPV6_PKTINFO;
+			o->cmsg_len = CMSG_LEN(sizeof(struct in6_pktinfo));
+			memcpy(CMSG_DATA(o), CMSG_DATA(c),
+			    sizeof(struct in6_pktinfo));
+			return CMSG_SPACE(sizeof(struct in6_pktinfo));
+		}
+	}
+	return 0;
+}
+
+void
+udp_read_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct udp_sock		*u = w->data;
+	struct worker		*wk = u->wk;
+	struct udp_batch	*b = wk->batch;
+	struct answer_env	 env;
+	struct msghdr		*h;
+	size_t			 len;
+	int			 i, n, m, sent, round, r;
+
+	(void)loop;
+	(void)revents;
+	for (round = 0; round < 8; round++) {
+		for (i = 0; i < NET_UDP_BATCH; i++) {
+			h = &b->in[i].msg_hdr;
+			b->iin[i].iov_base = b->inbuf[i];
+			b->iin[i].iov_len = NET_UDP_IN;
+			h->msg_iov = &b->iin[i];
+			h->msg_iovlen = 1;
+			h->msg_name = &b->addr[i];
+			h->msg_namelen = sizeof(b->addr[i]);
+			h->msg_control = u->pktinfo ? b->cmsg[i] : NULL;
+			h->msg_controllen = u->pktinfo ? sizeof(b->cmsg[i]) : 0;
+			h->msg_flags = 0;
+		}
+		n = recvmmsg(u->fd, b->in, NET_UDP_BATCH, MSG_DONTWAIT, NULL);
+		if (n <= 0) {
+			if (n == -1 && errno != EAGAIN && errno != EINTR)
+				log_warn("udp recvmmsg");
+			return;
+		}
+		worker_env(wk, &env, false);
+		for (i = m = 0; i < n; i++) {
+			h = &b->in[i].msg_hdr;
+			if (h->msg_flags & MSG_TRUNC) {
+				wk->stats.dropped++;
+				continue;
+			}
+			len = answer_query(&env, b->inbuf[i], b->in[i].msg_len,
+			    b->outbuf[m], ANSWER_UDP_MAX);
+			if (len == 0)
+				continue;
+			b->iout[m].iov_base = b->outbuf[m];
+			b->iout[m].iov_len = len;
+			memset(&b->out[m].msg_hdr, 0, sizeof(struct msghdr));
+			b->out[m].msg_hdr.msg_iov = &b->iout[m];
+			b->out[m].msg_hdr.msg_iovlen = 1;
+			b->out[m].msg_hdr.msg_name = &b->addr[i];
+			b->out[m].msg_hdr.msg_namelen = h->msg_namelen;
+			if (u->pktinfo) {
+				/* in[i]'s control buffer is free again. */
+				uint8_t	 tmp[64];
+				size_t	 cl = reply_pktinfo(h, tmp);
+
+				memcpy(b->cmsg[i], tmp, cl);
+				b->out[m].msg_hdr.msg_control = cl ?
+				    b->cmsg[i] : NULL;
+				b->out[m].msg_hdr.msg_controllen = cl;
+			}
+			m++;
+		}
+		for (sent = 0; sent < m; sent += r) {
+			r = sendmmsg(u->fd, b->out + sent, m - sent, 0);
+			if (r <= 0) {
+				if (r == -1 && errno == EINTR) {
+					r = 0;
+					continue;
+				}
+				/* Skip the one that failed, send the rest. */
+				r = 1;
+			}
+		}
+		if (n < NET_UDP_BATCH)
+			return;
+	}
+}

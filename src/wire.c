@@ -1,0 +1,197 @@
+/* wire.c -- hand-written DNS wire parsing for the query path (pure) */
+/* SPDX-License-Identifier: ISC */
+#include "config.h"
+
+#include <string.h>
+
+#include "wire.h"
+
+static const uint8_t lower_tab[256] = {
+#define R(x) x, x + 1, x + 2, x + 3, x + 4, x + 5, x + 6, x + 7
+	R(0), R(8), R(16), R(24), R(32), R(40), R(48), R(56),
+	64, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm',
+	'n', 'o', 'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z',
+	91, 92, 93, 94, 95,
+	R(96), R(104), R(112), R(120), R(128), R(136), R(144), R(152),
+	R(160), R(168), R(176), R(184), R(192), R(200), R(208), R(216),
+	R(224), R(232), R(240), R(248)
+#undef R
+};
+
+void
+wire_name_lower(uint8_t *name, size_t len)
+{
+	size_t	 i = 0, end;
+
+	while (i < len && name[i] != 0) {
+		end = i + 1 + name[i];
+		for (i++; i < end && i < len; i++)
+			name[i] = lower_tab[name[i]];
+	}
+}
+
+int
+wire_skip_name(const uint8_t *pkt, size_t len, size_t *off)
+{
+	size_t	 i = *off, total = 0;
+	uint8_t	 c;
+
+	for (;;) {
+		if (i >= len)
+			return -1;
+		c = pkt[i];
+		if ((c & 0xc0) == 0xc0) {
+			if (i + 2 > len)
+				return -1;
+			*off = i + 2;
+			return 0;
+		}
+		if (c & 0xc0)
+			return -1;	/* 0x40 and 0x80 label types */
+		total += c + 1;
+		if (total > WIRE_MAX_NAME)
+			return -1;
+		i += c + 1;
+		if (c == 0)
+			break;
+	}
+	*off = i;
+	return 0;
+}
+
+/* Parse the OPT RR whose RDATA is pkt[off..off+rdlen). */
+static enum wire_verdict
+parse_opt(const uint8_t *p, size_t rdlen, struct wire_query *q)
+{
+	size_t		 i = 0, alen;
+	uint16_t	 code, olen;
+	uint8_t		 mask;
+
+	while (i < rdlen) {
+		if (i + 4 > rdlen)
+			return WIRE_FORMERR;
+		code = wire_get16(p + i);
+		olen = wire_get16(p + i + 2);
+		i += 4;
+		if (olen > rdlen - i)
+			return WIRE_FORMERR;
+		if (code == WIRE_EDNS_ECS && !q->ecs) {
+			/* RFC 7871 section 6: malformed is FORMERR. */
+			if (olen < 4)
+				return WIRE_FORMERR;
+			q->ecs_family = wire_get16(p + i);
+			q->ecs_source = p[i + 2];
+			if (q->ecs_family == 1 && q->ecs_source > 32)
+				return WIRE_FORMERR;
+			if (q->ecs_family == 2 && q->ecs_source > 128)
+				return WIRE_FORMERR;
+			if (q->ecs_family != 1 && q->ecs_family != 2)
+				return WIRE_FORMERR;
+			alen = (q->ecs_source + 7) / 8;
+			if (olen != 4 + alen)
+				return WIRE_FORMERR;
+			memset(q->ecs_addr, 0, sizeof(q->ecs_addr));
+			memcpy(q->ecs_addr, p + i + 4, alen);
+			/* Bits past the source prefix must be zero. */
+			if (q->ecs_source % 8 != 0) {
+				mask = 0xff >> (q->ecs_source % 8);
+				if (q->ecs_addr[alen - 1] & mask)
+					return WIRE_FORMERR;
+			}
+			q->ecs = true;
+		}
+		/* Unknown options are ignored (RFC 6891 section 6.1.2). */
+		i += olen;
+	}
+	return WIRE_OK;
+}
+
+enum wire_verdict
+wire_parse_query(const uint8_t *pkt, size_t len, struct wire_query *q)
+{
+	size_t		 i, off, end, rdlen;
+	unsigned	 qd, an, ns, ar, n, c;
+	uint16_t	 type;
+	uint32_t	 ttl;
+	enum wire_verdict v;
+
+	q->qend = 0;
+	q->qname_len = 0;
+	q->edns = q->ecs = false;
+	if (len < WIRE_HDR_LEN)
+		return WIRE_DROP;
+	q->id = wire_get16(pkt);
+	q->flags = wire_get16(pkt + 2);
+	if (q->flags & WIRE_QR)
+		return WIRE_DROP;
+	q->opcode = (q->flags >> 11) & 0xf;
+	if (q->opcode != 0)
+		return WIRE_NOTIMP;
+	qd = wire_get16(pkt + 4);
+	an = wire_get16(pkt + 6);
+	ns = wire_get16(pkt + 8);
+	ar = wire_get16(pkt + 10);
+	if (qd != 1)
+		return WIRE_FORMERR;
+
+	/* The question name: plain labels only, no compression. */
+	q->qname_off = off = WIRE_HDR_LEN;
+	q->nlabels = 0;
+	for (;;) {
+		if (off >= len)
+			return WIRE_FORMERR;
+		c = pkt[off];
+		if (c > 63)
+			return WIRE_FORMERR;
+		if (off - WIRE_HDR_LEN + c + 1 > WIRE_MAX_NAME)
+			return WIRE_FORMERR;
+		if (off + c + 1 > len)
+			return WIRE_FORMERR;
+		i = off - WIRE_HDR_LEN;
+		q->lname[i] = c;
+		if (c == 0)
+			break;
+		q->label[q->nlabels++] = i;
+		for (end = off + 1 + c, off++; off < end; off++)
+			q->lname[++i] = lower_tab[pkt[off]];
+	}
+	off++;
+	q->qname_len = off - WIRE_HDR_LEN;
+	if (off + 4 > len)
+		return WIRE_FORMERR;
+	q->qtype = wire_get16(pkt + off);
+	q->qclass = wire_get16(pkt + off + 2);
+	q->qend = off += 4;
+
+	if (an == 0 && ns == 0 && ar == 0)
+		return WIRE_OK;
+
+	/* Skip answer and authority records, then look for OPT. */
+	for (n = 0; n < an + ns + ar; n++) {
+		size_t	 owner = off;
+
+		if (wire_skip_name(pkt, len, &off) == -1 || off + 10 > len)
+			return WIRE_FORMERR;
+		type = wire_get16(pkt + off);
+		rdlen = wire_get16(pkt + off + 8);
+		if (off + 10 + rdlen > len)
+			return WIRE_FORMERR;
+		if (type == WIRE_TYPE_OPT) {
+			/* One OPT, in the additional section, owned by root. */
+			if (n < an + ns || q->edns || pkt[owner] != 0)
+				return WIRE_FORMERR;
+			q->edns = true;
+			q->edns_udp = wire_get16(pkt + off + 2);
+			ttl = wire_get32(pkt + off + 4);
+			q->edns_version = (ttl >> 16) & 0xff;
+			q->edns_do = (ttl & 0x8000) != 0;
+			v = parse_opt(pkt + off + 10, rdlen, q);
+			if (v != WIRE_OK)
+				return v;
+		}
+		off += 10 + rdlen;
+	}
+	if (q->edns && q->edns_version != 0)
+		return WIRE_BADVERS;
+	return WIRE_OK;
+}

@@ -1,0 +1,130 @@
+/* wire.h -- hand-written DNS wire parsing for the query path (pure) */
+/* SPDX-License-Identifier: ISC */
+#ifndef STEER_WIRE_H
+#define STEER_WIRE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define WIRE_HDR_LEN		12
+#define WIRE_MAX_NAME		255
+#define WIRE_MAX_LABELS		128
+#define WIRE_OPT_LEN		11	/* OPT RR without options */
+
+#define WIRE_TYPE_A		1
+#define WIRE_TYPE_NS		2
+#define WIRE_TYPE_CNAME		5
+#define WIRE_TYPE_SOA		6
+#define WIRE_TYPE_PTR		12
+#define WIRE_TYPE_MX		15
+#define WIRE_TYPE_TXT		16
+#define WIRE_TYPE_AAAA		28
+#define WIRE_TYPE_SRV		33
+#define WIRE_TYPE_OPT		41
+#define WIRE_TYPE_DS		43
+#define WIRE_TYPE_IXFR		251
+#define WIRE_TYPE_AXFR		252
+#define WIRE_TYPE_ANY		255
+#define WIRE_CLASS_IN		1
+
+#define WIRE_RCODE_NOERROR	0
+#define WIRE_RCODE_FORMERR	1
+#define WIRE_RCODE_SERVFAIL	2
+#define WIRE_RCODE_NXDOMAIN	3
+#define WIRE_RCODE_NOTIMP	4
+#define WIRE_RCODE_REFUSED	5
+#define WIRE_RCODE_BADVERS	16	/* extended: needs OPT */
+
+#define WIRE_EDNS_ECS		8	/* EDNS Client Subnet option code */
+
+/* Header flag bits in the second 16-bit word. */
+#define WIRE_QR		0x8000
+#define WIRE_AA		0x0400
+#define WIRE_TC		0x0200
+#define WIRE_RD		0x0100
+#define WIRE_RA		0x0080
+#define WIRE_CD		0x0010
+
+/* What the parser found; everything points into the caller's packet. */
+struct wire_query {
+	uint16_t	 id;
+	uint16_t	 flags;		/* second header word as received */
+	uint8_t		 opcode;
+	size_t		 qname_off;	/* always WIRE_HDR_LEN */
+	size_t		 qname_len;	/* wire length, root label included */
+	size_t		 qend;		/* offset just past QTYPE/QCLASS */
+	uint16_t	 qtype;
+	uint16_t	 qclass;
+	uint8_t		 nlabels;	/* labels before the root */
+	uint8_t		 label[WIRE_MAX_LABELS]; /* offset of each label
+					   in lname */
+	uint8_t		 lname[WIRE_MAX_NAME]; /* qname in lower case */
+	/* EDNS */
+	bool		 edns;
+	bool		 edns_do;
+	uint8_t		 edns_version;
+	uint16_t	 edns_udp;	/* requestor's payload size */
+	/* EDNS Client Subnet (RFC 7871) */
+	bool		 ecs;
+	uint8_t		 ecs_source;	/* source prefix length */
+	uint16_t	 ecs_family;	/* 1 IPv4, 2 IPv6 */
+	uint8_t		 ecs_addr[16];	/* zero-padded */
+};
+
+enum wire_verdict {
+	WIRE_OK,	/* a question to answer */
+	WIRE_DROP,	/* no reply at all: too short, or a response */
+	WIRE_FORMERR,	/* reply FORMERR (header; question if parsed) */
+	WIRE_NOTIMP,	/* reply NOTIMP: opcode other than QUERY */
+	WIRE_BADVERS,	/* reply BADVERS: EDNS version other than 0 */
+};
+
+/*
+ * Parse a query: header, the single question, and the additional section
+ * for OPT.  Fills *q as far as it got (q->qend is 0 when the question was
+ * not parsed).  Never reads outside pkt[0..len).
+ */
+enum wire_verdict	 wire_parse_query(const uint8_t *pkt, size_t len,
+			    struct wire_query *q);
+
+/*
+ * Skip a possibly compressed name starting at *off; on success *off points
+ * past it.  Returns -1 when the name runs past len or is malformed.
+ */
+int			 wire_skip_name(const uint8_t *pkt, size_t len,
+			    size_t *off);
+
+static inline uint16_t
+wire_get16(const uint8_t *p)
+{
+	return (uint16_t)((p[0] << 8) | p[1]);
+}
+
+static inline uint32_t
+wire_get32(const uint8_t *p)
+{
+	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+	    ((uint32_t)p[2] << 8) | p[3];
+}
+
+static inline void
+wire_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = v >> 8;
+	p[1] = v & 0xff;
+}
+
+static inline void
+wire_put32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = (v >> 16) & 0xff;
+	p[2] = (v >> 8) & 0xff;
+	p[3] = v & 0xff;
+}
+
+/* Lower-case one name label by label in place (ASCII only). */
+void			 wire_name_lower(uint8_t *name, size_t len);
+
+#endif

@@ -1,0 +1,212 @@
+/* worker.c -- a worker thread: its own loop, sockets and RCU reader */
+/* SPDX-License-Identifier: ISC */
+#include "config.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <urcu-qsbr.h>
+
+#include "conf.h"
+#include "log.h"
+#include "net.h"
+#include "util.h"
+
+struct snapshot	*net_snapshot;
+
+void
+worker_env(const struct worker *wk, struct answer_env *env, bool tcp)
+{
+	/* Online between the check and prepare watchers: see run(). */
+	struct snapshot	*s = rcu_dereference(net_snapshot);
+
+	env->db = s->db;
+	env->edns_payload = s->conf->edns_payload;
+	env->tcp = tcp;
+	env->stats = (struct answer_stats *)&wk->stats;
+}
+
+struct worker *
+worker_new(unsigned id, const struct conf *c)
+{
+	struct worker		*wk;
+	const struct conf_listen *l;
+	size_t			 i;
+	int			 fd;
+
+	wk = xcalloc(1, sizeof(*wk));
+	wk->id = id;
+	wk->udp = xcalloc(c->nlisten, sizeof(*wk->udp));
+	wk->tcp = xcalloc(c->nlisten, sizeof(*wk->tcp));
+	for (i = 0; i < c->nlisten; i++) {
+		l = &c->listen[i];
+		if ((fd = udp_open((const struct sockaddr *)&l->ss, l->sslen,
+		    &wk->udp[i].pktinfo)) == -1) {
+			log_warn("udp %s", l->text);
+			goto fail;
+		}
+		wk->udp[i].fd = fd;
+		wk->udp[i].wk = wk;
+		wk->udp[i].family = l->ss.ss_family;
+		wk->nudp++;
+		if ((fd = tcp_open((const struct sockaddr *)&l->ss,
+		    l->sslen)) == -1) {
+			log_warn("tcp %s", l->text);
+			goto fail;
+		}
+		wk->tcp[i].fd = fd;
+		wk->tcp[i].wk = wk;
+		wk->ntcp++;
+	}
+	wk->maxconns = c->tcp_clients;
+	wk->tcp_timeout = c->tcp_timeout;
+	wk->batch = xmalloc(sizeof(*wk->batch));
+	wk->tcp_out = xmalloc(2 + ANSWER_TCP_MAX);
+	return wk;
+fail:
+	worker_free(wk);
+	return NULL;
+}
+
+static void
+prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+	(void)loop;
+	(void)w;
+	(void)revents;
+	/* About to block: a quiescent, offline reader. */
+	rcu_thread_offline();
+}
+
+static void
+check_cb(struct ev_loop *loop, ev_check *w, int revents)
+{
+	(void)loop;
+	(void)w;
+	(void)revents;
+	rcu_thread_online();
+}
+
+static void
+grace_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)w;
+	(void)revents;
+	ev_break(loop, EVBREAK_ALL);
+}
+
+static void
+stop_cb(struct ev_loop *loop, ev_async *w, int revents)
+{
+	struct worker	*wk = w->data;
+	size_t		 i;
+
+	(void)revents;
+	wk->stopping = true;
+	/* Answer what already waits on the UDP sockets, then stop. */
+	for (i = 0; i < wk->nudp; i++) {
+		udp_read_cb(loop, &wk->udp[i].w, EV_READ);
+		ev_io_stop(loop, &wk->udp[i].w);
+	}
+	for (i = 0; i < wk->ntcp; i++)
+		ev_io_stop(loop, &wk->tcp[i].w);
+	tcp_close_idle(wk);
+	if (wk->nconns == 0) {
+		ev_break(loop, EVBREAK_ALL);
+		return;
+	}
+	/* Connections still sending get a moment to finish. */
+	ev_timer_init(&wk->grace_w, grace_cb, 2.0, 0.);
+	ev_timer_start(loop, &wk->grace_w);
+}
+
+static void *
+run(void *arg)
+{
+	struct worker	*wk = arg;
+
+	rcu_register_thread();
+	ev_run(wk->loop, 0);
+	rcu_thread_online();
+	rcu_unregister_thread();
+	return NULL;
+}
+
+int
+worker_start(struct worker *wk)
+{
+	size_t		 i;
+	sigset_t	 all, old;
+	int		 rv;
+
+	if ((wk->loop = ev_loop_new(EVFLAG_AUTO | EVFLAG_NOSIGMASK)) == NULL) {
+		log_warnx("worker %u: cannot make an event loop", wk->id);
+		return -1;
+	}
+	tcp_init_pool(wk);
+	for (i = 0; i < wk->nudp; i++) {
+		ev_io_init(&wk->udp[i].w, udp_read_cb, wk->udp[i].fd, EV_READ);
+		wk->udp[i].w.data = &wk->udp[i];
+		ev_io_start(wk->loop, &wk->udp[i].w);
+	}
+	for (i = 0; i < wk->ntcp; i++) {
+		ev_io_init(&wk->tcp[i].w, tcp_accept_cb, wk->tcp[i].fd,
+		    EV_READ);
+		wk->tcp[i].w.data = &wk->tcp[i];
+		ev_io_start(wk->loop, &wk->tcp[i].w);
+	}
+	ev_async_init(&wk->stop_w, stop_cb);
+	wk->stop_w.data = wk;
+	ev_async_start(wk->loop, &wk->stop_w);
+	ev_prepare_init(&wk->prepare_w, prepare_cb);
+	ev_prepare_start(wk->loop, &wk->prepare_w);
+	ev_check_init(&wk->check_w, check_cb);
+	ev_check_start(wk->loop, &wk->check_w);
+	/* Signals belong to the main thread. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	rv = pthread_create(&wk->thread, NULL, run, wk);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rv != 0) {
+		log_warnx("worker %u: pthread_create: %s", wk->id,
+		    strerror(rv));
+		return -1;
+	}
+	return 0;
+}
+
+void
+worker_stop(struct worker *wk)
+{
+	ev_async_send(wk->loop, &wk->stop_w);
+}
+
+void
+worker_free(struct worker *wk)
+{
+	size_t	 i;
+
+	if (wk == NULL)
+		return;
+	if (wk->loop != NULL) {
+		pthread_join(wk->thread, NULL);
+		for (i = 0; i < wk->maxconns; i++)
+			if (wk->conns[i].fd != -1) {
+				close(wk->conns[i].fd);
+				free(wk->conns[i].out);
+			}
+		free(wk->conns);
+		ev_loop_destroy(wk->loop);
+	}
+	for (i = 0; i < wk->nudp; i++)
+		close(wk->udp[i].fd);
+	for (i = 0; i < wk->ntcp; i++)
+		close(wk->tcp[i].fd);
+	free(wk->udp);
+	free(wk->tcp);
+	free(wk->batch);
+	free(wk->tcp_out);
+	free(wk);
+}

@@ -1,0 +1,92 @@
+/* zone.h -- zones -> nodes -> precompiled answers; lookup (pure) */
+/* SPDX-License-Identifier: ISC */
+#ifndef STEER_ZONE_H
+#define STEER_ZONE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct conf;
+
+#define ZONE_MAX_CHAIN	8	/* CNAME steps followed inside a zone */
+
+/* The state of an answer after one whole RRset: where truncation may cut. */
+struct zone_set {
+	uint16_t	 end;		/* offset in wire just past the RRset */
+	uint16_t	 an, ns, ar;	/* record counts up to here */
+	bool		 required;	/* TC when it does not fit */
+};
+
+/*
+ * A precompiled answer: every section after the question, in wire form,
+ * built for a question name of ref_len bytes.  Used for a question name
+ * that is longer by delta bytes (a name below a delegation or a name that
+ * does not exist), every compression pointer listed in fix moves by delta.
+ */
+struct zone_answer {
+	uint16_t	 qtype;		/* type answered; 0 for any other */
+	uint8_t		 rcode;
+	bool		 aa;
+	uint8_t		 ref_len;	/* question name length built for */
+	uint16_t	 len;
+	uint16_t	 nsets;
+	uint16_t	 nfix;
+	uint8_t		*wire;
+	struct zone_set	*sets;
+	uint16_t	*fix;		/* offsets in wire of pointers */
+};
+
+struct zone {
+	uint8_t			*origin;	/* lower-case wire */
+	uint8_t			 origin_len;
+	char			*name;		/* presentation form */
+	struct zone_answer	 nxdomain;
+	struct zone_answer	 nodata;
+};
+
+struct zone_node {
+	uint8_t			*name;		/* lower-case wire */
+	uint8_t			 name_len;
+	struct zone		*zone;		/* borrowed */
+	struct zone_node	*cut;		/* borrowed: the delegation at
+						   or above, NULL if none */
+	struct zone_answer	*answers;	/* one per type held */
+	size_t			 nanswers;
+	const struct zone_answer *other;	/* borrowed: any other type */
+	const struct zone_answer *any;		/* borrowed: RFC 8482 */
+	struct zone_answer	 referral;	/* when this node is a cut */
+};
+
+struct zone_slot {
+	uint64_t		 hash;
+	struct zone_node	*node;		/* borrowed */
+};
+
+struct zone_db {
+	struct zone		*zones;
+	size_t			 nzones;
+	struct zone_node	*nodes;
+	size_t			 nnodes;
+	struct zone_slot	*table;		/* open addressing */
+	size_t			 mask;
+	uint64_t		 seed;
+};
+
+/*
+ * Build the database from a validated configuration: every answer in wire
+ * form.  The result is read-only and owned by the caller.  Never fails on a
+ * configuration that conf_load() accepted; out of memory is fatal.
+ */
+struct zone_db		*zone_db_new(const struct conf *);
+void			 zone_db_free(struct zone_db *);
+
+/* The node named exactly name (lower-case wire), or NULL. */
+const struct zone_node	*zone_db_lookup(const struct zone_db *,
+			    const uint8_t *name, size_t len);
+
+/* The answer of node for qtype (never NULL). */
+const struct zone_answer *zone_node_answer(const struct zone_node *,
+			    uint16_t qtype);
+
+#endif

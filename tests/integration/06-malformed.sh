@@ -1,0 +1,189 @@
+#!/bin/bash
+# 06-malformed: NOTIMP for opcodes other than QUERY; FORMERR (ID echoed)
+# for QDCOUNT != 1 and malformed questions; no reply at all to packets
+# shorter than a header or with QR set; mutated queries never crash the
+# server and every reply it sends parses.
+. "$(dirname "$0")/lib.sh"
+standard_setup
+
+# dig can send other opcodes and header-only queries
+for op in notify status update; do
+    dq +opcode=$op lb.example SOA
+    expect_eq "dig +opcode=$op: status NOTIMP" NOTIMP "$(d_status)" "$DIG_OUT"
+    expect_eq "dig +opcode=$op: opcode echoed" "$(echo $op | tr a-z A-Z)" "$(d_opcode)" "$DIG_OUT"
+done
+dq +header-only +qid=31337
+expect_eq "dig +header-only (QDCOUNT 0): status FORMERR" FORMERR "$(d_status)" "$DIG_OUT"
+expect_eq "dig +header-only: ID echoed" 31337 "$(d_id)" "$DIG_OUT"
+
+py <<'EOF'
+import os, random, select, socket, struct, time
+import dnsmsg as d
+
+def hdr(qid, qd=1, an=0, ns=0, ar=0, flags=None):
+    return d.header(qid, d.flags_word() if flags is None else flags, qd, an, ns, ar)
+
+def run(t):
+    # --- opcodes other than QUERY
+    for op in (1, 2, 3, 4, 5, 6, 15):
+        qid = 1000 + op
+        pkt = d.header(qid, d.flags_word(opcode=op), 1) + d.question('lb.example', 'SOA')
+        m = t.reply('opcode %d' % op, pkt)
+        if m:
+            t.eq('opcode %d: NOTIMP, opcode and ID echoed' % op,
+                 ('NOTIMP', op, qid), (m.rcode_name, m.opcode, m.id), m.summary())
+
+    # --- FORMERR cases: (description, packet)
+    q = d.question('www.lb.example', 'A')
+    cases = [
+        ('QDCOUNT 0', hdr(2001, qd=0)),
+        ('QDCOUNT 0 over a packet with a question', hdr(2002, qd=0) + q),
+        ('QDCOUNT 2', hdr(2003, qd=2) + q + d.question('mail.lb.example', 'A')),
+        ('QDCOUNT 2 with one question present', hdr(2004, qd=2) + q),
+        ('truncated name', hdr(2005) + b'\x03www\x02lb\x07exa'),
+        ('name without its root label', hdr(2006) + b'\x03www\x02lb\x07example'),
+        ('question without QTYPE/QCLASS', hdr(2007) + d.encode_name('www.lb.example')),
+        ('question with half a QTYPE', hdr(2008) + d.encode_name('www.lb.example') + b'\x00'),
+        ('label length 64 (0x40)', hdr(2009) + b'\x40' + b'a' * 64 + b'\x00\x00\x01\x00\x01'),
+        ('label type 0x80', hdr(2010) + b'\x80' + b'a' * 10 + b'\x00\x00\x01\x00\x01'),
+        ('compression pointer in the question (to itself)', hdr(2011) + b'\xc0\x0c\x00\x01\x00\x01'),
+        ('compression pointer in the question (forward)', hdr(2012) + b'\x03www\xc0\x30\x00\x01\x00\x01' + b'\x00' * 40),
+        ('compression pointer in the question (into header)', hdr(2013) + b'\x03www\xc0\x02\x00\x01\x00\x01'),
+        ('name longer than 255 octets', hdr(2014) + (b'\x3f' + b'a' * 63) * 4 + b'\x00\x00\x01\x00\x01'),
+    ]
+    for desc, pkt in cases:
+        qid = struct.unpack('!H', pkt[:2])[0]
+        data = d.udp_exchange(pkt, timeout=2.0)
+        if data is None:
+            t.ok(False, '%s: FORMERR reply' % desc, 'no reply within 2 s')
+            continue
+        if len(data) < 12:
+            t.ok(False, '%s: FORMERR reply' % desc, 'short reply %s' % data.hex())
+            continue
+        rid, fl = struct.unpack('!HH', data[:4])
+        t.eq('%s: FORMERR, QR set, ID echoed' % desc, (1, True, qid),
+             (fl & 15, bool(fl & 0x8000), rid), 'reply: %s' % data.hex())
+        try:
+            d.Msg(data)
+            t.ok(True, '%s: the FORMERR reply parses' % desc)
+        except d.FormErr as e:
+            t.ok(False, '%s: the FORMERR reply parses' % desc, '%s: %s' % (e, data.hex()))
+
+    # FORMERR over TCP as well
+    pkt = hdr(2100, qd=2) + q + q
+    data = d.tcp_exchange(pkt)
+    t.ok(data is not None and len(data) >= 4 and data[:2] == pkt[:2]
+         and struct.unpack('!H', data[2:4])[0] & 15 == 1,
+         'QDCOUNT 2 over TCP: FORMERR with the ID echoed',
+         'reply: %s' % (data.hex() if data else None))
+
+    # --- no reply at all: shorter than a header, or QR set
+    resp = bytearray(d.query('www.lb.example', 'A', qid=3001))
+    resp[2] |= 0x80
+    resp_aa = bytearray(d.query('www.lb.example', 'A', qid=3002))
+    resp_aa[2] |= 0x84
+    silent = [
+        ('empty datagram', b''),
+        ('1-byte packet', b'\x42'),
+        ('11-byte packet', d.query('www.lb.example', 'A', qid=3003)[:11]),
+        ('QR=1 (a response)', bytes(resp)),
+        ('QR=1 AA=1 (a response)', bytes(resp_aa)),
+        ('QR=1 header only', d.header(3004, 0x8000, 0)),
+    ]
+    socks = []
+    for desc, pkt in silent:
+        s = socket.socket(d.family_of(d.HOST), socket.SOCK_DGRAM)
+        s.connect((d.HOST, d.PORT))
+        s.send(pkt)
+        socks.append((desc, s))
+    deadline = time.monotonic() + 1.0
+    got = {}
+    while time.monotonic() < deadline:
+        r, _, _ = select.select([s for _, s in socks], [], [], max(0, deadline - time.monotonic()))
+        for s in r:
+            try:
+                got[s] = s.recv(65535)
+            except OSError as e:
+                got[s] = repr(e).encode()
+    for desc, s in socks:
+        t.ok(s not in got, '%s: no reply within 1 s' % desc,
+             'got: %s' % (got[s].hex() if s in got else ''))
+        s.close()
+
+    # TCP: a message shorter than a header must not hurt the server
+    try:
+        s = d.tcp_connect()
+        s.sendall(d.frame(b'\x01\x02\x03'))
+        kind, data = d.tcp_read(s, 2.0)
+        t.ok(kind in ('eof', 'reset', 'timeout'),
+             'TCP message of 3 bytes: no reply (connection closed or ignored)',
+             'got %s %s' % (kind, data.hex() if data else ''))
+        s.close()
+    except OSError as e:
+        t.ok(False, 'TCP message of 3 bytes', repr(e))
+
+    # --- mutated queries: bounded, fixed seed; the server must survive and
+    # every reply must be a well-formed response
+    rnd = random.Random(20261125)
+    base = [d.query('www.lb.example', 'A'), d.query('docs.lb.example', 'A', edns=True),
+            d.query('x.sub.lb.example', 'A', edns=True,
+                    options=d.ecs_option(1, 24, 0, b'\xc0\x00\x02')),
+            d.query('lb.example', 'NS')]
+    s = socket.socket(d.family_of(d.HOST), socket.SOCK_DGRAM)
+    s.connect((d.HOST, d.PORT))
+    replies = []
+    bad = []
+    for i in range(400):
+        p = bytearray(rnd.choice(base))
+        for _ in range(rnd.randint(1, 4)):
+            op = rnd.random()
+            pos = rnd.randrange(len(p))
+            if op < 0.5:
+                p[pos] = rnd.randrange(256)
+            elif op < 0.7:
+                del p[pos:]
+            elif op < 0.85:
+                p.insert(pos, rnd.randrange(256))
+            else:
+                p[pos] ^= 1 << rnd.randrange(8)
+        p[2] &= 0x7f          # keep QR clear so that most get an answer
+        s.send(bytes(p))
+        while True:
+            r, _, _ = select.select([s], [], [], 0 if i % 20 else 0.05)
+            if not r:
+                break
+            try:
+                replies.append((bytes(p), s.recv(65535)))
+            except ConnectionRefusedError:
+                bad.append('ICMP port unreachable: the server is gone?')
+                break
+    end = time.monotonic() + 1.0
+    while time.monotonic() < end:
+        r, _, _ = select.select([s], [], [], max(0, end - time.monotonic()))
+        if not r:
+            break
+        try:
+            replies.append((None, s.recv(65535)))
+        except OSError:
+            break
+    s.close()
+    for q_, data in replies:
+        try:
+            m = d.Msg(data)
+            if not m.qr:
+                bad.append('reply without QR: %s' % data.hex())
+        except d.FormErr as e:
+            # a FORMERR reply may echo a header whose counts no longer match
+            if len(data) >= 12 and data[3] & 15 == 1 and data[2] & 0x80:
+                continue
+            bad.append('%s: reply %s to query %s' % (e, data.hex(), q_.hex() if q_ else '?'))
+    t.ok(not bad, '400 mutated queries: every reply is well-formed (%d replies)' % len(replies),
+         '\n'.join(bad[:5]))
+    m = t.reply('www A after the malformed packets', d.query('www.lb.example', 'A'))
+    if m:
+        t.eq('server still answers www A', ('NOERROR', 2), (m.rcode_name, len(m.answer)))
+d.main(run)
+EOF
+
+stop_daemon
+finish

@@ -1,0 +1,107 @@
+#!/bin/bash
+# 11-tcp-limit: tcp_clients bounds concurrent TCP connections per worker
+# (workers = 1, tcp_clients = 4): four connections are served, a fifth is
+# closed at once without an answer; after one of the four closes a new
+# connection is served; the count never drifts.
+. "$(dirname "$0")/lib.sh"
+standard_setup workers=1 tcp_clients=4
+
+py <<'EOF'
+import time
+import dnsmsg as d
+
+QID = [9000]
+
+def ask(s, timeout=2.0):
+    """Query www A on s: 'answer', or the tcp_read outcome."""
+    QID[0] += 1
+    qid = QID[0]
+    try:
+        s.sendall(d.frame(d.query('www.lb.example', 'A', qid=qid)))
+    except (BrokenPipeError, ConnectionResetError):
+        return 'reset'
+    except OSError as e:
+        return 'send failed: %s' % e
+    kind, data = d.tcp_read(s, timeout)
+    if kind == 'msg':
+        m = d.Msg(data)
+        return 'answer' if m.id == qid and len(m.answer) == 2 else 'wrong answer'
+    return kind
+
+def refused_conn(t, desc):
+    """A connection beyond the limit: closed at once, no answer."""
+    t0 = time.monotonic()
+    try:
+        s = d.tcp_connect()
+    except OSError as e:
+        t.ok(True, '%s: connection refused (%s)' % (desc, e))
+        return
+    r = ask(s, 2.0)
+    took = time.monotonic() - t0
+    t.ok(r in ('eof', 'reset'),
+         '%s: closed without an answer' % desc, 'got: %s after %.2f s' % (r, took))
+    t.ok(took < 1.5, '%s: closed at once (%.2f s)' % (desc, took))
+    s.close()
+
+def new_conn_works(t, desc, within=3.0):
+    """Poll (bounded) until a new connection is served: the server may
+    need a moment to notice a close."""
+    deadline = time.monotonic() + within
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            s = d.tcp_connect()
+        except OSError as e:
+            last = repr(e)
+            time.sleep(0.1)
+            continue
+        last = ask(s, 1.0)
+        if last == 'answer':
+            t.ok(True, desc)
+            return s
+        s.close()
+        time.sleep(0.1)
+    t.ok(False, desc, 'last attempt: %s' % last)
+    return None
+
+def run(t):
+    conns = []
+    for i in range(4):
+        s = d.tcp_connect('127.0.0.1' if i % 2 == 0 else '::1')
+        conns.append(s)
+        t.eq('connection %d of 4 is served' % (i + 1), 'answer', ask(s))
+    refused_conn(t, '5th connection (limit 4)')
+    refused_conn(t, '6th connection (limit 4)')
+    for i, s in enumerate(conns):
+        t.eq('connection %d still served after the refusals' % (i + 1), 'answer', ask(s))
+
+    conns[0].close()
+    s = new_conn_works(t, 'after closing one of the four, a new connection is served')
+    conns[0] = s
+    if s:
+        refused_conn(t, 'again 4 open: another connection')
+    for i, s in enumerate(conns[1:], 2):
+        t.eq('old connection %d still served' % i, 'answer', ask(s))
+
+    # close everything: four fresh connections are served again
+    for s in conns:
+        if s:
+            s.close()
+    fresh = []
+    for i in range(4):
+        s = new_conn_works(t, 'all closed: fresh connection %d of 4 is served' % (i + 1))
+        if s:
+            fresh.append(s)
+    if len(fresh) == 4:
+        refused_conn(t, 'fresh 5th connection')
+    for s in fresh:
+        s.close()
+d.main(run)
+EOF
+
+# UDP is not affected by the TCP limit
+dq www.lb.example A
+expect_eq "UDP query while TCP connections come and go" NOERROR "$(d_status)" "$DIG_OUT"
+
+stop_daemon
+finish

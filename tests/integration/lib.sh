@@ -1,0 +1,358 @@
+# lib.sh -- helpers sourced by the steerdns integration tests
+# (tests/integration/NN-name.sh).  POSIX-ish bash; needs dig, python3.
+#
+# Works under `make check` (cwd = top build dir, $srcdir = top source dir,
+# possibly a different directory: make distcheck) and by hand from the top
+# of the repository: `tests/integration/01-basic.sh`.
+#
+# Environment knobs:
+#   STEERDNS                  the daemon to test (default: src/steerdns of
+#                             the build dir, else of the source dir)
+#   STEERDNS_TEST_PORT_BASE   first port (default 20000); test NN uses
+#                             BASE+10*NN .. BASE+10*NN+9
+#   STEERDNS_TEST_KEEP        keep the temporary directory (logs, configs)
+#   PYTHON                    python3 interpreter (stdlib only)
+# SPDX-License-Identifier: ISC
+
+# ------------------------------------------------------------ locations
+TI_SRC=$(cd "$(dirname "$0")" && pwd)
+if [ -n "${srcdir:-}" ] && [ -d "$srcdir/tests/integration" ]; then
+    top_srcdir=$(cd "$srcdir" && pwd)
+else
+    top_srcdir=$(cd "$TI_SRC/../.." && pwd)
+fi
+TI_ZONES=$TI_SRC/zones
+TI_CONF=$TI_SRC/conf
+: "${top_builddir:=$PWD}"
+if [ -z "${STEERDNS:-}" ]; then
+    for cand in "$top_builddir/src/steerdns" "$top_srcdir/src/steerdns"; do
+        if [ -x "$cand" ]; then STEERDNS=$cand; break; fi
+    done
+fi
+: "${PYTHON:=python3}"
+
+TEST_NAME=$(basename "$0" .sh)
+TEST_NUM=$(printf '%s\n' "$TEST_NAME" | sed -n 's/^\([0-9][0-9]*\).*/\1/p')
+: "${TEST_NUM:=99}"
+PORT_BASE=$(( ${STEERDNS_TEST_PORT_BASE:-20000} + 10 * 10#$TEST_NUM ))
+PORT=$PORT_BASE          # port of the "current" daemon
+ADDR=127.0.0.1           # address dq/kq/py talk to by default
+export PORT ADDR
+
+PASS=0
+FAIL=0
+SKIPPED=0
+PIDS=""                  # every process we started (daemons, unbound)
+T=$(mktemp -d "${TMPDIR:-/tmp}/steerdns-$TEST_NAME.XXXXXX") || exit 99
+
+# port N: the N-th port (0..9) of this test
+port() { echo $(( PORT_BASE + $1 )); }
+
+# ------------------------------------------------------------- reporting
+ok() { PASS=$((PASS + 1)); echo "ok - $1"; }
+
+# notok DESC [DETAIL-LINE...]
+notok() {
+    FAIL=$((FAIL + 1))
+    echo "not ok - $1"
+    shift
+    for l in "$@"; do printf '#   %s\n' "$l"; done
+}
+
+# show FILE: a file's content as TAP comments
+show() { [ -f "$1" ] && sed 's/^/#   | /' "$1"; return 0; }
+
+# expect_eq DESC EXPECTED GOT [FILE-TO-SHOW-ON-FAILURE]
+expect_eq() {
+    if [ "$2" = "$3" ]; then ok "$1"; else
+        notok "$1" "expected: $2" "     got: $3"
+        [ -n "${4:-}" ] && show "$4"
+    fi
+    return 0
+}
+
+# expect_match DESC ERE GOT [FILE]
+expect_match() {
+    if printf '%s\n' "$3" | grep -Eq -- "$2"; then ok "$1"; else
+        notok "$1" "expected to match: $2" "                got: $3"
+        [ -n "${4:-}" ] && show "$4"
+    fi
+    return 0
+}
+
+# expect_nomatch DESC ERE GOT [FILE]
+expect_nomatch() {
+    if printf '%s\n' "$3" | grep -Eq -- "$2"; then
+        notok "$1" "expected NOT to match: $2" "                    got: $3"
+        [ -n "${4:-}" ] && show "$4"
+    else ok "$1"; fi
+    return 0
+}
+
+# check DESC CMD...: ok when CMD succeeds
+check() {
+    d=$1; shift
+    if "$@"; then ok "$d"; else notok "$d" "command failed: $*"; fi
+    return 0
+}
+
+skip() { echo "SKIP: $*"; SKIPPED=1; exit 77; }
+
+bail() {
+    notok "Bail out! $*"
+    exit 1
+}
+
+require_tool() {
+    for t in "$@"; do
+        command -v "$t" >/dev/null 2>&1 || skip "$t not installed"
+    done
+}
+
+finish() {
+    echo "# $TEST_NAME"
+    echo "$PASS passed, $FAIL failed"
+    [ "$FAIL" -eq 0 ] && [ "$PASS" -gt 0 ] && exit 0
+    exit 1
+}
+
+# ------------------------------------------------------------ processes
+# alive PID: the process exists and is not a zombie
+alive() {
+    [ -r "/proc/$1/stat" ] || return 1
+    st=$(sed 's/^.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null) || return 1
+    [ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
+}
+
+# wait_gone PID SECONDS: poll until PID has exited; 1 on timeout
+wait_gone() {
+    n=$(( $2 * 20 ))
+    while [ "$n" -gt 0 ]; do
+        alive "$1" || return 0
+        sleep 0.05
+        n=$((n - 1))
+    done
+    ! alive "$1"
+}
+
+cleanup() {
+    rc=$?
+    for p in $PIDS; do
+        if alive "$p"; then
+            kill -TERM "$p" 2>/dev/null
+            wait_gone "$p" 5 || kill -KILL "$p" 2>/dev/null
+        fi
+        wait "$p" 2>/dev/null
+    done
+    if [ -n "${STEERDNS_TEST_KEEP:-}" ] || { [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; }; then
+        if [ -n "${STEERDNS_TEST_KEEP:-}" ]; then
+            echo "# kept $T"
+        else
+            for f in "$T"/*.log; do
+                [ -f "$f" ] || continue
+                echo "# ---- $f (last 40 lines)"
+                tail -n 40 "$f" | sed 's/^/#   | /'
+            done
+        fi
+    fi
+    [ -n "${STEERDNS_TEST_KEEP:-}" ] || rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+need_daemon() {
+    if [ -z "${STEERDNS:-}" ] || [ ! -x "$STEERDNS" ]; then
+        echo "ERROR: steerdns binary not found (looked in $top_builddir/src" \
+             "and $top_srcdir/src; set STEERDNS=)" >&2
+        exit 99
+    fi
+}
+
+# --------------------------------------------------------------- configs
+# copy_zone NAME [DIR]: copy tests/integration/zones/NAME into DIR (def. $T)
+copy_zone() { cp "$TI_ZONES/$1" "${2:-$T}/$1"; }
+
+# main_conf FILE PORT "zone.conf ..." [workers=N] [edns_payload=N]
+#           [tcp_timeout=N] [tcp_clients=N] [listen=v4|v6|both]
+# Writes a main configuration listening on 127.0.0.1:PORT and [::1]:PORT.
+main_conf() {
+    f=$1 p=$2 zl=$3
+    shift 3
+    w=2 ep=1232 tt=10 tc=512 ls=both
+    for kv in "$@"; do
+        case $kv in
+            workers=*) w=${kv#*=} ;;
+            edns_payload=*) ep=${kv#*=} ;;
+            tcp_timeout=*) tt=${kv#*=} ;;
+            tcp_clients=*) tc=${kv#*=} ;;
+            listen=*) ls=${kv#*=} ;;
+            *) echo "main_conf: bad option $kv" >&2; exit 99 ;;
+        esac
+    done
+    case $ls in
+        v4) l="\"127.0.0.1:$p\"" ;;
+        v6) l="\"[::1]:$p\"" ;;
+        *) l="\"127.0.0.1:$p\", \"[::1]:$p\"" ;;
+    esac
+    zs=""
+    for z in $zl; do zs="${zs:+$zs, }\"$z\""; done
+    cat >"$f" <<EOF
+# generated by $TEST_NAME
+server = {
+  listen = [ $l ];
+  workers = $w;
+  edns_payload = $ep;
+  tcp_timeout = $tt;
+  tcp_clients = $tc;
+};
+zones = [ $zs ];
+EOF
+}
+
+# standard_setup [main_conf options...]: test zones + config in $T,
+# daemon started on port 0 of this test.  Sets CONF.
+standard_setup() {
+    need_daemon
+    copy_zone lb.example.conf
+    copy_zone second.test.conf
+    CONF=$T/steerdns.conf
+    main_conf "$CONF" "$(port 0)" "lb.example.conf second.test.conf" "$@"
+    start_daemon "$CONF" || bail "daemon did not start"
+}
+
+# ---------------------------------------------------------------- daemon
+# start_daemon CONF [PORT]: start `steerdns -f -c CONF`, wait (<= 10 s)
+# for a line containing "ready".  Sets DAEMON_PID, DAEMON_LOG and PORT.
+DAEMON_N=0
+start_daemon() {
+    need_daemon
+    DAEMON_N=$((DAEMON_N + 1))
+    DAEMON_LOG=$T/daemon$DAEMON_N.log
+    "$STEERDNS" -f -c "$1" >"$DAEMON_LOG" 2>&1 </dev/null &
+    DAEMON_PID=$!
+    PIDS="$PIDS $DAEMON_PID"
+    [ -n "${2:-}" ] && PORT=$2
+    [ -z "${2:-}" ] && PORT=$(sed -n 's/.*"127\.0\.0\.1:\([0-9]*\)".*/\1/p;s/.*"\[::1\]:\([0-9]*\)".*/\1/p' "$1" | head -n 1)
+    export PORT
+    n=200   # 10 s
+    while [ "$n" -gt 0 ]; do
+        if grep -q ready "$DAEMON_LOG" 2>/dev/null; then
+            return 0
+        fi
+        if ! alive "$DAEMON_PID"; then
+            wait "$DAEMON_PID"
+            notok "steerdns started with $(basename "$1")" \
+                "daemon exited with status $? before printing 'ready'"
+            show "$DAEMON_LOG"
+            return 1
+        fi
+        sleep 0.05
+        n=$((n - 1))
+    done
+    notok "steerdns started with $(basename "$1")" \
+        "no 'ready' line within 10 s"
+    show "$DAEMON_LOG"
+    return 1
+}
+
+# stop_daemon [PID] [LOG]: SIGTERM; asserts exit within 5 s with status 0
+# and no sanitizer report in the log.
+stop_daemon() {
+    p=${1:-$DAEMON_PID}
+    lg=${2:-$DAEMON_LOG}
+    kill -TERM "$p" 2>/dev/null
+    if wait_gone "$p" 5; then
+        wait "$p"
+        st=$?
+        expect_eq "steerdns (pid $p) exits with status 0 on SIGTERM" 0 "$st" "$lg"
+    else
+        notok "steerdns (pid $p) exits within 5 s of SIGTERM" "still running"
+        show "$lg"
+        kill -KILL "$p" 2>/dev/null
+        wait "$p" 2>/dev/null
+    fi
+    if grep -Eq 'ERROR: [A-Za-z]*Sanitizer|runtime error:' "$lg"; then
+        notok "no sanitizer report in the daemon log"
+        show "$lg"
+    fi
+    return 0
+}
+
+# ------------------------------------------------------------------- dig
+# dq [@ADDR] ARGS...: dig against the current daemon; output in $DIG_OUT.
+DIG_OUT=$T/dig.out
+dq() {
+    srv=@$ADDR
+    case ${1:-} in @*) srv=$1; shift ;; esac
+    dig "$srv" -p "$PORT" +time=2 +tries=1 +nostats "$@" >"$DIG_OUT" 2>&1
+    DIG_RC=$?
+    return 0
+}
+
+# d_status [FILE]: status of the (first) response, e.g. NOERROR
+d_status() { sed -n 's/^;; ->>HEADER<<-.* status: \([A-Z0-9]*\),.*/\1/p' "${1:-$DIG_OUT}" | head -n 1; }
+# d_opcode [FILE]
+d_opcode() { sed -n 's/^;; ->>HEADER<<- opcode: \([A-Z0-9]*\),.*/\1/p' "${1:-$DIG_OUT}" | head -n 1; }
+# d_id [FILE]
+d_id() { sed -n 's/^;; ->>HEADER<<-.* id: \([0-9]*\).*/\1/p' "${1:-$DIG_OUT}" | head -n 1; }
+# d_flags [FILE]: header flags, e.g. "qr aa rd"
+d_flags() { sed -n 's/^;; flags:\([a-z ]*\);.*/\1/p' "${1:-$DIG_OUT}" | head -n 1 | sed 's/^ *//;s/ *$//'; }
+# d_flag FLAG [FILE]: prints "set" or "clear"
+d_flag() {
+    if d_flags "${2:-$DIG_OUT}" | tr ' ' '\n' | grep -qx "$1"; then echo set; else echo clear; fi
+}
+# d_count SECTION [FILE]: QUERY|ANSWER|AUTHORITY|ADDITIONAL count
+d_count() { sed -n "s/^;; flags:.* $1: \([0-9]*\).*/\1/p" "${2:-$DIG_OUT}" | head -n 1; }
+# d_section SECTION [FILE]: records of a section, whitespace-normalised,
+# sorted, one per line (ANSWER, AUTHORITY, ADDITIONAL)
+d_section() {
+    awk -v s=";; $1 SECTION:" '$0 == s {f = 1; next} f && (/^$/ || /^;; [A-Z]+ SECTION:/) {exit} f && !/^;/ {print}' "${2:-$DIG_OUT}" |
+        tr -s ' \t' '  ' | LC_ALL=C sort
+}
+# d_section_lc: same, names lower-cased
+d_section_lc() { d_section "$@" | tr 'A-Z' 'a-z'; }
+# d_edns_udp [FILE]: the EDNS udp size of the response, empty if no OPT
+d_edns_udp() { sed -n 's/^; EDNS: version: [0-9]*, flags:[^;]*; udp: \([0-9]*\).*/\1/p' "${1:-$DIG_OUT}" | head -n 1; }
+d_edns_version() { sed -n 's/^; EDNS: version: \([0-9]*\),.*/\1/p' "${1:-$DIG_OUT}" | head -n 1; }
+d_edns_flags() { sed -n 's/^; EDNS: version: [0-9]*, flags:\([^;]*\);.*/\1/p' "${1:-$DIG_OUT}" | head -n 1 | sed 's/^ *//;s/ *$//'; }
+
+# oneline: join lines with " | " (for compact expected/got)
+oneline() { tr '\n' '|' | sed 's/|$//;s/|/ | /g'; }
+
+# ------------------------------------------------------------------ kdig
+KDIG_OUT=$T/kdig.out
+kq() {
+    srv=@$ADDR
+    case ${1:-} in @*) srv=$1; shift ;; esac
+    kdig "$srv" -p "$PORT" +timeout=2 +retry=0 +nostats "$@" >"$KDIG_OUT" 2>&1
+    KDIG_RC=$?
+    return 0
+}
+# k_status / k_flags / k_section (kdig's text format)
+k_status() { sed -n 's/^;; ->>HEADER<<-.* status: \([A-Z0-9]*\);.*/\1/p' "$KDIG_OUT" | head -n 1; }
+k_flags() { sed -n 's/^;; Flags: \([a-z ]*\);.*/\1/p' "$KDIG_OUT" | head -n 1 | sed 's/^ *//;s/ *$//'; }
+k_section() {
+    awk -v s=";; $1 SECTION:" '$0 == s {f = 1; next} f && (/^$/ || /^;; [A-Z]+ SECTION:/) {exit} f && !/^;/ {print}' "$KDIG_OUT" |
+        tr -s ' \t' '  ' | LC_ALL=C sort
+}
+
+# ---------------------------------------------------------------- python
+# py [ARGS] <<'EOF' ... EOF: run a python check script (dnsmsg on the
+# path, PORT/HOST exported); its ok / not ok lines are counted.
+py() {
+    PYTHONPATH="$TI_SRC${PYTHONPATH:+:$PYTHONPATH}" HOST=$ADDR PORT=$PORT \
+        "$PYTHON" - "$@" >"$T/py.out" 2>&1
+    prc=$?
+    cat "$T/py.out"
+    np=$(grep -c '^ok - ' "$T/py.out")
+    nf=$(grep -c '^not ok - ' "$T/py.out")
+    PASS=$((PASS + np))
+    FAIL=$((FAIL + nf))
+    if [ "$prc" -ne 0 ] && [ "$nf" -eq 0 ]; then
+        notok "python check exited with status $prc"
+    fi
+    return 0
+}
+
+command -v dig >/dev/null 2>&1 || skip "dig not installed"
+command -v "$PYTHON" >/dev/null 2>&1 || skip "$PYTHON not installed"

@@ -1,0 +1,72 @@
+#!/bin/sh
+# run-all.sh -- the whole test suite: a normal build and a build with
+# AddressSanitizer and UndefinedBehaviorSanitizer, each running every unit and
+# integration test.  Ends with "N passed, M failed"; a skip counts as failed.
+# SPDX-License-Identifier: ISC
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+"$top/contrib/install-deps.sh" test || exit 1
+[ -x configure ] || autoreconf -fi || exit 1
+jobs=$(nproc 2>/dev/null || echo 2)
+passed=0
+failed=0
+
+# count DIR: add the results of DIR/test-suite.log to the totals.
+count() {
+	log="$1/test-suite.log"
+	if [ ! -f "$log" ]; then
+		failed=$((failed + 1))
+		return
+	fi
+	p=$(sed -n 's/^# PASS: *//p' "$log")
+	f=$(sed -n 's/^# FAIL: *//p' "$log")
+	s=$(sed -n 's/^# SKIP: *//p' "$log")
+	x=$(sed -n 's/^# XFAIL: *//p' "$log")
+	e=$(sed -n 's/^# ERROR: *//p' "$log")
+	xp=$(sed -n 's/^# XPASS: *//p' "$log")
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-0} + ${s:-0} + ${x:-0} + ${e:-0} + ${xp:-0}))
+}
+
+# run NAME CONFIGURE-ARGS...: build in build-NAME and run make check there.
+run() {
+	name=$1
+	shift
+	dir="$top/build-$name"
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	echo "=== $name build: ./configure $*"
+	if ! (cd "$dir" && "$top/configure" -q "$@" >configure.log 2>&1 &&
+	    make -j"$jobs" >make.log 2>&1); then
+		echo "not ok - $name build failed:"
+		tail -n 30 "$dir/configure.log" "$dir/make.log" 2>/dev/null
+		failed=$((failed + 1))
+		return
+	fi
+	if grep -q 'warning:' "$dir/make.log"; then
+		echo "not ok - $name build has compiler warnings:"
+		grep 'warning:' "$dir/make.log" | head -n 20
+		failed=$((failed + 1))
+	else
+		passed=$((passed + 1))
+	fi
+	(cd "$dir" && make -j"$jobs" check >check.log 2>&1)
+	grep -E '^(PASS|FAIL|SKIP|XFAIL|XPASS|ERROR):' "$dir/check.log"
+	for f in "$dir"/tests/unit/*.log "$dir"/tests/integration/*.log; do
+		[ -f "$f" ] || continue
+		case "$f" in *test-suite.log) continue ;; esac
+		if grep -qE '^(FAIL|ERROR|SKIP)' "${f%.log}.trs" 2>/dev/null; then
+			echo "--- $f"
+			tail -n 40 "$f"
+		fi
+	done
+	count "$dir"
+}
+
+run plain --enable-developer
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    run sanitizers --enable-developer --enable-sanitizers
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
