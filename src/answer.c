@@ -2,9 +2,14 @@
 /* SPDX-License-Identifier: ISC */
 #include "config.h"
 
+#include <sys/socket.h>
+#include <netinet/in.h>
+
 #include <string.h>
 
 #include "answer.h"
+#include "health.h"
+#include "lb.h"
 #include "wire.h"
 #include "zone.h"
 
@@ -113,6 +118,107 @@ find_answer(const struct zone_db *db, const struct wire_query *q)
 	return NULL;
 }
 
+/* The client address strategies see: ECS when the name uses it. */
+static void
+client_of(const struct answer_env *env, const struct wire_query *q,
+    const struct zone_name *m, struct lb_query *lq)
+{
+	const struct sockaddr_in	*sin;
+	const struct sockaddr_in6	*sin6;
+
+	lq->family = 0;
+	lq->bits = 0;
+	memset(lq->addr, 0, sizeof(lq->addr));
+	if (m->ecs && q->ecs) {
+		lq->family = q->ecs_family == 1 ? 4 : 6;
+		lq->bits = q->ecs_source;
+		memcpy(lq->addr, q->ecs_addr, 16);
+		return;
+	}
+	if (env->client == NULL)
+		return;
+	if (env->client->sa_family == AF_INET) {
+		sin = (const struct sockaddr_in *)env->client;
+		lq->family = 4;
+		lq->bits = 32;
+		memcpy(lq->addr, &sin->sin_addr, 4);
+	} else if (env->client->sa_family == AF_INET6) {
+		sin6 = (const struct sockaddr_in6 *)env->client;
+		if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+			lq->family = 4;
+			lq->bits = 32;
+			memcpy(lq->addr, sin6->sin6_addr.s6_addr + 12, 4);
+		} else {
+			lq->family = 6;
+			lq->bits = 128;
+			memcpy(lq->addr, &sin6->sin6_addr, 16);
+		}
+	}
+}
+
+/*
+ * Run the name's chain over the members of the family.  Returns how many
+ * candidates to answer (0 with *all_down set when none is usable).
+ */
+static size_t
+run_chain(const struct answer_env *env, const struct wire_query *q,
+    const struct zone_answer *a, struct lb_cand *c, bool *degraded,
+    uint8_t *scope, bool *all_down)
+{
+	const struct zone_name	*m = a->tail;
+	const struct zone_pool	*p = m->pool;
+	const uint16_t		*idx = p->fam[a->tail_family == 6];
+	struct lb_query		 lq;
+	size_t			 i, n = p->nfam[a->tail_family == 6];
+
+	lq.health = env->health;
+	lq.members = p->members;
+	lq.regions = m->regions;
+	lq.rr = (_Atomic uint32_t *)&m->rr;
+	lq.rng = env->rng;
+	lq.scope = 0;
+	lq.all_down = false;
+	client_of(env, q, m, &lq);
+	*degraded = false;
+	for (i = 0; i < n; i++) {
+		c[i].member = idx[i];
+		c[i].key = 0;
+		if (!health_usable(&env->health->slots[
+		    p->members[idx[i]].slot]))
+			*degraded = true;
+	}
+	n = lb_run(m->steps, m->nsteps, &lq, c, n);
+	if (m->max_answers != 0 && n > m->max_answers)
+		n = m->max_answers;
+	*scope = m->ecs ? lq.scope : 0;
+	*all_down = lq.all_down;
+	return n;
+}
+
+/* Write the chosen members as A or AAAA records; 0 when they do not fit. */
+static size_t
+put_tail(const struct zone_answer *a, const struct lb_cand *c, size_t n,
+    bool degraded, uint8_t *p, size_t room)
+{
+	const struct zone_name	*m = a->tail;
+	size_t			 alen = a->tail_family == 4 ? 4 : 16;
+	size_t			 i, rl = 12 + alen;
+	uint32_t		 ttl = degraded ? m->degraded_ttl : m->ttl;
+
+	if (n * rl > room)
+		return 0;
+	for (i = 0; i < n; i++, p += rl) {
+		wire_put16(p, 0xc000 | a->tail_owner);
+		wire_put16(p + 2, a->tail_family == 4 ? WIRE_TYPE_A :
+		    WIRE_TYPE_AAAA);
+		wire_put16(p + 4, WIRE_CLASS_IN);
+		wire_put32(p + 6, ttl);
+		wire_put16(p + 10, alen);
+		memcpy(p + 12, m->pool->members[c[i].member].addr, alen);
+	}
+	return n * rl;
+}
+
 size_t
 answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
     uint8_t *out, size_t outmax)
@@ -122,8 +228,11 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 	const struct zone_set		*s;
 	enum wire_verdict		 v;
 	size_t				 limit, pos, avail, end, i, k, olen;
-	uint16_t			 flags, delta, p;
-	bool				 tc = false;
+	size_t				 ntail = 0, tlen;
+	uint16_t			 flags, delta, p, an;
+	uint8_t				 scope = 0;
+	bool				 tc = false, degraded = false, down;
+	struct lb_cand			 cand[LB_MAX_MEMBERS];
 
 	if (env->stats != NULL)
 		env->stats->queries++;
@@ -161,6 +270,19 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 		return bare(env, &q, pkt, out, WIRE_RCODE_REFUSED);
 	if ((a = find_answer(env->db, &q)) == NULL)
 		return bare(env, &q, pkt, out, WIRE_RCODE_REFUSED);
+	if (a->tail != NULL) {
+		if (env->stats != NULL)
+			env->stats->managed++;
+		ntail = run_chain(env, &q, a, cand, &degraded, &scope, &down);
+		if (down) {
+			if (env->stats != NULL)
+				env->stats->all_down++;
+			if (a->tail->all_down == LB_ALL_DOWN_SERVFAIL)
+				return bare(env, &q, pkt, out,
+				    WIRE_RCODE_SERVFAIL);
+			a = a->alt;
+		}
+	}
 
 	/* How much fits: 512 without EDNS, else the smaller payload. */
 	if (env->tcp)
@@ -199,14 +321,27 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 		}
 	pos += end;
 	s = k > 0 ? &a->sets[k - 1] : NULL;
+	an = s != NULL ? s->an : 0;
+	if (a->tail != NULL && !tc) {
+		/* The pool's records are one RRset: all of them or TC. */
+		tlen = put_tail(a, cand, ntail, degraded, out + pos, avail -
+		    end);
+		if (tlen == 0 && ntail > 0) {
+			tc = true;
+			if (env->stats != NULL)
+				env->stats->truncated++;
+		}
+		pos += tlen;
+		an += tlen > 0 ? ntail : 0;
+	}
 	wire_put16(out + 4, 1);
-	wire_put16(out + 6, s != NULL ? s->an : 0);
+	wire_put16(out + 6, an);
 	wire_put16(out + 8, s != NULL ? s->ns : 0);
 	wire_put16(out + 10, (s != NULL ? s->ar : 0) + q.edns);
 	flags |= (a->aa ? WIRE_AA : 0) | (tc ? WIRE_TC : 0) | a->rcode;
 	wire_put16(out + 2, flags);
 	if (q.edns)
-		pos += put_opt(out + pos, env, &q, 0, true, 0);
+		pos += put_opt(out + pos, env, &q, 0, true, scope);
 	count(env, a->rcode);
 	return pos;
 }

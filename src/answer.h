@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct health;
+struct sockaddr;
 struct zone_db;
 
 #define ANSWER_UDP_MAX		4096	/* the largest UDP answer we send */
@@ -21,6 +23,8 @@ struct answer_stats {
 	uint64_t	 badvers;
 	uint64_t	 edns;
 	uint64_t	 ecs;
+	uint64_t	 managed;	/* answers computed from a pool */
+	uint64_t	 all_down;	/* ... with no member usable */
 };
 
 struct answer_env {
@@ -28,6 +32,9 @@ struct answer_env {
 	uint16_t		 edns_payload;	/* ours */
 	bool			 tcp;
 	struct answer_stats	*stats;		/* borrowed, may be NULL */
+	const struct health	*health;	/* borrowed */
+	const struct sockaddr	*client;	/* borrowed, may be NULL */
+	uint64_t		*rng;		/* per-thread PRNG state */
 };
 
 /*

@@ -18,6 +18,7 @@
 #include <ldns/ldns.h>
 
 #include "conf.h"
+#include "health.h"
 #include "util.h"
 
 #define TTL_MAX		2147483647LL
@@ -561,11 +562,708 @@ load_records(struct loader *ld, const config_setting_t *list,
 	ldns_rdf_deep_free(prev);
 }
 
+/* A number (integer or float) member "key" of g in [min, max]. */
+static int
+get_double(struct loader *ld, const config_setting_t *g, const char *key,
+    double min, double max, double *out)
+{
+	config_setting_t	*s;
+	double			 v;
+
+	if ((s = config_setting_get_member(g, key)) == NULL)
+		return 0;
+	switch (config_setting_type(s)) {
+	case CONFIG_TYPE_INT:
+	case CONFIG_TYPE_INT64:
+		v = config_setting_get_int64(s);
+		break;
+	case CONFIG_TYPE_FLOAT:
+		v = config_setting_get_float(s);
+		break;
+	default:
+		errf(ld, line_of(s), "\"%s\" must be a number, not %s", key,
+		    type_name(config_setting_type(s)));
+		return -1;
+	}
+	if (v < min || v > max) {
+		errf(ld, line_of(s), "\"%s\" %g not in %g..%g", key, v, min,
+		    max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int
+get_bool(struct loader *ld, const config_setting_t *g, const char *key,
+    bool *out)
+{
+	config_setting_t	*s;
+
+	if ((s = config_setting_get_member(g, key)) == NULL)
+		return 0;
+	if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
+		errf(ld, line_of(s), "\"%s\" must be true or false, not %s",
+		    key, type_name(config_setting_type(s)));
+		return -1;
+	}
+	*out = config_setting_get_bool(s);
+	return 0;
+}
+
+/* An IPv4 or IPv6 address; family 4 or 6, or 0 when it is neither. */
+static uint8_t
+parse_addr(const char *s, uint8_t *addr)
+{
+	memset(addr, 0, 16);
+	if (inet_pton(AF_INET, s, addr) == 1)
+		return 4;
+	if (inet_pton(AF_INET6, s, addr) == 1)
+		return 6;
+	return 0;
+}
+
+static char *
+dupstr(struct loader *ld, const config_setting_t *g, const char *key)
+{
+	const char	*s = get_string(ld, g, key, false);
+
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+static const char *const check_types[] = { "tcp", "http", "https", "dns",
+    "exec", NULL };
+
+static void
+load_checks(struct loader *ld, const config_setting_t *g, struct conf_zone *z)
+{
+	static const char *const keys[] = { "type", "port", "interval",
+	    "timeout", "jitter", "rise", "fall", "path", "host", "headers",
+	    "user_agent", "expect", "body", "load_header", "load_body", "sni",
+	    "verify", "qname", "qtype", "rcode", "command", "initial", NULL };
+	config_setting_t	*c, *s, *e;
+	struct conf_check	*ck;
+	const char		*t;
+	long long		 v;
+	int			 i, j, k;
+
+	if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
+		errf(ld, line_of(g), "\"checks\" must be a group, not %s",
+		    type_name(config_setting_type(g)));
+		return;
+	}
+	z->checks = xcalloc(config_setting_length(g), sizeof(*z->checks));
+	for (i = 0; (c = config_setting_get_elem(g, i)) != NULL; i++) {
+		ck = &z->checks[z->nchecks++];
+		ck->name = xstrdup(config_setting_name(c));
+		ck->line = line_of(c);
+		ck->interval = 5.0;
+		ck->timeout = 2.0;
+		ck->jitter = 0.1;
+		ck->rise = 2;
+		ck->fall = 3;
+		ck->verify = true;
+		ck->initial_up = true;
+		ck->qtype = LDNS_RR_TYPE_SOA;
+		if (config_setting_type(c) != CONFIG_TYPE_GROUP) {
+			errf(ld, line_of(c), "check \"%s\" must be a group",
+			    ck->name);
+			continue;
+		}
+		check_keys(ld, c, "a check", keys);
+		if ((t = get_string(ld, c, "type", true)) != NULL) {
+			for (k = 0; check_types[k] != NULL; k++)
+				if (strcmp(t, check_types[k]) == 0)
+					break;
+			if (check_types[k] == NULL)
+				errf(ld, line_of(config_setting_get_member(c,
+				    "type")), "check \"%s\": unknown type "
+				    "\"%s\" (tcp, http, https, dns, exec)",
+				    ck->name, t);
+			else
+				ck->type = k;
+		}
+		v = 0;
+		if (get_int(ld, c, "port", 1, 65535, &v) == 0)
+			ck->port = v;
+		get_double(ld, c, "interval", 0.1, 86400, &ck->interval);
+		get_double(ld, c, "timeout", 0.01, 3600, &ck->timeout);
+		get_double(ld, c, "jitter", 0, 1, &ck->jitter);
+		v = ck->rise;
+		if (get_int(ld, c, "rise", 1, 100, &v) == 0)
+			ck->rise = v;
+		v = ck->fall;
+		if (get_int(ld, c, "fall", 1, 100, &v) == 0)
+			ck->fall = v;
+		if (ck->timeout > ck->interval)
+			errf(ld, ck->line, "check \"%s\": timeout %g longer "
+			    "than interval %g", ck->name, ck->timeout,
+			    ck->interval);
+		ck->path = dupstr(ld, c, "path");
+		ck->host = dupstr(ld, c, "host");
+		ck->user_agent = dupstr(ld, c, "user_agent");
+		ck->body = dupstr(ld, c, "body");
+		ck->load_header = dupstr(ld, c, "load_header");
+		get_bool(ld, c, "load_body", &ck->load_body);
+		ck->sni = dupstr(ld, c, "sni");
+		get_bool(ld, c, "verify", &ck->verify);
+		ck->qname = dupstr(ld, c, "qname");
+		ck->command = dupstr(ld, c, "command");
+		if ((s = get_strings(ld, c, "headers", false)) != NULL) {
+			ck->headers = xcalloc(config_setting_length(s),
+			    sizeof(char *));
+			for (j = 0; (e = config_setting_get_elem(s, j)) !=
+			    NULL; j++) {
+				t = config_setting_get_string(e);
+				if (strchr(t, ':') == NULL || strpbrk(t,
+				    "\r\n") != NULL)
+					errf(ld, line_of(e), "check \"%s\": bad "
+					    "header \"%s\": want \"Name: "
+					    "value\"", ck->name, t);
+				else
+					ck->headers[ck->nheaders++] =
+					    xstrdup(t);
+			}
+		}
+		if ((s = config_setting_get_member(c, "expect")) != NULL) {
+			ck->expect = xcalloc(config_setting_length(s) + 1,
+			    sizeof(unsigned));
+			if (config_setting_type(s) == CONFIG_TYPE_INT)
+				e = s;
+			else
+				e = config_setting_get_elem(s, 0);
+			for (j = 0; e != NULL; e = config_setting_get_elem(s,
+			    ++j)) {
+				if (config_setting_type(e) != CONFIG_TYPE_INT ||
+				    config_setting_get_int(e) < 100 ||
+				    config_setting_get_int(e) > 599) {
+					errf(ld, line_of(e), "check \"%s\": "
+					    "\"expect\" wants HTTP status "
+					    "codes 100..599", ck->name);
+					break;
+				}
+				ck->expect[ck->nexpect++] =
+				    config_setting_get_int(e);
+				if (e == s)
+					break;
+			}
+		}
+		if ((t = get_string(ld, c, "qtype", false)) != NULL) {
+			ck->qtype = ldns_get_rr_type_by_name(t);
+			if (ck->qtype == 0)
+				errf(ld, line_of(config_setting_get_member(c,
+				    "qtype")), "check \"%s\": unknown qtype "
+				    "\"%s\"", ck->name, t);
+		}
+		if ((t = get_string(ld, c, "rcode", false)) != NULL) {
+			ldns_lookup_table	*lt = ldns_lookup_by_name(
+			    ldns_rcodes, t);
+
+			if (lt == NULL)
+				errf(ld, line_of(config_setting_get_member(c,
+				    "rcode")), "check \"%s\": unknown rcode "
+				    "\"%s\"", ck->name, t);
+			else
+				ck->rcode = lt->id;
+		}
+		if ((t = get_string(ld, c, "initial", false)) != NULL) {
+			if (strcmp(t, "up") == 0)
+				ck->initial_up = true;
+			else if (strcmp(t, "down") == 0)
+				ck->initial_up = false;
+			else
+				errf(ld, line_of(config_setting_get_member(c,
+				    "initial")), "check \"%s\": \"initial\" "
+				    "must be \"up\" or \"down\"", ck->name);
+		}
+		if (ck->type == CHECK_EXEC && ck->command == NULL)
+			errf(ld, ck->line, "check \"%s\": exec needs "
+			    "\"command\"", ck->name);
+		if (ck->type == CHECK_DNS && ck->qname == NULL)
+			errf(ld, ck->line, "check \"%s\": dns needs \"qname\"",
+			    ck->name);
+		if ((ck->type == CHECK_HTTP || ck->type == CHECK_HTTPS) &&
+		    ck->path == NULL)
+			ck->path = xstrdup("/");
+		if ((ck->type == CHECK_HTTP || ck->type == CHECK_HTTPS) &&
+		    ck->nexpect == 0) {
+			ck->expect = xreallocarray(ck->expect, 1,
+			    sizeof(unsigned));
+			ck->expect[ck->nexpect++] = 200;
+		}
+	}
+}
+
+static void
+load_regions(struct loader *ld, const config_setting_t *g,
+    struct conf_zone *z)
+{
+	struct lb_regions	*r = &z->regions;
+	config_setting_t	*c, *e;
+	struct lb_net		*n;
+	char			 buf[INET6_ADDRSTRLEN + 8], *slash, *end;
+	const char		*t;
+	unsigned long		 pl;
+	unsigned		 max, k;
+	int			 i, j;
+
+	if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
+		errf(ld, line_of(g), "\"regions\" must be a group, not %s",
+		    type_name(config_setting_type(g)));
+		return;
+	}
+	r->names = xcalloc(config_setting_length(g), sizeof(char *));
+	for (i = 0; (c = config_setting_get_elem(g, i)) != NULL; i++) {
+		r->names[r->nnames++] = xstrdup(config_setting_name(c));
+		if ((c = get_strings(ld, g, config_setting_name(c), true)) ==
+		    NULL)
+			continue;
+		for (j = 0; (e = config_setting_get_elem(c, j)) != NULL; j++) {
+			t = config_setting_get_string(e);
+			r->nets = xreallocarray(r->nets, r->nnets + 1,
+			    sizeof(*r->nets));
+			n = &r->nets[r->nnets];
+			memset(n, 0, sizeof(*n));
+			if (strlen(t) >= sizeof(buf) ||
+			    (slash = strchr(strcpy(buf, t), '/')) == NULL) {
+				errf(ld, line_of(e), "region \"%s\": bad "
+				    "prefix \"%s\": want ADDRESS/LENGTH",
+				    r->names[i], t);
+				continue;
+			}
+			*slash = '\0';
+			n->family = parse_addr(buf, n->addr);
+			max = n->family == 4 ? 32 : 128;
+			pl = strtoul(slash + 1, &end, 10);
+			if (n->family == 0 || slash[1] == '\0' || *end != '\0' ||
+			    pl > max) {
+				errf(ld, line_of(e), "region \"%s\": bad "
+				    "prefix \"%s\": want ADDRESS/LENGTH",
+				    r->names[i], t);
+				continue;
+			}
+			n->prefix = pl;
+			for (k = pl; k < max; k++)
+				if (n->addr[k / 8] & (0x80 >> (k % 8)))
+					break;
+			if (k < max) {
+				errf(ld, line_of(e), "region \"%s\": prefix "
+				    "\"%s\" has bits set past /%lu",
+				    r->names[i], t, pl);
+				continue;
+			}
+			for (k = 0; k < r->nnets; k++)
+				if (r->nets[k].family == n->family &&
+				    r->nets[k].prefix == n->prefix &&
+				    memcmp(r->nets[k].addr, n->addr, 16) == 0)
+					break;
+			if (k < r->nnets) {
+				errf(ld, line_of(e), "prefix \"%s\" is in two "
+				    "regions (or twice in one)", t);
+				continue;
+			}
+			n->region = i;
+			r->nnets++;
+		}
+	}
+	lb_regions_prepare(r);
+}
+
+static void
+load_pools(struct loader *ld, const config_setting_t *g, struct conf_zone *z)
+{
+	static const char *const keys[] = { "check", "members", NULL };
+	static const char *const mkeys[] = { "address", "weight", "priority",
+	    "region", "check_address", "check_port", "admin", NULL };
+	config_setting_t	*p, *l, *m;
+	struct conf_pool	*cp;
+	struct conf_member	*cm;
+	const char		*t;
+	long long		 v;
+	size_t			 k;
+	int			 i, j, a;
+
+	if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
+		errf(ld, line_of(g), "\"pools\" must be a group, not %s",
+		    type_name(config_setting_type(g)));
+		return;
+	}
+	z->pools = xcalloc(config_setting_length(g), sizeof(*z->pools));
+	for (i = 0; (p = config_setting_get_elem(g, i)) != NULL; i++) {
+		cp = &z->pools[z->npools++];
+		cp->name = xstrdup(config_setting_name(p));
+		cp->line = line_of(p);
+		cp->check = -1;
+		if (config_setting_type(p) != CONFIG_TYPE_GROUP) {
+			errf(ld, cp->line, "pool \"%s\" must be a group",
+			    cp->name);
+			continue;
+		}
+		check_keys(ld, p, "a pool", keys);
+		if ((t = get_string(ld, p, "check", false)) != NULL) {
+			for (k = 0; k < z->nchecks; k++)
+				if (strcmp(z->checks[k].name, t) == 0)
+					break;
+			if (k == z->nchecks)
+				errf(ld, line_of(config_setting_get_member(p,
+				    "check")), "pool \"%s\": check \"%s\" not "
+				    "found", cp->name, t);
+			else
+				cp->check = k;
+		}
+		if ((l = config_setting_get_member(p, "members")) == NULL) {
+			errf(ld, cp->line, "pool \"%s\": missing \"members\"",
+			    cp->name);
+			continue;
+		}
+		if (config_setting_type(l) != CONFIG_TYPE_LIST) {
+			errf(ld, line_of(l), "pool \"%s\": \"members\" must be "
+			    "a list ( { address = ...; }, ... )", cp->name);
+			continue;
+		}
+		if (config_setting_length(l) == 0) {
+			errf(ld, line_of(l), "pool \"%s\" is empty", cp->name);
+			continue;
+		}
+		if (config_setting_length(l) > LB_MAX_MEMBERS) {
+			errf(ld, line_of(l), "pool \"%s\": more than %d "
+			    "members", cp->name, LB_MAX_MEMBERS);
+			continue;
+		}
+		cp->members = xcalloc(config_setting_length(l),
+		    sizeof(*cp->members));
+		for (j = 0; (m = config_setting_get_elem(l, j)) != NULL; j++) {
+			cm = &cp->members[cp->nmembers];
+			cm->line = line_of(m);
+			cm->weight = 1;
+			cm->priority = 1;
+			cm->region = LB_NO_REGION;
+			if (config_setting_type(m) != CONFIG_TYPE_GROUP) {
+				errf(ld, cm->line, "pool \"%s\": a member must "
+				    "be a group { address = ...; }", cp->name);
+				continue;
+			}
+			check_keys(ld, m, "a pool member", mkeys);
+			if ((t = get_string(ld, m, "address", true)) == NULL)
+				continue;
+			if ((cm->family = parse_addr(t, cm->addr)) == 0) {
+				errf(ld, line_of(config_setting_get_member(m,
+				    "address")), "pool \"%s\": bad address "
+				    "\"%s\"", cp->name, t);
+				continue;
+			}
+			for (k = 0; k < cp->nmembers; k++)
+				if (cp->members[k].family == cm->family &&
+				    memcmp(cp->members[k].addr, cm->addr, 16) ==
+				    0)
+					break;
+			if (k < cp->nmembers) {
+				errf(ld, cm->line, "pool \"%s\": duplicate "
+				    "member %s", cp->name, t);
+				continue;
+			}
+			v = cm->weight;
+			if (get_int(ld, m, "weight", 0, LB_WEIGHT_MAX, &v) == 0)
+				cm->weight = v;
+			v = cm->priority;
+			if (get_int(ld, m, "priority", 1, 255, &v) == 0)
+				cm->priority = v;
+			if ((t = get_string(ld, m, "region", false)) != NULL) {
+				for (k = 0; k < z->regions.nnames; k++)
+					if (strcmp(z->regions.names[k], t) == 0)
+						break;
+				if (k == z->regions.nnames)
+					errf(ld, line_of(
+					    config_setting_get_member(m,
+					    "region")), "pool \"%s\": region "
+					    "\"%s\" not found", cp->name, t);
+				else
+					cm->region = k;
+			}
+			if ((t = get_string(ld, m, "check_address", false)) !=
+			    NULL && (cm->check_family = parse_addr(t,
+			    cm->check_addr)) == 0)
+				errf(ld, line_of(config_setting_get_member(m,
+				    "check_address")), "pool \"%s\": bad "
+				    "check_address \"%s\"", cp->name, t);
+			v = 0;
+			if (get_int(ld, m, "check_port", 1, 65535, &v) == 0)
+				cm->check_port = v;
+			if ((t = get_string(ld, m, "admin", false)) != NULL) {
+				if ((a = health_admin_parse(t)) == -1)
+					errf(ld, line_of(
+					    config_setting_get_member(m,
+					    "admin")), "pool \"%s\": admin "
+					    "\"%s\" is not none, up, down or "
+					    "drain", cp->name, t);
+				else
+					cm->admin = a;
+			}
+			cp->nmembers++;
+		}
+	}
+}
+
+/* The documented presets: each is a chain. */
+static const struct {
+	const char	*name;
+	const char	*steps[4];
+} presets[] = {
+	{ "round_robin", { "up", "round_robin" } },
+	{ "weighted", { "up", "weighted" } },
+	{ "random", { "up", "shuffle" } },
+	{ "failover", { "up", "priority" } },
+	{ "least_conn", { "up", "least_load" } },
+	{ "least_rtt", { "up", "fastest" } },
+	{ "ip_hash", { "up", "hash" } },
+	{ "geo", { "up", "topology", "weighted" } },
+};
+
+static void
+load_chain(struct loader *ld, const config_setting_t *g, struct conf_name *cn,
+    const char *label)
+{
+	config_setting_t	*s, *e;
+	const char		*preset;
+	char			 err[256];
+	size_t			 k, i;
+	int			 j;
+	bool			 has_up = false;
+
+	preset = get_string(ld, g, "strategy", false);
+	s = config_setting_get_member(g, "chain");
+	if (preset != NULL && s != NULL) {
+		errf(ld, line_of(s), "name \"%s\": give \"strategy\" or "
+		    "\"chain\", not both", label);
+		return;
+	}
+	if (s != NULL) {
+		if ((s = get_strings(ld, g, "chain", true)) == NULL)
+			return;
+		if (config_setting_length(s) > LB_MAX_STEPS - 1) {
+			errf(ld, line_of(s), "name \"%s\": more than %d chain "
+			    "steps", label, LB_MAX_STEPS - 1);
+			return;
+		}
+		for (j = 0; (e = config_setting_get_elem(s, j)) != NULL; j++) {
+			if (lb_parse_step(config_setting_get_string(e),
+			    &cn->steps[cn->nsteps], err, sizeof(err)) == -1) {
+				errf(ld, line_of(e), "name \"%s\": %s", label,
+				    err);
+				continue;
+			}
+			has_up |= cn->steps[cn->nsteps].kind == LB_UP;
+			cn->nsteps++;
+		}
+	} else {
+		if (preset == NULL)
+			preset = "round_robin";
+		for (k = 0; k < NELEM(presets); k++)
+			if (strcmp(presets[k].name, preset) == 0)
+				break;
+		if (k == NELEM(presets)) {
+			errf(ld, line_of(config_setting_get_member(g,
+			    "strategy")), "name \"%s\": unknown strategy \"%s\"",
+			    label, preset);
+			return;
+		}
+		for (i = 0; i < NELEM(presets[k].steps) &&
+		    presets[k].steps[i] != NULL; i++)
+			if (lb_parse_step(presets[k].steps[i],
+			    &cn->steps[cn->nsteps++], err, sizeof(err)) == -1)
+				errf(ld, line_of(g), "preset: %s", err);
+		has_up = true;
+	}
+	/* Health always comes first: never answer a down member needlessly. */
+	if (!has_up) {
+		memmove(cn->steps + 1, cn->steps, cn->nsteps *
+		    sizeof(cn->steps[0]));
+		lb_parse_step("up", &cn->steps[0], err, sizeof(err));
+		cn->nsteps++;
+	}
+}
+
+static const char *const all_down_names[] = { "all", "nodata", "servfail",
+    "fallback", NULL };
+
+static void
+load_names(struct loader *ld, const config_setting_t *g, struct conf_zone *z)
+{
+	static const char *const keys[] = { "owner", "pool", "strategy",
+	    "chain", "ttl", "degraded_ttl", "max_answers", "all_down",
+	    "fallback", "fallback_cname", "ecs", NULL };
+	config_setting_t	*c, *s, *e;
+	struct conf_name	*cn;
+	const char		*t, *label;
+	ldns_rr			*rr;
+	long long		 v;
+	size_t			 k;
+	int			 i, j;
+	uint8_t			 fam, addr[16];
+	bool			 has_all_down;
+	char			*os, *ts;
+
+	if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
+		errf(ld, line_of(g), "\"names\" must be a group, not %s",
+		    type_name(config_setting_type(g)));
+		return;
+	}
+	z->names = xcalloc(config_setting_length(g), sizeof(*z->names));
+	for (i = 0; (c = config_setting_get_elem(g, i)) != NULL; i++) {
+		label = config_setting_name(c);
+		if (config_setting_type(c) != CONFIG_TYPE_GROUP) {
+			errf(ld, line_of(c), "name \"%s\" must be a group",
+			    label);
+			continue;
+		}
+		cn = &z->names[z->nnames];
+		memset(cn, 0, sizeof(*cn));
+		cn->line = line_of(c);
+		cn->ttl = 30;
+		cn->ecs = true;
+		check_keys(ld, c, "a name", keys);
+		if ((t = get_string(ld, c, "owner", false)) == NULL)
+			t = label;
+		if ((cn->owner = parse_name(t, z->origin)) == NULL) {
+			errf(ld, cn->line, "name \"%s\": bad owner \"%s\"",
+			    label, t);
+			continue;
+		}
+		ldns_dname2canonical(cn->owner);
+		if (!at_or_below(cn->owner, z->origin)) {
+			errf(ld, cn->line, "name \"%s\" is outside the zone",
+			    label);
+			ldns_rdf_deep_free(cn->owner);
+			continue;
+		}
+		for (k = 0; k < z->nnames; k++)
+			if (ldns_dname_compare(z->names[k].owner, cn->owner) ==
+			    0)
+				break;
+		if (k < z->nnames) {
+			errf(ld, cn->line, "name \"%s\" is managed twice "
+			    "(also line %d)", label, z->names[k].line);
+			ldns_rdf_deep_free(cn->owner);
+			continue;
+		}
+		if ((t = get_string(ld, c, "pool", true)) != NULL) {
+			for (k = 0; k < z->npools; k++)
+				if (strcmp(z->pools[k].name, t) == 0)
+					break;
+			if (k == z->npools)
+				errf(ld, line_of(config_setting_get_member(c,
+				    "pool")), "name \"%s\": pool \"%s\" not "
+				    "found", label, t);
+			cn->pool = k;
+		}
+		load_chain(ld, c, cn, label);
+		v = cn->ttl;
+		if (get_int(ld, c, "ttl", 0, TTL_MAX, &v) == 0)
+			cn->ttl = v;
+		cn->degraded_ttl = cn->ttl;
+		v = cn->degraded_ttl;
+		if (get_int(ld, c, "degraded_ttl", 0, TTL_MAX, &v) == 0)
+			cn->degraded_ttl = v;
+		v = 0;
+		if (get_int(ld, c, "max_answers", 0, LB_MAX_MEMBERS, &v) == 0)
+			cn->max_answers = v;
+		get_bool(ld, c, "ecs", &cn->ecs);
+		has_all_down = false;
+		if ((t = get_string(ld, c, "all_down", false)) != NULL) {
+			for (k = 0; all_down_names[k] != NULL; k++)
+				if (strcmp(all_down_names[k], t) == 0)
+					break;
+			if (all_down_names[k] == NULL)
+				errf(ld, line_of(config_setting_get_member(c,
+				    "all_down")), "name \"%s\": all_down "
+				    "\"%s\" is not all, nodata, servfail or "
+				    "fallback", label, t);
+			else {
+				cn->all_down = k;
+				has_all_down = true;
+			}
+		}
+		if ((s = get_strings(ld, c, "fallback", false)) != NULL) {
+			cn->fallback = xcalloc(config_setting_length(s),
+			    sizeof(ldns_rr *));
+			for (j = 0; (e = config_setting_get_elem(s, j)) !=
+			    NULL; j++) {
+				t = config_setting_get_string(e);
+				if ((fam = parse_addr(t, addr)) == 0) {
+					errf(ld, line_of(e), "name \"%s\": bad "
+					    "fallback address \"%s\"", label,
+					    t);
+					continue;
+				}
+				rr = ldns_rr_new();
+				ldns_rr_set_type(rr, fam == 4 ?
+				    LDNS_RR_TYPE_A : LDNS_RR_TYPE_AAAA);
+				ldns_rr_set_owner(rr, ldns_rdf_clone(
+				    cn->owner));
+				ldns_rr_set_class(rr, LDNS_RR_CLASS_IN);
+				ldns_rr_push_rdf(rr, ldns_rdf_new_frm_data(
+				    fam == 4 ? LDNS_RDF_TYPE_A :
+				    LDNS_RDF_TYPE_AAAA, fam == 4 ? 4 : 16,
+				    addr));
+				cn->fallback[cn->nfallback++] = rr;
+			}
+		}
+		if ((t = get_string(ld, c, "fallback_cname", false)) != NULL &&
+		    (cn->fallback_cname = parse_name(t, z->origin)) == NULL)
+			errf(ld, line_of(config_setting_get_member(c,
+			    "fallback_cname")), "name \"%s\": bad "
+			    "fallback_cname \"%s\"", label, t);
+		if (cn->nfallback > 0 && cn->fallback_cname != NULL)
+			errf(ld, cn->line, "name \"%s\": give \"fallback\" or "
+			    "\"fallback_cname\", not both", label);
+		if (!has_all_down && (cn->nfallback > 0 ||
+		    cn->fallback_cname != NULL))
+			cn->all_down = LB_ALL_DOWN_FALLBACK;
+		if (cn->all_down == LB_ALL_DOWN_FALLBACK && cn->nfallback ==
+		    0 && cn->fallback_cname == NULL)
+			errf(ld, cn->line, "name \"%s\": all_down \"fallback\" "
+			    "needs \"fallback\" or \"fallback_cname\"", label);
+		if (cn->all_down != LB_ALL_DOWN_FALLBACK && (cn->nfallback >
+		    0 || cn->fallback_cname != NULL))
+			errf(ld, cn->line, "name \"%s\": a fallback is given "
+			    "but all_down is not \"fallback\"", label);
+		/* Static data at the name must not fight the pool. */
+		for (k = 0; k < z->nrrs; k++) {
+			rr = z->rrs[k].rr;
+			if (ldns_dname_compare(ldns_rr_owner(rr), cn->owner) !=
+			    0)
+				continue;
+			if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_A ||
+			    ldns_rr_get_type(rr) == LDNS_RR_TYPE_AAAA ||
+			    ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME) {
+				ts = ldns_rr_type2str(ldns_rr_get_type(rr));
+				errf(ld, z->rrs[k].line, "%s record at the "
+				    "managed name \"%s\" (line %d)", ts, label,
+				    cn->line);
+				free(ts);
+			}
+		}
+		for (k = 0; k < z->nrrs; k++) {
+			rr = z->rrs[k].rr;
+			if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_NS &&
+			    ldns_dname_compare(ldns_rr_owner(rr), z->origin) !=
+			    0 && at_or_below(cn->owner, ldns_rr_owner(rr))) {
+				os = name_str(ldns_rr_owner(rr));
+				errf(ld, cn->line, "name \"%s\" is at or below "
+				    "the delegation at %s", label, os);
+				free(os);
+				break;
+			}
+		}
+		z->nnames++;
+	}
+}
+
 static void
 load_zone(struct loader *ld, const char *file, struct conf_zone *z)
 {
 	static const char *const keys[] = { "origin", "ttl", "soa", "ns",
-	    "records", NULL };
+	    "records", "checks", "regions", "pools", "names", NULL };
 	config_t		 cfg;
 	config_setting_t	*root, *s, *e;
 	const char		*origin;
@@ -626,6 +1324,14 @@ load_zone(struct loader *ld, const char *file, struct conf_zone *z)
 	if ((s = get_strings(ld, root, "records", false)) != NULL)
 		load_records(ld, s, z);
 	check_zone_data(ld, z);
+	if ((s = config_setting_get_member(root, "checks")) != NULL)
+		load_checks(ld, s, z);
+	if ((s = config_setting_get_member(root, "regions")) != NULL)
+		load_regions(ld, s, z);
+	if ((s = config_setting_get_member(root, "pools")) != NULL)
+		load_pools(ld, s, z);
+	if ((s = config_setting_get_member(root, "names")) != NULL)
+		load_names(ld, s, z);
 out:
 	config_destroy(&cfg);
 }
@@ -719,6 +1425,48 @@ out:
 	return rv;
 }
 
+static void
+zone_conf_free(struct conf_zone *z)
+{
+	struct conf_check	*ck;
+	size_t			 i, j;
+
+	for (i = 0; i < z->nchecks; i++) {
+		ck = &z->checks[i];
+		free(ck->name);
+		free(ck->path);
+		free(ck->host);
+		free(ck->user_agent);
+		free(ck->body);
+		for (j = 0; j < ck->nheaders; j++)
+			free(ck->headers[j]);
+		free(ck->headers);
+		free(ck->expect);
+		free(ck->load_header);
+		free(ck->sni);
+		free(ck->qname);
+		free(ck->command);
+	}
+	free(z->checks);
+	for (i = 0; i < z->regions.nnames; i++)
+		free(z->regions.names[i]);
+	free(z->regions.names);
+	free(z->regions.nets);
+	for (i = 0; i < z->npools; i++) {
+		free(z->pools[i].name);
+		free(z->pools[i].members);
+	}
+	free(z->pools);
+	for (i = 0; i < z->nnames; i++) {
+		ldns_rdf_deep_free(z->names[i].owner);
+		for (j = 0; j < z->names[i].nfallback; j++)
+			ldns_rr_free(z->names[i].fallback[j]);
+		free(z->names[i].fallback);
+		ldns_rdf_deep_free(z->names[i].fallback_cname);
+	}
+	free(z->names);
+}
+
 void
 conf_free(struct conf *c)
 {
@@ -733,6 +1481,7 @@ conf_free(struct conf *c)
 		for (j = 0; j < c->zones[i].nrrs; j++)
 			ldns_rr_free(c->zones[i].rrs[j].rr);
 		free(c->zones[i].rrs);
+		zone_conf_free(&c->zones[i]);
 		ldns_rdf_deep_free(c->zones[i].origin);
 		free(c->zones[i].file);
 	}

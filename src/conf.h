@@ -11,6 +11,8 @@
 
 #include <ldns/ldns.h>
 
+#include "lb.h"
+
 #define CONF_DEFAULT_PATH	SYSCONFDIR "/steerdns/steerdns.conf"
 
 struct conf_listen {
@@ -25,6 +27,78 @@ struct conf_rr {
 	int		 line;
 };
 
+enum conf_check_type {
+	CHECK_TCP,
+	CHECK_HTTP,
+	CHECK_HTTPS,
+	CHECK_DNS,
+	CHECK_EXEC,
+};
+
+/* A health check definition; the prober runs it against targets. */
+struct conf_check {
+	char			*name;
+	int			 line;
+	enum conf_check_type	 type;
+	uint16_t		 port;		/* 0: the member's own */
+	double			 interval, timeout, jitter;
+	unsigned		 rise, fall;
+	/* http, https */
+	char			*path, *host, *user_agent, *body;
+	char			**headers;
+	size_t			 nheaders;
+	unsigned		*expect;	/* status codes */
+	size_t			 nexpect;
+	char			*load_header;	/* load figure from a header */
+	bool			 load_body;	/* ... or the body */
+	char			*sni;
+	bool			 verify;
+	/* dns */
+	char			*qname;
+	uint16_t		 qtype;
+	uint8_t			 rcode;
+	/* exec */
+	char			*command;
+	/* initial state before the first result: up or down */
+	bool			 initial_up;
+};
+
+struct conf_member {
+	int		 line;
+	uint8_t		 family;	/* 4 or 6 */
+	uint8_t		 addr[16];
+	uint16_t	 weight;
+	uint8_t		 priority;
+	uint16_t	 region;	/* LB_NO_REGION or an index */
+	uint8_t		 check_family;	/* 0: check the address itself */
+	uint8_t		 check_addr[16];
+	uint16_t	 check_port;	/* 0: the check's port */
+	uint8_t		 admin;		/* enum health_admin at start */
+};
+
+struct conf_pool {
+	char			*name;
+	int			 line;
+	int			 check;		/* index, -1 for none */
+	struct conf_member	*members;
+	size_t			 nmembers;
+};
+
+struct conf_name {
+	ldns_rdf	*owner;
+	int		 line;
+	size_t		 pool;
+	struct lb_step	 steps[LB_MAX_STEPS];
+	size_t		 nsteps;
+	uint32_t	 ttl, degraded_ttl;
+	unsigned	 max_answers;	/* 0: all */
+	enum lb_all_down all_down;
+	ldns_rr		**fallback;	/* A/AAAA owned by the name */
+	size_t		 nfallback;
+	ldns_rdf	*fallback_cname;
+	bool		 ecs;		/* use the client subnet option */
+};
+
 struct conf_zone {
 	char		*file;
 	ldns_rdf	*origin;
@@ -32,6 +106,13 @@ struct conf_zone {
 	uint32_t	 neg_ttl;	/* min(SOA TTL, SOA minimum) */
 	struct conf_rr	*rrs;		/* SOA first, apex NS, then records */
 	size_t		 nrrs;
+	struct conf_check *checks;
+	size_t		 nchecks;
+	struct lb_regions regions;
+	struct conf_pool *pools;
+	size_t		 npools;
+	struct conf_name *names;
+	size_t		 nnames;
 };
 
 struct conf {

@@ -14,6 +14,7 @@
 #include <urcu-qsbr.h>
 
 #include "conf.h"
+#include "health.h"
 #include "log.h"
 #include "net.h"
 #include "util.h"
@@ -126,6 +127,14 @@ main(int argc, char *argv[])
 	snap = xcalloc(1, sizeof(*snap));
 	snap->conf = c;
 	snap->db = zone_db_new(c);
+	snap->health = health_new(snap->db->ntargets);
+	for (i = 0; i < snap->db->ntargets; i++) {
+		const struct zone_target	*t = &snap->db->targets[i];
+
+		health_set_admin(snap->health, i, t->admin);
+		if (t->check != NULL && !t->check->initial_up)
+			health_set_state(snap->health, i, HEALTH_DOWN);
+	}
 	snap->generation = 1;
 	rcu_assign_pointer(net_snapshot, snap);
 
@@ -164,6 +173,7 @@ main(int argc, char *argv[])
 		worker_free(workers[i]);
 	free(workers);
 	zone_db_free(snap->db);
+	health_free(snap->health);
 	conf_free(snap->conf);
 	free(snap);
 	log_info("stopped");

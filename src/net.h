@@ -15,12 +15,14 @@
 #include "answer.h"
 
 struct conf;
+struct health;
 struct zone_db;
 
 /* Everything a worker reads per query; replaced whole on reload. */
 struct snapshot {
 	struct conf	*conf;
 	struct zone_db	*db;
+	struct health	*health;
 	uint64_t	 generation;
 };
 
@@ -57,6 +59,7 @@ struct tcp_conn {
 	uint8_t		*out;		/* pending output, heap */
 	size_t		 outlen, outoff, outcap;
 	size_t		 inlen;
+	struct sockaddr_storage peer;
 	uint8_t		 in[NET_TCP_IN + 2];
 };
 
@@ -91,6 +94,7 @@ struct worker {
 	struct udp_batch	*batch;
 	uint8_t			*tcp_out;	/* scratch: 2 + 65535 */
 	struct answer_stats	 stats;
+	uint64_t		 rng;
 	uint64_t		 tcp_accepted, tcp_refused, tcp_timeouts;
 };
 

@@ -121,6 +121,7 @@ conn_process(struct tcp_conn *c)
 	size_t			 off = 0, mlen, len;
 
 	worker_env(wk, &env, true);
+	env.client = (const struct sockaddr *)&c->peer;
 	while (c->inlen - off >= 2) {
 		mlen = wire_get16(c->in + off);
 		if (mlen > NET_TCP_IN)
@@ -220,11 +221,15 @@ tcp_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 	struct tcp_listener	*l = w->data;
 	struct worker		*wk = l->wk;
 	struct tcp_conn		*c;
+	struct sockaddr_storage	 peer;
+	socklen_t		 plen;
 	int			 fd, i;
 
 	(void)revents;
 	for (i = 0; i < 64; i++) {
-		fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		plen = sizeof(peer);
+		fd = accept4(l->fd, (struct sockaddr *)&peer, &plen,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd == -1) {
 			if (errno != EAGAIN && errno != EINTR &&
 			    errno != ECONNABORTED)
@@ -242,6 +247,7 @@ tcp_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		wk->tcp_accepted++;
 		c->fd = fd;
 		c->inlen = 0;
+		c->peer = peer;
 		ev_io_init(&c->rw, conn_read_cb, fd, EV_READ);
 		c->rw.data = c;
 		ev_io_init(&c->ww, conn_write_cb, fd, EV_WRITE);

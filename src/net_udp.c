@@ -141,6 +141,7 @@ udp_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 				wk->stats.dropped++;
 				continue;
 			}
+			env.client = (const struct sockaddr *)&b->addr[i];
 			len = answer_query(&env, b->inbuf[i], b->in[i].msg_len,
 			    b->outbuf[m], ANSWER_UDP_MAX);
 			if (len == 0)

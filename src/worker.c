@@ -26,6 +26,9 @@ worker_env(const struct worker *wk, struct answer_env *env, bool tcp)
 	env->edns_payload = s->conf->edns_payload;
 	env->tcp = tcp;
 	env->stats = (struct answer_stats *)&wk->stats;
+	env->health = s->health;
+	env->client = NULL;
+	env->rng = (uint64_t *)&wk->rng;
 }
 
 struct worker *
@@ -38,6 +41,7 @@ worker_new(unsigned id, const struct conf *c)
 
 	wk = xcalloc(1, sizeof(*wk));
 	wk->id = id;
+	wk->rng = (((uint64_t)arc4random() << 32) | arc4random()) | 1;
 	wk->udp = xcalloc(c->nlisten, sizeof(*wk->udp));
 	wk->tcp = xcalloc(c->nlisten, sizeof(*wk->tcp));
 	for (i = 0; i < c->nlisten; i++) {

@@ -2,12 +2,17 @@
 /* SPDX-License-Identifier: ISC */
 #include "config.h"
 
+#include <sys/socket.h>
+#include <arpa/inet.h>
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <ldns/ldns.h>
 
 #include "conf.h"
+#include "health.h"
 #include "log.h"
 #include "util.h"
 #include "wire.h"
@@ -239,6 +244,20 @@ enc_name(struct enc *e, const uint8_t *name, bool compress)
 	return true;
 }
 
+/* The packet offset of an earlier copy of name, or 0. */
+static uint16_t
+enc_find(const struct enc *e, const uint8_t *lname, size_t len)
+{
+	uint8_t	 cand[WIRE_MAX_NAME];
+	size_t	 d;
+
+	for (d = 0; d < e->ndict; d++)
+		if (enc_expand(e, e->dict[d], cand) == len && memcmp(cand,
+		    lname, len) == 0)
+			return e->dict[d];
+	return 0;
+}
+
 static bool
 compressible(ldns_rr_type t)
 {
@@ -351,6 +370,10 @@ answer_free(struct zone_answer *a)
 	free(a->wire);
 	free(a->sets);
 	free(a->fix);
+	if (a->alt != NULL) {
+		answer_free(a->alt);
+		free(a->alt);
+	}
 }
 
 /* Insert a node for name (lower case) in zone z, or find it. */
@@ -551,6 +574,81 @@ below_cut(struct builder *b, const uint8_t *name, size_t len)
 	return false;
 }
 
+/* Write a CNAME chain (possibly empty) into the answer section. */
+static void
+enc_chain(struct enc *e, const struct bset *const *chain,
+    const struct zone_node *const *cn, size_t nchain)
+{
+	size_t	 i;
+
+	for (i = 0; i < nchain; i++)
+		enc_set(e, cn[i]->name, chain[i], chain[i]->ttl, SEC_AN, true);
+}
+
+/*
+ * The answer of a question at n, through a chain, ending at the managed
+ * name end: the chain is precompiled, the addresses are written per query
+ * (tail), and alt is what to answer when every member is down.
+ */
+static void
+build_tail(struct enc *e, const struct zone_node *n,
+    const struct bset *const *chain, const struct zone_node *const *cn,
+    size_t nchain, const struct zone_node *end, uint8_t fam,
+    struct zone_answer *out, const struct bset *soa, uint32_t neg_ttl)
+{
+	const struct zone_name	*m = end->managed;
+	const struct conf_name	*c = m->conf;
+	uint16_t		 qtype = fam == 4 ? LDNS_RR_TYPE_A :
+				    LDNS_RR_TYPE_AAAA;
+	const ldns_rr		*rrs[LB_MAX_MEMBERS];
+	struct bset		 fb = { .rrs = rrs };
+	ldns_rr			*cname = NULL;
+	uint16_t		 owner;
+	size_t			 i;
+
+	enc_init(e, n->name, n->name_len);
+	enc_chain(e, chain, cn, nchain);
+	owner = nchain == 0 ? WIRE_HDR_LEN : enc_find(e, end->name,
+	    end->name_len);
+	enc_finish(e, out, qtype, WIRE_RCODE_NOERROR, true, n->name_len);
+	out->tail = m;
+	out->tail_family = fam;
+	out->tail_owner = owner;
+	if (m->all_down != LB_ALL_DOWN_NODATA && m->all_down !=
+	    LB_ALL_DOWN_FALLBACK)
+		return;
+	out->alt = xcalloc(1, sizeof(*out->alt));
+	enc_init(e, n->name, n->name_len);
+	enc_chain(e, chain, cn, nchain);
+	if (m->all_down == LB_ALL_DOWN_FALLBACK && c->fallback_cname != NULL) {
+		cname = ldns_rr_new();
+		ldns_rr_set_type(cname, LDNS_RR_TYPE_CNAME);
+		ldns_rr_set_class(cname, LDNS_RR_CLASS_IN);
+		ldns_rr_set_owner(cname, ldns_rdf_clone(c->owner));
+		ldns_rr_push_rdf(cname, ldns_rdf_clone(c->fallback_cname));
+		rrs[fb.n++] = cname;
+		fb.type = LDNS_RR_TYPE_CNAME;
+	} else if (m->all_down == LB_ALL_DOWN_FALLBACK) {
+		for (i = 0; i < c->nfallback; i++)
+			if (ldns_rr_get_type(c->fallback[i]) == qtype)
+				rrs[fb.n++] = c->fallback[i];
+		fb.type = qtype;
+	}
+	if (fb.n > 0)
+		enc_set(e, end->name, &fb, m->degraded_ttl, SEC_AN, true);
+	else
+		enc_set(e, end->zone->origin, soa, neg_ttl, SEC_NS, true);
+	enc_finish(e, out->alt, qtype, WIRE_RCODE_NOERROR, true, n->name_len);
+	ldns_rr_free(cname);
+}
+
+/* Does a managed name have members of this family (4 or 6)? */
+static bool
+managed_has(const struct zone_node *n, uint8_t fam)
+{
+	return n->managed != NULL && n->managed->pool->nfam[fam == 6] > 0;
+}
+
 /*
  * Answers of a name with a CNAME: the CNAME alone for qtype CNAME; for any
  * other type the chain inside the zone and what its end holds.
@@ -599,7 +697,7 @@ build_cname(struct builder *b, struct enc *e, struct zone_node *n,
 		ebn = bnode_of(b, end);
 		nodata = true;
 	}
-	nans = 1 + (ebn != NULL ? ebn->nsets : 0) + 1;
+	nans = 1 + (ebn != NULL ? ebn->nsets : 0) + 2 + 1;
 	n->answers = xcalloc(nans, sizeof(*n->answers));
 	/* qtype CNAME: the record itself. */
 	enc_init(e, n->name, n->name_len);
@@ -618,6 +716,10 @@ build_cname(struct builder *b, struct enc *e, struct zone_node *n,
 		enc_finish(e, &n->answers[n->nanswers++], ebn->sets[j].type,
 		    WIRE_RCODE_NOERROR, true, n->name_len);
 	}
+	for (j = 4; end != NULL && j <= 6; j += 2)
+		if (managed_has(end, j))
+			build_tail(e, n, chain, cn, nchain, end, j,
+			    &n->answers[n->nanswers++], soa, neg_ttl);
 	/* Every other type: the chain, then NODATA or NXDOMAIN. */
 	enc_init(e, n->name, n->name_len);
 	for (i = 0; i < nchain; i++)
@@ -651,7 +753,11 @@ build_node(struct builder *b, struct enc *e, struct zone_node *n,
 		build_cname(b, e, n, soa, neg_ttl);
 		return;
 	}
-	n->answers = xcalloc(bn->nsets, sizeof(*n->answers));
+	n->answers = xcalloc(bn->nsets + 2, sizeof(*n->answers));
+	for (i = 4; i <= 6; i += 2)
+		if (managed_has(n, i))
+			build_tail(e, n, NULL, NULL, 0, n, i,
+			    &n->answers[n->nanswers++], soa, neg_ttl);
 	for (i = 0; i < bn->nsets; i++) {
 		s = &bn->sets[i];
 		enc_init(e, n->name, n->name_len);
@@ -706,6 +812,134 @@ find_cuts(struct builder *b)
 	}
 }
 
+/* The health slot of a target, made on first use. */
+static uint32_t
+target_get(struct zone_db *db, size_t *cap, const struct conf_check *ck,
+    uint8_t fam, const uint8_t *addr, uint16_t port, uint8_t admin)
+{
+	struct zone_target	*t;
+	char			 a[INET6_ADDRSTRLEN];
+	size_t			 i;
+
+	for (i = 0; i < db->ntargets; i++) {
+		t = &db->targets[i];
+		if (t->check == ck && t->family == fam && t->port == port &&
+		    memcmp(t->addr, addr, 16) == 0) {
+			if (t->admin == HEALTH_ADMIN_NONE)
+				t->admin = admin;
+			return i;
+		}
+	}
+	if (db->ntargets == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		db->targets = xreallocarray(db->targets, *cap,
+		    sizeof(*db->targets));
+	}
+	t = &db->targets[db->ntargets];
+	memset(t, 0, sizeof(*t));
+	t->check = ck;
+	t->family = fam;
+	memcpy(t->addr, addr, 16);
+	t->port = port;
+	t->admin = admin;
+	inet_ntop(fam == 4 ? AF_INET : AF_INET6, addr, a, sizeof(a));
+	if (ck == NULL)
+		snprintf(t->label, sizeof(t->label), "%s", a);
+	else if (fam == 6)
+		snprintf(t->label, sizeof(t->label), "[%s]:%u (%s)", a, port,
+		    ck->name);
+	else
+		snprintf(t->label, sizeof(t->label), "%s:%u (%s)", a, port,
+		    ck->name);
+	return db->ntargets++;
+}
+
+/* Pools with their members' health slots, and the managed names. */
+static void
+build_pools(struct zone_db *db, const struct conf *c)
+{
+	const struct conf_zone		*cz;
+	const struct conf_pool		*cp;
+	const struct conf_member	*cm;
+	const struct conf_check		*ck;
+	const struct conf_name		*cn;
+	struct zone			*z;
+	struct zone_pool		*p;
+	struct zone_name		*m;
+	struct lb_member		*lm;
+	size_t				 i, j, k, cap = 0;
+	uint64_t			 v[2];
+	uint16_t			 port;
+
+	for (i = 0; i < c->nzones; i++) {
+		cz = &c->zones[i];
+		z = &db->zones[i];
+		z->pools = xcalloc(cz->npools, sizeof(*z->pools));
+		z->npools = cz->npools;
+		for (j = 0; j < cz->npools; j++) {
+			cp = &cz->pools[j];
+			p = &z->pools[j];
+			p->name = xstrdup(cp->name);
+			p->members = xcalloc(cp->nmembers,
+			    sizeof(*p->members));
+			p->nmembers = cp->nmembers;
+			p->fam[0] = xcalloc(cp->nmembers, sizeof(uint16_t));
+			p->fam[1] = xcalloc(cp->nmembers, sizeof(uint16_t));
+			ck = cp->check >= 0 ? &cz->checks[cp->check] : NULL;
+			for (k = 0; k < cp->nmembers; k++) {
+				cm = &cp->members[k];
+				lm = &p->members[k];
+				lm->family = cm->family;
+				memcpy(lm->addr, cm->addr, 16);
+				lm->weight = cm->weight;
+				lm->priority = cm->priority;
+				lm->region = cm->region;
+				memcpy(v, cm->addr, 16);
+				lm->id = lb_mix(lb_mix(v[0] ^ cm->family) ^
+				    v[1]);
+				port = cm->check_port ? cm->check_port :
+				    ck != NULL ? ck->port : 0;
+				if (ck == NULL)
+					lm->slot = target_get(db, &cap, NULL,
+					    cm->family, cm->addr, 0, cm->admin);
+				else if (cm->check_family != 0)
+					lm->slot = target_get(db, &cap, ck,
+					    cm->check_family, cm->check_addr,
+					    port, cm->admin);
+				else
+					lm->slot = target_get(db, &cap, ck,
+					    cm->family, cm->addr, port,
+					    cm->admin);
+				p->fam[cm->family == 6][p->nfam[cm->family ==
+				    6]++] = k;
+			}
+		}
+		z->names = xcalloc(cz->nnames, sizeof(*z->names));
+		z->nnames = cz->nnames;
+		for (j = 0; j < cz->nnames; j++) {
+			cn = &cz->names[j];
+			m = &z->names[j];
+			m->name = ldns_rdf2str(cn->owner);
+			m->pool = &z->pools[cn->pool];
+			m->regions = &cz->regions;
+			memcpy(m->steps, cn->steps, sizeof(m->steps));
+			m->nsteps = cn->nsteps;
+			/* "up" fails open only when all_down says "all". */
+			for (k = 0; k < m->nsteps; k++)
+				if (m->steps[k].kind == LB_UP)
+					m->steps[k].a = cn->all_down ==
+					    LB_ALL_DOWN_ALL;
+			m->ttl = cn->ttl;
+			m->degraded_ttl = cn->degraded_ttl;
+			m->max_answers = cn->max_answers;
+			m->all_down = cn->all_down;
+			m->ecs = cn->ecs;
+			atomic_init(&m->rr, 0);
+			m->conf = cn;
+		}
+	}
+}
+
 struct zone_db *
 zone_db_new(const struct conf *c)
 {
@@ -734,7 +968,11 @@ zone_db_new(const struct conf *c)
 		for (j = 0; j < cz->nrrs; j++)
 			total += ldns_dname_label_count(ldns_rr_owner(
 			    cz->rrs[j].rr)) + 1;
+		for (j = 0; j < cz->nnames; j++)
+			total += ldns_dname_label_count(cz->names[j].owner) +
+			    1;
 	}
+	build_pools(db, c);
 	for (size = 16; size < total * 2; size *= 2)
 		;
 	db->table = xcalloc(size, sizeof(*db->table));
@@ -757,6 +995,17 @@ zone_db_new(const struct conf *c)
 				continue;
 			idx = node_get(&b, lname, len, z);
 			bset_add(&b.bn[idx], rr);
+			nl = labels_of(lname, off);
+			for (k = 1; k < nl && len - off[k] > z->origin_len;
+			    k++)
+				node_get(&b, lname + off[k], len - off[k], z);
+		}
+		for (j = 0; j < cz->nnames; j++) {
+			len = rdf_lname(cz->names[j].owner, lname);
+			if (zone_of(db, lname, len) != z)
+				continue;
+			idx = node_get(&b, lname, len, z);
+			db->nodes[idx].managed = &z->names[j];
 			nl = labels_of(lname, off);
 			for (k = 1; k < nl && len - off[k] > z->origin_len;
 			    k++)
@@ -811,6 +1060,16 @@ zone_db_free(struct zone_db *db)
 		free(db->nodes[i].name);
 	}
 	for (i = 0; i < db->nzones; i++) {
+		for (j = 0; j < db->zones[i].npools; j++) {
+			free(db->zones[i].pools[j].name);
+			free(db->zones[i].pools[j].members);
+			free(db->zones[i].pools[j].fam[0]);
+			free(db->zones[i].pools[j].fam[1]);
+		}
+		free(db->zones[i].pools);
+		for (j = 0; j < db->zones[i].nnames; j++)
+			free(db->zones[i].names[j].name);
+		free(db->zones[i].names);
 		answer_free(&db->zones[i].nxdomain);
 		answer_free(&db->zones[i].nodata);
 		free(db->zones[i].origin);
@@ -819,5 +1078,6 @@ zone_db_free(struct zone_db *db)
 	free(db->nodes);
 	free(db->zones);
 	free(db->table);
+	free(db->targets);
 	free(db);
 }

@@ -7,7 +7,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lb.h"
+
 struct conf;
+struct conf_check;
+struct conf_name;
 
 #define ZONE_MAX_CHAIN	8	/* CNAME steps followed inside a zone */
 
@@ -24,6 +28,8 @@ struct zone_set {
  * that is longer by delta bytes (a name below a delegation or a name that
  * does not exist), every compression pointer listed in fix moves by delta.
  */
+struct zone_name;
+
 struct zone_answer {
 	uint16_t	 qtype;		/* type answered; 0 for any other */
 	uint8_t		 rcode;
@@ -35,6 +41,46 @@ struct zone_answer {
 	uint8_t		*wire;
 	struct zone_set	*sets;
 	uint16_t	*fix;		/* offsets in wire of pointers */
+	/* Managed: the pool's addresses follow, owned by the name at
+	   packet offset tail_owner; alt is the answer when all are down. */
+	const struct zone_name	*tail;		/* borrowed */
+	uint8_t			 tail_family;
+	uint16_t		 tail_owner;
+	struct zone_answer	*alt;
+};
+
+/* A pool: members with their health slots, by family. */
+struct zone_pool {
+	char			*name;
+	struct lb_member	*members;
+	size_t			 nmembers;
+	uint16_t		*fam[2];	/* member indices: v4, v6 */
+	size_t			 nfam[2];
+};
+
+/* A managed name: a pool and the chain that orders it. */
+struct zone_name {
+	char			*name;		/* presentation form */
+	const struct zone_pool	*pool;		/* borrowed */
+	const struct lb_regions	*regions;	/* borrowed */
+	struct lb_step		 steps[LB_MAX_STEPS];
+	size_t			 nsteps;
+	uint32_t		 ttl, degraded_ttl;
+	unsigned		 max_answers;	/* 0: all */
+	enum lb_all_down	 all_down;
+	bool			 ecs;
+	_Atomic uint32_t	 rr;		/* round-robin position */
+	const struct conf_name	*conf;		/* borrowed */
+};
+
+/* One thing the prober checks: its slot in the health table is its index. */
+struct zone_target {
+	const struct conf_check	*check;		/* borrowed, NULL: none */
+	uint8_t			 family;
+	uint8_t			 addr[16];
+	uint16_t		 port;
+	uint8_t			 admin;		/* initial enum health_admin */
+	char			 label[64];	/* "192.0.2.10:80 (web)" */
 };
 
 struct zone {
@@ -43,6 +89,10 @@ struct zone {
 	char			*name;		/* presentation form */
 	struct zone_answer	 nxdomain;
 	struct zone_answer	 nodata;
+	struct zone_pool	*pools;
+	size_t			 npools;
+	struct zone_name	*names;
+	size_t			 nnames;
 };
 
 struct zone_node {
@@ -55,6 +105,7 @@ struct zone_node {
 	size_t			 nanswers;
 	const struct zone_answer *other;	/* borrowed: any other type */
 	const struct zone_answer *any;		/* borrowed: RFC 8482 */
+	const struct zone_name	*managed;	/* borrowed, NULL: static */
 	struct zone_answer	 referral;	/* when this node is a cut */
 };
 
@@ -71,6 +122,8 @@ struct zone_db {
 	struct zone_slot	*table;		/* open addressing */
 	size_t			 mask;
 	uint64_t		 seed;
+	struct zone_target	*targets;	/* = health slots */
+	size_t			 ntargets;
 };
 
 /*
