@@ -73,6 +73,32 @@ line_of(const config_setting_t *s)
 	return line > 0 ? line : 1;
 }
 
+/*
+ * The line of a string in an array.  libconfig 1.5 gives the last element
+ * of an array the line of the token after it; look back for the string.
+ */
+static int
+elem_line(const config_setting_t *e)
+{
+	const char	*file = config_setting_source_file(e);
+	const char	*text = config_setting_get_string(e);
+	int		 line = line_of(e), n = 0, found = line;
+	char		 buf[4096], key[24];
+	FILE		*f;
+
+	if (file == NULL || text == NULL || (f = fopen(file, "r")) == NULL)
+		return line;
+	/* A prefix without characters that may be escaped in the file. */
+	snprintf(key, sizeof(key), "%.*s", (int)strcspn(text, "\\\"\t"),
+	    text);
+	while (fgets(buf, sizeof(buf), f) != NULL && ++n <= line)
+		if (n >= line - 5 && key[0] != '\0' && strstr(buf, key) !=
+		    NULL)
+			found = n;
+	fclose(f);
+	return found;
+}
+
 static const char *
 type_name(int type)
 {
@@ -282,7 +308,7 @@ load_server(struct loader *ld, const config_setting_t *srv, struct conf *c)
 			const char		*t = config_setting_get_string(e);
 
 			if (conf_parse_listen(t, &cl->ss, &cl->sslen) == -1) {
-				errf(ld, line_of(e), "bad listen address "
+				errf(ld, elem_line(e), "bad listen address "
 				    "\"%s\": want ADDR, ADDR:PORT or "
 				    "[ADDR6]:PORT", t);
 				continue;
@@ -293,7 +319,7 @@ load_server(struct loader *ld, const config_setting_t *srv, struct conf *c)
 				    cl->sslen) == 0)
 					break;
 			if (j < c->nlisten) {
-				errf(ld, line_of(e), "listen address \"%s\" "
+				errf(ld, elem_line(e), "listen address \"%s\" "
 				    "given twice", t);
 				continue;
 			}
@@ -519,7 +545,7 @@ load_records(struct loader *ld, const config_setting_t *list,
 
 	for (i = 0; (e = config_setting_get_elem(list, i)) != NULL; i++) {
 		text = config_setting_get_string(e);
-		line = line_of(e);
+		line = elem_line(e);
 		rr = NULL;
 		st = ldns_rr_new_frm_str(&rr, text, z->ttl, z->origin, &prev);
 		if (st != LDNS_STATUS_OK) {
@@ -1259,7 +1285,8 @@ load_names(struct loader *ld, const config_setting_t *g, struct conf_zone *z)
 	}
 }
 
-static void
+/* Returns -1 when the file cannot be read (the caller says where). */
+static int
 load_zone(struct loader *ld, const char *file, struct conf_zone *z)
 {
 	static const char *const keys[] = { "origin", "ttl", "soa", "ns",
@@ -1270,16 +1297,15 @@ load_zone(struct loader *ld, const char *file, struct conf_zone *z)
 	ldns_rdf		*d;
 	ldns_rr			*rr;
 	long long		 ttl = 3600;
-	int			 i;
+	int			 i, rv = 0;
 
 	z->file = xstrdup(file);
 	config_init(&cfg);
 	if (config_read_file(&cfg, file) == CONFIG_FALSE) {
 		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
-			errf(ld, 1, "cannot read zone file: %s",
-			    strerror(errno));
+			rv = -1;
 		else
-			errf(ld, config_error_line(&cfg), "syntax error: %s",
+			errf(ld, config_error_line(&cfg), "%s",
 			    config_error_text(&cfg));
 		goto out;
 	}
@@ -1308,7 +1334,7 @@ load_zone(struct loader *ld, const char *file, struct conf_zone *z)
 			d = parse_name(config_setting_get_string(e),
 			    z->origin);
 			if (d == NULL) {
-				errf(ld, line_of(e), "bad name \"%s\" in ns",
+				errf(ld, elem_line(e), "bad name \"%s\" in ns",
 				    config_setting_get_string(e));
 				continue;
 			}
@@ -1334,6 +1360,7 @@ load_zone(struct loader *ld, const char *file, struct conf_zone *z)
 		load_names(ld, s, z);
 out:
 	config_destroy(&cfg);
+	return rv;
 }
 
 /* path relative to the directory of base, unless absolute. */
@@ -1376,7 +1403,7 @@ conf_load(const char *path, struct conf **out, struct conf_errs *errs)
 			errf(&ld, 1, "cannot read config file: %s",
 			    strerror(errno));
 		else
-			errf(&ld, config_error_line(&cfg), "syntax error: %s",
+			errf(&ld, config_error_line(&cfg), "%s",
 			    config_error_text(&cfg));
 		goto out;
 	}
@@ -1395,7 +1422,9 @@ conf_load(const char *path, struct conf **out, struct conf_errs *errs)
 		zpath = relative_to(path, config_setting_get_string(e));
 		z = &c->zones[c->nzones++];
 		zl.file = zpath;
-		load_zone(&zl, zpath, z);
+		if (load_zone(&zl, zpath, z) == -1)
+			errf(&ld, line_of(e), "cannot read zone file %s: %s",
+			    zpath, strerror(errno));
 		ld.nerr += zl.nerr;
 		free(zpath);
 		if (z->origin == NULL)

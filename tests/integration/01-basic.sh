@@ -106,6 +106,13 @@ def run(t):
         t.eq('www A rd=%s: question echoed' % rd,
              [('www.lb.example.', 1, 1)], [q_[:3] for q_ in m.question])
         t.eq('www A rd=%s: counts' % rd, (1, 2, 0), (m.qdcount, m.ancount, len(m.additional)))
+    # Z bit set in a query (must be zero): answered, Z clear in the reply
+    q = bytearray(d.query('www.lb.example', 'A'))
+    q[3] |= 0x40
+    m = t.reply('www A with Z set', bytes(q))
+    if m:
+        t.eq('www A with Z set: NOERROR, 2 answers, Z clear', ('NOERROR', 2, False),
+             (m.rcode_name, len(m.answer), m.z), m.summary())
     # CD flag in a query is copied or ignored, but never breaks the answer
     m = t.reply('www A with CD', d.query('www.lb.example', 'A', cd=True))
     if m:

@@ -33,6 +33,12 @@ expect_eq "kdig +tcp @::1 x.sub A: flags (no aa)" "qr rd" "$(k_flags)" "$KDIG_OU
 expect_eq "kdig +tcp @::1 x.sub A: authority" "$REF_NS" "$(k_section AUTHORITY)" "$KDIG_OUT"
 expect_eq "kdig +tcp @::1 x.sub A: additional" "$REF_GLUE" "$(k_section ADDITIONAL)" "$KDIG_OUT"
 
+# DS belongs to the parent side of the cut: authoritative NODATA, no referral
+dq sub.lb.example DS
+expect_eq "sub DS (parent side, RFC 4035 3.1.4.1): NOERROR, AA set" "NOERROR aa=set" "$(d_status) aa=$(d_flag aa)" "$DIG_OUT"
+expect_eq "sub DS: no answer, SOA in authority" "0 lb.example. 60 IN SOA ns1.lb.example. hostmaster.lb.example. 2026112501 3600 900 604800 60" \
+    "$(d_count ANSWER) $(d_section AUTHORITY)" "$DIG_OUT"
+
 # the zone's own data beside the cut is still authoritative
 dq ns1.lb.example A
 expect_eq "ns1 A (beside the cut): AA set" "NOERROR aa=set" "$(d_status) aa=$(d_flag aa)" "$DIG_OUT"

@@ -33,6 +33,11 @@ def run(t):
             t.eq('opcode %d: NOTIMP, opcode and ID echoed' % op,
                  ('NOTIMP', op, qid), (m.rcode_name, m.opcode, m.id), m.summary())
 
+    pkt = d.header(1100, d.flags_word(opcode=4), 1) + d.question('lb.example', 'SOA')
+    m = t.reply('NOTIFY over TCP', pkt, 'tcp')
+    if m:
+        t.eq('NOTIFY over TCP: NOTIMP, opcode echoed', ('NOTIMP', 4), (m.rcode_name, m.opcode))
+
     # --- FORMERR cases: (description, packet)
     q = d.question('www.lb.example', 'A')
     cases = [
@@ -68,6 +73,26 @@ def run(t):
             t.ok(True, '%s: the FORMERR reply parses' % desc)
         except d.FormErr as e:
             t.ok(False, '%s: the FORMERR reply parses' % desc, '%s: %s' % (e, data.hex()))
+
+    # --- unusual but valid names: answered normally
+    apex = d.encode_name('lb.example')
+    name255 = (b'\x3f' + b'a' * 63) * 3 + b'\x32' + b'b' * 50 + apex
+    valid = [
+        ('name of exactly 255 octets', name255, 'NXDOMAIN', []),
+        ('label of exactly 63 octets', b'\x3f' + b'c' * 63 + apex, 'NXDOMAIN', []),
+        ('label "a.svc" holding a dot byte', b'\x05a.svc' + apex, 'NXDOMAIN', []),
+        ('label "www\\000" holding a NUL byte', b'\x04www\x00' + apex, 'NXDOMAIN', []),
+        ('label with bytes >= 0x80', b'\x03w\xd7w' + apex, 'NXDOMAIN', []),
+        ('www with bytes >= 0x80 elsewhere', b'\x03\xf7\xf7\xf7' + apex, 'NXDOMAIN', []),
+        ('WWW in upper case', b'\x03WWW' + apex, 'NOERROR', ['192.0.2.10', '192.0.2.11']),
+    ]
+    for i, (desc, wname, rc, addrs) in enumerate(valid):
+        pkt = hdr(2500 + i) + wname + b'\x00\x01\x00\x01'
+        m = t.reply(desc, pkt)
+        if m:
+            t.eq('%s: %s' % (desc, rc), (rc, addrs),
+                 (m.rcode_name, sorted(r.text for r in m.answer if r.type == 1)), m.summary())
+            t.eq('%s: question echoed byte for byte' % desc, pkt[12:], m.wire[12:len(pkt)])
 
     # FORMERR over TCP as well
     pkt = hdr(2100, qd=2) + q + q
@@ -136,6 +161,8 @@ def run(t):
     for i in range(400):
         p = bytearray(rnd.choice(base))
         for _ in range(rnd.randint(1, 4)):
+            if len(p) < 3:
+                break
             op = rnd.random()
             pos = rnd.randrange(len(p))
             if op < 0.5:
@@ -146,7 +173,8 @@ def run(t):
                 p.insert(pos, rnd.randrange(256))
             else:
                 p[pos] ^= 1 << rnd.randrange(8)
-        p[2] &= 0x7f          # keep QR clear so that most get an answer
+        if len(p) > 2:
+            p[2] &= 0x7f      # keep QR clear so that most get an answer
         s.send(bytes(p))
         while True:
             r, _, _ = select.select([s], [], [], 0 if i % 20 else 0.05)

@@ -42,7 +42,7 @@ expect_eq "unknown EDNS option: normal answer" "$WWW_A" "$(d_section ANSWER)" "$
 expect_nomatch "unknown EDNS option: not echoed" '65001' "$(sed -n '/OPT PSEUDOSECTION/,/^;; QUESTION/p' "$DIG_OUT")" "$DIG_OUT"
 
 dq +dnssec www.lb.example A
-expect_eq "DO set in the query: DO copied (RFC 3225)" do "$(d_edns_flags)" "$DIG_OUT"
+expect_eq "DO set in the query: DO copied (RFC 3225)" "do" "$(d_edns_flags)" "$DIG_OUT"
 expect_eq "DO set: normal answer" "$WWW_A" "$(d_section ANSWER)" "$DIG_OUT"
 dq www.lb.example A
 expect_eq "DO clear in the query: DO clear in the reply" "" "$(d_edns_flags)" "$DIG_OUT"
@@ -115,6 +115,11 @@ def run(t):
                  struct.pack('!HBB', fam, src, 0) + addr, m.option(8), m.summary())
             t.eq('ECS family %d /%d: NOERROR with 2 answers' % (fam, src),
                  ('NOERROR', 2), (m.rcode_name, len(m.answer)))
+    opt = d.ecs_option(1, 24, 0, b'\xc0\x00\x02')
+    m = t.reply('ECS over TCP/IPv6', d.query('www.lb.example', 'A', edns=True, options=opt),
+                'tcp', host='::1')
+    if m:
+        t.eq('ECS over TCP/IPv6: echoed with scope 0', opt[4:], m.option(8), m.summary())
     m = t.reply('ECS on NXDOMAIN', d.query('nx.lb.example', 'A', edns=True,
                                            options=d.ecs_option(1, 24, 0, b'\xc0\x00\x02')))
     if m:

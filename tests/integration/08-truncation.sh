@@ -46,6 +46,13 @@ start_daemon "$T/a/steerdns.conf" "$(port 0)" || bail "daemon did not start"
 dq +noedns +ignore big.trunc.test TXT
 expect_eq "dig +noedns +ignore big TXT: TC set" set "$(d_flag tc)" "$DIG_OUT"
 expect_match "dig +noedns +ignore big TXT: 0 or 40 answers" '^(0|40)$' "$(d_count ANSWER)" "$DIG_OUT"
+dq @::1 +noedns +ignore big.trunc.test TXT
+expect_eq "dig @::1 +noedns +ignore big TXT: TC set" set "$(d_flag tc)" "$DIG_OUT"
+dq @::1 +bufsize=4096 +ignore big.trunc.test TXT
+expect_eq "dig @::1 +bufsize=4096 +ignore big TXT: TC set (payload 1232)" set "$(d_flag tc)" "$DIG_OUT"
+dq @::1 +bufsize=4096 +ignore mid.trunc.test TXT
+expect_eq "dig @::1 +bufsize=4096 mid TXT (fits in 1232): TC clear, 10 records" "clear 10" \
+    "$(d_flag tc) $(d_count ANSWER)" "$DIG_OUT"
 dq +noedns +tcp big.trunc.test TXT
 expect_eq "dig +tcp big TXT: TC clear" clear "$(d_flag tc)" "$DIG_OUT"
 expect_eq "dig +tcp big TXT: all 40 records" 40 "$(d_section ANSWER | grep -c ' TXT "r[0-9][0-9]-')" "$DIG_OUT"

@@ -16,7 +16,9 @@
 
 # ------------------------------------------------------------ locations
 TI_SRC=$(cd "$(dirname "$0")" && pwd)
-if [ -n "${srcdir:-}" ] && [ -d "$srcdir/tests/integration" ]; then
+if [ -n "${top_srcdir:-}" ] && [ -d "$top_srcdir/tests/integration" ]; then
+    top_srcdir=$(cd "$top_srcdir" && pwd)
+elif [ -n "${srcdir:-}" ] && [ -d "$srcdir/tests/integration" ]; then
     top_srcdir=$(cd "$srcdir" && pwd)
 else
     top_srcdir=$(cd "$TI_SRC/../.." && pwd)
@@ -236,7 +238,7 @@ start_daemon() {
     export PORT
     n=200   # 10 s
     while [ "$n" -gt 0 ]; do
-        if grep -q ready "$DAEMON_LOG" 2>/dev/null; then
+        if grep -qw ready "$DAEMON_LOG" 2>/dev/null; then
             return 0
         fi
         if ! alive "$DAEMON_PID"; then
@@ -340,7 +342,7 @@ k_section() {
 # py [ARGS] <<'EOF' ... EOF: run a python check script (dnsmsg on the
 # path, PORT/HOST exported); its ok / not ok lines are counted.
 py() {
-    PYTHONPATH="$TI_SRC${PYTHONPATH:+:$PYTHONPATH}" HOST=$ADDR PORT=$PORT \
+    PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$TI_SRC${PYTHONPATH:+:$PYTHONPATH}" HOST=$ADDR PORT=$PORT \
         "$PYTHON" - "$@" >"$T/py.out" 2>&1
     prc=$?
     cat "$T/py.out"

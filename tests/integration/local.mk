@@ -1,1 +1,60 @@
-# placeholder; replaced by its owner
+# tests/integration/local.mk -- included from the top-level Makefile.am.
+# End-to-end tests: each script starts src/steerdns on its own loopback
+# ports (20000 + 10 * NN, see lib.sh) and queries it with dig, kdig,
+# drill, unbound, dnsperf and python3 (stdlib only).  The lead adds
+# TESTS += $(INTEGRATION_TESTS).
+
+INTEGRATION_TESTS = \
+	tests/integration/01-basic.sh \
+	tests/integration/02-negative.sh \
+	tests/integration/03-cname.sh \
+	tests/integration/04-delegation.sh \
+	tests/integration/05-refused.sh \
+	tests/integration/06-malformed.sh \
+	tests/integration/07-edns.sh \
+	tests/integration/08-truncation.sh \
+	tests/integration/09-tcp-pipeline.sh \
+	tests/integration/10-tcp-timeout.sh \
+	tests/integration/11-tcp-limit.sh \
+	tests/integration/12-names-any.sh \
+	tests/integration/13-config-errors.sh \
+	tests/integration/14-resolver.sh \
+	tests/integration/15-lifecycle.sh \
+	tests/integration/16-load.sh
+
+EXTRA_DIST += $(INTEGRATION_TESTS) \
+	tests/integration/README \
+	tests/integration/lib.sh \
+	tests/integration/dnsmsg.py \
+	tests/integration/zones/lb.example.conf \
+	tests/integration/zones/second.test.conf \
+	tests/integration/conf/bad-address.conf \
+	tests/integration/conf/bad-address.zone \
+	tests/integration/conf/bad-last-record.conf \
+	tests/integration/conf/bad-last-record.zone \
+	tests/integration/conf/bad-listen.conf \
+	tests/integration/conf/bad-ns.conf \
+	tests/integration/conf/bad-ns.zone \
+	tests/integration/conf/bad-ttl.conf \
+	tests/integration/conf/bad-ttl.zone \
+	tests/integration/conf/cname-other.conf \
+	tests/integration/conf/cname-other.zone \
+	tests/integration/conf/duplicate-origin.conf \
+	tests/integration/conf/duplicate-origin.zone \
+	tests/integration/conf/duplicate-zone.conf \
+	tests/integration/conf/good.conf \
+	tests/integration/conf/good.zone \
+	tests/integration/conf/missing-zone.conf \
+	tests/integration/conf/multi-main.conf \
+	tests/integration/conf/multi.conf \
+	tests/integration/conf/multi.zone \
+	tests/integration/conf/out-of-zone.conf \
+	tests/integration/conf/out-of-zone.zone \
+	tests/integration/conf/payload-range.conf \
+	tests/integration/conf/syntax-zone.conf \
+	tests/integration/conf/syntax-zone.zone \
+	tests/integration/conf/syntax.conf \
+	tests/integration/conf/unknown-key.conf \
+	tests/integration/conf/unknown-zone-key.conf \
+	tests/integration/conf/unknown-zone-key.zone \
+	tests/integration/conf/wrong-type.conf

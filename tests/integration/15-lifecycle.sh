@@ -1,0 +1,105 @@
+#!/bin/bash
+# 15-lifecycle: SIGTERM makes the daemon exit 0 promptly: right after
+# start, while idle TCP connections are open and while UDP queries are
+# flowing; the ports are free again at once (a new daemon starts on
+# them); workers = 0 (one per core) and workers = 1 work.
+. "$(dirname "$0")/lib.sh"
+need_daemon
+copy_zone lb.example.conf
+copy_zone second.test.conf
+P=$(port 0)
+main_conf "$T/w0.conf" "$P" "lb.example.conf second.test.conf" workers=0
+main_conf "$T/w1.conf" "$P" "lb.example.conf second.test.conf" workers=1
+main_conf "$T/w2.conf" "$P" "lb.example.conf second.test.conf" workers=2
+
+# 1. SIGTERM right after ready
+start_daemon "$T/w2.conf" "$P" || bail "daemon did not start"
+stop_daemon
+
+# 2. the same ports again at once; workers = 0; under TCP and UDP activity
+start_daemon "$T/w0.conf" "$P" || bail "daemon did not restart on the same ports"
+ok "restart on the same ports right after exit"
+dq www.lb.example A
+expect_eq "workers = 0: www A answered" "NOERROR 2" "$(d_status) $(d_count ANSWER)" "$DIG_OUT"
+dq @::1 +tcp www.lb.example A
+expect_eq "workers = 0: www A over TCP/IPv6 answered" "NOERROR 2" "$(d_status) $(d_count ANSWER)" "$DIG_OUT"
+
+DPID=$DAEMON_PID py <<'EOF'
+import os, signal, socket, threading, time
+import dnsmsg as d
+
+pid = int(os.environ['DPID'])
+
+def state(p):
+    try:
+        with open('/proc/%d/stat' % p) as f:
+            return f.read().rsplit(')', 1)[1].split()[0]
+    except OSError:
+        return 'gone'
+
+def run(t):
+    conns = []
+    for host in ('127.0.0.1', '::1', '127.0.0.1'):
+        s = d.tcp_connect(host)
+        s.sendall(d.frame(d.query('www.lb.example', 'A', qid=42)))
+        kind, data = d.tcp_read(s, 2.0)
+        t.ok(kind == 'msg', 'idle TCP connection to %s established' % host, kind)
+        conns.append(s)
+    half = d.tcp_connect()
+    half.sendall(d.frame(d.query('www.lb.example', 'A'))[:5])   # stalled mid-message
+    conns.append(half)
+
+    stop = threading.Event()
+    answered = [0]
+    def flood():
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        u.connect((d.HOST, d.PORT))
+        u.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                u.send(d.query('www.lb.example', 'A'))
+                u.recv(4096)
+                answered[0] += 1
+            except OSError:
+                pass
+        u.close()
+    th = threading.Thread(target=flood)
+    th.start()
+    time.sleep(0.3)
+    t.ok(answered[0] > 0, 'UDP queries flowing before SIGTERM (%d answered)' % answered[0])
+    t0 = time.monotonic()
+    os.kill(pid, signal.SIGTERM)
+    while state(pid) not in ('Z', 'X', 'gone') and time.monotonic() - t0 < 5.0:
+        time.sleep(0.02)
+    took = time.monotonic() - t0
+    stop.set()
+    th.join()
+    t.ok(state(pid) in ('Z', 'X', 'gone'),
+         'SIGTERM with open TCP connections and UDP traffic: exited within 5 s (%.2f s)' % took)
+    closed = sum(1 for s in conns if d.conn_state(s, 1.0) == 'closed')
+    t.eq('all TCP connections closed after the exit', len(conns), closed)
+    for s in conns:
+        s.close()
+d.main(run)
+EOF
+if wait_gone "$DAEMON_PID" 5; then
+    wait "$DAEMON_PID"
+    expect_eq "exit status after SIGTERM under load is 0" 0 "$?" "$DAEMON_LOG"
+else
+    notok "daemon gone after SIGTERM under load"
+    kill -KILL "$DAEMON_PID" 2>/dev/null
+fi
+if grep -Eq 'ERROR: [A-Za-z]*Sanitizer|runtime error:' "$DAEMON_LOG"; then
+    notok "no sanitizer report in the daemon log"
+    show "$DAEMON_LOG"
+fi
+
+# 3. workers = 1, started and stopped twice in a row
+for i in 1 2; do
+    start_daemon "$T/w1.conf" "$P" || bail "daemon (workers 1) did not start (round $i)"
+    dq +tcp www.lb.example A
+    expect_eq "workers = 1 (round $i): www A over TCP" "NOERROR 2" "$(d_status) $(d_count ANSWER)" "$DIG_OUT"
+    stop_daemon
+done
+
+finish
