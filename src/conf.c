@@ -808,6 +808,11 @@ load_checks(struct loader *ld, const config_setting_t *g, struct conf_zone *z)
 		if (ck->type == CHECK_DNS && ck->qname == NULL)
 			errf(ld, ck->line, "check \"%s\": dns needs \"qname\"",
 			    ck->name);
+		/* Well-known ports; tcp has none (members may give one). */
+		if (ck->port == 0)
+			ck->port = ck->type == CHECK_HTTP ? 80 :
+			    ck->type == CHECK_HTTPS ? 443 :
+			    ck->type == CHECK_DNS ? 53 : 0;
 		if ((ck->type == CHECK_HTTP || ck->type == CHECK_HTTPS) &&
 		    ck->path == NULL)
 			ck->path = xstrdup("/");
@@ -1015,6 +1020,12 @@ load_pools(struct loader *ld, const config_setting_t *g, struct conf_zone *z)
 			v = 0;
 			if (get_int(ld, m, "check_port", 1, 65535, &v) == 0)
 				cm->check_port = v;
+			if (cp->check >= 0 && cm->check_port == 0 &&
+			    z->checks[cp->check].port == 0 &&
+			    z->checks[cp->check].type == CHECK_TCP)
+				errf(ld, cm->line, "pool \"%s\": check \"%s\" "
+				    "has no port and the member no check_port",
+				    cp->name, z->checks[cp->check].name);
 			if ((t = get_string(ld, m, "admin", false)) != NULL) {
 				if ((a = health_admin_parse(t)) == -1)
 					errf(ld, line_of(

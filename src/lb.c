@@ -136,7 +136,7 @@ common_bits(const uint8_t *a, const uint8_t *b, unsigned max)
 
 uint16_t
 lb_region_of(const struct lb_regions *r, uint8_t family, const uint8_t *addr,
-    uint8_t *scope)
+    uint8_t bits, uint8_t *scope)
 {
 	const struct lb_net	*best = NULL, *e;
 	unsigned		 cb, sc = 0, max = family == 4 ? 32 : 128;
@@ -144,7 +144,8 @@ lb_region_of(const struct lb_regions *r, uint8_t family, const uint8_t *addr,
 
 	for (i = 0; r != NULL && i < r->nnets; i++) {
 		e = &r->nets[i];
-		if (e->family != family)
+		/* A prefix longer than what we know of the client: unknown. */
+		if (e->family != family || e->prefix > bits)
 			continue;
 		cb = common_bits(addr, e->addr, max);
 		if (cb >= e->prefix) {
@@ -192,7 +193,7 @@ lb_topology(const struct lb_step *st, struct lb_query *q, struct lb_cand *c,
 	(void)st;
 	if (q->family == 0)
 		return n;
-	region = lb_region_of(q->regions, q->family, q->addr, &scope);
+	region = lb_region_of(q->regions, q->family, q->addr, q->bits, &scope);
 	if (scope > q->scope)
 		q->scope = scope;
 	if (region == LB_NO_REGION)

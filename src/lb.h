@@ -123,9 +123,12 @@ size_t	lb_least_load(const struct lb_step *, struct lb_query *,
 size_t	lb_first(const struct lb_step *, struct lb_query *, struct lb_cand *,
 	    size_t);
 
-/* The region of an address, LB_NO_REGION if none; *scope as for ECS. */
+/*
+ * The region of an address of which the first bits are known, LB_NO_REGION
+ * if none; *scope is the prefix length the answer depends on (ECS scope).
+ */
 uint16_t	 lb_region_of(const struct lb_regions *, uint8_t family,
-		    const uint8_t *addr, uint8_t *scope);
+		    const uint8_t *addr, uint8_t bits, uint8_t *scope);
 /* Fill in each net's scope; call once after the table is complete. */
 void		 lb_regions_prepare(struct lb_regions *);
 
