@@ -174,7 +174,7 @@ run_chain(const struct answer_env *env, const struct wire_query *q,
 	lq.health = env->health;
 	lq.members = p->members;
 	lq.regions = m->regions;
-	lq.rr = (_Atomic uint32_t *)&m->rr;
+	lq.rr = &m->rr[a->tail_family == 6];
 	lq.rng = env->rng;
 	lq.scope = 0;
 	lq.all_down = false;

@@ -213,6 +213,8 @@ lb_round_robin(const struct lb_step *st, struct lb_query *q,
 	size_t		 k, i;
 
 	(void)st;
+	if (n == 0)
+		return 0;
 	k = atomic_fetch_add_explicit(q->rr, 1, memory_order_relaxed) % n;
 	if (k == 0)
 		return n;
@@ -231,7 +233,7 @@ lb_shuffle(const struct lb_step *st, struct lb_query *q, struct lb_cand *c,
 	size_t		 i, j;
 
 	(void)st;
-	for (i = n - 1; i > 0; i--) {
+	for (i = n > 0 ? n - 1 : 0; i > 0; i--) {
 		j = lb_random_below(q->rng, i + 1);
 		t = c[i];
 		c[i] = c[j];

@@ -119,7 +119,6 @@ void		 tcp_init_pool(struct worker *);
 void		 tcp_close_idle(struct worker *);
 
 /* The environment a worker answers with, from the current snapshot. */
-void		 worker_env(const struct worker *, struct answer_env *,
-		    bool tcp);
+void		 worker_env(struct worker *, struct answer_env *, bool tcp);
 
 #endif

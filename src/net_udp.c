@@ -69,13 +69,12 @@ fail:
  * the received packet-info into the control data of the reply.
  */
 static size_t
-reply_pktinfo(const struct msghdr *in, uint8_t *buf)
+reply_pktinfo(struct msghdr *in, uint8_t *buf)
 {
 	struct cmsghdr	*c, *o;
 	struct msghdr	 m = { .msg_control = buf, .msg_controllen = 64 };
 
-	for (c = CMSG_FIRSTHDR(in); c != NULL; c = CMSG_NXTHDR(
-	    (struct msghdr *)in, c)) {
+	for (c = CMSG_FIRSTHDR(in); c != NULL; c = CMSG_NXTHDR(in, c)) {
 		o = CMSG_FIRSTHDR(&m);
 		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
 			struct in_pktinfo	 pi;

@@ -17,7 +17,7 @@
 struct snapshot	*net_snapshot;
 
 void
-worker_env(const struct worker *wk, struct answer_env *env, bool tcp)
+worker_env(struct worker *wk, struct answer_env *env, bool tcp)
 {
 	/* Online between the check and prepare watchers: see run(). */
 	struct snapshot	*s = rcu_dereference(net_snapshot);
@@ -25,10 +25,10 @@ worker_env(const struct worker *wk, struct answer_env *env, bool tcp)
 	env->db = s->db;
 	env->edns_payload = s->conf->edns_payload;
 	env->tcp = tcp;
-	env->stats = (struct answer_stats *)&wk->stats;
+	env->stats = &wk->stats;
 	env->health = s->health;
 	env->client = NULL;
-	env->rng = (uint64_t *)&wk->rng;
+	env->rng = &wk->rng;
 }
 
 struct worker *

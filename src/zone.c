@@ -78,8 +78,8 @@ hash_name(uint64_t seed, const uint8_t *p, size_t n)
 	return h ^ (h >> 29);
 }
 
-const struct zone_node *
-zone_db_lookup(const struct zone_db *db, const uint8_t *name, size_t len)
+static struct zone_node *
+lookup(const struct zone_db *db, const uint8_t *name, size_t len)
 {
 	uint64_t		 h = hash_name(db->seed, name, len);
 	size_t			 i = h & db->mask;
@@ -93,6 +93,12 @@ zone_db_lookup(const struct zone_db *db, const uint8_t *name, size_t len)
 		    memcmp(s->node->name, name, len) == 0)
 			return s->node;
 	}
+}
+
+const struct zone_node *
+zone_db_lookup(const struct zone_db *db, const uint8_t *name, size_t len)
+{
+	return lookup(db, name, len);
 }
 
 const struct zone_answer *
@@ -410,7 +416,7 @@ node_get(struct builder *b, const uint8_t *name, size_t len, struct zone *z)
 static struct zone_node *
 node_find(struct builder *b, const uint8_t *name, size_t len)
 {
-	return (struct zone_node *)zone_db_lookup(b->db, name, len);
+	return lookup(b->db, name, len);
 }
 
 static struct bset *
@@ -934,7 +940,9 @@ build_pools(struct zone_db *db, const struct conf *c)
 			m->max_answers = cn->max_answers;
 			m->all_down = cn->all_down;
 			m->ecs = cn->ecs;
-			atomic_init(&m->rr, 0);
+			m->rr = xcalloc(2, sizeof(*m->rr));
+			atomic_init(&m->rr[0], 0);
+			atomic_init(&m->rr[1], 0);
 			m->conf = cn;
 		}
 	}
@@ -1067,8 +1075,10 @@ zone_db_free(struct zone_db *db)
 			free(db->zones[i].pools[j].fam[1]);
 		}
 		free(db->zones[i].pools);
-		for (j = 0; j < db->zones[i].nnames; j++)
+		for (j = 0; j < db->zones[i].nnames; j++) {
 			free(db->zones[i].names[j].name);
+			free(db->zones[i].names[j].rr);
+		}
 		free(db->zones[i].names);
 		answer_free(&db->zones[i].nxdomain);
 		answer_free(&db->zones[i].nodata);

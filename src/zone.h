@@ -69,7 +69,8 @@ struct zone_name {
 	unsigned		 max_answers;	/* 0: all */
 	enum lb_all_down	 all_down;
 	bool			 ecs;
-	_Atomic uint32_t	 rr;		/* round-robin position */
+	_Atomic uint32_t	*rr;		/* round-robin position: v4, v6
+						   (owned; written per query) */
 	const struct conf_name	*conf;		/* borrowed */
 };
 
