@@ -91,7 +91,7 @@ static const struct zone_answer *
 find_answer(const struct zone_db *db, const struct wire_query *q)
 {
 	const struct zone_node	*n;
-	size_t			 i;
+	size_t			 i, off;
 
 	n = zone_db_lookup(db, q->lname, q->qname_len);
 	if (n != NULL) {
@@ -102,13 +102,13 @@ find_answer(const struct zone_db *db, const struct wire_query *q)
 		}
 		/* The parent side answers DS at a cut (RFC 4035 3.1.4.1). */
 		if (n->cut == n && q->qtype == WIRE_TYPE_DS)
-			return &n->zone->nodata;
+			return zone_node_answer(n, WIRE_TYPE_DS);
 		return &n->cut->referral;
 	}
-	/* The closest existing ancestor decides. */
-	for (i = 1; i < q->nlabels; i++) {
-		n = zone_db_lookup(db, q->lname + q->label[i],
-		    q->qname_len - q->label[i]);
+	/* The closest existing ancestor decides, the root included. */
+	for (i = 1; i <= q->nlabels; i++) {
+		off = i < q->nlabels ? q->label[i] : q->qname_len - 1;
+		n = zone_db_lookup(db, q->lname + off, q->qname_len - off);
 		if (n == NULL)
 			continue;
 		if (n->cut != NULL)

@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -145,6 +146,48 @@ check_keys(struct loader *ld, const config_setting_t *g, const char *what,
 	}
 }
 
+/*
+ * libconfig 1.5 reads an integer literal without an L suffix as 32 bits
+ * and wraps it; read the literal of a named setting back from its line.
+ */
+static long long
+literal_int(const config_setting_t *s, long long v)
+{
+	const char	*file = config_setting_source_file(s);
+	const char	*name = config_setting_name(s);
+	char		 buf[4096], *p, *end;
+	long long	 r;
+	int		 n = 0, line = config_setting_source_line(s);
+	size_t		 nl;
+	FILE		*f;
+
+	if (file == NULL || name == NULL || (f = fopen(file, "r")) == NULL)
+		return v;
+	nl = strlen(name);
+	while (fgets(buf, sizeof(buf), f) != NULL)
+		if (++n == line)
+			break;
+	fclose(f);
+	if (n != line)
+		return v;
+	for (p = buf; (p = strstr(p, name)) != NULL; p += nl) {
+		if (p > buf && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+			continue;
+		end = p + nl;
+		end += strspn(end, " \t");
+		if (*end != '=' && *end != ':')
+			continue;
+		end++;
+		end += strspn(end, " \t");
+		errno = 0;
+		r = strtoll(end, &p, 0);
+		if (errno == 0 && p != end)
+			return r;
+		break;
+	}
+	return v;
+}
+
 /* Integer member "key" of g in [min, max]; absent leaves *out alone. */
 static int
 get_int(struct loader *ld, const config_setting_t *g, const char *key,
@@ -157,7 +200,7 @@ get_int(struct loader *ld, const config_setting_t *g, const char *key,
 		return 0;
 	switch (config_setting_type(s)) {
 	case CONFIG_TYPE_INT:
-		v = config_setting_get_int(s);
+		v = literal_int(s, config_setting_get_int(s));
 		break;
 	case CONFIG_TYPE_INT64:
 		v = config_setting_get_int64(s);
@@ -241,9 +284,10 @@ conf_parse_listen(const char *text, struct sockaddr_storage *ss,
 	char			*end;
 	size_t			 hl;
 	long			 pn = 53;
+	bool			 bracket = text[0] == '[';
 
 	memset(ss, 0, sizeof(*ss));
-	if (text[0] == '[') {
+	if (bracket) {
 		if ((p = strchr(text, ']')) == NULL)
 			return -1;
 		hl = p - text - 1;
@@ -263,13 +307,15 @@ conf_parse_listen(const char *text, struct sockaddr_storage *ss,
 	memcpy(host, text, hl);
 	host[hl] = '\0';
 	if (port != NULL) {
+		if (strspn(port, "0123456789") != strlen(port))
+			return -1;
 		errno = 0;
 		pn = strtol(port, &end, 10);
 		if (*port == '\0' || *end != '\0' || errno != 0 || pn < 1 ||
 		    pn > 65535)
 			return -1;
 	}
-	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
+	if (!bracket && inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
 		sin->sin_family = AF_INET;
 		sin->sin_port = htons(pn);
 		*sslen = sizeof(*sin);
@@ -455,9 +501,10 @@ at_or_below(const ldns_rdf *d, const ldns_rdf *top)
 static void
 check_zone_data(struct loader *ld, struct conf_zone *z)
 {
-	size_t		 i, j;
+	size_t		 i, j, ncuts = 0;
 	ldns_rr		*a, *b;
 	ldns_rr_type	 ta, tb;
+	ldns_rdf	**cuts;
 	char		*s, *t;
 
 	for (i = 0; i < z->nrrs; i++) {
@@ -498,37 +545,49 @@ check_zone_data(struct loader *ld, struct conf_zone *z)
 				break;
 			}
 		}
-		if (ta != LDNS_RR_TYPE_NS || ldns_dname_compare(
-		    ldns_rr_owner(a), z->origin) == 0)
+	}
+	/* Every distinct delegation point, then what lies at or below it. */
+	cuts = xcalloc(z->nrrs + 1, sizeof(*cuts));
+	for (i = 0; i < z->nrrs; i++) {
+		a = z->rrs[i].rr;
+		if (ldns_rr_get_type(a) != LDNS_RR_TYPE_NS ||
+		    ldns_dname_compare(ldns_rr_owner(a), z->origin) == 0)
 			continue;
-		/* a is a delegation: check data at and below the cut. */
-		for (j = 0; j < z->nrrs; j++) {
-			b = z->rrs[j].rr;
-			tb = ldns_rr_get_type(b);
-			if (!at_or_below(ldns_rr_owner(b), ldns_rr_owner(a)))
+		for (j = 0; j < ncuts; j++)
+			if (ldns_dname_compare(cuts[j], ldns_rr_owner(a)) == 0)
+				break;
+		if (j == ncuts)
+			cuts[ncuts++] = ldns_rr_owner(a);
+	}
+	for (i = 0; i < z->nrrs; i++) {
+		b = z->rrs[i].rr;
+		tb = ldns_rr_get_type(b);
+		for (j = 0; j < ncuts; j++) {
+			if (!at_or_below(ldns_rr_owner(b), cuts[j]))
 				continue;
 			if (tb == LDNS_RR_TYPE_A || tb == LDNS_RR_TYPE_AAAA)
-				continue;
-			if (ldns_dname_compare(ldns_rr_owner(a),
-			    ldns_rr_owner(b)) == 0 && (tb == LDNS_RR_TYPE_NS ||
-			    tb == LDNS_RR_TYPE_DS))
-				continue;
-			/* Report each offending record once, at its line. */
-			if (tb == LDNS_RR_TYPE_NS && j < i)
-				continue;
-			s = name_str(ldns_rr_owner(a));
+				break;
+			if (ldns_dname_compare(ldns_rr_owner(b), cuts[j]) ==
+			    0) {
+				if (tb == LDNS_RR_TYPE_NS ||
+				    tb == LDNS_RR_TYPE_DS)
+					continue;	/* a deeper cut may hold it */
+			}
+			s = name_str(cuts[j]);
 			t = ldns_rr_type2str(tb);
 			if (tb == LDNS_RR_TYPE_NS)
-				errf(ld, z->rrs[j].line, "delegation below "
+				errf(ld, z->rrs[i].line, "delegation below "
 				    "the delegation at %s", s);
 			else
-				errf(ld, z->rrs[j].line, "%s record at or "
+				errf(ld, z->rrs[i].line, "%s record at or "
 				    "below the delegation at %s: only glue "
 				    "(A, AAAA) is allowed there", t, s);
 			free(s);
 			free(t);
+			break;
 		}
 	}
+	free(cuts);
 }
 
 static void
@@ -1434,7 +1493,7 @@ conf_load(const char *path, struct conf **out, struct conf_errs *errs)
 		z = &c->zones[c->nzones++];
 		zl.file = zpath;
 		if (load_zone(&zl, zpath, z) == -1)
-			errf(&ld, line_of(e), "cannot read zone file %s: %s",
+			errf(&ld, elem_line(e), "cannot read zone file %s: %s",
 			    zpath, strerror(errno));
 		ld.nerr += zl.nerr;
 		free(zpath);
@@ -1446,7 +1505,7 @@ conf_load(const char *path, struct conf **out, struct conf_errs *errs)
 				continue;
 			a = name_str(z->origin);
 			b = c->zones[j].file;
-			errf(&ld, line_of(e), "duplicate zone %s (also in %s)",
+			errf(&ld, elem_line(e), "duplicate zone %s (also in %s)",
 			    a, b);
 			free(a);
 			break;

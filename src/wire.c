@@ -185,6 +185,10 @@ wire_parse_query(const uint8_t *pkt, size_t len, struct wire_query *q)
 			ttl = wire_get32(pkt + off + 4);
 			q->edns_version = (ttl >> 16) & 0xff;
 			q->edns_do = (ttl & 0x8000) != 0;
+			/* RFC 6891 6.1.3: options of an unknown version are
+			   not ours to judge. */
+			if (q->edns_version != 0)
+				return WIRE_BADVERS;
 			v = parse_opt(pkt + off + 10, rdlen, q);
 			if (v != WIRE_OK)
 				return v;

@@ -533,7 +533,8 @@ enc_additional(struct builder *b, struct enc *e, const struct bset *set,
 	size_t			 i, len;
 	static const uint16_t	 types[] = { LDNS_RR_TYPE_A,
 				    LDNS_RR_TYPE_AAAA };
-	size_t			 k;
+	const struct zone_node	*seen[LB_MAX_MEMBERS];
+	size_t			 k, nseen = 0;
 
 	for (i = 0; i < set->n; i++) {
 		if ((d = target_of(set->rrs[i])) == NULL)
@@ -541,6 +542,13 @@ enc_additional(struct builder *b, struct enc *e, const struct bset *set,
 		len = rdf_lname(d, t);
 		if ((tn = node_find(b, t, len)) == NULL)
 			continue;
+		/* Each target's addresses once, however often named. */
+		for (k = 0; k < nseen && seen[k] != tn; k++)
+			;
+		if (k < nseen)
+			continue;
+		if (nseen < NELEM(seen))
+			seen[nseen++] = tn;
 		/* Glue below a cut only for the referral of that cut. */
 		if (tn->cut != NULL && tn->cut != within)
 			continue;
@@ -752,6 +760,16 @@ build_node(struct builder *b, struct enc *e, struct zone_node *n,
 		enc_additional(b, e, ns, n, true);
 		enc_finish(e, &n->referral, 0, WIRE_RCODE_NOERROR, false,
 		    n->name_len);
+		/* DS belongs to the parent side of the cut. */
+		n->other = &n->zone->nodata;
+		if ((s = bset_find(bn, LDNS_RR_TYPE_DS)) != NULL) {
+			n->answers = xcalloc(1, sizeof(*n->answers));
+			enc_init(e, n->name, n->name_len);
+			enc_set(e, n->name, s, s->ttl, SEC_AN, true);
+			enc_finish(e, &n->answers[n->nanswers++],
+			    LDNS_RR_TYPE_DS, WIRE_RCODE_NOERROR, true,
+			    n->name_len);
+		}
 	}
 	if (n->cut != NULL)
 		return;		/* answered by the referral of the cut */
