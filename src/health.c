@@ -16,6 +16,7 @@ health_new(size_t n)
 
 	h = xcalloc(1, sizeof(*h));
 	h->slots = xcalloc(n, sizeof(*h->slots));
+	h->track = xcalloc(n, sizeof(*h->track));
 	h->n = n;
 	for (i = 0; i < n; i++) {
 		atomic_init(&h->slots[i].state, HEALTH_UP);
@@ -32,6 +33,7 @@ health_free(struct health *h)
 	if (h == NULL)
 		return;
 	free(h->slots);
+	free(h->track);
 	free(h);
 }
 
@@ -57,6 +59,52 @@ void
 health_set_load(struct health *h, size_t i, uint32_t load)
 {
 	atomic_store_explicit(&h->slots[i].load, load, memory_order_relaxed);
+}
+
+bool
+health_record(struct health *h, size_t i, enum probe_result r,
+    unsigned rise, unsigned fall, double now)
+{
+	struct health_track	*t = &h->track[i];
+	enum health_state	 st, want;
+
+	t->checks++;
+	t->last = r;
+	if (r == PROBE_LOCAL_ERROR) {
+		/* Our side failed: it says nothing about the target. */
+		t->local_errors++;
+		return false;
+	}
+	if (r == PROBE_OK) {
+		t->ok_run++;
+		t->fail_run = 0;
+	} else {
+		t->fail_run++;
+		t->ok_run = 0;
+		t->failures++;
+	}
+	st = atomic_load_explicit(&h->slots[i].state, memory_order_relaxed);
+	want = st;
+	if (!t->seen) {
+		t->seen = true;
+		t->since = now;
+		want = r == PROBE_OK ? HEALTH_UP : HEALTH_DOWN;
+	} else if (st == HEALTH_DOWN && t->ok_run >= rise)
+		want = HEALTH_UP;
+	else if (st == HEALTH_UP && t->fail_run >= fall)
+		want = HEALTH_DOWN;
+	if (want == st)
+		return false;
+	health_set_state(h, i, want);
+	t->since = now;
+	t->transitions++;
+	return true;
+}
+
+const char *
+health_state_str(enum health_state st)
+{
+	return st == HEALTH_UP ? "up" : "down";
 }
 
 static const char *const admin_names[] = { "none", "up", "down", "drain" };

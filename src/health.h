@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "probe.h"
+
 /* What checks concluded. */
 enum health_state {
 	HEALTH_UP,
@@ -36,8 +38,22 @@ struct health_slot {
 	_Atomic uint32_t	 load;		/* reported load figure */
 };
 
+/*
+ * What the checks of one target said lately: the rise/fall counters.
+ * Only the main thread (the prober) reads and writes these.
+ */
+struct health_track {
+	bool		 seen;		/* a result (not a local error) came */
+	uint8_t		 last;		/* enum probe_result */
+	unsigned	 ok_run;	/* consecutive successes */
+	unsigned	 fail_run;	/* consecutive failures */
+	double		 since;		/* time of the last change */
+	uint64_t	 checks, failures, local_errors, transitions;
+};
+
 struct health {
 	struct health_slot	*slots;
+	struct health_track	*track;		/* one per slot */
 	size_t			 n;
 };
 
@@ -61,6 +77,17 @@ void		 health_set_state(struct health *, size_t, enum health_state);
 void		 health_set_admin(struct health *, size_t, enum health_admin);
 void		 health_set_rtt(struct health *, size_t, uint32_t);
 void		 health_set_load(struct health *, size_t, uint32_t);
+/*
+ * Count one check result r of slot i at time now and apply hysteresis:
+ * rise consecutive successes turn a down slot up, fall consecutive
+ * failures turn an up slot down.  The first result (that is not a local
+ * error) sets the state at once: "initial" only holds until then.
+ * PROBE_LOCAL_ERROR is counted but never changes the state.  Returns true
+ * when the state changed (health_set_state() done).
+ */
+bool		 health_record(struct health *, size_t i, enum probe_result r,
+		    unsigned rise, unsigned fall, double now);
+const char	*health_state_str(enum health_state);
 const char	*health_admin_str(enum health_admin);
 /* "none", "up", "down", "drain" -> admin; -1 when unknown. */
 int		 health_admin_parse(const char *);

@@ -17,11 +17,15 @@
 #include "health.h"
 #include "log.h"
 #include "net.h"
+#include "probe.h"
 #include "util.h"
 #include "zone.h"
 
 static struct worker	**workers;
 static unsigned		  nworkers;
+static bool		  started;	/* the workers run */
+static bool		  stopping;
+static bool		  probed;	/* the first round is over */
 
 static void
 usage(FILE *f)
@@ -41,9 +45,22 @@ stop_cb(struct ev_loop *loop, ev_signal *w, int revents)
 
 	(void)revents;
 	log_info("signal %d: stopping", w->signum);
-	for (i = 0; i < nworkers; i++)
-		worker_stop(workers[i]);
+	stopping = true;
+	if (started)
+		for (i = 0; i < nworkers; i++)
+			worker_stop(workers[i]);
 	ev_break(loop, EVBREAK_ALL);
+}
+
+/* Every check ran once (or the startup bound passed): start serving. */
+static void
+probes_ready_cb(struct probe *p, void *arg)
+{
+	struct ev_loop	*loop = arg;
+
+	(void)p;
+	probed = true;
+	ev_break(loop, EVBREAK_ONE);
 }
 
 /* Load the configuration; print every problem found. */
@@ -84,6 +101,7 @@ main(int argc, char *argv[])
 	struct conf	*c;
 	struct snapshot	*snap;
 	struct ev_loop	*loop;
+	struct probe	*prober;
 	ev_signal	 sigterm_w, sigint_w;
 	unsigned	 i;
 	long		 ncpu;
@@ -159,16 +177,30 @@ main(int argc, char *argv[])
 	ev_signal_start(loop, &sigterm_w);
 	ev_signal_init(&sigint_w, stop_cb, SIGINT);
 	ev_signal_start(loop, &sigint_w);
-	for (i = 0; i < nworkers; i++)
-		if (worker_start(workers[i]) == -1)
-			fatalx("cannot start worker %u", i);
-	log_info("ready: %zu zone%s, %zu listen address%s, %u worker%s, "
-	    "version %s", c->nzones, c->nzones == 1 ? "" : "s", c->nlisten,
-	    c->nlisten == 1 ? "" : "es", nworkers, nworkers == 1 ? "" : "s",
-	    PACKAGE_VERSION);
+	/*
+	 * Run every check once before answering, so that the first answers
+	 * already leave out what is down; probe_start() bounds the wait by
+	 * the largest check timeout + 1 s.
+	 */
+	if ((prober = probe_new(loop, snap->db, snap->health)) == NULL)
+		fatalx("cannot start the prober: see above");
+	probe_start(prober, probes_ready_cb, loop);
+	/* ev_run() forgets a break that came before it. */
+	while (!probed && !stopping)
+		ev_run(loop, EVRUN_ONCE);
+	if (!stopping) {
+		for (i = 0; i < nworkers; i++)
+			if (worker_start(workers[i]) == -1)
+				fatalx("cannot start worker %u", i);
+		started = true;
+		log_info("ready: %zu zone%s, %zu listen address%s, %u "
+		    "worker%s, version %s", c->nzones, c->nzones == 1 ? "" :
+		    "s", c->nlisten, c->nlisten == 1 ? "" : "es", nworkers,
+		    nworkers == 1 ? "" : "s", PACKAGE_VERSION);
+		ev_run(loop, 0);
+	}
 
-	ev_run(loop, 0);
-
+	probe_free(prober);
 	for (i = 0; i < nworkers; i++)
 		worker_free(workers[i]);
 	free(workers);

@@ -20,13 +20,17 @@ INTEGRATION_TESTS = \
 	tests/integration/13-config-errors.sh \
 	tests/integration/14-resolver.sh \
 	tests/integration/15-lifecycle.sh \
-	tests/integration/16-load.sh
+	tests/integration/16-load.sh \
+	tests/integration/20-managed.sh \
+	tests/integration/30-probe.sh
 
 EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/README \
 	tests/integration/lib.sh \
 	tests/integration/dnsmsg.py \
+	tests/integration/probe-backend.py \
 	tests/integration/zones/lb.example.conf \
+	tests/integration/zones/managed.conf \
 	tests/integration/zones/second.test.conf \
 	tests/integration/conf/bad-address.conf \
 	tests/integration/conf/bad-address.zone \

@@ -1,0 +1,103 @@
+/* probe.h -- the active prober: timers + checks -> health_record() */
+/* SPDX-License-Identifier: ISC */
+#ifndef STEER_PROBE_H
+#define STEER_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct conf_check;
+struct ev_loop;
+struct health;
+struct zone_db;
+
+/* What one check run found. */
+enum probe_result {
+	PROBE_OK,
+	PROBE_REFUSED,		/* connect refused (or unreachable) */
+	PROBE_TIMEOUT,
+	PROBE_BAD_STATUS,	/* HTTP status not in "expect" */
+	PROBE_BAD_BODY,		/* HTTP body lacks "body" */
+	PROBE_BAD_RCODE,	/* DNS rcode not the expected one */
+	PROBE_EXIT_NONZERO,	/* exec: exit status or signal */
+	PROBE_GARBAGE,		/* not HTTP, not DNS, TLS failed */
+	PROBE_CLOSED,		/* connection closed without an answer */
+	PROBE_LOCAL_ERROR,	/* our side failed: never marks a member down */
+};
+#define PROBE_NRESULTS		(PROBE_LOCAL_ERROR + 1)
+
+#define PROBE_REASON_MAX	128
+#define PROBE_EXEC_MAX		32	/* exec checks running at once */
+#define PROBE_BODY_MAX		(64 * 1024)	/* HTTP body kept to match */
+
+/* Short name of a result: "ok", "refused", "timeout", ... */
+const char	*probe_result_str(enum probe_result);
+
+/*
+ * Write the reason for result r of check ck into buf (always
+ * terminated): "connect refused", "timeout after 1.0s", "HTTP 500",
+ * "body lacks \"ok\"", "rcode SERVFAIL", "exit 1", ...  detail is what
+ * the result needs: an errno (REFUSED, LOCAL_ERROR), the HTTP status
+ * (BAD_STATUS), the rcode (BAD_RCODE), a wait(2) status (EXIT_NONZERO);
+ * ignored otherwise.  Pure.
+ */
+void		 probe_reason(char *buf, size_t len, enum probe_result r,
+		    const struct conf_check *ck, int detail);
+
+/* A read-only view of one target, for the control socket and stats. */
+struct probe_info {
+	bool		 checked;	/* has a check (else always up) */
+	bool		 up;		/* the checks' verdict */
+	bool		 running;	/* a check is in flight */
+	enum probe_result last;		/* of the last finished run */
+	char		 reason[PROBE_REASON_MAX];	/* "" when ok */
+	double		 since;		/* time of the last change, 0: none */
+	double		 last_run;	/* time the last run finished */
+	unsigned	 ok_run, fail_run;
+	uint64_t	 checks, failures, local_errors, transitions;
+	uint32_t	 rtt_us;	/* smoothed, HEALTH_RTT_NONE: none */
+	uint32_t	 load;		/* HEALTH_LOAD_NONE: none */
+};
+
+/* How late timers fired, for benchmarks and stats. */
+#define PROBE_LATE_BUCKETS	6	/* <1, <5, <10, <50, <100, >=100 ms */
+struct probe_stats {
+	uint64_t	 runs;		/* checks started */
+	uint64_t	 skipped;	/* rounds skipped: last run still busy */
+	uint64_t	 late[PROBE_LATE_BUCKETS];
+	double		 late_max;	/* seconds */
+	double		 late_sum;
+};
+
+struct probe;
+
+/* Called once when every target has had its first result, or later. */
+typedef void	 probe_ready_fn(struct probe *, void *arg);
+
+/*
+ * Make a prober for every target of db that has a check; results go to
+ * health (slot i = db->targets[i]).  loop should be the default loop (exec
+ * checks need ev_child).  Nothing runs until probe_start().  db and health
+ * are borrowed and must outlive the prober.  Returns NULL, having logged
+ * why, when libcurl cannot be set up.
+ */
+struct probe	*probe_new(struct ev_loop *, const struct zone_db *,
+		    struct health *);
+/*
+ * Run every check once now, then each on its own schedule.  ready (may be
+ * NULL) is called once, when every target has its first result or when
+ * the largest check timeout + 1 s has passed, whichever comes first.
+ */
+void		 probe_start(struct probe *, probe_ready_fn *ready, void *arg);
+/* Stop every watcher, kill running commands, free.  NULL: nothing. */
+void		 probe_free(struct probe *);
+
+/* Copy the prober's counters into *out. */
+void		 probe_stats(const struct probe *, struct probe_stats *out);
+
+/* Fill *out for health slot i; -1 when i is out of range. */
+int		 probe_target_info(const struct probe *, size_t i,
+		    struct probe_info *out);
+
+#endif

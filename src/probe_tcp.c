@@ -1,0 +1,70 @@
+/* probe_tcp.c -- tcp check: a non-blocking connect */
+/* SPDX-License-Identifier: ISC */
+#include "config.h"
+
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <ev.h>
+
+#include "conf.h"
+#include "probe.h"
+#include "probe_int.h"
+
+static void
+connect_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct probe_target	*t = w->data;
+	socklen_t		 len = sizeof(int);
+	uint64_t		 rtt;
+	int			 err = 0;
+
+	(void)loop;
+	(void)revents;
+	rtt = probe_clock_us() - t->t0;
+	if (getsockopt(t->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+		err = errno;
+	probe_sock_close(t);
+	if (err == 0)
+		probe_done(t, PROBE_OK, NULL, 0, rtt > 0 ? rtt : 1);
+	else
+		probe_done(t, PROBE_REFUSED, NULL, err, 0);
+}
+
+void
+probe_tcp_run(struct probe_target *t)
+{
+	struct ev_loop	*loop = t->p->loop;
+	int		 fd, err;
+
+	fd = socket(t->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0);
+	if (fd == -1) {
+		probe_done(t, PROBE_LOCAL_ERROR, NULL, errno, 0);
+		return;
+	}
+	t->fd = fd;
+	if (connect(fd, (struct sockaddr *)&t->ss, t->sslen) == 0) {
+		/* Loopback may connect at once. */
+		probe_sock_close(t);
+		probe_done(t, PROBE_OK, NULL, 0, probe_clock_us() - t->t0 + 1);
+		return;
+	}
+	if (errno != EINPROGRESS) {
+		err = errno;
+		probe_sock_close(t);
+		if (err == ENOBUFS || err == ENOMEM || err == EADDRNOTAVAIL ||
+		    err == EAGAIN || err == EMFILE || err == ENFILE)
+			probe_done(t, PROBE_LOCAL_ERROR, NULL, err, 0);
+		else
+			probe_done(t, PROBE_REFUSED, NULL, err, 0);
+		return;
+	}
+	ev_io_init(&t->io, connect_cb, fd, EV_WRITE);
+	ev_io_start(loop, &t->io);
+	ev_timer_set(&t->tmo, t->ck->timeout, 0);
+	ev_timer_start(loop, &t->tmo);
+}

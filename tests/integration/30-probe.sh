@@ -1,0 +1,230 @@
+#!/bin/bash
+# 30-probe: the active prober against real (fake) backends.  http checks
+# on three good backends and on broken ones (500, wrong body, never
+# replies, closes at once, garbage), a tcp check, a dns check against a
+# second steerdns, an exec check on a flag file.  A stopped backend leaves
+# the answers within fall x interval + 1 s and comes back within rise x
+# interval + 1 s; each transition is logged once with its reason; with
+# every member down the name's all_down action applies.
+. "$(dirname "$0")/lib.sh"
+need_daemon
+
+BP=$(port 2)            # every fake backend listens on this port
+NOPORT=$(port 3)        # nothing listens here
+D2PORT=$(port 1)        # the second steerdns (dns check target)
+
+# backend ADDR MODE: start probe-backend.py on ADDR:$BP, wait until bound
+backend() {
+    lg=$T/backend-$1.log
+    : >"$lg"
+    "$PYTHON" "$TI_SRC/probe-backend.py" "$1" "$BP" "$2" >"$lg" 2>&1 &
+    bp=$!
+    PIDS="$PIDS $bp"
+    eval "BPID_$(echo "$1" | tr . _)=$bp"
+    n=100
+    while [ "$n" -gt 0 ] && ! grep -q listening "$lg"; do
+        alive "$bp" || break
+        sleep 0.05; n=$((n - 1))
+    done
+    grep -q listening "$lg" || bail "backend $1 $2 did not start: $(cat "$lg")"
+}
+# stop_backend ADDR
+stop_backend() {
+    bp=$(eval echo "\$BPID_$(echo "$1" | tr . _)")
+    kill -TERM "$bp" 2>/dev/null
+    wait_gone "$bp" 5
+    wait "$bp" 2>/dev/null
+    return 0
+}
+
+# addrs NAME: the A records of NAME, sorted, space separated
+addrs() {
+    dq "$1" A
+    d_section ANSWER | awk '$4 == "A" {print $5}' | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//'
+}
+
+# wait_until MS CMD...: poll CMD every 0.2 s for up to MS milliseconds;
+# sets WAITED ("0.81s")
+ms_now() { echo $(( $(date +%s%N) / 1000000 )); }
+wait_until() {
+    lim=$1; shift
+    t0=$(ms_now)
+    while :; do
+        if "$@"; then
+            el=$(( $(ms_now) - t0 ))
+            WAITED=$(printf '%d.%02ds' $((el / 1000)) $((el % 1000 / 10)))
+            return 0
+        fi
+        [ $(( $(ms_now) - t0 )) -gt "$lim" ] && return 1
+        sleep 0.2
+    done
+}
+has() { addrs "$1" | tr ' ' '\n' | grep -qx "$2"; }
+lacks() { dq "$1" A; [ "$(d_status)" = NOERROR ] && ! has "$1" "$2"; }
+status_is() { dq "$1" A; [ "$(d_status)" = "$2" ]; }
+logged() { grep -qF -- "$1" "$LOG1"; }
+
+require_tool pgrep
+
+for a in 127.0.0.2 127.0.0.3 127.0.0.4; do backend $a ok; done
+backend 127.0.0.5 500
+backend 127.0.0.6 hang
+backend 127.0.0.7 close
+backend 127.0.0.8 garbage
+backend 127.0.0.10 wrongbody
+backend 127.0.0.11 load
+
+# The second daemon answers the dns checks.
+copy_zone second.test.conf
+main_conf "$T/second.conf" "$D2PORT" "second.test.conf" listen=v4 workers=1
+start_daemon "$T/second.conf" || bail "second daemon did not start"
+D2_PID=$DAEMON_PID D2_LOG=$DAEMON_LOG
+
+FLAG=$T/flag
+touch "$FLAG"
+cat >"$T/probe.test.conf" <<EOF
+origin = "probe.test.";
+ttl = 300;
+soa = { mname = "ns1.probe.test."; rname = "h.probe.test."; serial = 1;
+        refresh = 3600; retry = 900; expire = 604800; minimum = 60; };
+ns = [ "ns1.probe.test." ];
+records = [ "ns1 A 127.0.0.1" ];
+checks = {
+  web = { type = "http"; port = $BP; path = "/health"; body = "ok";
+          interval = 0.5; timeout = 0.4; rise = 2; fall = 2; };
+  load = { type = "http"; port = $BP; load_header = "X-Load";
+           interval = 0.5; timeout = 0.4; rise = 1; fall = 1; };
+  tcp = { type = "tcp"; interval = 0.5; timeout = 0.4; rise = 1; fall = 1; };
+  dnsok = { type = "dns"; port = $D2PORT; qname = "host.second.test.";
+            qtype = "A"; interval = 0.5; timeout = 0.4; rise = 1; fall = 1; };
+  dnsnx = { type = "dns"; port = $D2PORT; qname = "nx.second.test.";
+            interval = 0.5; timeout = 0.4; rise = 1; fall = 1; };
+  flag = { type = "exec"; port = 8080; interval = 0.5; timeout = 0.4;
+           rise = 1; fall = 1;
+           command = "test -e $FLAG && test \"\$1\" = 127.0.0.20 && test \"\$2\" = 8080 && test \"\$STEERDNS_ADDRESS:\$STEERDNS_PORT\" = 127.0.0.20:8080"; };
+  slow = { type = "exec"; interval = 1.0; timeout = 0.3; rise = 1; fall = 1;
+           command = "sleep 5"; };
+};
+pools = {
+  web = { check = "web"; members = ( { address = "127.0.0.2"; },
+          { address = "127.0.0.3"; }, { address = "127.0.0.4"; } ); };
+  bad = { check = "web"; members = ( { address = "127.0.0.5"; },
+          { address = "127.0.0.6"; }, { address = "127.0.0.7"; },
+          { address = "127.0.0.8"; }, { address = "127.0.0.10"; } ); };
+  load = { check = "load"; members = ( { address = "127.0.0.11"; } ); };
+  tcp = { check = "tcp"; members = (
+          { address = "127.0.0.2"; check_port = $BP; },
+          { address = "127.0.0.12"; check_address = "127.0.0.2";
+            check_port = $NOPORT; } ); };
+  dnsok = { check = "dnsok"; members = ( { address = "127.0.0.1"; } ); };
+  dnsnx = { check = "dnsnx"; members = ( { address = "127.0.0.1"; } ); };
+  flag = { check = "flag"; members = ( { address = "127.0.0.20"; } ); };
+  slow = { check = "slow"; members = ( { address = "127.0.0.21"; } ); };
+};
+names = {
+  www = { pool = "web"; strategy = "round_robin"; all_down = "servfail"; };
+  bad = { pool = "bad"; strategy = "round_robin"; all_down = "servfail"; };
+  tcp = { pool = "tcp"; strategy = "round_robin"; all_down = "servfail"; };
+  dns = { pool = "dnsok"; strategy = "round_robin"; all_down = "servfail"; };
+  dnsnx = { pool = "dnsnx"; strategy = "round_robin"; all_down = "nodata"; };
+  flag = { pool = "flag"; strategy = "round_robin"; all_down = "nodata"; };
+  slow = { pool = "slow"; strategy = "round_robin"; all_down = "nodata"; };
+};
+EOF
+main_conf "$T/steerdns.conf" "$(port 0)" "probe.test.conf" listen=v4
+start_daemon "$T/steerdns.conf" || bail "daemon did not start"
+LOG1=$DAEMON_LOG
+
+# ---- the first round ran before "ready": answers are right at once
+expect_eq "www: all three backends up at start" \
+    "127.0.0.2 127.0.0.3 127.0.0.4" "$(addrs www.probe.test)" "$LOG1"
+expect_eq "bad: every broken backend down at start: SERVFAIL" SERVFAIL \
+    "$(dq bad.probe.test A; d_status)" "$LOG1"
+R='health: 127\.0\.0\.%s:'"$BP"' \(web\) up -> down: 1 failure: %s$'
+for pair in "5|HTTP 500" "6|timeout after 0\.4s" "7|connection closed" \
+    "8|bad HTTP response" '10|body lacks "ok"'; do
+    a=${pair%%|*} why=${pair#*|}
+    # shellcheck disable=SC2059
+    re=$(printf "$R" "$a" "$why")
+    expect_eq "127.0.0.$a down, logged once: $why" 1 \
+        "$(grep -Ec -- "$re" "$LOG1")" "$LOG1"
+done
+expect_eq "tcp: connect refused is down, open port up" "127.0.0.2" \
+    "$(addrs tcp.probe.test)" "$LOG1"
+check "tcp: reason logged: connect refused" \
+    logged "health: 127.0.0.2:$NOPORT (tcp) up -> down: 1 failure: connect refused"
+expect_eq "dns check: NOERROR from the second daemon: up" "127.0.0.1" \
+    "$(addrs dns.probe.test)" "$LOG1"
+check "dns check: rcode NXDOMAIN is down" \
+    logged "health: 127.0.0.1:$D2PORT (dnsnx) up -> down: 1 failure: rcode NXDOMAIN"
+expect_eq "dnsnx: all down -> nodata" "NOERROR 0" \
+    "$(dq dnsnx.probe.test A; echo "$(d_status) $(d_count ANSWER)")" "$LOG1"
+expect_eq "exec check: flag there, \$1 \$2 and env right: up" "127.0.0.20" \
+    "$(addrs flag.probe.test)" "$LOG1"
+check "exec check past its timeout: killed and down" \
+    logged "health: 127.0.0.21:0 (slow) up -> down: 1 failure: timeout after 0.3s"
+# Killed with its process group: at most the run in flight is left.
+sleep 1.2
+n=$(pgrep -fx 'sleep 5' | wc -l)
+if [ "$n" -le 1 ]; then ok "the slow check's processes are killed ($n left)"
+else notok "the slow check's processes are killed" "$n 'sleep 5' running"; fi
+
+# ---- a backend stops: gone within fall x interval + 1 s
+stop_backend 127.0.0.3
+if wait_until 2000 lacks www.probe.test 127.0.0.3; then
+    ok "stopped backend left the answers after $WAITED"
+else
+    notok "stopped backend left the answers within 2 s" "got: $(addrs www.probe.test)"
+fi
+expect_eq "the others stay" "127.0.0.2 127.0.0.4" "$(addrs www.probe.test)"
+wait_until 2000 logged "health: 127.0.0.3:$BP (web) up -> down: 2 failures: connect refused"
+check "its transition is logged with 2 failures: connect refused" \
+    logged "health: 127.0.0.3:$BP (web) up -> down: 2 failures: connect refused"
+
+# ---- it comes back: within rise x interval + 1 s
+backend 127.0.0.3 ok
+if wait_until 2000 has www.probe.test 127.0.0.3; then
+    ok "restarted backend is back after $WAITED"
+else
+    notok "restarted backend back within 2 s" "got: $(addrs www.probe.test)"
+fi
+check "its return is logged" \
+    logged "health: 127.0.0.3:$BP (web) down -> up: 2 successes"
+expect_eq "one down and one up line for 127.0.0.3" 2 \
+    "$(grep -c "health: 127.0.0.3:$BP (web)" "$LOG1")" "$LOG1"
+
+# ---- exec: remove the flag -> down -> all_down nodata
+rm -f "$FLAG"
+if wait_until 2000 status_is flag.probe.test NOERROR && \
+    wait_until 2000 eval '[ "$(addrs flag.probe.test)" = "" ]'; then
+    ok "exec check: flag removed: down (nodata) after $WAITED"
+else
+    notok "exec check: flag removed: down within 2 s" "got: $(addrs flag.probe.test)"
+fi
+check "exec check: reason exit 1" \
+    logged "health: 127.0.0.20:8080 (flag) up -> down: 1 failure: exit 1"
+
+# ---- dns: stop the second daemon -> down
+stop_daemon "$D2_PID" "$D2_LOG"
+if wait_until 2000 status_is dns.probe.test SERVFAIL; then
+    ok "dns check: target daemon stopped: down (servfail) after $WAITED"
+else
+    notok "dns check: down within 2 s" "$(d_status)"
+fi
+check "dns check: reason port unreachable" \
+    logged "health: 127.0.0.1:$D2PORT (dnsok) up -> down: 1 failure: port unreachable"
+
+# ---- every web backend down: all_down = servfail
+stop_backend 127.0.0.2
+stop_backend 127.0.0.3
+stop_backend 127.0.0.4
+if wait_until 3000 status_is www.probe.test SERVFAIL; then
+    ok "every web backend down: SERVFAIL after $WAITED"
+else
+    notok "every web backend down: SERVFAIL within 3 s" "$(d_status)"
+fi
+
+# ---- no local errors, nothing logged twice
+expect_eq "no local errors" 0 "$(grep -c 'local error' "$LOG1")" "$LOG1"
+stop_daemon
+finish

@@ -1,0 +1,266 @@
+/* test_probe.c -- rise/fall hysteresis and the prober's reason strings */
+/* SPDX-License-Identifier: ISC */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <ldns/ldns.h>
+
+#include "conf.h"
+#include "health.h"
+#include "probe.h"
+#include "util.h"
+
+#define OK	PROBE_OK
+#define BAD	PROBE_REFUSED
+
+static bool
+up(const struct health *h, size_t i)
+{
+	return health_usable(&h->slots[i]);
+}
+
+/* Feed results to slot 0 one per second; returns how many changed it. */
+static unsigned
+feed(struct health *h, const enum probe_result *r, size_t n, unsigned rise,
+    unsigned fall, double *now)
+{
+	unsigned	 changes = 0;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		*now += 1;
+		if (health_record(h, 0, r[i], rise, fall, *now))
+			changes++;
+	}
+	return changes;
+}
+
+static void
+fall_three_needs_three_failures(void **state)
+{
+	struct health		*h = health_new(1);
+	enum probe_result	 r[] = { OK, BAD, BAD };
+	double			 now = 100;
+
+	(void)state;
+	assert_int_equal(feed(h, r, 3, 2, 3, &now), 0);
+	assert_true(up(h, 0));
+	assert_int_equal(h->track[0].fail_run, 2);
+	assert_true(health_record(h, 0, BAD, 2, 3, ++now));
+	assert_false(up(h, 0));
+	assert_int_equal(h->track[0].transitions, 1);
+	assert_true(h->track[0].since == now);
+	/* More failures change nothing. */
+	assert_false(health_record(h, 0, BAD, 2, 3, ++now));
+	assert_int_equal(h->track[0].failures, 4);
+	health_free(h);
+}
+
+static void
+ok_in_between_resets_the_failures(void **state)
+{
+	struct health		*h = health_new(1);
+	enum probe_result	 r[] = { OK, BAD, BAD, OK, BAD, BAD, OK, BAD };
+	double			 now = 0;
+
+	(void)state;
+	assert_int_equal(feed(h, r, NELEM(r), 2, 3, &now), 0);
+	assert_true(up(h, 0));
+	assert_int_equal(h->track[0].fail_run, 1);
+	assert_int_equal(h->track[0].checks, NELEM(r));
+	health_free(h);
+}
+
+static void
+rise_two_needs_two_successes(void **state)
+{
+	struct health		*h = health_new(1);
+	enum probe_result	 r[] = { BAD, OK, BAD, OK };
+	double			 now = 0;
+
+	(void)state;
+	/* The first result decides at once: down. */
+	assert_int_equal(feed(h, r, 1, 2, 2, &now), 1);
+	assert_false(up(h, 0));
+	/* One OK, then a failure resets it; one OK again. */
+	assert_int_equal(feed(h, r + 1, 3, 2, 2, &now), 0);
+	assert_false(up(h, 0));
+	assert_true(health_record(h, 0, OK, 2, 2, ++now));
+	assert_true(up(h, 0));
+	assert_int_equal(h->track[0].ok_run, 2);
+	assert_int_equal(h->track[0].transitions, 2);
+	health_free(h);
+}
+
+static void
+rise_one_fall_one_follow_each_result(void **state)
+{
+	struct health	*h = health_new(1);
+	double		 now = 0;
+
+	(void)state;
+	assert_false(health_record(h, 0, OK, 1, 1, ++now));
+	assert_true(health_record(h, 0, PROBE_TIMEOUT, 1, 1, ++now));
+	assert_true(health_record(h, 0, OK, 1, 1, ++now));
+	assert_true(health_record(h, 0, PROBE_BAD_STATUS, 1, 1, ++now));
+	assert_false(up(h, 0));
+	health_free(h);
+}
+
+static void
+first_result_decides_initial_down(void **state)
+{
+	struct health	*h = health_new(2);
+	double		 now = 0;
+
+	(void)state;
+	/* initial = "down": one OK is enough before any other result. */
+	health_set_state(h, 0, HEALTH_DOWN);
+	assert_true(health_record(h, 0, OK, 5, 5, ++now));
+	assert_true(up(h, 0));
+	/* ... and after it, rise applies again. */
+	assert_true(health_record(h, 1, BAD, 5, 5, ++now));
+	assert_false(up(h, 1));
+	assert_false(health_record(h, 1, OK, 5, 5, ++now));
+	assert_false(up(h, 1));
+	health_free(h);
+}
+
+static void
+local_error_never_downs(void **state)
+{
+	struct health	*h = health_new(1);
+	double		 now = 0;
+	int		 i;
+
+	(void)state;
+	assert_false(health_record(h, 0, OK, 2, 2, ++now));
+	for (i = 0; i < 10; i++)
+		assert_false(health_record(h, 0, PROBE_LOCAL_ERROR, 2, 2,
+		    ++now));
+	assert_true(up(h, 0));
+	/* Nor does it break a run of failures or successes. */
+	assert_false(health_record(h, 0, BAD, 2, 2, ++now));
+	assert_false(health_record(h, 0, PROBE_LOCAL_ERROR, 2, 2, ++now));
+	assert_true(health_record(h, 0, BAD, 2, 2, ++now));
+	assert_int_equal(h->track[0].local_errors, 11);
+	assert_int_equal(h->track[0].failures, 2);
+	/* A local error as the very first result decides nothing. */
+	health_free(h);
+	h = health_new(1);
+	health_set_state(h, 0, HEALTH_DOWN);
+	assert_false(health_record(h, 0, PROBE_LOCAL_ERROR, 2, 2, ++now));
+	assert_false(h->track[0].seen);
+	assert_true(health_record(h, 0, OK, 2, 2, ++now));
+	health_free(h);
+}
+
+static void
+admin_beats_checks(void **state)
+{
+	struct health	*h = health_new(1);
+	double		 now = 0;
+
+	(void)state;
+	health_set_admin(h, 0, HEALTH_ADMIN_UP);
+	assert_true(health_record(h, 0, BAD, 1, 1, ++now));
+	assert_true(up(h, 0));
+	health_set_admin(h, 0, HEALTH_ADMIN_DRAIN);
+	assert_true(health_record(h, 0, OK, 1, 1, ++now));
+	assert_false(up(h, 0));
+	health_free(h);
+}
+
+static void
+reason(char *buf, enum probe_result r, const struct conf_check *ck,
+    int detail)
+{
+	probe_reason(buf, PROBE_REASON_MAX, r, ck, detail);
+}
+
+static void
+reason_strings(void **state)
+{
+	struct conf_check	 ck = { .timeout = 1.0, .body = (char *)"ok",
+	    .type = CHECK_HTTP };
+	char			 buf[PROBE_REASON_MAX];
+
+	(void)state;
+	reason(buf, PROBE_REFUSED, &ck, ECONNREFUSED);
+	assert_string_equal(buf, "connect refused");
+	reason(buf, PROBE_REFUSED, &ck, ENETUNREACH);
+	assert_string_equal(buf, "connect: Network is unreachable");
+	reason(buf, PROBE_TIMEOUT, &ck, 0);
+	assert_string_equal(buf, "timeout after 1.0s");
+	ck.timeout = 0.4;
+	reason(buf, PROBE_TIMEOUT, &ck, 0);
+	assert_string_equal(buf, "timeout after 0.4s");
+	ck.timeout = 0.25;
+	reason(buf, PROBE_TIMEOUT, &ck, 0);
+	assert_string_equal(buf, "timeout after 0.25s");
+	reason(buf, PROBE_BAD_STATUS, &ck, 500);
+	assert_string_equal(buf, "HTTP 500");
+	reason(buf, PROBE_BAD_BODY, &ck, 0);
+	assert_string_equal(buf, "body lacks \"ok\"");
+	reason(buf, PROBE_BAD_RCODE, &ck, LDNS_RCODE_SERVFAIL);
+	assert_string_equal(buf, "rcode SERVFAIL");
+	reason(buf, PROBE_BAD_RCODE, &ck, LDNS_RCODE_NXDOMAIN);
+	assert_string_equal(buf, "rcode NXDOMAIN");
+	reason(buf, PROBE_EXIT_NONZERO, &ck, 1 << 8);
+	assert_string_equal(buf, "exit 1");
+	reason(buf, PROBE_EXIT_NONZERO, &ck, 9);
+	assert_string_equal(buf, "killed by signal 9");
+	reason(buf, PROBE_GARBAGE, &ck, 0);
+	assert_string_equal(buf, "bad HTTP response");
+	ck.type = CHECK_DNS;
+	reason(buf, PROBE_GARBAGE, &ck, 0);
+	assert_string_equal(buf, "bad DNS reply");
+	reason(buf, PROBE_CLOSED, &ck, 0);
+	assert_string_equal(buf, "connection closed");
+	reason(buf, PROBE_LOCAL_ERROR, &ck, EMFILE);
+	assert_string_equal(buf, "local error: Too many open files");
+	/* Truncated, still terminated. */
+	probe_reason(buf, 8, PROBE_CLOSED, &ck, 0);
+	assert_string_equal(buf, "connect");
+}
+
+static void
+result_names(void **state)
+{
+	(void)state;
+	assert_string_equal(probe_result_str(PROBE_OK), "ok");
+	assert_string_equal(probe_result_str(PROBE_TIMEOUT), "timeout");
+	assert_string_equal(probe_result_str(PROBE_LOCAL_ERROR),
+	    "local error");
+	assert_string_equal(probe_result_str(PROBE_NRESULTS), "?");
+	assert_string_equal(health_state_str(HEALTH_DOWN), "down");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest	 tests[] = {
+		cmocka_unit_test(fall_three_needs_three_failures),
+		cmocka_unit_test(ok_in_between_resets_the_failures),
+		cmocka_unit_test(rise_two_needs_two_successes),
+		cmocka_unit_test(rise_one_fall_one_follow_each_result),
+		cmocka_unit_test(first_result_decides_initial_down),
+		cmocka_unit_test(local_error_never_downs),
+		cmocka_unit_test(admin_beats_checks),
+		cmocka_unit_test(reason_strings),
+		cmocka_unit_test(result_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
