@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include <ev.h>
-#include <urcu-qsbr.h>
+/* liburcu inlines its small read-side functions for any licence. */
+#define URCU_INLINE_SMALL_FUNCTIONS
+#include <urcu.h>
 
 #include "conf.h"
 #include "health.h"

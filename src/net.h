@@ -79,8 +79,6 @@ struct worker {
 	pthread_t		 thread;
 	struct ev_loop		*loop;
 	ev_async		 stop_w;
-	ev_prepare		 prepare_w;
-	ev_check		 check_w;
 	ev_timer		 grace_w;
 	bool			 stopping;
 	struct udp_sock		*udp;
@@ -112,6 +110,7 @@ void		 worker_free(struct worker *);
 
 /* Socket set-up (net_udp.c, net_tcp.c). */
 int		 udp_open(const struct sockaddr *, socklen_t, bool *pktinfo);
+void		 udp_batch_init(struct udp_batch *);
 void		 udp_read_cb(struct ev_loop *, ev_io *, int);
 int		 tcp_open(const struct sockaddr *, socklen_t);
 void		 tcp_accept_cb(struct ev_loop *, ev_io *, int);

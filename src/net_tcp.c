@@ -11,6 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
+/* liburcu inlines its small read-side functions for any licence. */
+#define URCU_INLINE_SMALL_FUNCTIONS
+#include <urcu.h>
+
 #include "log.h"
 #include "net.h"
 #include "util.h"
@@ -120,12 +124,15 @@ conn_process(struct tcp_conn *c)
 	struct answer_env	 env;
 	size_t			 off = 0, mlen, len;
 
+	rcu_read_lock();
 	worker_env(wk, &env, true);
 	env.client = (const struct sockaddr *)&c->peer;
 	while (c->inlen - off >= 2) {
 		mlen = wire_get16(c->in + off);
-		if (mlen > NET_TCP_IN)
+		if (mlen > NET_TCP_IN) {
+			rcu_read_unlock();
 			return -1;	/* no query is that large */
+		}
 		if (c->inlen - off < 2 + mlen)
 			break;
 		len = answer_query(&env, c->in + off + 2, mlen, wk->tcp_out +
@@ -134,9 +141,12 @@ conn_process(struct tcp_conn *c)
 		if (len == 0)
 			continue;
 		wire_put16(wk->tcp_out, len);
-		if (conn_send(c, wk->tcp_out, len + 2) == -1)
+		if (conn_send(c, wk->tcp_out, len + 2) == -1) {
+			rcu_read_unlock();
 			return -1;
+		}
 	}
+	rcu_read_unlock();
 	if (off > 0) {
 		memmove(c->in, c->in + off, c->inlen - off);
 		c->inlen -= off;

@@ -10,7 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <urcu-qsbr.h>
+/* liburcu inlines its small read-side functions for any licence. */
+#define URCU_INLINE_SMALL_FUNCTIONS
+#include <urcu.h>
 
 #include "log.h"
 #include "net.h"
@@ -101,6 +103,27 @@ reply_pktinfo(struct msghdr *in, uint8_t *buf)
 	return 0;
 }
 
+/* The parts of the message headers that never change. */
+void
+udp_batch_init(struct udp_batch *b)
+{
+	struct msghdr	*h;
+	int		 i;
+
+	for (i = 0; i < NET_UDP_BATCH; i++) {
+		h = &b->in[i].msg_hdr;
+		memset(h, 0, sizeof(*h));
+		b->iin[i].iov_base = b->inbuf[i];
+		b->iin[i].iov_len = NET_UDP_IN;
+		h->msg_iov = &b->iin[i];
+		h->msg_iovlen = 1;
+		h->msg_name = &b->addr[i];
+		h->msg_namelen = sizeof(b->addr[i]);
+		h->msg_control = b->cmsg[i];
+		h->msg_controllen = sizeof(b->cmsg[i]);
+	}
+}
+
 void
 udp_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
@@ -115,24 +138,13 @@ udp_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	(void)loop;
 	(void)revents;
 	for (round = 0; round < 8; round++) {
-		for (i = 0; i < NET_UDP_BATCH; i++) {
-			h = &b->in[i].msg_hdr;
-			b->iin[i].iov_base = b->inbuf[i];
-			b->iin[i].iov_len = NET_UDP_IN;
-			h->msg_iov = &b->iin[i];
-			h->msg_iovlen = 1;
-			h->msg_name = &b->addr[i];
-			h->msg_namelen = sizeof(b->addr[i]);
-			h->msg_control = u->pktinfo ? b->cmsg[i] : NULL;
-			h->msg_controllen = u->pktinfo ? sizeof(b->cmsg[i]) : 0;
-			h->msg_flags = 0;
-		}
 		n = recvmmsg(u->fd, b->in, NET_UDP_BATCH, MSG_DONTWAIT, NULL);
 		if (n <= 0) {
 			if (n == -1 && errno != EAGAIN && errno != EINTR)
 				log_warn("udp recvmmsg");
 			return;
 		}
+		rcu_read_lock();
 		worker_env(wk, &env, false);
 		for (i = m = 0; i < n; i++) {
 			h = &b->in[i].msg_hdr;
@@ -163,6 +175,12 @@ udp_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 				b->out[m].msg_hdr.msg_controllen = cl;
 			}
 			m++;
+		}
+		rcu_read_unlock();
+		/* Ready the used headers for the next batch. */
+		for (i = 0; i < n; i++) {
+			b->in[i].msg_hdr.msg_namelen = sizeof(b->addr[i]);
+			b->in[i].msg_hdr.msg_controllen = sizeof(b->cmsg[i]);
 		}
 		for (sent = 0; sent < m; sent += r) {
 			r = sendmmsg(u->fd, b->out + sent, m - sent, 0);

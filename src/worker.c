@@ -7,7 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <urcu-qsbr.h>
+/* liburcu inlines its small read-side functions for any licence. */
+#define URCU_INLINE_SMALL_FUNCTIONS
+#include <urcu.h>
 
 #include "conf.h"
 #include "log.h"
@@ -19,7 +21,7 @@ struct snapshot	*net_snapshot;
 void
 worker_env(struct worker *wk, struct answer_env *env, bool tcp)
 {
-	/* Online between the check and prepare watchers: see run(). */
+	/* The caller holds rcu_read_lock() while it uses env. */
 	struct snapshot	*s = rcu_dereference(net_snapshot);
 
 	env->db = s->db;
@@ -67,30 +69,12 @@ worker_new(unsigned id, const struct conf *c)
 	wk->maxconns = c->tcp_clients;
 	wk->tcp_timeout = c->tcp_timeout;
 	wk->batch = xmalloc(sizeof(*wk->batch));
+	udp_batch_init(wk->batch);
 	wk->tcp_out = xmalloc(2 + ANSWER_TCP_MAX);
 	return wk;
 fail:
 	worker_free(wk);
 	return NULL;
-}
-
-static void
-prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
-{
-	(void)loop;
-	(void)w;
-	(void)revents;
-	/* About to block: a quiescent, offline reader. */
-	rcu_thread_offline();
-}
-
-static void
-check_cb(struct ev_loop *loop, ev_check *w, int revents)
-{
-	(void)loop;
-	(void)w;
-	(void)revents;
-	rcu_thread_online();
 }
 
 static void
@@ -133,7 +117,6 @@ run(void *arg)
 
 	rcu_register_thread();
 	ev_run(wk->loop, 0);
-	rcu_thread_online();
 	rcu_unregister_thread();
 	return NULL;
 }
@@ -164,10 +147,6 @@ worker_start(struct worker *wk)
 	ev_async_init(&wk->stop_w, stop_cb);
 	wk->stop_w.data = wk;
 	ev_async_start(wk->loop, &wk->stop_w);
-	ev_prepare_init(&wk->prepare_w, prepare_cb);
-	ev_prepare_start(wk->loop, &wk->prepare_w);
-	ev_check_init(&wk->check_w, check_cb);
-	ev_check_start(wk->loop, &wk->check_w);
 	/* Signals belong to the main thread. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
