@@ -21,14 +21,18 @@ Options:
   --quick            short runs for smoke testing (2 s runs, small callgrind
                      query counts)
   --only LIST        comma-separated subset of: steerdns,gdnsd,knot,nsd
+  --steerdns-zone F  zone file for steerdns, used as it is (default:
+                     zones/lb.example.conf with its health checks removed)
   --threads N        worker threads/processes of every server (default 1)
   --clients N        dnsperf client sockets (default 1, or 4*threads when
                      threads > 1 so that SO_REUSEPORT spreads the load)
   --no-edns          send queries without an EDNS0 OPT record
+  --no-pin           do not pin dnsperf to CPU 0 and the servers to the
+                     other CPUs (pinning is done when threads < CPUs)
   --no-callgrind     skip the instructions-per-query measurement
   --cg-queries N1,N2 query counts of the two callgrind runs
                      (default 2000,12000; 500,2500 with --quick)
-  --cg-rate QPS      dnsperf rate limit under callgrind (default 2000)
+  --cg-rate QPS      dnsperf rate limit under callgrind (default 1000)
   --out FILE         where to write the results (default ./bench-results.txt)
   --keep             keep the temporary directory (configs, logs, callgrind
                      output) and print its path
@@ -43,12 +47,15 @@ only="steerdns,gdnsd,knot,nsd"
 threads=1
 clients=""
 edns=1
+pin=1
 do_callgrind=1
 cg_queries=""
-cg_rate=2000
+cg_rate=1000
 out="$PWD/bench-results.txt"
 keep=0
 steerdns_bin="$top/src/steerdns"
+zone_conf=""        # --steerdns-zone; empty: derived from repo_zone
+repo_zone="$top/zones/lb.example.conf"
 
 while [ $# -gt 0 ]; do
     case $1 in
@@ -57,11 +64,14 @@ while [ $# -gt 0 ]; do
     --quick) quick=1; shift ;;
     --only) only=${2:?--only needs a value}; shift 2 ;;
     --only=*) only=${1#*=}; shift ;;
+    --steerdns-zone) zone_conf=${2:?--steerdns-zone needs a value}; shift 2 ;;
+    --steerdns-zone=*) zone_conf=${1#*=}; shift ;;
     --threads) threads=${2:?--threads needs a value}; shift 2 ;;
     --threads=*) threads=${1#*=}; shift ;;
     --clients) clients=${2:?--clients needs a value}; shift 2 ;;
     --clients=*) clients=${1#*=}; shift ;;
     --no-edns) edns=0; shift ;;
+    --no-pin) pin=0; shift ;;
     --no-callgrind) do_callgrind=0; shift ;;
     --cg-queries) cg_queries=${2:?--cg-queries needs a value}; shift 2 ;;
     --cg-queries=*) cg_queries=${1#*=}; shift ;;
@@ -97,6 +107,7 @@ isint "$cg_n1" && isint "$cg_n2" && [ "$cg_n2" -gt "$cg_n1" ] \
     || die "--cg-queries wants N1,N2 with N2 > N1 > 0"
 case $steerdns_bin in /*) ;; *) steerdns_bin="$PWD/$steerdns_bin" ;; esac
 case $out in /*) ;; *) out="$PWD/$out" ;; esac
+case $zone_conf in ""|/*) ;; *) zone_conf="$PWD/$zone_conf" ;; esac
 
 all_servers="steerdns gdnsd knot nsd"
 servers=()
@@ -112,8 +123,6 @@ done
 [ ${#servers[@]} -gt 0 ] || die "--only selects no server"
 
 declare -A port=([steerdns]=15301 [gdnsd]=15302 [knot]=15303 [nsd]=15304)
-declare -A bin=([steerdns]="$steerdns_bin" [gdnsd]=gdnsd [knot]=knotd [nsd]=nsd)
-zone_conf="$top/zones/lb.example.conf"
 zone_file="$here/lb.example.zone"
 
 # ---------------------------------------------------------------- tools
@@ -142,10 +151,25 @@ done
 
 clk_tck=$(getconf CLK_TCK)
 
+# CPU placement: dnsperf on CPU 0, the server on the others, when the
+# server's threads leave CPU 0 free.  Without it, which CPU runs the
+# loopback softirq work (and whom it is charged to) changes from run to
+# run, and the server CPU time varies by tens of percent.
+ncpu=$(nproc)
+server_pin=()
+client_pin=()
+pin_note="none"
+if [ "$pin" = 1 ] && [ "$threads" -lt "$ncpu" ] && command -v taskset >/dev/null 2>&1; then
+    server_pin=(taskset -c "1-$((ncpu - 1))")
+    client_pin=(taskset -c 0)
+    pin_note="dnsperf on CPU 0, servers on CPU 1-$((ncpu - 1))"
+fi
+
 # ---------------------------------------------------------------- workdir
 work=$(mktemp -d "${TMPDIR:-/tmp}/steerdns-bench.XXXXXX")
 chmod 755 "$work"
 started=()          # PIDs of every server we started
+client=""           # PID of the running dnsperf
 
 # All processes below $1 (inclusive), from the ppid links of `ps`.
 tree_pids() {
@@ -192,6 +216,11 @@ stop_server() {
 
 cleanup() {
     local rc=$? p
+    trap - INT TERM
+    if [ -n "$client" ] && alive "$client"; then
+        kill -TERM "$client" 2>/dev/null || true
+        wait "$client" 2>/dev/null || true
+    fi
     for p in "${started[@]}"; do
         alive "$p" && stop_server "$p"
     done
@@ -214,6 +243,22 @@ cpu_seconds() {
         cat "/proc/$p/stat" 2>/dev/null || true
     done | awk -v hz="$clk_tck" '
         { sub(/^.*\) /, ""); t += $12 + $13 }
+        END { printf "%.3f\n", t / hz }'
+}
+
+# CPU seconds used by everything else on the machine: utime+stime+cutime+
+# cstime of every process except the server's tree ($1) and this script
+# (whose children include dnsperf) or this subshell.  Counting the children's times catches
+# most short-lived processes too, once their parent has reaped them.
+other_cpu() {
+    local skip
+    skip=" $(tree_pids "$1" | tr '\n' ' ') $$ $BASHPID "
+    for f in /proc/[0-9]*/stat; do
+        p=${f#/proc/}; p=${p%/stat}
+        [[ $skip == *" $p "* ]] && continue
+        cat "$f" 2>/dev/null || true
+    done | awk -v hz="$clk_tck" '
+        { sub(/^.*\) /, ""); t += $12 + $13 + $14 + $15 }
         END { printf "%.3f\n", t / hz }'
 }
 
@@ -253,13 +298,40 @@ make_queries >"$queries"
 nq_file=$(wc -l <"$queries")
 
 # ---------------------------------------------------------------- configs
+# The repo's zone without health checks: its pools' members would be probed
+# at their (documentation, non-loopback) addresses, fail, and change the
+# answers during the run.  Pools without a check are not probed and their
+# members count as up.  Drops the "checks" group and every check,
+# check_address and check_port setting.
+strip_checks() {
+    awk '
+        skip { depth += gsub(/\{/, "{") - gsub(/\}/, "}"); if (depth <= 0) skip = 0; next }
+        /^[ \t]*checks[ \t]*=[ \t]*\{/ {
+            depth = gsub(/\{/, "{") - gsub(/\}/, "}"); if (depth > 0) skip = 1; next
+        }
+        {
+            gsub(/check_address[ \t]*=[ \t]*"[^"]*"[ \t]*;/, "")
+            gsub(/check_port[ \t]*=[ \t]*[0-9]+[ \t]*;/, "")
+            gsub(/check[ \t]*=[ \t]*"[^"]*"[ \t]*;/, "")
+            print
+        }' "$1"
+}
+
 setup_steerdns() {
-    local d=$work/steerdns
+    local d=$work/steerdns zf=$zone_conf
     mkdir -p "$d"
-    [ -r "$zone_conf" ] || die "missing $zone_conf"
+    if [ -z "$zf" ]; then
+        [ -r "$repo_zone" ] || die "missing $repo_zone"
+        zf=$d/lb.example.conf
+        strip_checks "$repo_zone" >"$zf"
+        if [ -n "$(grep -v '^[ \t]*#' "$zf" | grep -E '(^|[^_a-z])check(s|_address|_port)?[ \t]*=')" ]; then
+            die "could not remove the health checks from $repo_zone (see $zf); use --steerdns-zone"
+        fi
+    fi
+    [ -r "$zf" ] || die "missing $zf"
     cat >"$d/steerdns.conf" <<EOF
 server = { listen = [ "127.0.0.1:${port[steerdns]}" ]; workers = $threads; edns_payload = 1232; };
-zones = [ "$zone_conf" ];
+zones = [ "$zf" ];
 EOF
     cmd=("$steerdns_bin" -f -c "$d/steerdns.conf")
 }
@@ -376,7 +448,7 @@ start() {
     local p=${port[$name]} i ans
     if port_busy "$p"; then die "port $p is already in use; is an old $name still running?"; fi
     "setup_$name"
-    "$@" "${cmd[@]}" >"$log" 2>&1 </dev/null &
+    "${server_pin[@]}" "$@" "${cmd[@]}" >"$log" 2>&1 </dev/null &
     spid=$!
     started+=("$spid")
     local limit=150                            # 15 s
@@ -388,7 +460,7 @@ start() {
             return 1
         fi
         ans=$(dig @127.0.0.1 -p "$p" www.lb.example A +short +time=1 +tries=1 2>/dev/null || true)
-        if grep -q '^192\.0\.2\.1[01]$' <<<"$ans"; then return 0; fi
+        if grep -qE '^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$' <<<"$ans"; then return 0; fi
         sleep 0.1
     done
     echo "run.sh: $name did not answer on port $p; log $log:" >&2
@@ -425,11 +497,15 @@ answer_diff() {
         $0 != l { printf "    %s\n      %-9s %s\n      %-9s %s\n", q, a ":", x, b ":", $2 }'
 }
 
-# dnsperf ARGS... > report; prints nothing itself.
+# dnsperf ARGS... > report.  Run in the background and waited for, so that
+# an interrupt reaches our trap at once: bash would otherwise let dnsperf
+# handle ^C, finish its report, and go on with the next step.
 perf() {
     local e=()
     [ "$edns" = 1 ] && e=(-e)
-    dnsperf -s 127.0.0.1 -d "$queries" -c "$clients" -T 1 -t 5 "${e[@]}" "$@" 2>&1
+    "${client_pin[@]}" dnsperf -s 127.0.0.1 -d "$queries" -c "$clients" -T 1 -t 5 "${e[@]}" "$@" 2>&1 &
+    client=$!
+    wait "$client"
 }
 
 # Fields of a dnsperf report.
@@ -457,7 +533,7 @@ sum_ir() {
 
 calc() { awk "BEGIN { $1 }"; }
 
-declare -A r_rsize r_qps r_lost r_cpu r_qpc r_ipq r_note r_ver r_rcodes
+declare -A r_other r_rsize r_qps r_lost r_cpu r_qpc r_ipq r_note r_ver r_rcodes
 ran=()
 
 bench_server() {
@@ -477,13 +553,25 @@ bench_server() {
         r_note[$s]="not run: failed to start (see log)"
         return 0
     fi
+    if [ "$s" = steerdns ] && [ "${r_ver[$s]}" = steerdns ]; then
+        # steerdns names its version in its "ready" line on stderr.
+        local v
+        v=$(sed -n 's/.*ready.*version \([^ ,;]*\).*/\1/p' "$d/native.log" | sed -n 1p)
+        [ -z "$v" ] || r_ver[$s]="steerdns $v"
+    fi
     answers "${port[$s]}" >"$d/answers.txt"
     perf -p "${port[$s]}" -l 1 >"$d/warmup.txt" || true
-    local c0 c1
+    local c0 c1 o0 o1
+    o0=$(other_cpu "$spid")
     c0=$(cpu_seconds "$spid")
     perf -p "${port[$s]}" -l "$duration" >"$d/dnsperf.txt" || true
     c1=$(cpu_seconds "$spid")
+    o1=$(other_cpu "$spid")
+    r_other[$s]=$(calc "printf \"%.2f\", $o1 - $o0")
     stop_server "$spid"
+    if [ "$s" = steerdns ] && grep -q 'health:' "$d/native.log"; then
+        r_note[$s]="health states changed during the run (see its log)"
+    fi
     rep=$d/dnsperf.txt
     r_qps[$s]=$(pf "$rep" qps)
     r_lost[$s]=$(pf "$rep" lost)
@@ -518,7 +606,8 @@ bench_server() {
         fi
         ir+=("$(sum_ir "$cgd")")
         nq+=("$(pf "$cgd/dnsperf.txt" completed)")
-        say "$s: callgrind ${nq[-1]:-?} queries answered, ${ir[-1]} Ir in $(ls "$cgd" | grep -c '^cg\.') process(es)"
+        local files=("$cgd"/cg.*.out)
+        say "$s: callgrind ${nq[-1]:-?} queries answered, ${ir[-1]} Ir in ${#files[@]} process(es)"
     done
     if [ -n "${nq[0]}" ] && [ -n "${nq[1]}" ] && [ "${nq[1]}" -gt "${nq[0]}" ] \
             && [ "${ir[0]}" -gt 0 ] && [ "${ir[1]}" -gt 0 ]; then
@@ -554,12 +643,14 @@ ratio() {   # ratio A B -> A/B with 2 decimals, or n/a
     echo "steerdns benchmark -- $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
     echo "host: $(uname -n), kernel $(uname -sr) $(uname -m), $(nproc) CPU(s): $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
     echo "server threads/processes: $threads   dnsperf clients: $clients   throughput run: ${duration} s   EDNS0: $([ "$edns" = 1 ] && echo yes || echo no)"
+    echo "CPU pinning: $pin_note"
     if [ "$do_callgrind" = 1 ]; then
         echo "callgrind runs: $cg_n1 and $cg_n2 queries at <= $cg_rate qps; Ir/query = (Ir2-Ir1)/(answered2-answered1)"
     else
         echo "callgrind: skipped"
     fi
     echo "query mix: $nq_file questions (70% www A/AAAA, SOA/NS/MX/TXT/SRV, CNAME, referral, NXDOMAIN, NODATA); dnsperf $(dnsperf -h 2>&1 | sed -n 's/^Version //p')"
+    echo "zones: steerdns ${zone_conf:-$repo_zone (health checks removed)}; peers $zone_file"
     echo "all servers on 127.0.0.1, measured one after the other in this run"
     echo
     printf "%-9s %10s %8s %7s %9s %9s %6s  %s\n" server qps lost "cpu-s" "q/cpu-s" "Ir/query" "resp-B" version
@@ -577,6 +668,12 @@ ratio() {   # ratio A B -> A/B with 2 decimals, or n/a
     echo "q/cpu-s: answered queries per server CPU second; Ir/query: user-space instructions per query (callgrind)"
     echo "resp-B: average response size in bytes (servers differ in what they put in the additional section)"
     notes=""
+    for s in "${ran[@]}"; do
+        if calc "exit !(${r_other[$s]:-0} > 0.05 * $duration)"; then
+            notes+="  $s: other processes used ${r_other[$s]} CPU s during its ${duration} s run:"
+            notes+=" the machine was not quiet, qps and cpu-s are disturbed"$'\n'
+        fi
+    done
     for s in "${servers[@]}"; do
         [[ " ${ran[*]} " == *" $s "* ]] && [ -n "${r_note[$s]}" ] && notes+="  $s: ${r_note[$s]}"$'\n'
     done
@@ -601,6 +698,10 @@ ratio() {   # ratio A B -> A/B with 2 decimals, or n/a
     if [ -n "$ref" ]; then
         echo "answer check (rcode, AA bit, answer and authority sections of each distinct question):"
         if [ -n "$check" ]; then printf "%s" "$check"; else echo "  only $ref answered"; fi
+        if [ "$ref" = steerdns ] && [ ${#ran[@]} -gt 1 ]; then
+            echo "  (steerdns chooses the addresses of its managed names, such as www, per query;"
+            echo "  the peers serve static RRsets of the same size, so those addresses may differ)"
+        fi
     fi
 } >"$out.tmp"
 mv "$out.tmp" "$out"
