@@ -3,7 +3,7 @@
 # usage: contrib/install-deps.sh [build|test]   (default: build)
 # SPDX-License-Identifier: ISC
 set -eu
-BUILD="autoconf automake make gcc pkg-config libldns-dev libev-dev
+BUILD="autoconf automake make gcc pkg-config libldns-dev libev-dev libsystemd-dev
  libconfig-dev libcmocka-dev liburcu-dev libcurl4-openssl-dev"
 TEST="$BUILD ldnsutils dnsutils knot-dnsutils unbound dnsperf python3 mandoc procps"
 case "${1:-build}" in

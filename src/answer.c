@@ -50,11 +50,54 @@ put_opt(uint8_t *p, const struct answer_env *env, const struct wire_query *q,
 	return WIRE_OPT_LEN + rdlen;
 }
 
+static const char *const qtype_names[ANSWER_NQTYPES] = { "A", "AAAA",
+    "NS", "SOA", "CNAME", "MX", "TXT", "SRV", "PTR", "CAA", "DS", "ANY",
+    "other" };
+
+const char *
+answer_qtype_name(enum answer_qtype t)
+{
+	return qtype_names[t];
+}
+
+static enum answer_qtype
+qtype_bucket(uint16_t t)
+{
+	switch (t) {
+	case WIRE_TYPE_A:
+		return ANSWER_QTYPE_A;
+	case WIRE_TYPE_AAAA:
+		return ANSWER_QTYPE_AAAA;
+	case WIRE_TYPE_NS:
+		return ANSWER_QTYPE_NS;
+	case WIRE_TYPE_SOA:
+		return ANSWER_QTYPE_SOA;
+	case WIRE_TYPE_CNAME:
+		return ANSWER_QTYPE_CNAME;
+	case WIRE_TYPE_MX:
+		return ANSWER_QTYPE_MX;
+	case WIRE_TYPE_TXT:
+		return ANSWER_QTYPE_TXT;
+	case WIRE_TYPE_SRV:
+		return ANSWER_QTYPE_SRV;
+	case WIRE_TYPE_PTR:
+		return ANSWER_QTYPE_PTR;
+	case 257:
+		return ANSWER_QTYPE_CAA;
+	case WIRE_TYPE_DS:
+		return ANSWER_QTYPE_DS;
+	case WIRE_TYPE_ANY:
+		return ANSWER_QTYPE_ANY;
+	default:
+		return ANSWER_QTYPE_OTHER;
+	}
+}
+
 static void
 count(const struct answer_env *env, unsigned rcode)
 {
 	if (env->stats != NULL && rcode < 6)
-		env->stats->rcode[rcode]++;
+		answer_stat_add(&env->stats->rcode[rcode], 1);
 }
 
 /* A response without answer data: header, question if parsed, OPT. */
@@ -79,7 +122,7 @@ bare(const struct answer_env *env, const struct wire_query *q,
 	}
 	if (rcode == WIRE_RCODE_BADVERS) {
 		if (env->stats != NULL)
-			env->stats->badvers++;
+			answer_stat_add(&env->stats->badvers, 1);
 	} else
 		count(env, rcode);
 	return pos;
@@ -168,13 +211,21 @@ run_chain(const struct answer_env *env, const struct wire_query *q,
 	const struct zone_name	*m = a->tail;
 	const struct zone_pool	*p = m->pool;
 	const uint16_t		*idx = p->fam[a->tail_family == 6];
+	struct answer_trace	*tr = env->trace;
 	struct lb_query		 lq;
+	_Atomic uint32_t	 rr;
 	size_t			 i, n = p->nfam[a->tail_family == 6];
 
 	lq.health = env->health;
 	lq.members = p->members;
 	lq.regions = m->regions;
 	lq.rr = &m->rr[a->tail_family == 6];
+	if (tr != NULL) {
+		/* Explaining must not move the rotation. */
+		atomic_init(&rr, atomic_load_explicit(lq.rr,
+		    memory_order_relaxed));
+		lq.rr = &rr;
+	}
 	lq.rng = env->rng;
 	lq.scope = 0;
 	lq.all_down = false;
@@ -187,9 +238,30 @@ run_chain(const struct answer_env *env, const struct wire_query *q,
 		    p->members[idx[i]].slot]))
 			*degraded = true;
 	}
-	n = lb_run(m->steps, m->nsteps, &lq, c, n);
+	if (tr != NULL)
+		n = lb_run_traced(m->steps, m->nsteps, &lq, c, n, &tr->lb);
+	else
+		n = lb_run(m->steps, m->nsteps, &lq, c, n);
 	if (m->max_answers != 0 && n > m->max_answers)
 		n = m->max_answers;
+	if (tr != NULL) {
+		tr->managed = true;
+		tr->name = m;
+		tr->family = a->tail_family;
+		tr->client_family = lq.family;
+		tr->client_bits = lq.bits;
+		memcpy(tr->client_addr, lq.addr, 16);
+		tr->client_ecs = m->ecs && q->ecs;
+		tr->scope = m->ecs ? lq.scope : 0;
+		tr->degraded = *degraded;
+		tr->all_down = lq.all_down;
+		tr->chosen = n;
+	} else if (env->counts != NULL) {
+		answer_stat_add(&env->counts[m->counter], 1);
+		for (i = 0; i < n; i++)
+			answer_stat_add(&env->counts[p->counter + c[i].member],
+			    1);
+	}
 	*scope = m->ecs ? lq.scope : 0;
 	*all_down = lq.all_down;
 	return n;
@@ -235,11 +307,11 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 	struct lb_cand			 cand[LB_MAX_MEMBERS];
 
 	if (env->stats != NULL)
-		env->stats->queries++;
+		answer_stat_add(&env->stats->queries, 1);
 	v = wire_parse_query(pkt, len, &q);
 	if (v == WIRE_DROP) {
 		if (env->stats != NULL)
-			env->stats->dropped++;
+			answer_stat_add(&env->stats->dropped, 1);
 		return 0;
 	}
 	/* ID, QR, the opcode, RD and CD as asked; RA never. */
@@ -260,8 +332,9 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 		break;
 	}
 	if (env->stats != NULL) {
-		env->stats->edns += q.edns;
-		env->stats->ecs += q.ecs;
+		answer_stat_add(&env->stats->edns, q.edns);
+		answer_stat_add(&env->stats->ecs, q.ecs);
+		answer_stat_add(&env->stats->qtype[qtype_bucket(q.qtype)], 1);
 	}
 	if (q.qtype == WIRE_TYPE_OPT)
 		return bare(env, &q, pkt, out, WIRE_RCODE_FORMERR);
@@ -272,11 +345,11 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 		return bare(env, &q, pkt, out, WIRE_RCODE_REFUSED);
 	if (a->tail != NULL) {
 		if (env->stats != NULL)
-			env->stats->managed++;
+			answer_stat_add(&env->stats->managed, 1);
 		ntail = run_chain(env, &q, a, cand, &degraded, &scope, &down);
 		if (down) {
 			if (env->stats != NULL)
-				env->stats->all_down++;
+				answer_stat_add(&env->stats->all_down, 1);
 			if (a->tail->all_down == LB_ALL_DOWN_SERVFAIL)
 				return bare(env, &q, pkt, out,
 				    WIRE_RCODE_SERVFAIL);
@@ -310,7 +383,7 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 		tc = a->sets[k].required;
 		end = k > 0 ? a->sets[k - 1].end : 0;
 		if (tc && env->stats != NULL)
-			env->stats->truncated++;
+			answer_stat_add(&env->stats->truncated, 1);
 	}
 	memcpy(out + pos, a->wire, end);
 	delta = q.qname_len - a->ref_len;
@@ -329,7 +402,7 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 		if (tlen == 0 && ntail > 0) {
 			tc = true;
 			if (env->stats != NULL)
-				env->stats->truncated++;
+				answer_stat_add(&env->stats->truncated, 1);
 		}
 		pos += tlen;
 		an += tlen > 0 ? ntail : 0;

@@ -3,9 +3,12 @@
 #ifndef STEER_ANSWER_H
 #define STEER_ANSWER_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "lb.h"
 
 struct health;
 struct sockaddr;
@@ -14,17 +17,64 @@ struct zone_db;
 #define ANSWER_UDP_MAX		4096	/* the largest UDP answer we send */
 #define ANSWER_TCP_MAX		65535
 
-/* Counters one worker keeps; plain integers, read by their owner. */
+/* Query types counted one by one; the rest go to ANSWER_QTYPE_OTHER. */
+enum answer_qtype {
+	ANSWER_QTYPE_A, ANSWER_QTYPE_AAAA, ANSWER_QTYPE_NS, ANSWER_QTYPE_SOA,
+	ANSWER_QTYPE_CNAME, ANSWER_QTYPE_MX, ANSWER_QTYPE_TXT,
+	ANSWER_QTYPE_SRV, ANSWER_QTYPE_PTR, ANSWER_QTYPE_CAA, ANSWER_QTYPE_DS,
+	ANSWER_QTYPE_ANY, ANSWER_QTYPE_OTHER, ANSWER_NQTYPES
+};
+const char	*answer_qtype_name(enum answer_qtype);
+
+/*
+ * Counters one worker keeps for one transport.  The worker writes them
+ * with relaxed stores (no lock prefix); others read them with relaxed
+ * loads: see answer_stat_add().
+ */
 struct answer_stats {
-	uint64_t	 queries;
-	uint64_t	 dropped;
-	uint64_t	 truncated;
-	uint64_t	 rcode[6];	/* NOERROR..REFUSED */
-	uint64_t	 badvers;
-	uint64_t	 edns;
-	uint64_t	 ecs;
-	uint64_t	 managed;	/* answers computed from a pool */
-	uint64_t	 all_down;	/* ... with no member usable */
+	_Atomic uint64_t	 queries;
+	_Atomic uint64_t	 dropped;
+	_Atomic uint64_t	 truncated;
+	_Atomic uint64_t	 rcode[6];	/* NOERROR..REFUSED */
+	_Atomic uint64_t	 badvers;
+	_Atomic uint64_t	 edns;
+	_Atomic uint64_t	 ecs;
+	_Atomic uint64_t	 managed;	/* answers computed from a pool */
+	_Atomic uint64_t	 all_down;	/* ... with no member usable */
+	_Atomic uint64_t	 qtype[ANSWER_NQTYPES];
+};
+
+/* Only the owning thread adds; so a load and a store suffice. */
+static inline void
+answer_stat_add(_Atomic uint64_t *p, uint64_t v)
+{
+	atomic_store_explicit(p, atomic_load_explicit(p, memory_order_relaxed)
+	    + v, memory_order_relaxed);
+}
+
+static inline uint64_t
+answer_stat_get(const _Atomic uint64_t *p)
+{
+	return atomic_load_explicit((_Atomic uint64_t *)(uintptr_t)p,
+	    memory_order_relaxed);
+}
+
+/*
+ * What answer_query() did with a managed name, for explaining an answer
+ * to an operator (the control socket); NULL on the per-query path.
+ */
+struct answer_trace {
+	bool			 managed;	/* a pool answered */
+	const struct zone_name	*name;		/* borrowed */
+	uint8_t			 family;	/* of the records: 4 or 6 */
+	uint8_t			 client_family;	/* 4, 6, 0: unknown */
+	uint8_t			 client_bits;
+	uint8_t			 client_addr[16];
+	bool			 client_ecs;	/* from the ECS option */
+	uint8_t			 scope;		/* ECS scope answered */
+	bool			 degraded, all_down;
+	size_t			 chosen;	/* after max_answers */
+	struct lb_trace		 lb;
 };
 
 struct answer_env {
@@ -35,6 +85,12 @@ struct answer_env {
 	const struct health	*health;	/* borrowed */
 	const struct sockaddr	*client;	/* borrowed, may be NULL */
 	uint64_t		*rng;		/* per-thread PRNG state */
+	_Atomic uint64_t	*counts;	/* this worker's row of the
+						   snapshot's answer counters,
+						   may be NULL */
+	struct answer_trace	*trace;		/* explain; NULL normally.
+						   Rotation is then not
+						   advanced, nothing counted */
 };
 
 /*

@@ -33,6 +33,18 @@ struct loader {
 
 static void	 errf(struct loader *, int, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
+static char	*relative_to(const char *, const char *);
+static int	 get_double(struct loader *, const config_setting_t *,
+		    const char *, double, double, double *);
+
+static bool
+in_list(const char *s, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(s, *list) == 0)
+			return true;
+	return false;
+}
 
 static void
 errf(struct loader *ld, int line, const char *fmt, ...)
@@ -334,7 +346,13 @@ static void
 load_server(struct loader *ld, const config_setting_t *srv, struct conf *c)
 {
 	static const char *const keys[] = { "listen", "workers",
-	    "edns_payload", "tcp_timeout", "tcp_clients", NULL };
+	    "edns_payload", "tcp_timeout", "tcp_clients", "control",
+	    "control_mode", "metrics", "state_file", "pid_file", "user",
+	    "group", "log", "log_level", "query_log", NULL };
+	static const char *const logs[] = { "stderr", "syslog", NULL };
+	static const char *const levels[] = { "err", "warn", "info",
+	    "debug", NULL };
+	const char		*t;
 	config_setting_t	*l, *e;
 	long long		 v;
 	size_t			 j;
@@ -351,8 +369,8 @@ load_server(struct loader *ld, const config_setting_t *srv, struct conf *c)
 		    sizeof(*c->listen));
 		for (i = 0; (e = config_setting_get_elem(l, i)) != NULL; i++) {
 			struct conf_listen	*cl = &c->listen[c->nlisten];
-			const char		*t = config_setting_get_string(e);
 
+			t = config_setting_get_string(e);
 			if (conf_parse_listen(t, &cl->ss, &cl->sslen) == -1) {
 				errf(ld, elem_line(e), "bad listen address "
 				    "\"%s\": want ADDR, ADDR:PORT or "
@@ -385,6 +403,49 @@ load_server(struct loader *ld, const config_setting_t *srv, struct conf *c)
 	v = c->tcp_clients;
 	if (get_int(ld, srv, "tcp_clients", 1, 65535, &v) == 0)
 		c->tcp_clients = v;
+	if ((t = get_string(ld, srv, "control", false)) != NULL)
+		c->control = relative_to(ld->file, t);
+	v = c->control_mode;
+	if (get_int(ld, srv, "control_mode", 0, 0777, &v) == 0)
+		c->control_mode = v;
+	if ((t = get_string(ld, srv, "metrics", false)) != NULL && *t ==
+	    '\0')
+		c->has_metrics = true;	/* "": no metrics at all */
+	else if (t != NULL) {
+		if (conf_parse_listen(t, &c->metrics.ss, &c->metrics.sslen) ==
+		    -1)
+			errf(ld, line_of(config_setting_get_member(srv,
+			    "metrics")), "bad metrics address \"%s\": want "
+			    "ADDR:PORT or [ADDR6]:PORT", t);
+		else {
+			c->metrics.text = xstrdup(t);
+			c->has_metrics = true;
+		}
+	}
+	if ((t = get_string(ld, srv, "state_file", false)) != NULL)
+		c->state_file = relative_to(ld->file, t);
+	if ((t = get_string(ld, srv, "pid_file", false)) != NULL)
+		c->pid_file = relative_to(ld->file, t);
+	if ((t = get_string(ld, srv, "user", false)) != NULL)
+		c->user = xstrdup(t);
+	if ((t = get_string(ld, srv, "group", false)) != NULL)
+		c->group = xstrdup(t);
+	if ((t = get_string(ld, srv, "log", false)) != NULL) {
+		if (!in_list(t, logs))
+			errf(ld, line_of(config_setting_get_member(srv, "log")),
+			    "log \"%s\" is not stderr or syslog", t);
+		else
+			c->log = xstrdup(t);
+	}
+	if ((t = get_string(ld, srv, "log_level", false)) != NULL) {
+		if (!in_list(t, levels))
+			errf(ld, line_of(config_setting_get_member(srv,
+			    "log_level")), "log_level \"%s\" is not err, warn, "
+			    "info or debug", t);
+		else
+			c->log_level = xstrdup(t);
+	}
+	get_double(ld, srv, "query_log", 0, 1, &c->query_log);
 }
 
 static char *
@@ -696,18 +757,6 @@ get_bool(struct loader *ld, const config_setting_t *g, const char *key,
 	return 0;
 }
 
-/* An IPv4 or IPv6 address; family 4 or 6, or 0 when it is neither. */
-static uint8_t
-parse_addr(const char *s, uint8_t *addr)
-{
-	memset(addr, 0, 16);
-	if (inet_pton(AF_INET, s, addr) == 1)
-		return 4;
-	if (inet_pton(AF_INET6, s, addr) == 1)
-		return 6;
-	return 0;
-}
-
 static char *
 dupstr(struct loader *ld, const config_setting_t *g, const char *key)
 {
@@ -922,7 +971,7 @@ load_regions(struct loader *ld, const config_setting_t *g,
 				continue;
 			}
 			*slash = '\0';
-			n->family = parse_addr(buf, n->addr);
+			n->family = util_parse_addr(buf, n->addr);
 			max = n->family == 4 ? 32 : 128;
 			pl = strtoul(slash + 1, &end, 10);
 			if (n->family == 0 || slash[1] == '\0' || *end != '\0' ||
@@ -1036,7 +1085,7 @@ load_pools(struct loader *ld, const config_setting_t *g, struct conf_zone *z)
 			check_keys(ld, m, "a pool member", mkeys);
 			if ((t = get_string(ld, m, "address", true)) == NULL)
 				continue;
-			if ((cm->family = parse_addr(t, cm->addr)) == 0) {
+			if ((cm->family = util_parse_addr(t, cm->addr)) == 0) {
 				errf(ld, line_of(config_setting_get_member(m,
 				    "address")), "pool \"%s\": bad address "
 				    "\"%s\"", cp->name, t);
@@ -1071,7 +1120,7 @@ load_pools(struct loader *ld, const config_setting_t *g, struct conf_zone *z)
 					cm->region = k;
 			}
 			if ((t = get_string(ld, m, "check_address", false)) !=
-			    NULL && (cm->check_family = parse_addr(t,
+			    NULL && (cm->check_family = util_parse_addr(t,
 			    cm->check_addr)) == 0)
 				errf(ld, line_of(config_setting_get_member(m,
 				    "check_address")), "pool \"%s\": bad "
@@ -1285,7 +1334,7 @@ load_names(struct loader *ld, const config_setting_t *g, struct conf_zone *z)
 			for (j = 0; (e = config_setting_get_elem(s, j)) !=
 			    NULL; j++) {
 				t = config_setting_get_string(e);
-				if ((fam = parse_addr(t, addr)) == 0) {
+				if ((fam = util_parse_addr(t, addr)) == 0) {
 					errf(ld, line_of(e), "name \"%s\": bad "
 					    "fallback address \"%s\"", label,
 					    t);
@@ -1467,6 +1516,7 @@ conf_load(const char *path, struct conf **out, struct conf_errs *errs)
 	c->edns_payload = 1232;
 	c->tcp_timeout = 10;
 	c->tcp_clients = 512;
+	c->control_mode = 0660;
 	config_init(&cfg);
 	if (config_read_file(&cfg, path) == CONFIG_FALSE) {
 		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
@@ -1576,6 +1626,14 @@ conf_free(struct conf *c)
 	for (i = 0; i < c->nlisten; i++)
 		free(c->listen[i].text);
 	free(c->listen);
+	free(c->control);
+	free(c->metrics.text);
+	free(c->state_file);
+	free(c->pid_file);
+	free(c->user);
+	free(c->group);
+	free(c->log);
+	free(c->log_level);
 	for (i = 0; i < c->nzones; i++) {
 		for (j = 0; j < c->zones[i].nrrs; j++)
 			ldns_rr_free(c->zones[i].rrs[j].rr);

@@ -123,6 +123,16 @@ struct conf {
 	uint16_t		 edns_payload;
 	unsigned		 tcp_timeout;	/* seconds */
 	unsigned		 tcp_clients;	/* per worker */
+	char			*control;	/* unix socket path, NULL: none */
+	unsigned		 control_mode;	/* default 0660 */
+	struct conf_listen	 metrics;	/* HTTP; sslen 0: none */
+	bool			 has_metrics;
+	char			*state_file;	/* admin overrides, NULL: none */
+	char			*pid_file;
+	char			*user, *group;	/* drop to after binding */
+	char			*log;		/* "stderr", "syslog" */
+	char			*log_level;	/* err, warn, info, debug */
+	double			 query_log;	/* fraction of queries logged */
 	struct conf_zone	*zones;
 	size_t			 nzones;
 };

@@ -57,6 +57,61 @@ lb_run(const struct lb_step *steps, size_t nsteps, struct lb_query *q,
 	return n;
 }
 
+size_t
+lb_run_traced(const struct lb_step *steps, size_t nsteps, struct lb_query *q,
+    struct lb_cand *c, size_t n, struct lb_trace *t)
+{
+	size_t	 i, k;
+
+	t->nsteps = 0;
+	t->n[0] = n;
+	for (k = 0; k < n; k++)
+		t->member[0][k] = c[k].member;
+	for (i = 0; i < nsteps && n > 0; i++) {
+		n = kinds[steps[i].kind].fn(&steps[i], q, c, n);
+		t->n[i + 1] = n;
+		for (k = 0; k < n; k++)
+			t->member[i + 1][k] = c[k].member;
+		t->nsteps = i + 1;
+	}
+	return n;
+}
+
+void
+lb_step_str(const struct lb_step *st, char *buf, size_t len)
+{
+	const char	*k = kinds[st->kind].name;
+
+	switch (st->kind) {
+	case LB_UP:
+		snprintf(buf, len, "%s%s", k, st->a ? "" : " (no fail open)");
+		break;
+	case LB_PRIORITY:
+		snprintf(buf, len, "%s min_healthy=%u", k, st->a);
+		break;
+	case LB_HASH:
+		snprintf(buf, len, "%s v4=%u v6=%u", k, st->a, st->b);
+		break;
+	case LB_FASTEST:
+		snprintf(buf, len, "%s tolerance=%u%% margin=%gms", k, st->a,
+		    st->b / 1000.0);
+		break;
+	case LB_LEAST_LOAD:
+		if (st->b == UINT32_MAX)
+			snprintf(buf, len, "%s low=%u", k, st->a);
+		else
+			snprintf(buf, len, "%s low=%u high=%u", k, st->a,
+			    st->b);
+		break;
+	case LB_FIRST:
+		snprintf(buf, len, "%s %u", k, st->a);
+		break;
+	default:
+		snprintf(buf, len, "%s", k);
+		break;
+	}
+}
+
 static bool
 usable(const struct lb_query *q, const struct lb_cand *c)
 {

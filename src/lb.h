@@ -101,6 +101,24 @@ const char	*lb_kind_name(enum lb_kind);
 size_t		 lb_run(const struct lb_step *, size_t nsteps,
 		    struct lb_query *, struct lb_cand *, size_t n);
 
+/*
+ * What each step of a chain kept, in order: n[0] and member[0] before
+ * the first step, n[i + 1] and member[i + 1] after step i.  For explaining
+ * an answer to an operator; never used on the per-query path.
+ */
+struct lb_trace {
+	size_t		 nsteps;	/* steps that ran */
+	uint16_t	 n[LB_MAX_STEPS + 1];
+	uint16_t	 member[LB_MAX_STEPS + 1][LB_MAX_MEMBERS];
+};
+
+/* lb_run() that records what each step kept into *t. */
+size_t		 lb_run_traced(const struct lb_step *, size_t nsteps,
+		    struct lb_query *, struct lb_cand *, size_t n,
+		    struct lb_trace *t);
+/* A step as written in a chain: "first 2", "hash v4=24 v6=56", ... */
+void		 lb_step_str(const struct lb_step *, char *buf, size_t len);
+
 /* Each step: may remove and reorder candidates, nothing else. */
 size_t	lb_up(const struct lb_step *, struct lb_query *, struct lb_cand *,
 	    size_t);

@@ -2,12 +2,19 @@
 /* SPDX-License-Identifier: ISC */
 #include "config.h"
 
+#include <sys/stat.h>
+#include <sys/types.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <ev.h>
@@ -16,18 +23,26 @@
 #include <urcu.h>
 
 #include "conf.h"
+#include "ctl.h"
 #include "health.h"
+#include "http.h"
+#include "json.h"
 #include "log.h"
 #include "net.h"
+#include "notify.h"
 #include "probe.h"
+#include "report.h"
+#include "server.h"
 #include "util.h"
 #include "zone.h"
 
-static struct worker	**workers;
-static unsigned		  nworkers;
-static bool		  started;	/* the workers run */
-static bool		  stopping;
-static bool		  probed;	/* the first round is over */
+/* The default metrics address when the config names none. */
+#define METRICS_DEFAULT	"127.0.0.1:9353"
+
+static struct server	 srv;
+static bool		 started;	/* the workers run */
+static bool		 stopping;
+static bool		 probed;	/* the first round is over */
 
 static void
 usage(FILE *f)
@@ -47,11 +62,39 @@ stop_cb(struct ev_loop *loop, ev_signal *w, int revents)
 
 	(void)revents;
 	log_info("signal %d: stopping", w->signum);
+	notify("STOPPING=1");
 	stopping = true;
 	if (started)
-		for (i = 0; i < nworkers; i++)
-			worker_stop(workers[i]);
+		for (i = 0; i < srv.nworkers; i++)
+			worker_stop(srv.workers[i]);
 	ev_break(loop, EVBREAK_ALL);
+}
+
+static void
+hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct conf_errs	 errs = { 0 };
+
+	(void)loop;
+	(void)w;
+	(void)revents;
+	if (!started) {
+		log_warnx("SIGHUP before the first checks are over: ignored");
+		return;
+	}
+	log_info("SIGHUP: reloading %s", srv.conf_path);
+	server_reload(&srv, &errs);	/* logs what happened */
+	conf_errs_clear(&errs);
+}
+
+/* Once a second: overrides whose time has come are dropped. */
+static void
+tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)w;
+	(void)revents;
+	server_admin_expire(&srv, time(NULL));
 }
 
 /* Every check ran once (or the startup bound passed): start serving. */
@@ -65,26 +108,139 @@ probes_ready_cb(struct probe *p, void *arg)
 	ev_break(loop, EVBREAK_ONE);
 }
 
+static void
+http_cb(void *arg, const char *path, struct http_reply *r)
+{
+	struct json	 j;
+	size_t		 n = strcspn(path, "?");
+
+	(void)arg;
+	if (n == 8 && strncmp(path, "/metrics", n) == 0) {
+		r->status = 200;
+		r->ctype = "text/plain; version=0.0.4; charset=utf-8";
+		r->body = report_metrics(&srv, &r->len);
+	} else if ((n == 7 && strncmp(path, "/status", n) == 0) ||
+	    (n == 1 && path[0] == '/')) {
+		r->status = 200;
+		r->ctype = "text/html; charset=utf-8";
+		r->body = report_html(&srv, &r->len);
+	} else if (n == 12 && strncmp(path, "/status.json", n) == 0) {
+		json_init(&j);
+		report_status_full(&srv, &j);
+		r->status = 200;
+		r->ctype = "application/json";
+		r->len = j.len;
+		r->body = json_take(&j);
+	} else {
+		r->status = 404;
+		r->body = xstrdup("not found: try /status, /status.json or "
+		    "/metrics\n");
+		r->len = strlen(r->body);
+		return;
+	}
+	if (r->body == NULL) {
+		r->status = 500;
+		r->body = xstrdup("out of memory\n");
+		r->len = strlen(r->body);
+	}
+}
+
 /* Load the configuration; print every problem found. */
 static struct conf *
-load(const char *path, bool to_stderr)
+load(const char *path)
 {
 	struct conf_errs	 errs = { 0 };
 	struct conf		*c = NULL;
 	size_t			 i;
 
 	if (conf_load(path, &c, &errs) == -1) {
-		for (i = 0; i < errs.n; i++) {
-			if (to_stderr)
-				fprintf(stderr, "%s\n", errs.msg[i]);
-			else
-				log_warnx("%s", errs.msg[i]);
-		}
+		for (i = 0; i < errs.n; i++)
+			fprintf(stderr, "%s\n", errs.msg[i]);
 		conf_errs_clear(&errs);
 		return NULL;
 	}
 	conf_errs_clear(&errs);
 	return c;
+}
+
+static enum log_level
+level_of(const char *s)
+{
+	if (s == NULL || strcmp(s, "info") == 0)
+		return LOG_LEVEL_INFO;
+	if (strcmp(s, "err") == 0)
+		return LOG_LEVEL_ERR;
+	if (strcmp(s, "warn") == 0)
+		return LOG_LEVEL_WARN;
+	return LOG_LEVEL_DEBUG;
+}
+
+/* The user and group to run as; -1 when unknown (already reported). */
+static int
+lookup_ids(const struct conf *c, uid_t *uid, gid_t *gid)
+{
+	struct passwd	*pw = NULL;
+	struct group	*gr;
+
+	*uid = (uid_t)-1;
+	*gid = (gid_t)-1;
+	if (c->user != NULL) {
+		if ((pw = getpwnam(c->user)) == NULL) {
+			fprintf(stderr, "steerdns: no user \"%s\"\n", c->user);
+			return -1;
+		}
+		*uid = pw->pw_uid;
+		*gid = pw->pw_gid;
+	}
+	if (c->group != NULL) {
+		if ((gr = getgrnam(c->group)) == NULL) {
+			fprintf(stderr, "steerdns: no group \"%s\"\n",
+			    c->group);
+			return -1;
+		}
+		*gid = gr->gr_gid;
+	}
+	return 0;
+}
+
+static void
+drop_privileges(const struct conf *c, uid_t uid, gid_t gid)
+{
+	if (gid != (gid_t)-1) {
+		if (setgroups(1, &gid) == -1 || setresgid(gid, gid, gid) == -1)
+			fatal("cannot change to group %u", (unsigned)gid);
+	}
+	if (uid != (uid_t)-1) {
+		if (c->group == NULL && initgroups(c->user, gid) == -1)
+			fatal("initgroups %s", c->user);
+		if (setresuid(uid, uid, uid) == -1)
+			fatal("cannot change to user %s", c->user);
+	}
+	if (uid != (uid_t)-1 || gid != (gid_t)-1)
+		log_info("running as uid %u gid %u", (unsigned)getuid(),
+		    (unsigned)getgid());
+}
+
+/* Write our pid; the file is removed at exit. */
+static int
+write_pid(const char *path)
+{
+	char	 buf[32];
+	int	 fd, n;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644))
+	    == -1) {
+		log_warn("pid file %s", path);
+		return -1;
+	}
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (write(fd, buf, n) != n) {
+		log_warn("pid file %s", path);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
 }
 
 int
@@ -98,16 +254,21 @@ main(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char	*path = CONF_DEFAULT_PATH;
-	bool		 foreground = false, check = false;
-	struct conf	*c;
-	struct snapshot	*snap;
-	struct ev_loop	*loop;
-	struct probe	*prober;
-	ev_signal	 sigterm_w, sigint_w;
-	unsigned	 i;
-	long		 ncpu;
-	int		 ch;
+	const char		*path = CONF_DEFAULT_PATH;
+	bool			 foreground = false, check = false, syslog_;
+	struct conf		*c;
+	struct ev_loop		*loop;
+	struct ctl		*ctl = NULL;
+	struct http		*http = NULL;
+	struct conf_listen	 ml;
+	ev_signal		 sigterm_w, sigint_w, sighup_w;
+	ev_timer		 tick_w;
+	char			*pid_file = NULL;
+	uid_t			 uid;
+	gid_t			 gid;
+	unsigned		 i;
+	long			 ncpu;
+	int			 ch;
 
 	while ((ch = getopt_long(argc, argv, "c:fnVh", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -136,80 +297,123 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	log_init("steerdns", true, LOG_LEVEL_INFO);
-	if ((c = load(path, true)) == NULL)
+	if ((c = load(path)) == NULL)
 		return 1;
 	if (check) {
 		conf_free(c);
 		printf("config OK\n");
 		return 0;
 	}
+	if (lookup_ids(c, &uid, &gid) == -1)
+		return 1;
+	log_set_level(level_of(c->log_level));
 
-	snap = xcalloc(1, sizeof(*snap));
-	snap->conf = c;
-	snap->db = zone_db_new(c);
-	snap->health = health_new(snap->db->ntargets);
-	for (i = 0; i < snap->db->ntargets; i++) {
-		const struct zone_target	*t = &snap->db->targets[i];
-
-		health_set_admin(snap->health, i, t->admin);
-		if (t->check != NULL && !t->check->initial_up)
-			health_set_state(snap->health, i, HEALTH_DOWN);
-	}
-	snap->generation = 1;
-	rcu_assign_pointer(net_snapshot, snap);
-
-	nworkers = c->workers;
-	if (nworkers == 0) {
+	srv.conf_path = xstrdup(path);
+	srv.started = time(NULL);
+	srv.nworkers = c->workers;
+	if (srv.nworkers == 0) {
 		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-		nworkers = ncpu > 0 ? (unsigned)ncpu : 1;
+		srv.nworkers = ncpu > 0 ? (unsigned)ncpu : 1;
 	}
+	srv.snap = server_snapshot_new(c, srv.nworkers, 1);
+	rcu_assign_pointer(net_snapshot, srv.snap);
+
 	signal(SIGPIPE, SIG_IGN);
-	workers = xcalloc(nworkers, sizeof(*workers));
-	for (i = 0; i < nworkers; i++)
-		if ((workers[i] = worker_new(i, c)) == NULL)
+	srv.workers = xcalloc(srv.nworkers, sizeof(*srv.workers));
+	for (i = 0; i < srv.nworkers; i++)
+		if ((srv.workers[i] = worker_new(i, c)) == NULL)
 			fatalx("cannot listen: see above");
 
+	/* Every socket is made before we fork and drop privileges. */
+	loop = ev_default_loop(EVFLAG_AUTO);
+	srv.loop = loop;
+	if (c->control != NULL && *c->control != '\0' &&
+	    (ctl = ctl_new(loop, &srv, c->control, c->control_mode)) == NULL)
+		fatalx("cannot make the control socket: see above");
+	if (c->has_metrics) {
+		if (c->metrics.sslen > 0 && (http = http_new(loop,
+		    (struct sockaddr *)&c->metrics.ss, c->metrics.sslen,
+		    http_cb, NULL)) == NULL)
+			fatalx("cannot listen for metrics on %s: see above",
+			    c->metrics.text);
+	} else {
+		memset(&ml, 0, sizeof(ml));
+		if (conf_parse_listen(METRICS_DEFAULT, &ml.ss, &ml.sslen) ==
+		    0 && (http = http_new(loop, (struct sockaddr *)&ml.ss, ml.sslen,
+		    http_cb, NULL)) == NULL)
+			log_warnx("no metrics on %s (the default); set "
+			    "server.metrics to choose another address or \"\" "
+			    "for none", METRICS_DEFAULT);
+	}
+	if (ctl != NULL && (uid != (uid_t)-1 || gid != (gid_t)-1) &&
+	    ctl_chown(ctl, uid, gid) == -1)
+		fatalx("cannot give the control socket away: see above");
+
+	syslog_ = c->log != NULL ? strcmp(c->log, "syslog") == 0 : !foreground;
 	if (!foreground) {
 		if (daemon(0, 0) == -1)
 			fatal("daemon");
-		log_init("steerdns", false, LOG_LEVEL_INFO);
+		ev_loop_fork(loop);
 	}
-	loop = ev_default_loop(EVFLAG_AUTO);
+	if (syslog_)
+		log_init("steerdns", false, level_of(c->log_level));
+	srv.pid = getpid();
+	if (c->pid_file != NULL) {
+		if (write_pid(c->pid_file) == -1)
+			fatalx("cannot write the pid file");
+		pid_file = xstrdup(c->pid_file);
+	}
+	drop_privileges(c, uid, gid);
+	/* Overrides an operator set survive restarts. */
+	server_admin_load(&srv);
+
 	ev_signal_init(&sigterm_w, stop_cb, SIGTERM);
 	ev_signal_start(loop, &sigterm_w);
 	ev_signal_init(&sigint_w, stop_cb, SIGINT);
 	ev_signal_start(loop, &sigint_w);
+	ev_signal_init(&sighup_w, hup_cb, SIGHUP);
+	ev_signal_start(loop, &sighup_w);
+	ev_timer_init(&tick_w, tick_cb, 1.0, 1.0);
+	ev_timer_start(loop, &tick_w);
 	/*
 	 * Run every check once before answering, so that the first answers
 	 * already leave out what is down; probe_start() bounds the wait by
 	 * the largest check timeout + 1 s.
 	 */
-	if ((prober = probe_new(loop, snap->db, snap->health)) == NULL)
+	if ((srv.probe = probe_new(loop, srv.snap->db, srv.snap->health)) ==
+	    NULL)
 		fatalx("cannot start the prober: see above");
-	probe_start(prober, probes_ready_cb, loop);
+	probe_start(srv.probe, probes_ready_cb, loop);
 	/* ev_run() forgets a break that came before it. */
 	while (!probed && !stopping)
 		ev_run(loop, EVRUN_ONCE);
 	if (!stopping) {
-		for (i = 0; i < nworkers; i++)
-			if (worker_start(workers[i]) == -1)
+		for (i = 0; i < srv.nworkers; i++)
+			if (worker_start(srv.workers[i]) == -1)
 				fatalx("cannot start worker %u", i);
 		started = true;
 		log_info("ready: %zu zone%s, %zu listen address%s, %u "
 		    "worker%s, version %s", c->nzones, c->nzones == 1 ? "" :
-		    "s", c->nlisten, c->nlisten == 1 ? "" : "es", nworkers,
-		    nworkers == 1 ? "" : "s", PACKAGE_VERSION);
+		    "s", c->nlisten, c->nlisten == 1 ? "" : "es", srv.nworkers,
+		    srv.nworkers == 1 ? "" : "s", PACKAGE_VERSION);
+		notify("READY=1");
 		ev_run(loop, 0);
 	}
 
-	probe_free(prober);
-	for (i = 0; i < nworkers; i++)
-		worker_free(workers[i]);
-	free(workers);
-	zone_db_free(snap->db);
-	health_free(snap->health);
-	conf_free(snap->conf);
-	free(snap);
+	ctl_free(ctl);
+	http_free(http);
+	probe_free(srv.probe);
+	for (i = 0; i < srv.nworkers; i++)
+		worker_free(srv.workers[i]);
+	free(srv.workers);
+	server_snapshot_free(srv.snap);
+	free(srv.admin);
+	free(srv.conf_path);
+	if (pid_file != NULL) {
+		if (unlink(pid_file) == -1 && errno != ENOENT)
+			log_warn("pid file %s", pid_file);
+		free(pid_file);
+	}
 	log_info("stopped");
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <ev.h>
 
 #include "answer.h"
+#include "lb.h"
 
 struct conf;
 struct health;
@@ -24,6 +25,12 @@ struct snapshot {
 	struct zone_db	*db;
 	struct health	*health;
 	uint64_t	 generation;
+	_Atomic uint64_t *counts;	/* answers per name and member: one
+					   row of stride per worker */
+	size_t		 stride;
+	unsigned	 nworkers;
+	uint64_t	 qlog_thr;	/* log a query when a random 64-bit
+					   number is below: 0 never */
 };
 
 /* The current snapshot, published with rcu_assign_pointer(). */
@@ -91,9 +98,11 @@ struct worker {
 	double			 tcp_timeout;
 	struct udp_batch	*batch;
 	uint8_t			*tcp_out;	/* scratch: 2 + 65535 */
-	struct answer_stats	 stats;
+	struct answer_stats	 stats[2];	/* UDP, TCP */
 	uint64_t		 rng;
-	uint64_t		 tcp_accepted, tcp_refused, tcp_timeouts;
+	uint64_t		 qlog_thr;	/* from the snapshot */
+	_Atomic uint64_t	 tcp_accepted, tcp_refused, tcp_timeouts;
+	_Atomic uint64_t	 tcp_closed;
 };
 
 /*
@@ -119,5 +128,15 @@ void		 tcp_close_idle(struct worker *);
 
 /* The environment a worker answers with, from the current snapshot. */
 void		 worker_env(struct worker *, struct answer_env *, bool tcp);
+
+/* Sampled query log: one line per query drawn (server.query_log). */
+static inline bool
+worker_qlog_draw(struct worker *wk)
+{
+	return wk->qlog_thr != 0 && lb_random(&wk->rng) < wk->qlog_thr;
+}
+void		 worker_qlog(const struct sockaddr *client, bool tcp,
+		    const uint8_t *q, size_t qlen, const uint8_t *r,
+		    size_t rlen);
 
 #endif

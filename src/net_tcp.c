@@ -78,6 +78,7 @@ conn_close(struct tcp_conn *c)
 	c->next_free = wk->free_conns;
 	wk->free_conns = c;
 	wk->nconns--;
+	answer_stat_add(&wk->tcp_closed, 1);
 	if (wk->stopping && wk->nconns == 0)
 		ev_break(wk->loop, EVBREAK_ALL);
 }
@@ -137,6 +138,9 @@ conn_process(struct tcp_conn *c)
 			break;
 		len = answer_query(&env, c->in + off + 2, mlen, wk->tcp_out +
 		    2, ANSWER_TCP_MAX);
+		if (worker_qlog_draw(wk))
+			worker_qlog(env.client, true, c->in + off + 2, mlen,
+			    wk->tcp_out + 2, len);
 		off += 2 + mlen;
 		if (len == 0)
 			continue;
@@ -221,7 +225,7 @@ conn_idle_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	c->wk->tcp_timeouts++;
+	answer_stat_add(&c->wk->tcp_timeouts, 1);
 	conn_close(c);
 }
 
@@ -248,13 +252,13 @@ tcp_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		}
 		if ((c = wk->free_conns) == NULL) {
 			/* At the bound: close at once (RFC 7766 6.2.2). */
-			wk->tcp_refused++;
+			answer_stat_add(&wk->tcp_refused, 1);
 			close(fd);
 			continue;
 		}
 		wk->free_conns = c->next_free;
 		wk->nconns++;
-		wk->tcp_accepted++;
+		answer_stat_add(&wk->tcp_accepted, 1);
 		c->fd = fd;
 		c->inlen = 0;
 		c->peer = peer;

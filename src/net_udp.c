@@ -149,12 +149,15 @@ udp_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		for (i = m = 0; i < n; i++) {
 			h = &b->in[i].msg_hdr;
 			if (h->msg_flags & MSG_TRUNC) {
-				wk->stats.dropped++;
+				answer_stat_add(&wk->stats[0].dropped, 1);
 				continue;
 			}
 			env.client = (const struct sockaddr *)&b->addr[i];
 			len = answer_query(&env, b->inbuf[i], b->in[i].msg_len,
 			    b->outbuf[m], ANSWER_UDP_MAX);
+			if (worker_qlog_draw(wk))
+				worker_qlog(env.client, false, b->inbuf[i],
+				    b->in[i].msg_len, b->outbuf[m], len);
 			if (len == 0)
 				continue;
 			b->iout[m].iov_base = b->outbuf[m];

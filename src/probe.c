@@ -40,6 +40,9 @@ static const char *const result_names[PROBE_NRESULTS] = {
 	[PROBE_LOCAL_ERROR] = "local error",
 };
 
+const double probe_rtt_bounds[PROBE_RTT_BUCKETS - 1] = { 0.0005, 0.001,
+    0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0 };
+
 const char *
 probe_result_str(enum probe_result r)
 {
@@ -155,6 +158,18 @@ first_result(struct probe *p, struct probe_target *t)
 	}
 }
 
+static void
+hist_add(struct probe_hist *h, double s)
+{
+	size_t	 b;
+
+	for (b = 0; b < PROBE_RTT_BUCKETS - 1 && s > probe_rtt_bounds[b]; b++)
+		;
+	h->count[b]++;
+	h->n++;
+	h->sum += s;
+}
+
 void
 probe_done(struct probe_target *t, enum probe_result r, const char *reason,
     int detail, uint64_t rtt_us)
@@ -172,7 +187,9 @@ probe_done(struct probe_target *t, enum probe_result r, const char *reason,
 		snprintf(t->reason, sizeof(t->reason), "%s", reason);
 	else
 		probe_reason(t->reason, sizeof(t->reason), r, t->ck, detail);
+	p->stats.results[r < PROBE_NRESULTS ? r : PROBE_LOCAL_ERROR]++;
 	if (r == PROBE_OK && rtt_us > 0) {
+		hist_add(&p->hist[t->hist], rtt_us / 1e6);
 		if (rtt_us > UINT32_MAX - 1)
 			rtt_us = UINT32_MAX - 1;
 		if (t->srtt == HEALTH_RTT_NONE)
@@ -187,6 +204,10 @@ probe_done(struct probe_target *t, enum probe_result r, const char *reason,
 	    ev_now(p->loop))) {
 		up = r == PROBE_OK;
 		n = up ? tr->ok_run : tr->fail_run;
+		if (up)
+			p->stats.to_up++;
+		else
+			p->stats.to_down++;
 		if (up)
 			log_info("health: %s down -> up: %u success%s",
 			    t->zt->label, n, n == 1 ? "" : "es");
@@ -326,7 +347,7 @@ probe_new(struct ev_loop *loop, const struct zone_db *db,
 	struct probe			*p;
 	struct sockaddr_in		*sin;
 	struct sockaddr_in6		*sin6;
-	size_t				 i;
+	size_t				 i, k;
 	uint16_t			 port;
 	bool				 http = false;
 
@@ -360,6 +381,14 @@ probe_new(struct ev_loop *loop, const struct zone_db *db,
 		t->child.data = t;
 		if (t->ck == NULL)
 			continue;
+		for (k = 0; k < p->nchecks && p->checks[k] != t->ck; k++)
+			;
+		if (k == p->nchecks) {
+			p->checks = xreallocarray(p->checks, k + 1,
+			    sizeof(*p->checks));
+			p->checks[p->nchecks++] = t->ck;
+		}
+		t->hist = k;
 		port = zt->port;
 		if (port == 0)
 			port = t->ck->type == CHECK_DNS ? 53 :
@@ -386,6 +415,7 @@ probe_new(struct ev_loop *loop, const struct zone_db *db,
 		if (t->ck->type == CHECK_DNS && probe_dns_init(t) == -1)
 			goto fail;
 	}
+	p->hist = xcalloc(p->nchecks + 1, sizeof(*p->hist));
 	if (http && probe_http_init(p) == -1)
 		goto fail;
 	raise_nofile(p->n);
@@ -406,7 +436,7 @@ probe_start(struct probe *p, probe_ready_fn *ready, void *arg)
 	p->ready_arg = arg;
 	for (i = 0; i < p->n; i++) {
 		t = &p->t[i];
-		if (t->ck == NULL)
+		if (t->ck == NULL || t->carried)
 			continue;
 		p->first_left++;
 		if (t->ck->timeout > bound)
@@ -416,14 +446,23 @@ probe_start(struct probe *p, probe_ready_fn *ready, void *arg)
 		if (ready != NULL)
 			ready(p, arg);
 		p->ready = NULL;
-		return;
+	} else {
+		ev_timer_set(&p->first_w, bound + 1.0, 0);
+		ev_timer_start(p->loop, &p->first_w);
 	}
-	ev_timer_set(&p->first_w, bound + 1.0, 0);
-	ev_timer_start(p->loop, &p->first_w);
 	for (i = 0; i < p->n; i++) {
 		t = &p->t[i];
 		if (t->ck == NULL)
 			continue;
+		if (t->carried) {
+			/* Known already (a reload): its next run as usual. */
+			t->first_done = true;
+			delay = rand01(p) * t->ck->interval;
+			t->due = ev_now(p->loop) + delay;
+			ev_timer_set(&t->sched, delay, 0);
+			ev_timer_start(p->loop, &t->sched);
+			continue;
+		}
 		/*
 		 * After the first round (over within the timeout), spread
 		 * over one interval.
@@ -455,6 +494,8 @@ probe_free(struct probe *p)
 	}
 	probe_http_fini(p);
 	ev_timer_stop(p->loop, &p->first_w);
+	free(p->checks);
+	free(p->hist);
 	free(p->t);
 	free(p);
 }
@@ -495,4 +536,45 @@ probe_target_info(const struct probe *p, size_t i, struct probe_info *out)
 	out->rtt_us = atomic_load_explicit(&s->rtt_us, memory_order_relaxed);
 	out->load = atomic_load_explicit(&s->load, memory_order_relaxed);
 	return 0;
+}
+
+size_t
+probe_nchecks(const struct probe *p)
+{
+	return p->nchecks;
+}
+
+int
+probe_check_hist(const struct probe *p, size_t i, const struct conf_check **ck,
+    struct probe_hist *out)
+{
+	if (i >= p->nchecks)
+		return -1;
+	*ck = p->checks[i];
+	*out = p->hist[i];
+	return 0;
+}
+
+void
+probe_set_hist(struct probe *p, size_t i, const struct probe_hist *h)
+{
+	if (i < p->nchecks)
+		p->hist[i] = *h;
+}
+
+void
+probe_carry(struct probe *p, size_t ni, const struct probe *old, size_t oi)
+{
+	struct probe_target		*t;
+	const struct probe_target	*o;
+
+	if (ni >= p->n || oi >= old->n)
+		return;
+	t = &p->t[ni];
+	o = &old->t[oi];
+	memcpy(t->reason, o->reason, sizeof(t->reason));
+	t->srtt = o->srtt;
+	t->last_run = o->last_run;
+	/* It had its first result already: hysteresis from here on. */
+	t->carried = o->first_done || o->carried;
 }

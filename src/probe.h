@@ -64,10 +64,21 @@ struct probe_info {
 #define PROBE_LATE_BUCKETS	6	/* <1, <5, <10, <50, <100, >=100 ms */
 struct probe_stats {
 	uint64_t	 runs;		/* checks started */
-	uint64_t	 skipped;	/* rounds skipped: last run still busy */
+	uint64_t	 to_up, to_down;	/* state changes */
+	uint64_t	 results[PROBE_NRESULTS];
+	uint64_t	 skipped;	/* rounds skipped: the last still runs */
 	uint64_t	 late[PROBE_LATE_BUCKETS];
 	double		 late_max;	/* seconds */
 	double		 late_sum;
+};
+
+/* RTT of successful checks, per check definition: a histogram. */
+#define PROBE_RTT_BUCKETS	12	/* bounds in probe_rtt_bounds, +Inf */
+extern const double	 probe_rtt_bounds[PROBE_RTT_BUCKETS - 1]; /* s */
+struct probe_hist {
+	uint64_t	 count[PROBE_RTT_BUCKETS];	/* not cumulative */
+	uint64_t	 n;
+	double		 sum;		/* seconds */
 };
 
 struct probe;
@@ -95,6 +106,26 @@ void		 probe_free(struct probe *);
 
 /* Copy the prober's counters into *out. */
 void		 probe_stats(const struct probe *, struct probe_stats *out);
+
+/*
+ * The check definitions in use, 0..probe_nchecks()-1: *ck (borrowed) and
+ * its RTT histogram.  -1 when i is out of range.
+ */
+size_t		 probe_nchecks(const struct probe *);
+int		 probe_check_hist(const struct probe *, size_t i,
+		    const struct conf_check **ck, struct probe_hist *out);
+
+/* Set the histogram of check i (to carry it over a reload). */
+void		 probe_set_hist(struct probe *, size_t i,
+		    const struct probe_hist *);
+
+/*
+ * Carry what the old prober knew of its target oi (reason, smoothed RTT)
+ * over to target ni of p, for a reload; the health table's track is
+ * copied by the caller.
+ */
+void		 probe_carry(struct probe *p, size_t ni,
+		    const struct probe *old, size_t oi);
 
 /* Fill *out for health slot i; -1 when i is out of range. */
 int		 probe_target_info(const struct probe *, size_t i,

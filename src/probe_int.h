@@ -39,6 +39,7 @@ struct probe_target {
 	bool			 running;	/* a run is in flight */
 	bool			 queued;	/* exec: waiting for a turn */
 	bool			 first_done;	/* first result came */
+	bool			 carried;	/* known from before a reload */
 	uint64_t		 t0;		/* start, monotonic µs */
 	uint16_t		 dns_id;
 	uint8_t			*qwire;		/* dns: the query, owned */
@@ -47,6 +48,7 @@ struct probe_target {
 	struct probe_target	*next;		/* exec wait queue */
 	double			 last_run;
 	uint32_t		 srtt;		/* µs; HEALTH_RTT_NONE: none */
+	size_t			 hist;		/* index in probe->hist */
 	char			 reason[PROBE_REASON_MAX];
 };
 
@@ -58,6 +60,9 @@ struct probe {
 	size_t			 n;
 	uint64_t		 rng;
 	struct probe_stats	 stats;
+	const struct conf_check	**checks;	/* distinct, borrowed */
+	struct probe_hist	*hist;		/* one per checks[] */
+	size_t			 nchecks;
 	/* startup */
 	size_t			 first_left;
 	ev_timer		 first_w;

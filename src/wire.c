@@ -2,6 +2,7 @@
 /* SPDX-License-Identifier: ISC */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "wire.h"
@@ -198,4 +199,45 @@ wire_parse_query(const uint8_t *pkt, size_t len, struct wire_query *q)
 	if (q->edns && q->edns_version != 0)
 		return WIRE_BADVERS;
 	return WIRE_OK;
+}
+
+int
+wire_name_text(const uint8_t *pkt, size_t len, size_t off, char *buf,
+    size_t buflen, size_t *end)
+{
+	size_t		 o = 0, total = 0, i;
+	uint8_t		 l, c;
+
+	for (;;) {
+		if (off >= len)
+			return -1;
+		l = pkt[off++];
+		if (l == 0)
+			break;
+		if (l > 63 || off + l > len || (total += l + 1) > 254)
+			return -1;
+		for (i = 0; i < l; i++) {
+			c = pkt[off + i];
+			if (o + 5 > buflen)
+				return -1;
+			if (c == '.' || c == '\\')
+				o += snprintf(buf + o, buflen - o, "\\%c", c);
+			else if (c <= 0x20 || c >= 0x7f)
+				o += snprintf(buf + o, buflen - o, "\\%03u", c);
+			else
+				buf[o++] = c;
+		}
+		off += l;
+		if (o + 2 > buflen)
+			return -1;
+		buf[o++] = '.';
+	}
+	if (o == 0) {
+		if (buflen < 2)
+			return -1;
+		buf[o++] = '.';
+	}
+	buf[o] = '\0';
+	*end = off;
+	return 0;
 }

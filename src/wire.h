@@ -124,6 +124,15 @@ wire_put32(uint8_t *p, uint32_t v)
 	p[3] = v & 0xff;
 }
 
+/*
+ * The uncompressed name at pkt[off] as presentation text ("www.lb.example.",
+ * with \DDD and \. escapes) into buf; *end is the offset past it.
+ * Returns -1 when the name is malformed, compressed or does not fit.
+ */
+#define WIRE_NAME_TEXT_MAX	(255 * 4 + 2)
+int			 wire_name_text(const uint8_t *pkt, size_t len,
+			    size_t off, char *buf, size_t buflen, size_t *end);
+
 /* Lower-case one name label by label in place (ASCII only). */
 void			 wire_name_lower(uint8_t *name, size_t len);
 

@@ -2,7 +2,12 @@
 /* SPDX-License-Identifier: ISC */
 #include "config.h"
 
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,6 +20,7 @@
 #include "log.h"
 #include "net.h"
 #include "util.h"
+#include "wire.h"
 
 struct snapshot	*net_snapshot;
 
@@ -27,10 +33,48 @@ worker_env(struct worker *wk, struct answer_env *env, bool tcp)
 	env->db = s->db;
 	env->edns_payload = s->conf->edns_payload;
 	env->tcp = tcp;
-	env->stats = &wk->stats;
+	env->stats = &wk->stats[tcp];
+	env->counts = s->counts + (size_t)wk->id * s->stride;
 	env->health = s->health;
 	env->client = NULL;
 	env->rng = &wk->rng;
+	env->trace = NULL;
+	wk->qlog_thr = s->qlog_thr;
+}
+
+void
+worker_qlog(const struct sockaddr *client, bool tcp, const uint8_t *q,
+    size_t qlen, const uint8_t *r, size_t rlen)
+{
+	static const char *const rcodes[] = { "NOERROR", "FORMERR",
+	    "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED" };
+	char		 name[WIRE_NAME_TEXT_MAX], addr[INET6_ADDRSTRLEN];
+	uint16_t	 type = 0;
+	size_t		 end;
+	unsigned	 rc;
+
+	addr[0] = '\0';
+	if (client != NULL && client->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)client)->
+		    sin_addr, addr, sizeof(addr));
+	else if (client != NULL && client->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)client)->
+		    sin6_addr, addr, sizeof(addr));
+	if (wire_name_text(q, qlen, WIRE_HDR_LEN, name, sizeof(name), &end) ==
+	    -1 || end + 2 > qlen)
+		snprintf(name, sizeof(name), "(malformed)");
+	else
+		type = wire_get16(q + end);
+	if (rlen < WIRE_HDR_LEN) {
+		log_info("query: %s %s %s type %u: dropped", addr, tcp ? "tcp" :
+		    "udp", name, type);
+		return;
+	}
+	rc = r[3] & 0xf;
+	log_info("query: %s %s %s type %u: %s%s, %u answer%s", addr,
+	    tcp ? "tcp" : "udp", name, type, rc < 6 ? rcodes[rc] : "other",
+	    (r[2] & 0x02) ? " TC" : "", wire_get16(r + 6),
+	    wire_get16(r + 6) == 1 ? "" : "s");
 }
 
 struct worker *

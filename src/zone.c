@@ -907,6 +907,8 @@ build_pools(struct zone_db *db, const struct conf *c)
 			p->members = xcalloc(cp->nmembers,
 			    sizeof(*p->members));
 			p->nmembers = cp->nmembers;
+			p->counter = db->ncounters;
+			db->ncounters += cp->nmembers;
 			p->fam[0] = xcalloc(cp->nmembers, sizeof(uint16_t));
 			p->fam[1] = xcalloc(cp->nmembers, sizeof(uint16_t));
 			ck = cp->check >= 0 ? &cz->checks[cp->check] : NULL;
@@ -962,6 +964,7 @@ build_pools(struct zone_db *db, const struct conf *c)
 			atomic_init(&m->rr[0], 0);
 			atomic_init(&m->rr[1], 0);
 			m->conf = cn;
+			m->counter = db->ncounters++;
 		}
 	}
 }

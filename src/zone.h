@@ -56,6 +56,8 @@ struct zone_pool {
 	size_t			 nmembers;
 	uint16_t		*fam[2];	/* member indices: v4, v6 */
 	size_t			 nfam[2];
+	size_t			 counter;	/* first of nmembers answer
+						   counters (db->ncounters) */
 };
 
 /* A managed name: a pool and the chain that orders it. */
@@ -72,6 +74,7 @@ struct zone_name {
 	_Atomic uint32_t	*rr;		/* round-robin position: v4, v6
 						   (owned; written per query) */
 	const struct conf_name	*conf;		/* borrowed */
+	size_t			 counter;	/* its answer counter */
 };
 
 /* One thing the prober checks: its slot in the health table is its index. */
@@ -125,6 +128,7 @@ struct zone_db {
 	uint64_t		 seed;
 	struct zone_target	*targets;	/* = health slots */
 	size_t			 ntargets;
+	size_t			 ncounters;	/* names + pool members */
 };
 
 /*

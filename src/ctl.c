@@ -1,0 +1,301 @@
+/* ctl.c -- the control socket: steerdnsctl's requests, on the main loop */
+/* SPDX-License-Identifier: ISC */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+
+#include "conf.h"
+#include "ctl.h"
+#include "health.h"
+#include "json.h"
+#include "log.h"
+#include "reqsock.h"
+#include "report.h"
+#include "server.h"
+#include "util.h"
+
+struct ctl {
+	struct server		*srv;
+	char			*path;
+	struct reqsock		*rs;
+};
+
+static char *
+error_reply(const char *msg, const struct conf_errs *errs)
+{
+	struct json	 j;
+	size_t		 i;
+
+	json_init(&j);
+	json_obj_begin(&j);
+	json_key(&j, "ok");
+	json_bool(&j, false);
+	json_key(&j, "error");
+	json_str(&j, msg);
+	if (errs != NULL) {
+		json_key(&j, "errors");
+		json_arr_begin(&j);
+		for (i = 0; i < errs->n; i++)
+			json_str(&j, errs->msg[i]);
+		json_arr_end(&j);
+	}
+	json_obj_end(&j);
+	return json_take(&j);
+}
+
+/* {"ok":true,"<key>": ...}: the caller writes the value. */
+static void
+ok_begin(struct json *j, const char *key)
+{
+	json_init(j);
+	json_obj_begin(j);
+	json_kv_bool(j, "ok", true);
+	if (key != NULL)
+		json_key(j, key);
+}
+
+static char *
+ok_end(struct json *j)
+{
+	json_obj_end(j);
+	return json_take(j);
+}
+
+static char *
+do_admin(struct server *srv, const struct json_val *req,
+    enum health_admin state)
+{
+	struct json	 j;
+	const char	*member = json_get_str(req, "member", NULL);
+	const char	*reason = json_get_str(req, "reason", "");
+	double		 expires = json_get_num(req, "expires", 0);
+	char		 err[256];
+	int		 n;
+
+	if (member == NULL)
+		return error_reply("which member? (\"member\" missing)", NULL);
+	if (expires < 0 || !isfinite(expires))
+		return error_reply("expires must be a number of seconds >= 0",
+		    NULL);
+	if (expires > 0)
+		expires += time(NULL);
+	if ((n = server_admin_set(srv, member, state, expires, reason, err,
+	    sizeof(err))) == -1)
+		return error_reply(err, NULL);
+	ok_begin(&j, "member");
+	json_str(&j, member);
+	json_key(&j, "state");
+	json_str(&j, health_admin_str(state));
+	json_key(&j, "members");
+	json_int(&j, n);
+	json_key(&j, "expires");
+	if (expires > 0)
+		json_double(&j, expires);
+	else
+		json_null(&j);
+	return ok_end(&j);
+}
+
+char *
+ctl_handle(struct server *srv, const char *text, size_t len)
+{
+	struct json_val		*req;
+	struct conf_errs	 errs = { 0 };
+	struct json		 j;
+	const char		*cmd;
+	char			*reply, err[256];
+	size_t			 off;
+
+	if ((req = json_parse(text, len, &off)) == NULL) {
+		snprintf(err, sizeof(err), "request is not JSON (at byte %zu)",
+		    off);
+		return error_reply(err, NULL);
+	}
+	cmd = json_get_str(req, "cmd", NULL);
+	if (cmd == NULL) {
+		reply = error_reply("request without \"cmd\"", NULL);
+	} else if (strcmp(cmd, "status") == 0) {
+		ok_begin(&j, "status");
+		report_status(srv, &j);
+		reply = ok_end(&j);
+	} else if (strcmp(cmd, "members") == 0) {
+		ok_begin(&j, "members");
+		report_members(srv, &j);
+		reply = ok_end(&j);
+	} else if (strcmp(cmd, "stats") == 0) {
+		ok_begin(&j, "stats");
+		report_stats(srv, &j);
+		reply = ok_end(&j);
+	} else if (strcmp(cmd, "drain") == 0) {
+		reply = do_admin(srv, req, HEALTH_ADMIN_DRAIN);
+	} else if (strcmp(cmd, "force-up") == 0) {
+		reply = do_admin(srv, req, HEALTH_ADMIN_UP);
+	} else if (strcmp(cmd, "force-down") == 0) {
+		reply = do_admin(srv, req, HEALTH_ADMIN_DOWN);
+	} else if (strcmp(cmd, "undrain") == 0 || strcmp(cmd, "clear") == 0) {
+		reply = do_admin(srv, req, HEALTH_ADMIN_NONE);
+	} else if (strcmp(cmd, "reload") == 0) {
+		if (server_reload(srv, &errs) == -1)
+			reply = error_reply("reload refused: the old "
+			    "configuration keeps serving", &errs);
+		else {
+			ok_begin(&j, "generation");
+			json_uint(&j, server_generation(srv));
+			reply = ok_end(&j);
+		}
+		conf_errs_clear(&errs);
+	} else if (strcmp(cmd, "explain") == 0) {
+		const char	*name = json_get_str(req, "name", NULL);
+		const char	*type = json_get_str(req, "type", "A");
+		const char	*client = json_get_str(req, "client", NULL);
+		const char	*ecs = json_get_str(req, "ecs", NULL);
+
+		if (name == NULL || client == NULL)
+			reply = error_reply("explain needs \"name\" and "
+			    "\"client\"", NULL);
+		else {
+			ok_begin(&j, "explain");
+			if (report_explain(srv, name, type, client, ecs, &j,
+			    err, sizeof(err)) == -1) {
+				json_free(&j);
+				reply = error_reply(err, NULL);
+			} else
+				reply = ok_end(&j);
+		}
+	} else {
+		snprintf(err, sizeof(err), "unknown command \"%s\"", cmd);
+		reply = error_reply(err, NULL);
+	}
+	json_val_free(req);
+	return reply;
+}
+
+/* A request is one line; at end of input, what came. */
+static size_t
+complete(const char *buf, size_t len, int eof)
+{
+	const char	*nl = memchr(buf, '\n', len);
+
+	if (nl != NULL)
+		return nl - buf;
+	return eof ? len : 0;
+}
+
+static void
+handle(void *arg, const char *req, size_t len, char **out, size_t *olen)
+{
+	struct ctl	*ctl = arg;
+	char		*r = ctl_handle(ctl->srv, req, len);
+
+	*olen = strlen(r) + 1;
+	*out = xreallocarray(r, *olen + 1, 1);
+	(*out)[*olen - 1] = '\n';
+}
+
+/* Is a daemon answering on the socket at path? */
+static bool
+live(const struct sockaddr_un *sun)
+{
+	int	 fd, rv;
+
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return false;
+	rv = connect(fd, (const struct sockaddr *)sun, sizeof(*sun));
+	close(fd);
+	return rv == 0;
+}
+
+struct ctl *
+ctl_new(struct ev_loop *loop, struct server *srv, const char *path,
+    unsigned mode)
+{
+	struct reqsock_params	 p = {
+		.what = "control",
+		.max_req = CTL_REQ_MAX,
+		.timeout = CTL_TIMEOUT,
+		.max_clients = CTL_CLIENTS,
+		.complete = complete,
+		.handle = handle,
+		.too_long = "{\"ok\":false,\"error\":\"request too long\"}\n",
+	};
+	struct sockaddr_un	 sun;
+	struct ctl		*ctl;
+	mode_t			 old;
+	int			 fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		log_warnx("control socket %s: path too long", path);
+		return NULL;
+	}
+	strcpy(sun.sun_path, path);
+	if (live(&sun)) {
+		log_warnx("control socket %s: another daemon answers there",
+		    path);
+		return NULL;
+	}
+	if (unlink(path) == -1 && errno != ENOENT) {
+		log_warn("control socket %s", path);
+		return NULL;
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1) {
+		log_warn("control socket");
+		return NULL;
+	}
+	/* No moment with looser permissions than asked for. */
+	old = umask(0777 & ~mode);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		umask(old);
+		log_warn("control socket %s", path);
+		close(fd);
+		return NULL;
+	}
+	umask(old);
+	if (chmod(path, mode) == -1 || listen(fd, 16) == -1) {
+		log_warn("control socket %s", path);
+		close(fd);
+		unlink(path);
+		return NULL;
+	}
+	ctl = xcalloc(1, sizeof(*ctl));
+	ctl->srv = srv;
+	ctl->path = xstrdup(path);
+	p.arg = ctl;
+	ctl->rs = reqsock_new(loop, fd, &p);
+	return ctl;
+}
+
+int
+ctl_chown(struct ctl *ctl, uid_t uid, gid_t gid)
+{
+	if (chown(ctl->path, uid, gid) == -1) {
+		log_warn("control socket %s: chown", ctl->path);
+		return -1;
+	}
+	return 0;
+}
+
+void
+ctl_free(struct ctl *ctl)
+{
+	if (ctl == NULL)
+		return;
+	reqsock_free(ctl->rs);
+	unlink(ctl->path);
+	free(ctl->path);
+	free(ctl);
+}

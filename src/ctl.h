@@ -1,0 +1,41 @@
+/* ctl.h -- the control socket: steerdnsctl's requests, on the main loop */
+/* SPDX-License-Identifier: ISC */
+#ifndef STEER_CTL_H
+#define STEER_CTL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct ev_loop;
+struct server;
+struct ctl;
+
+/*
+ * The protocol: the client sends one JSON object on one line, such as
+ * {"cmd":"drain","member":"192.0.2.10","reason":"upgrade","expires":600};
+ * the daemon answers one JSON object, {"ok":true,...} or
+ * {"ok":false,"error":"...","errors":[...]}, then closes.
+ */
+#define CTL_REQ_MAX	65536
+#define CTL_TIMEOUT	10.0
+#define CTL_CLIENTS	16
+
+/*
+ * Listen on the Unix socket path with the given mode.  A stale socket
+ * file is replaced; a live one (another daemon answers) is an error.
+ * Returns NULL, having logged why, when it cannot listen.
+ */
+struct ctl	*ctl_new(struct ev_loop *, struct server *, const char *path,
+		    unsigned mode);
+/* Give the socket to uid/gid (before dropping privileges); -1 on error. */
+int		 ctl_chown(struct ctl *, uid_t, gid_t);
+/* Stop listening and remove the socket file. */
+void		 ctl_free(struct ctl *);
+
+/*
+ * Handle one request (the JSON text) and return the reply text, which
+ * the caller frees.  Used by the socket and by tests.
+ */
+char		*ctl_handle(struct server *, const char *req, size_t len);
+
+#endif

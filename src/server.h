@@ -1,0 +1,108 @@
+/* server.h -- the daemon's state: snapshot, workers, prober, overrides */
+/* SPDX-License-Identifier: ISC */
+#ifndef STEER_SERVER_H
+#define STEER_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "answer.h"
+#include "health.h"
+#include "probe.h"
+
+struct conf;
+struct conf_errs;
+struct ev_loop;
+struct probe;
+struct snapshot;
+struct worker;
+
+#define SERVER_REASON_MAX	128
+
+/* An operator's override of a member, by its answered address. */
+struct admin_entry {
+	uint8_t		 family;		/* 4 or 6 */
+	uint8_t		 addr[16];
+	char		 text[48];		/* the address as text */
+	enum health_admin state;		/* UP, DOWN or DRAIN */
+	double		 set_at;		/* wall clock (time(3)) */
+	double		 expires;		/* wall clock, 0: never */
+	char		 reason[SERVER_REASON_MAX];
+};
+
+/* Counters summed over every worker. */
+struct server_stats {
+	struct answer_stats	 q;		/* UDP and TCP together */
+	uint64_t		 udp_queries, tcp_queries;
+	uint64_t		 tcp_accepted, tcp_refused, tcp_timeouts;
+	uint64_t		 tcp_open;	/* connections now */
+};
+
+struct server {
+	char			*conf_path;
+	struct ev_loop		*loop;		/* the main loop */
+	struct snapshot		*snap;		/* the published one */
+	struct worker		**workers;
+	unsigned		 nworkers;
+	struct probe		*probe;		/* for snap->db */
+	struct admin_entry	*admin;
+	size_t			 nadmin;
+	double			 started;	/* wall clock */
+	int			 pid;
+	uint64_t		 reloads_ok, reloads_failed;
+	struct probe_stats	 probe_base;	/* of probers before reloads */
+	double			 last_reload;	/* wall clock, 0: never */
+};
+
+/*
+ * Load the configuration again, build a new snapshot beside the running
+ * one, carry health state and overrides over to unchanged targets, and
+ * publish it with one pointer swap.  On error, nothing changes, every
+ * problem is in errs and -1 is returned.  Listen addresses and worker
+ * counts need a restart: a change is logged and otherwise ignored.
+ */
+int		 server_reload(struct server *, struct conf_errs *errs);
+
+/*
+ * Set (state UP, DOWN, DRAIN) or clear (state NONE) the override of the
+ * member(s) with address addr, in every pool.  expires is a wall-clock
+ * time or 0.  Persisted to the state file when one is configured.
+ * Returns the number of health targets changed, or -1 with a message in
+ * err (bad address, no such member).
+ */
+int		 server_admin_set(struct server *, const char *addr,
+		    enum health_admin state, double expires, const char *reason,
+		    char *err, size_t errlen);
+/* The override of a member address, or NULL. */
+const struct admin_entry *server_admin_find(const struct server *,
+		    uint8_t family, const uint8_t *addr);
+/* Drop overrides whose time has come; called every second. */
+void		 server_admin_expire(struct server *, double now);
+/* Read the state file (at start); problems are logged, not fatal. */
+void		 server_admin_load(struct server *);
+/* Apply the overrides to the health table of the current snapshot. */
+void		 server_admin_apply(struct server *);
+
+/*
+ * A snapshot for configuration c (owned from now on), with answer counters
+ * for nworkers; health starts from each target's configured state.
+ */
+struct snapshot	*server_snapshot_new(struct conf *c, unsigned nworkers,
+		    uint64_t generation);
+void		 server_snapshot_free(struct snapshot *);
+
+/* The generation of the configuration serving: 1, then +1 per reload. */
+uint64_t	 server_generation(const struct server *);
+
+/* Sum the counters of every worker (relaxed reads). */
+void		 server_stats(const struct server *, struct server_stats *);
+
+/* The prober's counters since start, over every reload. */
+void		 server_probe_stats(const struct server *,
+		    struct probe_stats *);
+
+/* Answers given per managed name / per member, summed over workers. */
+uint64_t	 server_count(const struct server *, size_t counter);
+
+#endif
