@@ -392,7 +392,7 @@ static int
 parse_string(struct rd *r, char **out)
 {
 	char		*d;
-	size_t		 n = 0;
+	size_t		 n = 0, save;
 	uint32_t	 cp, lo;
 	unsigned char	 c;
 
@@ -436,13 +436,18 @@ parse_string(struct rd *r, char **out)
 		case 'u':
 			if (hex4(r, &cp) == -1)
 				goto bad;
+			/* A lone surrogate becomes U+FFFD; what follows it
+			   is read on its own. */
+			save = r->pos;
 			if (cp >= 0xd800 && cp <= 0xdbff &&
 			    lit(r, "\\u") == 0 && hex4(r, &lo) == 0 &&
 			    lo >= 0xdc00 && lo <= 0xdfff)
 				cp = 0x10000 + ((cp - 0xd800) << 10) +
 				    (lo - 0xdc00);
-			else if (cp >= 0xd800 && cp <= 0xdfff)
+			else if (cp >= 0xd800 && cp <= 0xdfff) {
+				r->pos = save;
 				cp = 0xfffd;
+			}
 			if (cp == 0)
 				cp = 0xfffd;	/* keep C strings whole */
 			n += utf8_put(d + n, cp);
@@ -459,21 +464,51 @@ bad:
 	return -1;
 }
 
+static bool
+digit(const struct rd *r, size_t i)
+{
+	return i < r->len && r->s[i] >= '0' && r->s[i] <= '9';
+}
+
+/* RFC 8259 numbers only: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
 static int
 parse_number(struct rd *r, struct json_val *v)
 {
 	char	 b[64], *end;
-	size_t	 n = 0;
+	size_t	 i = r->pos;
 
-	while (r->pos < r->len && n < sizeof(b) - 1 &&
-	    strchr("+-0123456789.eE", r->s[r->pos]) != NULL)
-		b[n++] = r->s[r->pos++];
-	b[n] = '\0';
-	if (n == 0)
+	if (i < r->len && r->s[i] == '-')
+		i++;
+	if (!digit(r, i))
 		return -1;
+	if (r->s[i] == '0')
+		i++;
+	else
+		while (digit(r, i))
+			i++;
+	if (i < r->len && r->s[i] == '.') {
+		if (!digit(r, ++i))
+			return -1;
+		while (digit(r, i))
+			i++;
+	}
+	if (i < r->len && (r->s[i] == 'e' || r->s[i] == 'E')) {
+		i++;
+		if (i < r->len && (r->s[i] == '+' || r->s[i] == '-'))
+			i++;
+		if (!digit(r, i))
+			return -1;
+		while (digit(r, i))
+			i++;
+	}
+	if (i - r->pos >= sizeof(b))
+		return -1;
+	memcpy(b, r->s + r->pos, i - r->pos);
+	b[i - r->pos] = '\0';
 	v->num = strtod(b, &end);
 	if (*end != '\0')
 		return -1;
+	r->pos = i;
 	v->type = JSON_NUMBER;
 	return 0;
 }

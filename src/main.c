@@ -221,6 +221,30 @@ drop_privileges(const struct conf *c, uid_t uid, gid_t gid)
 		    (unsigned)getgid());
 }
 
+/*
+ * Make the directory that will hold path (a socket, the pid or state
+ * file) when it is missing, as /run/steerdns or /var/lib/steerdns, and
+ * give it to the user we run as, who writes there later.  One level only:
+ * a missing grandparent is a mistake worth an error.
+ */
+static void
+make_parent(const char *path, uid_t uid, gid_t gid)
+{
+	char	*dir = xstrdup(path), *slash = strrchr(dir, '/');
+
+	if (slash != NULL && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0755) == 0) {
+			log_info("made directory %s", dir);
+			if ((uid != (uid_t)-1 || gid != (gid_t)-1) &&
+			    chown(dir, uid, gid) == -1)
+				log_warn("chown %s", dir);
+		} else if (errno != EEXIST)
+			log_warn("mkdir %s", dir);
+	}
+	free(dir);
+}
+
 /* Write our pid; the file is removed at exit. */
 static int
 write_pid(const char *path)
@@ -325,6 +349,12 @@ main(int argc, char *argv[])
 			fatalx("cannot listen: see above");
 
 	/* Every socket is made before we fork and drop privileges. */
+	if (c->control != NULL && *c->control != '\0')
+		make_parent(c->control, uid, gid);
+	if (c->state_file != NULL)
+		make_parent(c->state_file, uid, gid);
+	if (c->pid_file != NULL)
+		make_parent(c->pid_file, uid, gid);
 	loop = ev_default_loop(EVFLAG_AUTO);
 	srv.loop = loop;
 	if (c->control != NULL && *c->control != '\0' &&

@@ -206,6 +206,7 @@ server = {
   edns_payload = $ep;
   tcp_timeout = $tt;
   tcp_clients = $tc;
+  metrics = "";        # tests run in parallel: no shared default port
 };
 zones = [ $zs ];
 EOF

@@ -62,3 +62,7 @@ EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/conf/unknown-zone-key.conf \
 	tests/integration/conf/unknown-zone-key.zone \
 	tests/integration/conf/wrong-type.conf
+
+# Running as a service: detaching, pid file, privileges, sd_notify,
+# syslog, log level, query log, the systemd unit.
+INTEGRATION_TESTS += tests/integration/43-service.sh
