@@ -768,6 +768,68 @@ dupstr(struct loader *ld, const config_setting_t *g, const char *key)
 static const char *const check_types[] = { "tcp", "http", "https", "dns",
     "exec", NULL };
 
+/*
+ * "expect": one status code or a non-empty array of them.  Anything else
+ * is an error, not the default [200]: a quoted "204" or 204.0 would
+ * otherwise leave a check that fails on 204 and passes on 200.
+ */
+static void
+load_expect(struct loader *ld, const config_setting_t *s,
+    struct conf_check *ck)
+{
+	const config_setting_t	*e;
+	long long		 v;
+	int			 j, n, type = config_setting_type(s);
+	bool			 one = type == CONFIG_TYPE_INT ||
+				    type == CONFIG_TYPE_INT64;
+
+	if (!one && type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST) {
+		errf(ld, line_of(s), "check \"%s\": \"expect\" must be a "
+		    "status code or an array of them, not %s", ck->name,
+		    type_name(type));
+		return;
+	}
+	n = one ? 1 : config_setting_length(s);
+	if (n == 0) {
+		errf(ld, line_of(s), "check \"%s\": \"expect\" must not be "
+		    "empty", ck->name);
+		return;
+	}
+	ck->expect = xcalloc(n, sizeof(unsigned));
+	for (j = 0; j < n; j++) {
+		e = one ? s : config_setting_get_elem(s, j);
+		switch (config_setting_type(e)) {
+		case CONFIG_TYPE_INT:
+			v = literal_int(e, config_setting_get_int(e));
+			break;
+		case CONFIG_TYPE_INT64:
+			v = config_setting_get_int64(e);
+			break;
+		default:
+			v = -1;
+			break;
+		}
+		if (v < 100 || v > 599) {
+			errf(ld, line_of(e), "check \"%s\": \"expect\" wants "
+			    "HTTP status codes 100..599", ck->name);
+			continue;
+		}
+		ck->expect[ck->nexpect++] = v;
+	}
+}
+
+/* Would the prober's ldns make a query name of text? */
+static bool
+valid_qname(const char *text)
+{
+	ldns_rdf	*d;
+
+	if ((d = ldns_dname_new_frm_str(text)) == NULL)
+		return false;
+	ldns_rdf_deep_free(d);
+	return true;
+}
+
 static void
 load_checks(struct loader *ld, const config_setting_t *g, struct conf_zone *z)
 {
@@ -849,39 +911,23 @@ load_checks(struct loader *ld, const config_setting_t *g, struct conf_zone *z)
 			for (j = 0; (e = config_setting_get_elem(s, j)) !=
 			    NULL; j++) {
 				t = config_setting_get_string(e);
-				if (strchr(t, ':') == NULL || strpbrk(t,
-				    "\r\n") != NULL)
-					errf(ld, line_of(e), "check \"%s\": bad "
-					    "header \"%s\": want \"Name: "
+				/* A line break would split the message. */
+				if (strpbrk(t, "\r\n") != NULL)
+					errf(ld, elem_line(e), "check \"%s\": "
+					    "bad header \"%.*s...\": a line "
+					    "break in it", ck->name,
+					    (int)strcspn(t, "\r\n"), t);
+				else if (strchr(t, ':') == NULL)
+					errf(ld, elem_line(e), "check \"%s\": "
+					    "bad header \"%s\": want \"Name: "
 					    "value\"", ck->name, t);
 				else
 					ck->headers[ck->nheaders++] =
 					    xstrdup(t);
 			}
 		}
-		if ((s = config_setting_get_member(c, "expect")) != NULL) {
-			ck->expect = xcalloc(config_setting_length(s) + 1,
-			    sizeof(unsigned));
-			if (config_setting_type(s) == CONFIG_TYPE_INT)
-				e = s;
-			else
-				e = config_setting_get_elem(s, 0);
-			for (j = 0; e != NULL; e = config_setting_get_elem(s,
-			    ++j)) {
-				if (config_setting_type(e) != CONFIG_TYPE_INT ||
-				    config_setting_get_int(e) < 100 ||
-				    config_setting_get_int(e) > 599) {
-					errf(ld, line_of(e), "check \"%s\": "
-					    "\"expect\" wants HTTP status "
-					    "codes 100..599", ck->name);
-					break;
-				}
-				ck->expect[ck->nexpect++] =
-				    config_setting_get_int(e);
-				if (e == s)
-					break;
-			}
-		}
+		if ((s = config_setting_get_member(c, "expect")) != NULL)
+			load_expect(ld, s, ck);
 		if ((t = get_string(ld, c, "qtype", false)) != NULL) {
 			ck->qtype = ldns_get_rr_type_by_name(t);
 			if (ck->qtype == 0)
@@ -910,12 +956,20 @@ load_checks(struct loader *ld, const config_setting_t *g, struct conf_zone *z)
 				    "initial")), "check \"%s\": \"initial\" "
 				    "must be \"up\" or \"down\"", ck->name);
 		}
-		if (ck->type == CHECK_EXEC && ck->command == NULL)
+		/* Only when absent: one of the wrong type was reported. */
+		if (ck->type == CHECK_EXEC && config_setting_get_member(c,
+		    "command") == NULL)
 			errf(ld, ck->line, "check \"%s\": exec needs "
 			    "\"command\"", ck->name);
-		if (ck->type == CHECK_DNS && ck->qname == NULL)
+		if (ck->type == CHECK_DNS && config_setting_get_member(c,
+		    "qname") == NULL)
 			errf(ld, ck->line, "check \"%s\": dns needs \"qname\"",
 			    ck->name);
+		/* Else the prober could not build its query at start. */
+		if (ck->qname != NULL && !valid_qname(ck->qname))
+			errf(ld, line_of(config_setting_get_member(c, "qname")),
+			    "check \"%s\": bad qname \"%s\"", ck->name,
+			    ck->qname);
 		/* Well-known ports; tcp has none (members may give one). */
 		if (ck->port == 0)
 			ck->port = ck->type == CHECK_HTTP ? 80 :
@@ -954,8 +1008,19 @@ load_regions(struct loader *ld, const config_setting_t *g,
 	r->names = xcalloc(config_setting_length(g), sizeof(char *));
 	for (i = 0; (c = config_setting_get_elem(g, i)) != NULL; i++) {
 		r->names[r->nnames++] = xstrdup(config_setting_name(c));
-		if ((c = get_strings(ld, g, config_setting_name(c), true)) ==
-		    NULL)
+		t = config_setting_name(c);
+		if (config_setting_type(c) != CONFIG_TYPE_ARRAY &&
+		    config_setting_type(c) != CONFIG_TYPE_LIST) {
+			errf(ld, line_of(c), "region \"%s\" must be an array "
+			    "of prefixes, not %s", t,
+			    type_name(config_setting_type(c)));
+			continue;
+		}
+		if (config_setting_length(c) == 0) {
+			errf(ld, line_of(c), "region \"%s\" is empty", t);
+			continue;
+		}
+		if ((c = get_strings(ld, g, t, true)) == NULL)
 			continue;
 		for (j = 0; (e = config_setting_get_elem(c, j)) != NULL; j++) {
 			t = config_setting_get_string(e);
@@ -965,7 +1030,7 @@ load_regions(struct loader *ld, const config_setting_t *g,
 			memset(n, 0, sizeof(*n));
 			if (strlen(t) >= sizeof(buf) ||
 			    (slash = strchr(strcpy(buf, t), '/')) == NULL) {
-				errf(ld, line_of(e), "region \"%s\": bad "
+				errf(ld, elem_line(e), "region \"%s\": bad "
 				    "prefix \"%s\": want ADDRESS/LENGTH",
 				    r->names[i], t);
 				continue;
@@ -974,9 +1039,10 @@ load_regions(struct loader *ld, const config_setting_t *g,
 			n->family = util_parse_addr(buf, n->addr);
 			max = n->family == 4 ? 32 : 128;
 			pl = strtoul(slash + 1, &end, 10);
-			if (n->family == 0 || slash[1] == '\0' || *end != '\0' ||
-			    pl > max) {
-				errf(ld, line_of(e), "region \"%s\": bad "
+			if (n->family == 0 ||
+			    !isdigit((unsigned char)slash[1]) ||
+			    *end != '\0' || pl > max) {
+				errf(ld, elem_line(e), "region \"%s\": bad "
 				    "prefix \"%s\": want ADDRESS/LENGTH",
 				    r->names[i], t);
 				continue;
@@ -986,7 +1052,7 @@ load_regions(struct loader *ld, const config_setting_t *g,
 				if (n->addr[k / 8] & (0x80 >> (k % 8)))
 					break;
 			if (k < max) {
-				errf(ld, line_of(e), "region \"%s\": prefix "
+				errf(ld, elem_line(e), "region \"%s\": prefix "
 				    "\"%s\" has bits set past /%lu",
 				    r->names[i], t, pl);
 				continue;
@@ -996,9 +1062,15 @@ load_regions(struct loader *ld, const config_setting_t *g,
 				    r->nets[k].prefix == n->prefix &&
 				    memcmp(r->nets[k].addr, n->addr, 16) == 0)
 					break;
+			if (k < r->nnets && r->nets[k].region == i) {
+				errf(ld, elem_line(e), "region \"%s\": prefix "
+				    "\"%s\" given twice", r->names[i], t);
+				continue;
+			}
 			if (k < r->nnets) {
-				errf(ld, line_of(e), "prefix \"%s\" is in two "
-				    "regions (or twice in one)", t);
+				errf(ld, elem_line(e), "prefix \"%s\" is in "
+				    "two regions, \"%s\" and \"%s\"", t,
+				    r->names[r->nets[k].region], r->names[i]);
 				continue;
 			}
 			n->region = i;
@@ -1014,13 +1086,14 @@ load_pools(struct loader *ld, const config_setting_t *g, struct conf_zone *z)
 	static const char *const keys[] = { "check", "members", NULL };
 	static const char *const mkeys[] = { "address", "weight", "priority",
 	    "region", "check_address", "check_port", "admin", NULL };
-	config_setting_t	*p, *l, *m;
+	config_setting_t	*p, *l, *m, *s;
 	struct conf_pool	*cp;
 	struct conf_member	*cm;
 	const char		*t;
 	long long		 v;
 	size_t			 k;
 	int			 i, j, a;
+	bool			 has_check;
 
 	if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
 		errf(ld, line_of(g), "\"pools\" must be a group, not %s",
@@ -1039,6 +1112,7 @@ load_pools(struct loader *ld, const config_setting_t *g, struct conf_zone *z)
 			continue;
 		}
 		check_keys(ld, p, "a pool", keys);
+		has_check = config_setting_get_member(p, "check") != NULL;
 		if ((t = get_string(ld, p, "check", false)) != NULL) {
 			for (k = 0; k < z->nchecks; k++)
 				if (strcmp(z->checks[k].name, t) == 0)
@@ -1128,6 +1202,20 @@ load_pools(struct loader *ld, const config_setting_t *g, struct conf_zone *z)
 			v = 0;
 			if (get_int(ld, m, "check_port", 1, 65535, &v) == 0)
 				cm->check_port = v;
+			/*
+			 * Nothing probes a pool without a check: where to
+			 * probe would be silently ignored.
+			 */
+			if (!has_check && (s = config_setting_get_member(m,
+			    "check_address")) != NULL)
+				errf(ld, line_of(s), "pool \"%s\": "
+				    "\"check_address\" but the pool has no "
+				    "\"check\"", cp->name);
+			if (!has_check && (s = config_setting_get_member(m,
+			    "check_port")) != NULL)
+				errf(ld, line_of(s), "pool \"%s\": "
+				    "\"check_port\" but the pool has no "
+				    "\"check\"", cp->name);
 			if (cp->check >= 0 && cm->check_port == 0 &&
 			    z->checks[cp->check].port == 0 &&
 			    z->checks[cp->check].type == CHECK_TCP)
@@ -1193,8 +1281,8 @@ load_chain(struct loader *ld, const config_setting_t *g, struct conf_name *cn,
 		for (j = 0; (e = config_setting_get_elem(s, j)) != NULL; j++) {
 			if (lb_parse_step(config_setting_get_string(e),
 			    &cn->steps[cn->nsteps], err, sizeof(err)) == -1) {
-				errf(ld, line_of(e), "name \"%s\": %s", label,
-				    err);
+				errf(ld, elem_line(e), "name \"%s\": %s",
+				    label, err);
 				continue;
 			}
 			has_up |= cn->steps[cn->nsteps].kind == LB_UP;
@@ -1208,8 +1296,8 @@ load_chain(struct loader *ld, const config_setting_t *g, struct conf_name *cn,
 				break;
 		if (k == NELEM(presets)) {
 			errf(ld, line_of(config_setting_get_member(g,
-			    "strategy")), "name \"%s\": unknown strategy \"%s\"",
-			    label, preset);
+			    "strategy")), "name \"%s\": unknown strategy "
+			    "\"%s\"", label, preset);
 			return;
 		}
 		for (i = 0; i < NELEM(presets[k].steps) &&
@@ -1226,6 +1314,16 @@ load_chain(struct loader *ld, const config_setting_t *g, struct conf_name *cn,
 		lb_parse_step("up", &cn->steps[0], err, sizeof(err));
 		cn->nsteps++;
 	}
+}
+
+/* Does the fallback record rr hold the address addr of family fam? */
+static bool
+fallback_is(const ldns_rr *rr, uint8_t fam, const uint8_t *addr)
+{
+	const ldns_rdf	*d = ldns_rr_rdf(rr, 0);
+
+	return ldns_rdf_size(d) == (fam == 4 ? 4u : 16u) &&
+	    memcmp(ldns_rdf_data(d), addr, ldns_rdf_size(d)) == 0;
 }
 
 static const char *const all_down_names[] = { "all", "nodata", "servfail",
@@ -1247,6 +1345,7 @@ load_names(struct loader *ld, const config_setting_t *g, struct conf_zone *z)
 	uint8_t			 fam, addr[16];
 	bool			 has_all_down;
 	char			*os, *ts;
+	int			 oline;
 
 	if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
 		errf(ld, line_of(g), "\"names\" must be a group, not %s",
@@ -1267,16 +1366,24 @@ load_names(struct loader *ld, const config_setting_t *g, struct conf_zone *z)
 		cn->ttl = 30;
 		cn->ecs = true;
 		check_keys(ld, c, "a name", keys);
-		if ((t = get_string(ld, c, "owner", false)) == NULL)
+		/* Point at "owner" when the owner comes from it. */
+		if ((s = config_setting_get_member(c, "owner")) != NULL)
+			oline = line_of(s);
+		else
+			oline = cn->line;
+		if ((t = get_string(ld, c, "owner", false)) == NULL) {
+			if (s != NULL)
+				continue;	/* not a string: reported */
 			t = label;
+		}
 		if ((cn->owner = parse_name(t, z->origin)) == NULL) {
-			errf(ld, cn->line, "name \"%s\": bad owner \"%s\"",
+			errf(ld, oline, "name \"%s\": bad owner \"%s\"",
 			    label, t);
 			continue;
 		}
 		ldns_dname2canonical(cn->owner);
 		if (!at_or_below(cn->owner, z->origin)) {
-			errf(ld, cn->line, "name \"%s\" is outside the zone",
+			errf(ld, oline, "name \"%s\" is outside the zone",
 			    label);
 			ldns_rdf_deep_free(cn->owner);
 			continue;
@@ -1335,9 +1442,20 @@ load_names(struct loader *ld, const config_setting_t *g, struct conf_zone *z)
 			    NULL; j++) {
 				t = config_setting_get_string(e);
 				if ((fam = util_parse_addr(t, addr)) == 0) {
-					errf(ld, line_of(e), "name \"%s\": bad "
-					    "fallback address \"%s\"", label,
-					    t);
+					errf(ld, elem_line(e), "name \"%s\": "
+					    "bad fallback address \"%s\"",
+					    label, t);
+					continue;
+				}
+				/* An RRset holds no record twice (RFC 2181). */
+				for (k = 0; k < cn->nfallback; k++)
+					if (fallback_is(cn->fallback[k], fam,
+					    addr))
+						break;
+				if (k < cn->nfallback) {
+					errf(ld, elem_line(e), "name \"%s\": "
+					    "fallback address %s given twice",
+					    label, t);
 					continue;
 				}
 				rr = ldns_rr_new();
@@ -1645,4 +1763,42 @@ conf_free(struct conf *c)
 	free(c->zones);
 	free(c->path);
 	free(c);
+}
+
+/* Two strings, either of which may be NULL, are equal. */
+static bool
+str_same(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL &&
+	    strcmp(a, b) == 0);
+}
+
+bool
+conf_check_same(const struct conf_check *a, const struct conf_check *b)
+{
+	size_t	 i;
+
+	if (a == NULL || b == NULL)
+		return a == b;
+	if (a->type != b->type || a->port != b->port || a->rise != b->rise ||
+	    a->fall != b->fall || a->interval != b->interval ||
+	    a->timeout != b->timeout || a->verify != b->verify ||
+	    a->jitter != b->jitter || a->initial_up != b->initial_up ||
+	    a->qtype != b->qtype || a->rcode != b->rcode ||
+	    a->load_body != b->load_body || a->nexpect != b->nexpect ||
+	    a->nheaders != b->nheaders)
+		return false;
+	if (!str_same(a->path, b->path) || !str_same(a->host, b->host) ||
+	    !str_same(a->body, b->body) || !str_same(a->sni, b->sni) ||
+	    !str_same(a->qname, b->qname) || !str_same(a->command,
+	    b->command) || !str_same(a->load_header, b->load_header) ||
+	    !str_same(a->user_agent, b->user_agent))
+		return false;
+	for (i = 0; i < a->nexpect; i++)
+		if (a->expect[i] != b->expect[i])
+			return false;
+	for (i = 0; i < a->nheaders; i++)
+		if (strcmp(a->headers[i], b->headers[i]) != 0)
+			return false;
+	return true;
 }

@@ -153,6 +153,13 @@ int	conf_load(const char *path, struct conf **out, struct conf_errs *errs);
 void	conf_free(struct conf *);
 void	conf_errs_clear(struct conf_errs *);
 
+/*
+ * Are two checks defined the same way, whatever their names?  Then a
+ * target probed with one is probed with the other: once.  NULL is the
+ * same only as NULL.
+ */
+bool	conf_check_same(const struct conf_check *, const struct conf_check *);
+
 /* Parse "ADDR", "ADDR:PORT" or "[ADDR6]:PORT" (port default 53). */
 int	conf_parse_listen(const char *, struct sockaddr_storage *,
 	    socklen_t *);

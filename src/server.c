@@ -30,43 +30,6 @@
 
 static void	admin_save(const struct server *);
 
-/* Is a check defined the same way (so its target is the same)? */
-static bool
-str_same(const char *a, const char *b)
-{
-	return (a == NULL && b == NULL) || (a != NULL && b != NULL &&
-	    strcmp(a, b) == 0);
-}
-
-static bool
-check_same(const struct conf_check *a, const struct conf_check *b)
-{
-	size_t	 i;
-
-	if (a == NULL || b == NULL)
-		return a == b;
-	if (a->type != b->type || a->port != b->port || a->rise != b->rise ||
-	    a->fall != b->fall || a->interval != b->interval ||
-	    a->timeout != b->timeout || a->verify != b->verify ||
-	    a->qtype != b->qtype || a->rcode != b->rcode ||
-	    a->load_body != b->load_body || a->nexpect != b->nexpect ||
-	    a->nheaders != b->nheaders)
-		return false;
-	if (!str_same(a->path, b->path) || !str_same(a->host, b->host) ||
-	    !str_same(a->body, b->body) || !str_same(a->sni, b->sni) ||
-	    !str_same(a->qname, b->qname) || !str_same(a->command,
-	    b->command) || !str_same(a->load_header, b->load_header) ||
-	    !str_same(a->user_agent, b->user_agent))
-		return false;
-	for (i = 0; i < a->nexpect; i++)
-		if (a->expect[i] != b->expect[i])
-			return false;
-	for (i = 0; i < a->nheaders; i++)
-		if (strcmp(a->headers[i], b->headers[i]) != 0)
-			return false;
-	return true;
-}
-
 struct snapshot *
 server_snapshot_new(struct conf *c, unsigned nworkers, uint64_t generation)
 {
@@ -127,7 +90,7 @@ carry_health(const struct snapshot *old, struct snapshot *new, size_t *map)
 			a = &old->db->targets[j];
 			if (a->family == b->family && a->port == b->port &&
 			    memcmp(a->addr, b->addr, 16) == 0 &&
-			    check_same(a->check, b->check))
+			    conf_check_same(a->check, b->check))
 				break;
 		}
 		if (j == old->db->ntargets)
@@ -157,7 +120,7 @@ carry_hist(const struct probe *old, struct probe *new)
 		probe_check_hist(new, i, &b, &h);
 		for (j = 0; j < probe_nchecks(old); j++) {
 			probe_check_hist(old, j, &a, &h);
-			if (strcmp(a->name, b->name) == 0 && check_same(a, b)) {
+			if (strcmp(a->name, b->name) == 0 && conf_check_same(a, b)) {
 				probe_set_hist(new, i, &h);
 				break;
 			}

@@ -847,7 +847,9 @@ target_get(struct zone_db *db, size_t *cap, const struct conf_check *ck,
 
 	for (i = 0; i < db->ntargets; i++) {
 		t = &db->targets[i];
-		if (t->check == ck && t->family == fam && t->port == port &&
+		/* The same check in another zone is the same target. */
+		if (conf_check_same(t->check, ck) && t->family == fam &&
+		    t->port == port &&
 		    memcmp(t->addr, addr, 16) == 0) {
 			if (t->admin == HEALTH_ADMIN_NONE)
 				t->admin = admin;

@@ -22,13 +22,16 @@ INTEGRATION_TESTS = \
 	tests/integration/15-lifecycle.sh \
 	tests/integration/16-load.sh \
 	tests/integration/20-managed.sh \
-	tests/integration/30-probe.sh
+	tests/integration/30-probe.sh \
+	tests/integration/31-probe-http.sh \
+	tests/integration/32-probe-sched.sh
 
 EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/README \
 	tests/integration/lib.sh \
 	tests/integration/dnsmsg.py \
 	tests/integration/probe-backend.py \
+	tests/integration/probe-lib.sh \
 	tests/integration/zones/lb.example.conf \
 	tests/integration/zones/managed.conf \
 	tests/integration/zones/second.test.conf \

@@ -1069,10 +1069,62 @@ rdata_case_kept_owner_lowered(void **state)
 	conf_free(c);
 }
 
+/*
+ * A target is probed once however many pools and zones name it: the
+ * same address, port and check definition (whatever the check's name)
+ * is one health slot; a different definition is another.
+ */
+static void
+shared_targets_across_zones(void **state)
+{
+	static const char *const zones[3] = {
+		"origin = \"a.example.\";\n"
+		"soa = { mname = \"ns\"; rname = \"h\"; };\n"
+		"ns = [ \"ns.example.net.\" ];\n"
+		"checks = { web = { type = \"http\"; port = 80; }; };\n"
+		"pools = { p1 = { check = \"web\"; members = ( { address = "
+		"\"192.0.2.1\"; }, { address = \"192.0.2.2\"; } ); };\n"
+		"  p2 = { check = \"web\"; members = ( { address = "
+		"\"192.0.2.1\"; } ); }; };\n",
+		"origin = \"b.example.\";\n"
+		"soa = { mname = \"ns\"; rname = \"h\"; };\n"
+		"ns = [ \"ns.example.net.\" ];\n"
+		"checks = { other_name = { type = \"http\"; port = 80; };\n"
+		"  slower = { type = \"http\"; port = 80; interval = 9.0; };"
+		" };\n"
+		"pools = { p3 = { check = \"other_name\"; members = ( { "
+		"address = \"192.0.2.1\"; } ); };\n"
+		"  p4 = { check = \"slower\"; members = ( { address = "
+		"\"192.0.2.1\"; } ); }; };\n",
+		"origin = \"c.example.\";\n"
+		"soa = { mname = \"ns\"; rname = \"h\"; };\n"
+		"ns = [ \"ns.example.net.\" ];\n",
+	};
+	struct conf	*c;
+	struct zone_db	*db;
+	uint32_t	 s1, s3, s4;
+
+	(void)state;
+	c = tu_load_zones(zones, 3);
+	db = zone_db_new(c);
+	/* 192.0.2.1 by web (a and b alike), .2 by web, .1 by slower. */
+	assert_int_equal(db->ntargets, 3);
+	s1 = db->zones[0].pools[0].members[0].slot;
+	assert_int_equal(db->zones[0].pools[1].members[0].slot, s1);
+	s3 = db->zones[1].pools[0].members[0].slot;
+	assert_int_equal(s3, s1);
+	s4 = db->zones[1].pools[1].members[0].slot;
+	assert_int_not_equal(s4, s1);
+	assert_int_not_equal(db->zones[0].pools[0].members[1].slot, s1);
+	zone_db_free(db);
+	conf_free(c);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(shared_targets_across_zones),
 		cmocka_unit_test(apex_node_exists),
 		cmocka_unit_test(every_owner_has_a_node),
 		cmocka_unit_test(empty_non_terminals_exist),

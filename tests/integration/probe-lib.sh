@@ -1,0 +1,97 @@
+# probe-lib.sh -- helpers for the prober tests (31-*, 32-*), sourced after
+# lib.sh: fake backends, polling, answer order, the backends' request logs.
+# SPDX-License-Identifier: ISC
+
+# backend ADDR PORT MODE [probe-backend.py options...]: start a fake
+# backend, wait until it is bound.  Its output goes to backend-ADDR-PORT.log.
+backend() {
+    ba=$1 bpo=$2
+    lg=$T/backend-$ba-$bpo.log
+    : >"$lg"
+    "$PYTHON" "$TI_SRC/probe-backend.py" "$@" >"$lg" 2>&1 &
+    bp=$!
+    PIDS="$PIDS $bp"
+    eval "BPID_$(echo "$ba-$bpo" | tr .- __)=$bp"
+    n=200
+    while [ "$n" -gt 0 ] && ! grep -q listening "$lg"; do
+        alive "$bp" || break
+        sleep 0.05; n=$((n - 1))
+    done
+    grep -q listening "$lg" || bail "backend $* did not start: $(cat "$lg")"
+}
+
+# stop_backend ADDR PORT
+stop_backend() {
+    bp=$(eval echo "\$BPID_$(echo "$1-$2" | tr .- __)")
+    kill -TERM "$bp" 2>/dev/null
+    wait_gone "$bp" 5
+    wait "$bp" 2>/dev/null
+    return 0
+}
+
+# ms_now: a clock in milliseconds
+ms_now() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# wait_until MS CMD...: poll CMD every 0.2 s for up to MS milliseconds;
+# sets WAITED ("0.81s")
+# shellcheck disable=SC2034
+wait_until() {
+    lim=$1; shift
+    t0=$(ms_now)
+    while :; do
+        if "$@"; then
+            el=$(( $(ms_now) - t0 ))
+            WAITED=$(printf '%d.%02ds' $((el / 1000)) $((el % 1000 / 10)))
+            return 0
+        fi
+        [ $(( $(ms_now) - t0 )) -gt "$lim" ] && return 1
+        sleep 0.2
+    done
+}
+
+# order NAME: the A records of NAME in the order of the answer
+order() {
+    dig "@$ADDR" -p "$PORT" +time=2 +tries=1 +short "$1" A 2>&1 |
+        tr '\n' ' ' | sed 's/ $//'
+}
+
+# addrs NAME: the A records of NAME, sorted
+addrs() { order "$1" | tr ' ' '\n' | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//'; }
+
+# status NAME: the rcode of an A query for NAME
+status() { dq "$1" A; d_status; }
+
+# order_is NAME WANT: the answer order is WANT
+order_is() { [ "$(order "$1")" = "$2" ]; }
+
+# orders NAME N: the answer order of N queries, one per line, uniq -c
+orders() {
+    i=0
+    while [ "$i" -lt "$2" ]; do order "$1"; echo; i=$((i + 1)); done |
+        sed '/^$/d' | sort | uniq -c | sed 's/^ *//'
+}
+
+# logged FILE TEXT: the fixed string TEXT is in FILE
+logged() { grep -qF -- "$2" "$1"; }
+
+# reqs LOG FIELD [tls]: FIELD of every request in a probe-backend.py --log
+# file, one per line ("None" when absent); with "tls", of every failed TLS
+# handshake instead.  FIELD "headers" prints the headers of the last
+# request, "Name: value" per line.
+reqs() {
+    "$PYTHON" - "$@" <<'EOF'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+want = "tls_error" if sys.argv[3:] == ["tls"] else "path"
+recs = [r for r in recs if want in r]
+if sys.argv[2] == "headers":
+    for k, v in (recs[-1]["headers"] if recs else []):
+        print("%s: %s" % (k, v))
+else:
+    for r in recs:
+        print(r.get(sys.argv[2]))
+EOF
+}
+
+# req1 LOG FIELD [tls]: the distinct values of FIELD, space separated
+req1() { reqs "$@" | LC_ALL=C sort -u | tr '\n' ' ' | sed 's/ $//'; }

@@ -1,0 +1,359 @@
+/* test_checks.c -- conf_load() of "checks": every error, the valid forms */
+/* SPDX-License-Identifier: ISC */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <ldns/ldns.h>
+
+#include "conf.h"
+
+#ifndef CONF_DIR
+#error CONF_DIR must name tests/unit/conf
+#endif
+
+#define D	CONF_DIR "/"
+#define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Load CONF_DIR/name and expect it to fail with exactly the messages in
+ * want, in order.
+ */
+static void
+expect_errs(const char *name, const char *const *want, size_t n,
+    const char *file, int line)
+{
+	struct conf		*c = NULL;
+	struct conf_errs	 errs = { NULL, 0 };
+	char			 path[1024];
+	size_t			 i;
+	int			 rv;
+	bool			 same;
+
+	snprintf(path, sizeof(path), "%s%s", D, name);
+	rv = conf_load(path, &c, &errs);
+	same = rv == -1 && c == NULL && errs.n == n;
+	for (i = 0; same && i < n; i++)
+		same = strcmp(errs.msg[i], want[i]) == 0;
+	if (!same) {
+		print_error("conf_load(\"%s\") returned %d with %zu "
+		    "messages:\n", name, rv, errs.n);
+		for (i = 0; i < errs.n; i++)
+			print_error("  got:  %s\n", errs.msg[i]);
+		for (i = 0; i < n; i++)
+			print_error("  want: %s\n", want[i]);
+	}
+	conf_errs_clear(&errs);
+	conf_free(c);
+	if (!same)
+		_fail(file, line);
+}
+
+#define assert_errs(name, want) \
+	expect_errs((name), (want), NITEMS(want), __FILE__, __LINE__)
+
+static void
+checks_not_a_group(void **state)
+{
+	static const char *const want[] = {
+		D "check-not-group.zone.conf:6: \"checks\" must be a group, "
+		    "not an array",
+	};
+
+	(void)state;
+	assert_errs("check-not-group.conf", want);
+}
+
+static void
+check_kind_and_type(void **state)
+{
+	static const char *const want[] = {
+		D "check-kinds.zone.conf:7: check \"notgroup\" must be a group",
+		D "check-kinds.zone.conf:8: check \"list\" must be a group",
+		D "check-kinds.zone.conf:9: missing \"type\"",
+		D "check-kinds.zone.conf:10: \"type\" must be a string, not an "
+		    "integer",
+		D "check-kinds.zone.conf:11: check \"badtype\": unknown type "
+		    "\"ftp\" (tcp, http, https, dns, exec)",
+		D "check-kinds.zone.conf:12: unknown key \"intervall\" in a "
+		    "check",
+	};
+
+	(void)state;
+	assert_errs("check-kinds.conf", want);
+}
+
+static void
+check_numbers(void **state)
+{
+	static const char *const want[] = {
+		D "check-numbers.zone.conf:7: \"port\" 0 not in 1..65535",
+		D "check-numbers.zone.conf:8: \"port\" must be an integer, not "
+		    "a string",
+		D "check-numbers.zone.conf:9: \"interval\" 0.05 not in "
+		    "0.1..86400",
+		D "check-numbers.zone.conf:10: \"interval\" must be a number, "
+		    "not a string",
+		D "check-numbers.zone.conf:11: \"timeout\" 0 not in 0.01..3600",
+		D "check-numbers.zone.conf:12: \"jitter\" 1.5 not in 0..1",
+		D "check-numbers.zone.conf:13: \"rise\" 0 not in 1..100",
+		D "check-numbers.zone.conf:14: \"fall\" 101 not in 1..100",
+		D "check-numbers.zone.conf:15: \"rise\" must be an integer, "
+		    "not a number",
+		D "check-numbers.zone.conf:16: check \"long\": timeout 2 "
+		    "longer than interval 1",
+	};
+
+	(void)state;
+	assert_errs("check-numbers.conf", want);
+}
+
+/* A key of the wrong type is reported once, not also as missing. */
+static void
+check_wrong_types(void **state)
+{
+	static const char *const want[] = {
+		D "check-types.zone.conf:9: \"path\" must be a string, not an "
+		    "integer",
+		D "check-types.zone.conf:10: \"host\" must be a string, not a "
+		    "boolean",
+		D "check-types.zone.conf:11: \"user_agent\" must be a string, "
+		    "not a number",
+		D "check-types.zone.conf:12: \"body\" must be a string, not an "
+		    "array",
+		D "check-types.zone.conf:13: \"load_header\" must be a string, "
+		    "not a list",
+		D "check-types.zone.conf:14: \"load_body\" must be true or "
+		    "false, not a string",
+		D "check-types.zone.conf:15: \"verify\" must be true or false, "
+		    "not an integer",
+		D "check-types.zone.conf:17: \"sni\" must be a string, not an "
+		    "integer",
+		D "check-types.zone.conf:18: \"qname\" must be a string, not "
+		    "an integer",
+		D "check-types.zone.conf:18: \"qtype\" must be a string, not "
+		    "an integer",
+		D "check-types.zone.conf:18: \"rcode\" must be a string, not "
+		    "an integer",
+		D "check-types.zone.conf:19: \"command\" must be a string, not "
+		    "an array",
+		D "check-types.zone.conf:20: \"initial\" must be a string, not "
+		    "a boolean",
+	};
+
+	(void)state;
+	assert_errs("check-types.conf", want);
+}
+
+/* The last string of an array has its own line, not the bracket's. */
+static void
+check_bad_headers(void **state)
+{
+	static const char *const want[] = {
+		D "check-headers.zone.conf:11: check \"web\": bad header "
+		    "\"X-No-Colon\": want \"Name: value\"",
+		D "check-headers.zone.conf:13: check \"web\": bad header "
+		    "\"X-Last-Bad\": want \"Name: value\"",
+		D "check-headers.zone.conf:16: check \"crlf\": bad header "
+		    "\"X-A: b...\": a line break in it",
+		D "check-headers.zone.conf:17: \"headers\" must be an array of "
+		    "strings, not a string",
+		D "check-headers.zone.conf:18: \"headers\" must hold strings, "
+		    "not an integer",
+	};
+
+	(void)state;
+	assert_errs("check-headers.conf", want);
+}
+
+/* None of these may fall back to the default [200]. */
+static void
+check_bad_expect(void **state)
+{
+	static const char *const want[] = {
+		D "check-expect.zone.conf:7: check \"str\": \"expect\" must be "
+		    "a status code or an array of them, not a string",
+		D "check-expect.zone.conf:8: check \"float\": \"expect\" must "
+		    "be a status code or an array of them, not a number",
+		D "check-expect.zone.conf:9: check \"empty\": \"expect\" must "
+		    "not be empty",
+		D "check-expect.zone.conf:10: check \"group\": \"expect\" must "
+		    "be a status code or an array of them, not a group",
+		D "check-expect.zone.conf:11: check \"low\": \"expect\" wants "
+		    "HTTP status codes 100..599",
+		D "check-expect.zone.conf:12: check \"high\": \"expect\" wants "
+		    "HTTP status codes 100..599",
+		D "check-expect.zone.conf:13: check \"strs\": \"expect\" wants "
+		    "HTTP status codes 100..599",
+		/* 4294967496 is 200 in 32 bits. */
+		D "check-expect.zone.conf:14: check \"wrap\": \"expect\" wants "
+		    "HTTP status codes 100..599",
+		D "check-expect.zone.conf:18: check \"lines\": \"expect\" "
+		    "wants HTTP status codes 100..599",
+	};
+
+	(void)state;
+	assert_errs("check-expect.conf", want);
+}
+
+/* A qname the prober cannot use is found by --check-config. */
+static void
+check_bad_dns(void **state)
+{
+	static const char *const want[] = {
+		D "check-dns.zone.conf:7: check \"noq\": dns needs \"qname\"",
+		D "check-dns.zone.conf:8: check \"dots\": bad qname \"a..b.\"",
+		D "check-dns.zone.conf:9: check \"empty\": bad qname \"\"",
+		D "check-dns.zone.conf:11: check \"label\": bad qname "
+		    "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		    "aaaaaaaaaaaaaaaa.example.\"",
+		D "check-dns.zone.conf:12: check \"qtype\": unknown qtype "
+		    "\"BOGUS\"",
+		D "check-dns.zone.conf:13: check \"rcode\": unknown rcode "
+		    "\"FINE\"",
+	};
+
+	(void)state;
+	assert_errs("check-dns.conf", want);
+}
+
+static void
+check_bad_exec_and_initial(void **state)
+{
+	static const char *const want[] = {
+		D "check-exec.zone.conf:7: check \"nocmd\": exec needs "
+		    "\"command\"",
+		D "check-exec.zone.conf:8: check \"init\": \"initial\" must be "
+		    "\"up\" or \"down\"",
+	};
+
+	(void)state;
+	assert_errs("check-exec.conf", want);
+}
+
+static const struct conf_check *
+find(const struct conf_zone *z, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < z->nchecks; i++)
+		if (strcmp(z->checks[i].name, name) == 0)
+			return &z->checks[i];
+	fail_msg("no check \"%s\"", name);
+	return NULL;
+}
+
+/* Every valid form, and the defaults. */
+static void
+check_valid_forms(void **state)
+{
+	struct conf		*c = NULL;
+	struct conf_errs	 errs = { NULL, 0 };
+	const struct conf_zone	*z;
+	const struct conf_check	*ck;
+	size_t			 i;
+	int			 rv;
+
+	(void)state;
+	rv = conf_load(D "check-good.conf", &c, &errs);
+	for (i = 0; i < errs.n; i++)
+		print_error("%s\n", errs.msg[i]);
+	conf_errs_clear(&errs);
+	assert_int_equal(rv, 0);
+	assert_int_equal(c->nzones, 1);
+	z = &c->zones[0];
+	assert_int_equal(z->nchecks, 7);
+
+	ck = find(z, "plain");
+	assert_int_equal(ck->type, CHECK_HTTP);
+	assert_int_equal(ck->port, 80);
+	assert_string_equal(ck->path, "/");
+	assert_null(ck->host);
+	assert_null(ck->user_agent);
+	assert_int_equal(ck->nexpect, 1);
+	assert_int_equal(ck->expect[0], 200);
+	assert_true(ck->interval == 5.0 && ck->timeout == 2.0 &&
+	    ck->jitter == 0.1);
+	assert_int_equal(ck->rise, 2);
+	assert_int_equal(ck->fall, 3);
+	assert_true(ck->verify);
+	assert_true(ck->initial_up);
+
+	ck = find(z, "one");
+	assert_int_equal(ck->nexpect, 1);
+	assert_int_equal(ck->expect[0], 204);
+	assert_string_equal(ck->path, "/health");
+	assert_string_equal(ck->host, "www.example");
+	assert_string_equal(ck->user_agent, "ua/1");
+	assert_int_equal(ck->nheaders, 2);
+	assert_string_equal(ck->headers[0], "X-A: 1");
+	assert_string_equal(ck->headers[1], "X-B: two words");
+
+	ck = find(z, "many");
+	assert_int_equal(ck->type, CHECK_HTTPS);
+	assert_int_equal(ck->port, 443);
+	assert_int_equal(ck->nexpect, 3);
+	assert_int_equal(ck->expect[0], 200);
+	assert_int_equal(ck->expect[1], 301);
+	assert_int_equal(ck->expect[2], 599);
+	assert_string_equal(ck->sni, "www.example");
+	assert_false(ck->verify);
+	assert_string_equal(ck->load_header, "X-Load");
+	assert_true(ck->load_body);
+
+	ck = find(z, "list");
+	assert_int_equal(ck->nexpect, 1);
+	assert_int_equal(ck->expect[0], 100);
+
+	ck = find(z, "dns");
+	assert_int_equal(ck->type, CHECK_DNS);
+	assert_int_equal(ck->port, 53);
+	assert_string_equal(ck->qname, "host.example");
+	assert_int_equal(ck->qtype, LDNS_RR_TYPE_AAAA);
+	assert_int_equal(ck->rcode, LDNS_RCODE_NXDOMAIN);
+	assert_false(ck->initial_up);
+	assert_int_equal(ck->nexpect, 0);
+
+	ck = find(z, "exec");
+	assert_int_equal(ck->type, CHECK_EXEC);
+	assert_string_equal(ck->command, "true");
+	assert_int_equal(ck->port, 7);
+	assert_true(ck->interval == 0.5 && ck->timeout == 0.5 &&
+	    ck->jitter == 0);
+	assert_int_equal(ck->rise, 1);
+	assert_int_equal(ck->fall, 100);
+
+	ck = find(z, "tcp");
+	assert_int_equal(ck->type, CHECK_TCP);
+	assert_int_equal(ck->port, 22);
+	assert_true(ck->initial_up);
+	assert_int_equal(ck->qtype, LDNS_RR_TYPE_SOA);
+	assert_int_equal(ck->rcode, LDNS_RCODE_NOERROR);
+	conf_free(c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(checks_not_a_group),
+		cmocka_unit_test(check_kind_and_type),
+		cmocka_unit_test(check_numbers),
+		cmocka_unit_test(check_wrong_types),
+		cmocka_unit_test(check_bad_headers),
+		cmocka_unit_test(check_bad_expect),
+		cmocka_unit_test(check_bad_dns),
+		cmocka_unit_test(check_bad_exec_and_initial),
+		cmocka_unit_test(check_valid_forms),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
