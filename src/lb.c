@@ -118,13 +118,32 @@ usable(const struct lb_query *q, const struct lb_cand *c)
 	return health_usable(&q->health->slots[q->members[c->member].slot]);
 }
 
-/* Keep usable members; if none is, fail open (a = 1) or report all-down. */
+/*
+ * Keep the usable members; if none is, fail open (a = 1) or report
+ * all-down.
+ *
+ * Weight 0 means "only when nothing else is left" for every strategy, not
+ * just for weighted, so it is decided here, where every chain starts:
+ * members of weight 0 are kept only when no usable member of weight above
+ * 0 is among the candidates.  That holds across priority tiers and
+ * regions: an operator who gives a member weight 0 means a backup of last
+ * resort for the pool, so a healthy tier 2 is answered before a weight 0
+ * member of tier 1, and topology never prefers it for being near.  Load
+ * above least_load's high watermark does not make a member unusable, so it
+ * does not bring weight 0 members in.
+ */
 size_t
 lb_up(const struct lb_step *st, struct lb_query *q, struct lb_cand *c,
     size_t n)
 {
 	size_t	 i, kept = 0;
 
+	/* While nothing is kept nothing is overwritten: c stays whole. */
+	for (i = 0; i < n; i++)
+		if (q->members[c[i].member].weight > 0 && usable(q, &c[i]))
+			c[kept++] = c[i];
+	if (kept > 0)
+		return kept;
 	for (i = 0; i < n; i++)
 		if (usable(q, &c[i]))
 			c[kept++] = c[i];

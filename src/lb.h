@@ -39,7 +39,7 @@ enum lb_all_down {
 struct lb_member {
 	uint8_t		 family;	/* 4 or 6 */
 	uint8_t		 addr[16];
-	uint16_t	 weight;	/* 0: only when nothing else is left */
+	uint16_t	 weight;	/* 0: last resort, see lb_up() */
 	uint8_t		 priority;	/* failover tier, lower first */
 	uint16_t	 region;	/* LB_NO_REGION or a region index */
 	uint32_t	 slot;		/* health slot */

@@ -465,8 +465,9 @@ step_why(const struct server *srv, const struct zone_name *m,
 			snprintf(buf, len, "no member usable: all_down "
 			    "\"%s\" applies", all_down_str(m->all_down));
 		else
-			snprintf(buf, len, "dropped %zu not usable (down, "
-			    "drained or forced down)", nin - nout);
+			snprintf(buf, len, "dropped %zu: not usable (down, "
+			    "drained or forced down), or weight 0 while "
+			    "others are usable", nin - nout);
 		break;
 	case LB_PRIORITY:
 		if (nout > 0)
@@ -797,6 +798,11 @@ report_explain(const struct server *srv, const char *name, const char *type,
 				lm = &m->pool->members[tr->lb.member[i][k]];
 				addr_str(lm->family, lm->addr, a, sizeof(a));
 				why = dropped_why(srv, lm, buf, sizeof(buf));
+				if (why == NULL && m->steps[i].kind == LB_UP &&
+				    lm->weight == 0)
+					why = "weight 0: kept out while a "
+					    "member of weight 1 or more is "
+					    "usable";
 				json_obj_begin(j);
 				json_kv_str(j, "member", a);
 				json_kv_str(j, "why", why != NULL ? why : "");

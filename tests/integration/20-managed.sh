@@ -1,8 +1,9 @@
 #!/bin/bash
 # 20-managed: managed names served by the real daemon (zones/managed.conf):
 # round_robin rotation, weighted odds, failover past drained and forced-down
-# members, ip_hash and geo driven by the source address or by ECS (with the
-# scope echoed), every all_down action, a pool behind a CNAME, and a TCP
+# members, weight 0 as a last resort under round_robin, ip_hash and geo
+# driven by the source address or by ECS (with the scope echoed), ecs = false
+# ignoring the subnet, every all_down action, a pool behind a CNAME, and a TCP
 # check that keeps a member out.  dig and kdig, UDP and TCP, IPv4 and IPv6;
 # python (dnsmsg) for the many-query checks.  No timing assumptions: the
 # daemon runs every check once before it says "ready".
@@ -107,6 +108,35 @@ for i in 1 2 3 4 5; do
 done
 expect_eq "fo A x10 (UDP, TCP): never 192.0.2.21 (down) or .22 (drained)" "" "$bad"
 
+# --- weight 0: a backup of last resort, whatever the strategy.  round_robin
+# over bk rotates .81 and .82 and never answers .83 (weight 0) while they
+# are usable; in bklast the others are drained and forced down by the zone
+# file, so the weight 0 member answers alone, with the degraded TTL.
+dq bk.m.example A
+expect_eq "bk A: the members of weight 1 only, normal TTL" "bk.m.example. 20 IN A 192.0.2.81
+bk.m.example. 20 IN A 192.0.2.82" "$(d_section ANSWER)" "$DIG_OUT"
+bad=""
+firsts=""
+for i in 1 2 3 4 5 6; do
+    for tr in +notcp +tcp; do
+        a=$(addrs $tr bk.m.example A)
+        case " $a " in *" 192.0.2.83 "*) bad="$bad [$tr: $a]" ;; esac
+        firsts="$firsts ${a%% *}"
+    done
+done
+expect_eq "bk A x12 (UDP, TCP): never 192.0.2.83 (weight 0) while others are up" "" "$bad"
+expect_eq "bk A x12: .81 and .82 take turns first" "192.0.2.81 192.0.2.82" \
+    "$(printf '%s\n' $firsts | sort -u | tr '\n' ' ' | sed 's/ $//')"
+for tr in +notcp +tcp; do
+    dq $tr bklast.m.example A
+    expect_eq "bklast A $tr: the weight 0 member once the others are drained/down" \
+        "NOERROR bklast.m.example. 4 IN A 192.0.2.88" \
+        "$(d_status) $(d_section ANSWER)" "$DIG_OUT"
+done
+dq @::1 bklast.m.example AAAA
+expect_eq "bklast AAAA: no IPv6 member, NODATA" "NOERROR 0" \
+    "$(d_status) $(d_count ANSWER)" "$DIG_OUT"
+
 # --- a TCP check: the member whose backend refuses is left out
 dq chk.m.example A
 expect_eq "chk A: only the member whose check connects" \
@@ -154,6 +184,39 @@ for tr in +notcp +tcp +notcp +tcp; do
     [ "$a" = "$h0" ] || bad="$bad [$tr: $a]"
 done
 expect_eq "hash A without ECS: the same answer for the same source" "" "$bad"
+# --- ecs = false: the subnet option is ignored, the source address
+# (127.0.0.1) decides, and the scope echoed is 0.  The same subnets move
+# hash (ecs on) away from that answer, so an answer that followed them
+# would differ.
+n0=$(addrs nohash.m.example A)
+expect_match "nohash A: the five members in the source's hash order" \
+    '^192\.0\.2\.3[1-5]( 192\.0\.2\.3[1-5]){4}$' "$n0" "$DIG_OUT"
+bad=""
+scopes=""
+moved=0
+for i in $(seq 0 15); do
+    sn=100.$((i * 16)).$i.0/24
+    for tr in +notcp +tcp; do
+        a=$(addrs $tr +subnet=$sn nohash.m.example A)
+        [ "$a" = "$n0" ] || bad="$bad [$tr $sn: $a]"
+    done
+    dq +subnet=$sn nohash.m.example A
+    [ "$(d_ecs)" = "$sn/0" ] || scopes="$scopes [$sn: $(d_ecs)]"
+    a=$(addrs +subnet=$sn hash.m.example A)
+    [ "$a" = "${n0%% *}" ] || moved=$((moved + 1))
+done
+expect_eq "nohash A +subnet= x16 (UDP, TCP): the source's answer, in order" "" "$bad"
+expect_eq "nohash A +subnet= x16: ECS echoed with scope 0" "" "$scopes"
+expect_match "hash A (ecs on), same 16 subnets: some first members differ" \
+    '^([1-9]|1[0-6])$' "$moved"
+a=$(addrs +subnet=2001:db8:77:1200::/56 nohash.m.example A)
+expect_eq "nohash A +subnet=IPv6 /56: the source's answer" "$n0" "$a" "$DIG_OUT"
+dq +subnet=2001:db8:77:1200::/56 nohash.m.example A
+expect_eq "nohash A +subnet=IPv6 /56: scope 0" "2001:db8:77:1200::/56/0" "$(d_ecs)" "$DIG_OUT"
+kq +subnet=198.51.100.0/24 nohash.m.example A
+expect_eq "kdig nohash A +subnet=198.51.100.0/24: scope 0" "198.51.100.0/24/0" \
+    "$(k_ecs)" "$KDIG_OUT"
+
 kq +subnet=198.51.100.0/24 hash.m.example A
 expect_eq "kdig hash A +subnet=198.51.100.0/24: the same member as dig" \
     "hash.m.example. 30 IN A $h1" "$(k_section ANSWER)" "$KDIG_OUT"
@@ -241,7 +304,7 @@ def addrs(m):
     return [r.text for r in m.answer if r.tname in ('A', 'AAAA')]
 
 def run(t):
-    # weighted 3:1:0 -- .13 (weight 0) always last, never first
+    # weighted 3:1:0 -- .13 (weight 0) never answered while others are up
     first = {}
     bad = []
     for i in range(400):
@@ -250,19 +313,30 @@ def run(t):
         if not m:
             return
         a = addrs(m)
-        if sorted(a) != ['192.0.2.11', '192.0.2.12', '192.0.2.13'] or \
-                a[-1] != '192.0.2.13':
+        if sorted(a) != ['192.0.2.11', '192.0.2.12']:
             bad.append(a)
         first[a[0]] = first.get(a[0], 0) + 1
-    t.eq('wt A x400: three members, weight 0 always last', [], bad[:5])
+    t.eq('wt A x400: the two members of weight > 0, never weight 0', [],
+         bad[:5])
     n11 = first.get('192.0.2.11', 0)
     t.ok(240 <= n11 <= 360, 'wt A x400: weight 3 of 4 first ~75% '
          '(240..360)', 'first counts: %r' % first)
-    t.eq('wt A x400: weight 0 never first', 0, first.get('192.0.2.13', 0))
+
+    # round_robin with a weight 0 member: never it while others are up
+    bad = []
+    for i in range(100):
+        m = t.reply('bk A #%d' % i, d.query('bk.m.example', 'A'),
+                    transport='tcp' if i % 2 else 'udp')
+        if not m:
+            return
+        if sorted(addrs(m)) != ['192.0.2.81', '192.0.2.82']:
+            bad.append(addrs(m))
+    t.eq('bk A x100: .81 and .82, never .83 (weight 0)', [], bad[:5])
 
     # never an unusable member while a usable one exists
     cases = [('fo.m.example', 'A', ['192.0.2.23']),
-             ('chk.m.example', 'A', ['192.0.2.71'])]
+             ('chk.m.example', 'A', ['192.0.2.71']),
+             ('bklast.m.example', 'A', ['192.0.2.88'])]
     for name, qt, want in cases:
         bad = []
         for i in range(100):

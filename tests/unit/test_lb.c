@@ -1107,6 +1107,305 @@ topology_chain(void **state)
 	fix_free(f);
 }
 
+/* -------------------------------------------------------------- weight 0 */
+
+/*
+ * Weight 0 is decided by up, for every strategy: kept only when no usable
+ * member of weight above 0 is left; then the usable ones of weight 0; then
+ * fail open or all-down as for any pool.
+ */
+static void
+up_zero_weight_last_resort(void **state)
+{
+	struct fix	*f = fix_new(5);
+	struct lb_step	 open = step("up"), closed = step("up");
+	struct lb_cand	 c[5];
+	size_t		 i;
+
+	(void)state;
+	closed.a = 0;
+	f->m[1].weight = 0;
+	f->m[3].weight = 0;
+	fix_cands(f, c, 5);
+	assert_int_equal(lb_up(&open, &f->q, c, 5), 3);
+	assert_int_equal(c[0].member, 0);
+	assert_int_equal(c[1].member, 2);
+	assert_int_equal(c[2].member, 4);
+	/* One of weight above 0 left is enough to keep weight 0 out. */
+	health_set_state(f->h, 0, HEALTH_DOWN);
+	health_set_admin(f->h, 2, HEALTH_ADMIN_DRAIN);
+	fix_cands(f, c, 5);
+	assert_int_equal(lb_up(&closed, &f->q, c, 5), 1);
+	assert_int_equal(c[0].member, 4);
+	/* None left: the usable ones of weight 0, in order. */
+	health_set_admin(f->h, 4, HEALTH_ADMIN_DOWN);
+	fix_cands(f, c, 5);
+	assert_int_equal(lb_up(&closed, &f->q, c, 5), 2);
+	assert_int_equal(c[0].member, 1);
+	assert_int_equal(c[1].member, 3);
+	assert_false(f->q.all_down);
+	health_set_state(f->h, 1, HEALTH_DOWN);
+	fix_cands(f, c, 5);
+	assert_int_equal(lb_up(&closed, &f->q, c, 5), 1);
+	assert_int_equal(c[0].member, 3);
+	/* Forced up counts as usable, for weight 0 as for any member. */
+	health_set_admin(f->h, 1, HEALTH_ADMIN_UP);
+	fix_cands(f, c, 5);
+	assert_int_equal(lb_up(&closed, &f->q, c, 5), 2);
+	/* Nothing usable: fail open keeps all, in order ... */
+	health_set_admin(f->h, 1, HEALTH_ADMIN_NONE);
+	health_set_admin(f->h, 3, HEALTH_ADMIN_DRAIN);
+	fix_cands(f, c, 5);
+	assert_int_equal(lb_up(&open, &f->q, c, 5), 5);
+	for (i = 0; i < 5; i++)
+		assert_int_equal(c[i].member, i);
+	assert_false(f->q.all_down);
+	/* ... or it is all-down. */
+	fix_cands(f, c, 5);
+	assert_int_equal(lb_up(&closed, &f->q, c, 5), 0);
+	assert_true(f->q.all_down);
+	/* A pool of weight 0 only: weight 0 is nothing special there. */
+	for (i = 0; i < 5; i++) {
+		f->m[i].weight = 0;
+		health_set_state(f->h, i, HEALTH_UP);
+		health_set_admin(f->h, i, HEALTH_ADMIN_NONE);
+	}
+	health_set_state(f->h, 2, HEALTH_DOWN);
+	fix_cands(f, c, 5);
+	assert_int_equal(lb_up(&closed, &f->q, c, 5), 4);
+	fix_free(f);
+}
+
+/* round_robin rotates over the others; weight 0 answers alone at last. */
+static void
+zero_weight_round_robin(void **state)
+{
+	static const char *const text[] = { "up", "round_robin" };
+	static const uint16_t	 rest[] = { 0, 1, 3 };
+	struct fix		*f = fix_new(4);
+	struct lb_step		 st[2];
+	struct lb_cand		 c[4];
+	size_t			 i, k;
+
+	(void)state;
+	chain(text, 2, st);
+	f->m[2].weight = 0;
+	for (k = 0; k < 12; k++) {
+		fix_cands(f, c, 4);
+		assert_int_equal(lb_run(st, 2, &f->q, c, 4), 3);
+		for (i = 0; i < 3; i++)
+			assert_int_equal(c[i].member, rest[(k + i) % 3]);
+	}
+	/* Every other member out, each in another way: weight 0 alone. */
+	health_set_state(f->h, 0, HEALTH_DOWN);
+	health_set_admin(f->h, 1, HEALTH_ADMIN_DRAIN);
+	health_set_admin(f->h, 3, HEALTH_ADMIN_DOWN);
+	for (k = 0; k < 5; k++) {
+		fix_cands(f, c, 4);
+		assert_int_equal(lb_run(st, 2, &f->q, c, 4), 1);
+		assert_int_equal(c[0].member, 2);
+		assert_false(f->q.all_down);
+	}
+	/* One back: weight 0 out again at once. */
+	health_set_admin(f->h, 1, HEALTH_ADMIN_NONE);
+	for (k = 0; k < 5; k++) {
+		fix_cands(f, c, 4);
+		assert_int_equal(lb_run(st, 2, &f->q, c, 4), 1);
+		assert_int_equal(c[0].member, 1);
+	}
+	/* All down, weight 0 too: fail open over the whole pool. */
+	health_set_admin(f->h, 1, HEALTH_ADMIN_DRAIN);
+	health_set_state(f->h, 2, HEALTH_DOWN);
+	fix_cands(f, c, 4);
+	assert_int_equal(lb_run(st, 2, &f->q, c, 4), 4);
+	assert_true(is_permutation(c, 4));
+	fix_free(f);
+}
+
+/*
+ * hash with a weight 0 member: no client is sent to it while another is
+ * usable, and adding it to a pool moves no client (rendezvous keys are
+ * per member).  When the others fail every client goes to it, and back to
+ * its own member when that recovers.
+ */
+static void
+zero_weight_hash(void **state)
+{
+	static const char *const text[] = { "up", "hash" };
+	enum { N = 5, CLIENTS = 1000 };
+	struct fix		*f = fix_new(N), *ref = fix_new(N - 1);
+	struct lb_step		 st[2];
+	struct lb_cand		 c[N], d[N - 1];
+	uint64_t		 r, rng;
+	size_t			 i, k, n;
+
+	(void)state;
+	chain(text, 2, st);
+	f->m[N - 1].weight = 0;
+	rng = 777;
+	for (i = 0; i < CLIENTS; i++) {
+		r = lb_random(&rng);
+		f->q.family = ref->q.family = 4;
+		f->q.bits = ref->q.bits = 32;
+		memset(f->q.addr, 0, sizeof(f->q.addr));
+		memcpy(f->q.addr, &r, 4);
+		memcpy(ref->q.addr, f->q.addr, sizeof(f->q.addr));
+		fix_cands(f, c, N);
+		fix_cands(ref, d, N - 1);
+		n = lb_run(st, 2, &f->q, c, N);
+		assert_int_equal(n, N - 1);
+		assert_int_equal(lb_run(st, 2, &ref->q, d, N - 1), N - 1);
+		for (k = 0; k < n; k++)
+			assert_int_equal(c[k].member, d[k].member);
+		assert_int_equal(f->q.scope, 24);
+	}
+	for (k = 0; k < N - 1; k++)
+		health_set_state(f->h, k, HEALTH_DOWN);
+	rng = 777;
+	for (i = 0; i < CLIENTS; i++) {
+		r = lb_random(&rng);
+		memcpy(f->q.addr, &r, 4);
+		fix_cands(f, c, N);
+		assert_int_equal(lb_run(st, 2, &f->q, c, N), 1);
+		assert_int_equal(c[0].member, N - 1);
+	}
+	health_set_state(f->h, 0, HEALTH_UP);
+	rng = 777;
+	for (i = 0; i < CLIENTS; i++) {
+		r = lb_random(&rng);
+		memcpy(f->q.addr, &r, 4);
+		fix_cands(f, c, N);
+		assert_int_equal(lb_run(st, 2, &f->q, c, N), 1);
+		assert_int_equal(c[0].member, 0);
+	}
+	fix_free(ref);
+	fix_free(f);
+}
+
+/*
+ * Weight 0 is a backup of last resort for the pool, not for its tier: a
+ * healthy tier 2 comes before a weight 0 member of tier 1.  Among weight
+ * 0 members, the tiers apply as usual.
+ */
+static void
+zero_weight_priority(void **state)
+{
+	static const char *const text[] = { "up", "priority" };
+	struct fix		*f = fix_new(5);
+	struct lb_step		 st[2];
+	struct lb_cand		 c[5];
+
+	(void)state;
+	chain(text, 2, st);
+	/* Tier 1: 0 (weight 0), 1; tier 2: 2, 3; tier 3: 4 (weight 0). */
+	tiers(f);
+	f->m[0].weight = 0;
+	f->m[4].weight = 0;
+	fix_cands(f, c, 5);
+	assert_int_equal(lb_run(st, 2, &f->q, c, 5), 1);
+	assert_int_equal(c[0].member, 1);
+	health_set_state(f->h, 1, HEALTH_DOWN);
+	fix_cands(f, c, 5);
+	assert_int_equal(lb_run(st, 2, &f->q, c, 5), 2);
+	assert_int_equal(c[0].member, 2);
+	assert_int_equal(c[1].member, 3);
+	health_set_admin(f->h, 2, HEALTH_ADMIN_DRAIN);
+	fix_cands(f, c, 5);
+	assert_int_equal(lb_run(st, 2, &f->q, c, 5), 1);
+	assert_int_equal(c[0].member, 3);
+	/* Only weight 0 left: the best tier of those. */
+	health_set_admin(f->h, 3, HEALTH_ADMIN_DOWN);
+	fix_cands(f, c, 5);
+	assert_int_equal(lb_run(st, 2, &f->q, c, 5), 1);
+	assert_int_equal(c[0].member, 0);
+	health_set_state(f->h, 0, HEALTH_DOWN);
+	fix_cands(f, c, 5);
+	assert_int_equal(lb_run(st, 2, &f->q, c, 5), 1);
+	assert_int_equal(c[0].member, 4);
+	assert_false(f->q.all_down);
+	fix_free(f);
+}
+
+/*
+ * Every step after up: a weight 0 member never shows while another is
+ * usable, though each step on its own would put it first (fastest,
+ * least loaded, in the client's region, first in the pool, best tier).
+ */
+static void
+zero_weight_every_step(void **state)
+{
+	static const struct {
+		const char	*text;
+		bool		 alone_first;	/* member 0 first without up */
+	} steps[] = {
+		{ "round_robin", false },
+		{ "shuffle", false },
+		{ "weighted", false },
+		{ "hash", false },
+		{ "fastest", true },
+		{ "least_load low=10 high=50", true },
+		{ "topology", true },
+		{ "priority", true },
+		{ "first 1", true },
+	};
+	struct lb_net		 nets[NITEMS(netdefs)];
+	struct lb_regions	 r;
+	struct fix		*f = fix_new(4);
+	struct lb_step		 st[2];
+	struct lb_cand		 c[4];
+	char			 a[32];
+	size_t			 i, k, n;
+
+	(void)state;
+	regions_make(&r, nets, false);
+	f->q.regions = &r;
+	f->m[0].weight = 0;
+	f->m[0].region = R_EU;
+	f->m[0].priority = 1;
+	health_set_rtt(f->h, 0, 1000);
+	health_set_load(f->h, 0, 0);
+	for (k = 1; k < 4; k++) {
+		f->m[k].region = R_US;
+		f->m[k].priority = 2;
+		health_set_rtt(f->h, k, 50000 + k);
+		health_set_load(f->h, k, 40 + k);
+	}
+	st[0] = step("up");
+	for (i = 0; i < NITEMS(steps); i++) {
+		st[1] = step(steps[i].text);
+		for (k = 0; k < 200; k++) {
+			snprintf(a, sizeof(a), "192.0.2.%zu", k);
+			fix_client(f, a, 32);
+			fix_cands(f, c, 4);
+			n = lb_run(st, 2, &f->q, c, 4);
+			assert_true(n >= 1);
+			while (n-- > 0)
+				if (c[n].member == 0)
+					fail_msg("up, %s: weight 0 answered "
+					    "while others are up",
+					    steps[i].text);
+		}
+		if (!steps[i].alone_first)
+			continue;
+		/* The step alone puts it first: up is what keeps it out. */
+		fix_client(f, "192.0.2.1", 32);
+		fix_cands(f, c, 4);
+		assert_true(lb_run(&st[1], 1, &f->q, c, 4) >= 1);
+		assert_int_equal(c[0].member, 0);
+	}
+	/* The others all down: weight 0 answers, whatever the step. */
+	for (k = 1; k < 4; k++)
+		health_set_state(f->h, k, HEALTH_DOWN);
+	for (i = 0; i < NITEMS(steps); i++) {
+		st[1] = step(steps[i].text);
+		fix_client(f, "198.51.100.1", 32);
+		fix_cands(f, c, 4);
+		assert_int_equal(lb_run(st, 2, &f->q, c, 4), 1);
+		assert_int_equal(c[0].member, 0);
+	}
+	fix_free(f);
+}
+
 /* -------------------------------------------------------------- fastest */
 
 static void
@@ -1490,6 +1789,11 @@ main(void)
 		cmocka_unit_test(priority_min_healthy),
 		cmocka_unit_test(up_drops_unusable),
 		cmocka_unit_test(up_all_down),
+		cmocka_unit_test(up_zero_weight_last_resort),
+		cmocka_unit_test(zero_weight_round_robin),
+		cmocka_unit_test(zero_weight_hash),
+		cmocka_unit_test(zero_weight_priority),
+		cmocka_unit_test(zero_weight_every_step),
 		cmocka_unit_test(region_of_cases),
 		cmocka_unit_test(region_of_default_route),
 		cmocka_unit_test(topology_filters),

@@ -1265,7 +1265,7 @@ config_errors(void **state)
 {
 	static const struct {
 		const char	*file;
-		const char	*msg[6];
+		const char	*msg[8];
 	} cases[] = {
 		{ "managed-bad-strategy", {
 		    "12: name \"www\": unknown strategy \"fastest_ever\"" } },
@@ -1332,6 +1332,102 @@ config_errors(void **state)
 		    "down or drain",
 		    "12: name \"www\": all_down \"refuse\" is not all, "
 		    "nodata, servfail or fallback" } },
+		/* Pools and regions. */
+		{ "pool-missing-members", {
+		    "8: pool \"web\": missing \"members\"" } },
+		{ "pool-members-not-list", {
+		    "7: pool \"web\": \"members\" must be a list ( { address "
+		    "= ...; }, ... )",
+		    "8: pool \"api\": \"members\" must be a list ( { address "
+		    "= ...; }, ... )",
+		    "9: pool \"old\": \"members\" must be a list ( { address "
+		    "= ...; }, ... )" } },
+		{ "pool-too-many-members", {
+		    "7: pool \"web\": more than 256 members" } },
+		{ "pool-member-not-group", {
+		    "8: pool \"web\": a member must be a group { address = "
+		    "...; }",
+		    "10: pool \"web\": a member must be a group { address = "
+		    "...; }",
+		    "11: pool \"web\": a member must be a group { address = "
+		    "...; }" } },
+		{ "pool-bad-check-address", {
+		    "9: pool \"web\": bad check_address \"192.0.2.300\"",
+		    "11: pool \"web\": bad check_address \"localhost\"",
+		    "12: pool \"web\": bad check_address \"10.0.0.1/32\"" } },
+		{ "pool-check-port-no-check", {
+		    "8: pool \"web\": \"check_port\" but the pool has no "
+		    "\"check\"",
+		    "9: pool \"web\": \"check_address\" but the pool has no "
+		    "\"check\"" } },
+		{ "pool-not-group", {
+		    "7: pool \"web\" must be a group",
+		    "8: pool \"api\" must be a group" } },
+		{ "pool-pools-list", {
+		    "6: \"pools\" must be a group, not a list" } },
+		{ "pool-regions-not-group", {
+		    "6: \"regions\" must be a group, not an array" } },
+		{ "pool-region-not-array", {
+		    "7: region \"eu\" must be an array of prefixes, not a "
+		    "string",
+		    "8: region \"us\" must be an array of prefixes, not a "
+		    "group",
+		    "10: region \"sa\" is empty" } },
+		{ "pool-region-twice", {
+		    "9: prefix \"192.0.2.0/24\" is in two regions, \"eu\" "
+		    "and \"us\"",
+		    "11: region \"ap\": prefix \"203.0.113.0/24\" given "
+		    "twice",
+		    "12: prefix \"2001:db8:e:0::/48\" is in two regions, "
+		    "\"eu\" and \"ap\"" } },
+		/* Names. */
+		{ "name-not-group", {
+		    "10: name \"www\" must be a group",
+		    "11: name \"api\" must be a group" } },
+		{ "name-names-list", {
+		    "9: \"names\" must be a group, not an array" } },
+		{ "name-missing-pool", {
+		    "10: missing \"pool\"" } },
+		{ "name-bad-owner", {
+		    "10: name \"www\": bad owner \"a..b\"",
+		    "11: name \"api\": bad owner \"\"",
+		    "13: name \"cdn\": bad owner \"0123456789012345678901234"
+		    "567890123456789012345678901234567890123\"" } },
+		{ "name-outside-zone", {
+		    "10: name \"www\" is outside the zone",
+		    "11: name \"top\" is outside the zone" } },
+		{ "name-bad-fallback", {
+		    "12: name \"www\": bad fallback address \"203.0.113.256\"",
+		    "14: name \"www\": fallback address 2001:DB8::FB given "
+		    "twice",
+		    "15: name \"www\": bad fallback address "
+		    "\"sorry.example.net.\"" } },
+		{ "name-bad-fallback-cname", {
+		    "10: name \"www\": bad fallback_cname "
+		    "\"sorry..example.net.\"",
+		    "11: name \"api\": bad fallback_cname \"\"" } },
+		{ "name-both-fallbacks", {
+		    "10: name \"www\": give \"fallback\" or "
+		    "\"fallback_cname\", not both",
+		    "12: name \"api\": give \"fallback\" or "
+		    "\"fallback_cname\", not both" } },
+		{ "name-long-chain", {
+		    "13: name \"www\": more than 15 chain steps",
+		    "17: \"chain\" must not be empty" } },
+		{ "name-bad-last-step", {
+		    "12: name \"www\": \"first\": count \"0\" not in "
+		    "1..256" } },
+		{ "name-ecs-not-bool", {
+		    "10: \"ecs\" must be true or false, not an integer",
+		    "11: \"ecs\" must be true or false, not a string" } },
+		{ "name-ttl-range", {
+		    "10: \"ttl\" -1 not in 0..2147483647",
+		    "11: \"ttl\" 2147483648 not in 0..2147483647",
+		    "12: \"degraded_ttl\" -5 not in 0..2147483647",
+		    "13: \"degraded_ttl\" 4294967296 not in 0..2147483647",
+		    "14: \"max_answers\" 257 not in 0..256",
+		    "15: \"max_answers\" -1 not in 0..256",
+		    "18: \"ttl\" must be an integer, not a string" } },
 	};
 	struct conf		*c;
 	struct conf_errs	 errs;
@@ -1396,6 +1492,145 @@ config_fallback_implied(void **state)
 	conf_free(c);
 }
 
+/* ---------------------------------------------------------- presets */
+
+#define MAN_CONF	CONF_DIR "/../../../man/steerdns.conf.5"
+
+/* The documented chain of each preset, as steerdns.conf(5) lists it. */
+static const struct {
+	const char	*preset;
+	const char	*chain;
+} preset_chains[] = {
+	{ "round_robin", "up, round_robin" },
+	{ "weighted", "up, weighted" },
+	{ "random", "up, shuffle" },
+	{ "failover", "up, priority" },
+	{ "least_conn", "up, least_load" },
+	{ "least_rtt", "up, fastest" },
+	{ "ip_hash", "up, hash" },
+	{ "geo", "up, topology, weighted" },
+};
+
+/* The steps of a loaded name as "up, hash, first". */
+static void
+chain_str(const struct conf_name *cn, char *buf, size_t len)
+{
+	size_t	 i, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < cn->nsteps && off < len; i++)
+		off += snprintf(buf + off, len - off, "%s%s", i > 0 ? ", " :
+		    "", lb_kind_name(cn->steps[i].kind));
+}
+
+static const struct conf_name *
+name_of(const struct conf_zone *z, const char *owner)
+{
+	size_t	 i;
+	char	*s;
+	bool	 eq;
+
+	for (i = 0; i < z->nnames; i++) {
+		s = ldns_rdf2str(z->names[i].owner);
+		eq = strcmp(s, owner) == 0;
+		free(s);
+		if (eq)
+			return &z->names[i];
+	}
+	fail_msg("no managed name %s", owner);
+	return NULL;
+}
+
+/*
+ * Each preset expands to the chain steerdns.conf(5) documents, with each
+ * step's default parameters; the man page's table says the same.
+ */
+static void
+config_presets(void **state)
+{
+	struct conf		*c = NULL;
+	struct conf_errs	 errs = { 0 };
+	const struct conf_zone	*z;
+	const struct conf_name	*cn;
+	struct lb_step		 def;
+	char			 owner[64], got[256], err[256], line[256];
+	char			*p, *e;
+	size_t			 i, k, seen = 0;
+	bool			 table = false;
+	FILE			*f;
+
+	(void)state;
+	if (load_zone_file("name-presets.zone.conf", &c, &errs) != 0) {
+		print_errs(&errs);
+		conf_errs_clear(&errs);
+		fail_msg("name-presets.zone.conf does not load");
+	}
+	z = &c->zones[0];
+	for (i = 0; i < NITEMS(preset_chains); i++) {
+		snprintf(owner, sizeof(owner), "%s.lb.example.",
+		    preset_chains[i].preset);
+		cn = name_of(z, owner);
+		chain_str(cn, got, sizeof(got));
+		if (strcmp(got, preset_chains[i].chain) != 0)
+			fail_msg("strategy \"%s\": chain \"%s\", documented "
+			    "\"%s\"", preset_chains[i].preset, got,
+			    preset_chains[i].chain);
+		/* The steps as written alone, with their defaults. */
+		for (k = 0; k < cn->nsteps; k++) {
+			assert_int_equal(lb_parse_step(lb_kind_name(
+			    cn->steps[k].kind), &def, err, sizeof(err)), 0);
+			assert_int_equal(cn->steps[k].a, def.a);
+			if (def.kind != LB_UP && def.kind != LB_PRIORITY)
+				assert_int_equal(cn->steps[k].b, def.b);
+		}
+	}
+	/* No strategy: round_robin. */
+	chain_str(name_of(z, "default.lb.example."), got, sizeof(got));
+	assert_string_equal(got, "up, round_robin");
+	/* A chain without up gets it first; one with up is as written. */
+	cn = name_of(z, "bare.lb.example.");
+	chain_str(cn, got, sizeof(got));
+	assert_string_equal(got, "up, hash, first");
+	assert_int_equal(cn->steps[1].a, 16);
+	assert_int_equal(cn->steps[1].b, 56);
+	assert_int_equal(cn->steps[2].a, 1);
+	chain_str(name_of(z, "late.lb.example."), got, sizeof(got));
+	assert_string_equal(got, "priority, up, first");
+	conf_free(c);
+
+	/* The table in steerdns.conf(5): ".It Cm preset Ta step, step". */
+	if ((f = fopen(MAN_CONF, "r")) == NULL)
+		fail_msg("%s: cannot read", MAN_CONF);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, ".Bl -column \"round_robin\"", 25) == 0) {
+			table = true;
+			continue;
+		}
+		if (!table)
+			continue;
+		if (strcmp(line, ".El") == 0)
+			break;
+		if (strncmp(line, ".It Cm ", 7) != 0)
+			continue;
+		p = line + 7;
+		if ((e = strstr(p, " Ta ")) == NULL)
+			fail_msg("steerdns.conf(5): \"%s\": no Ta", line);
+		*e = '\0';
+		for (i = 0; i < NITEMS(preset_chains); i++)
+			if (strcmp(preset_chains[i].preset, p) == 0)
+				break;
+		if (i == NITEMS(preset_chains))
+			fail_msg("steerdns.conf(5): unknown preset \"%s\"", p);
+		if (strcmp(e + 4, preset_chains[i].chain) != 0)
+			fail_msg("steerdns.conf(5): %s is \"%s\", the code "
+			    "has \"%s\"", p, e + 4, preset_chains[i].chain);
+		seen++;
+	}
+	fclose(f);
+	assert_int_equal(seen, NITEMS(preset_chains));
+}
+
 int
 main(void)
 {
@@ -1440,6 +1675,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test(config_errors),
 		cmocka_unit_test(config_fallback_implied),
+		cmocka_unit_test(config_presets),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
