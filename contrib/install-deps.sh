@@ -6,7 +6,7 @@ set -eu
 BUILD="autoconf automake make gcc pkg-config libldns-dev libev-dev libsystemd-dev
  libconfig-dev libcmocka-dev liburcu-dev libcurl4-openssl-dev"
 TEST="$BUILD ldnsutils dnsutils knot-dnsutils unbound dnsperf python3 mandoc procps
- openssl"
+ openssl chromium"
 case "${1:-build}" in
 build) want=$BUILD ;;
 test) want=$TEST ;;

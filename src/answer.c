@@ -252,7 +252,8 @@ run_chain(const struct answer_env *env, const struct wire_query *q,
 		tr->client_bits = lq.bits;
 		memcpy(tr->client_addr, lq.addr, 16);
 		tr->client_ecs = m->ecs && q->ecs;
-		tr->scope = m->ecs ? lq.scope : 0;
+		/* What the answer echoes: only a query with ECS gets one. */
+		tr->scope = m->ecs && q->ecs ? lq.scope : 0;
 		tr->degraded = *degraded;
 		tr->all_down = lq.all_down;
 		tr->chosen = n;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <libconfig.h>
@@ -161,13 +162,15 @@ check_keys(struct loader *ld, const config_setting_t *g, const char *what,
 /*
  * libconfig 1.5 reads an integer literal without an L suffix as 32 bits
  * and wraps it; read the literal of a named setting back from its line.
+ * libconfig reads 0660 as decimal 660; with octal, a literal with a
+ * leading 0 is octal (file modes).
  */
 static long long
-literal_int(const config_setting_t *s, long long v)
+literal_int_base(const config_setting_t *s, long long v, bool octal)
 {
 	const char	*file = config_setting_source_file(s);
 	const char	*name = config_setting_name(s);
-	char		 buf[4096], *p, *end;
+	char		 buf[4096], *p, *q, *end;
 	long long	 r;
 	int		 n = 0, line = config_setting_source_line(s);
 	size_t		 nl;
@@ -182,22 +185,37 @@ literal_int(const config_setting_t *s, long long v)
 	fclose(f);
 	if (n != line)
 		return v;
-	for (p = buf; (p = strstr(p, name)) != NULL; p += nl) {
+	for (p = buf; (p = strstr(p, name)) != NULL; p = end) {
+		end = p + nl;
 		if (p > buf && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
 			continue;
-		end = p + nl;
 		end += strspn(end, " \t");
 		if (*end != '=' && *end != ':')
 			continue;
 		end++;
 		end += strspn(end, " \t");
 		errno = 0;
-		r = strtoll(end, &p, 0);
-		if (errno == 0 && p != end)
-			return r;
-		break;
+		r = strtoll(end, &q, strncasecmp(end, "0x", 2) == 0 ? 16 : 10);
+		/*
+		 * Several settings of this name may share the line ({ weight
+		 * = 1; }, { weight = 2; }): the literal is the one whose low
+		 * 32 bits libconfig read.
+		 */
+		if (errno != 0 || q == end || (uint32_t)r != (uint32_t)v)
+			continue;
+		if (octal && *end == '0') {
+			r = strtoll(end, &p, 8);
+			return p == q ? r : -1;	/* -1: 8 or 9 in it */
+		}
+		return r;
 	}
 	return v;
+}
+
+static long long
+literal_int(const config_setting_t *s, long long v)
+{
+	return literal_int_base(s, v, false);
 }
 
 /* Integer member "key" of g in [min, max]; absent leaves *out alone. */
@@ -405,9 +423,15 @@ load_server(struct loader *ld, const config_setting_t *srv, struct conf *c)
 		c->tcp_clients = v;
 	if ((t = get_string(ld, srv, "control", false)) != NULL)
 		c->control = relative_to(ld->file, t);
-	v = c->control_mode;
-	if (get_int(ld, srv, "control_mode", 0, 0777, &v) == 0)
-		c->control_mode = v;
+	if ((e = config_setting_get_member(srv, "control_mode")) != NULL) {
+		v = config_setting_type(e) == CONFIG_TYPE_INT ?
+		    literal_int_base(e, config_setting_get_int(e), true) : -1;
+		if (v < 0 || v > 0777)
+			errf(ld, line_of(e), "\"control_mode\" must be an octal "
+			    "file mode such as 0660");
+		else
+			c->control_mode = v;
+	}
 	if ((t = get_string(ld, srv, "metrics", false)) != NULL && *t ==
 	    '\0')
 		c->has_metrics = true;	/* "": no metrics at all */

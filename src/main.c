@@ -287,7 +287,7 @@ main(int argc, char *argv[])
 	struct conf_listen	 ml;
 	ev_signal		 sigterm_w, sigint_w, sighup_w;
 	ev_timer		 tick_w;
-	char			*pid_file = NULL;
+	char			*pid_file = NULL, *abspath = NULL;
 	uid_t			 uid;
 	gid_t			 gid;
 	unsigned		 i;
@@ -321,10 +321,19 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	log_init("steerdns", true, LOG_LEVEL_INFO);
-	if ((c = load(path)) == NULL)
+	/*
+	 * Detached, the daemon works in /: a reload, the state file and the
+	 * control socket must not depend on where it was started.
+	 */
+	if ((abspath = realpath(path, NULL)) != NULL)
+		path = abspath;
+	if ((c = load(path)) == NULL) {
+		free(abspath);
 		return 1;
+	}
 	if (check) {
 		conf_free(c);
+		free(abspath);
 		printf("config OK\n");
 		return 0;
 	}
@@ -439,6 +448,7 @@ main(int argc, char *argv[])
 	server_snapshot_free(srv.snap);
 	free(srv.admin);
 	free(srv.conf_path);
+	free(abspath);
 	if (pid_file != NULL) {
 		if (unlink(pid_file) == -1 && errno != ENOENT)
 			log_warn("pid file %s", pid_file);

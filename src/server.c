@@ -290,6 +290,7 @@ server_admin_set(struct server *srv, const char *text,
     size_t errlen)
 {
 	struct admin_entry	*e;
+	const char		*p;
 	uint8_t			 fam, addr[16];
 	size_t			 i, n;
 
@@ -297,6 +298,13 @@ server_admin_set(struct server *srv, const char *text,
 		snprintf(err, errlen, "bad address \"%s\"", text);
 		return -1;
 	}
+	/* The state file is lines of tab-separated fields. */
+	for (p = reason; p != NULL && *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			snprintf(err, errlen, "the reason must be one line of "
+			    "text, without tabs or control characters");
+			return -1;
+		}
 	if ((n = admin_mark(srv->snap, fam, addr, HEALTH_ADMIN_NONE)) == 0) {
 		snprintf(err, errlen, "no pool has a member %s", text);
 		return -1;

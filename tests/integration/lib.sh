@@ -244,8 +244,9 @@ start_daemon() {
         fi
         if ! alive "$DAEMON_PID"; then
             wait "$DAEMON_PID"
+            st=$?
             notok "steerdns started with $(basename "$1")" \
-                "daemon exited with status $? before printing 'ready'"
+                "daemon exited with status $st before printing 'ready'"
             show "$DAEMON_LOG"
             return 1
         fi

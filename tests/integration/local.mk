@@ -24,7 +24,10 @@ INTEGRATION_TESTS = \
 	tests/integration/20-managed.sh \
 	tests/integration/30-probe.sh \
 	tests/integration/31-probe-http.sh \
-	tests/integration/32-probe-sched.sh
+	tests/integration/32-probe-sched.sh \
+	tests/integration/40-control.sh \
+	tests/integration/41-reload-load.sh \
+	tests/integration/42-status-page.sh
 
 EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/README \
@@ -64,7 +67,8 @@ EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/conf/unknown-key.conf \
 	tests/integration/conf/unknown-zone-key.conf \
 	tests/integration/conf/unknown-zone-key.zone \
-	tests/integration/conf/wrong-type.conf
+	tests/integration/conf/wrong-type.conf \
+	tests/integration/ops/promcheck.py
 
 # Running as a service: detaching, pid file, privileges, sd_notify,
 # syslog, log level, query log, the systemd unit.

@@ -524,6 +524,39 @@ soa_serial_above_32_bits_without_suffix(void **state)
 	assert_errs("bad-soa-serial-plain.conf", want);
 }
 
+/*
+ * Settings of one name sharing a line each keep their own value: the
+ * literal read back for a wide serial must not be another's.
+ */
+static void
+same_key_twice_on_one_line(void **state)
+{
+	static const char *const zones[1] = {
+		"origin = \"t.example.\";\n"
+		"soa = { mname = \"ns\"; rname = \"h\"; serial = 7; };\n"
+		"ns = [ \"ns.example.net.\" ];\n"
+		"pools = { p = { members = ( { address = \"192.0.2.1\"; "
+		"weight = 1; priority = 1; }, { address = \"192.0.2.2\"; "
+		"weight = 2; priority = 2; }, { address = \"192.0.2.3\"; "
+		"weight = 0; priority = 3; } ); }; };\n"
+		"names = { www = { pool = \"p\"; ttl = 5; }; www2 = { pool = "
+		"\"p\"; ttl = 6; }; };\n",
+	};
+	struct conf	*c;
+
+	(void)state;
+	c = tu_load_zones(zones, 1);
+	assert_int_equal(c->zones[0].pools[0].members[0].weight, 1);
+	assert_int_equal(c->zones[0].pools[0].members[1].weight, 2);
+	assert_int_equal(c->zones[0].pools[0].members[2].weight, 0);
+	assert_int_equal(c->zones[0].pools[0].members[0].priority, 1);
+	assert_int_equal(c->zones[0].pools[0].members[1].priority, 2);
+	assert_int_equal(c->zones[0].pools[0].members[2].priority, 3);
+	assert_int_equal(c->zones[0].names[0].ttl, 5);
+	assert_int_equal(c->zones[0].names[1].ttl, 6);
+	conf_free(c);
+}
+
 /* The largest serial, written as libconfig users write it, loads. */
 static void
 soa_serial_max_without_suffix(void **state)
@@ -998,6 +1031,75 @@ server_settings_read(void **state)
 	conf_free(c);
 }
 
+/* Every operations setting, paths relative to the main file's directory. */
+static void
+ops_settings_read(void **state)
+{
+	struct conf	*c;
+	char		 a[INET6_ADDRSTRLEN];
+
+	(void)state;
+	c = load_ok("good-ops.conf");
+	assert_string_equal(c->control, D "run/ctl.sock");
+	assert_int_equal(c->control_mode, 0640);
+	assert_true(c->has_metrics);
+	assert_int_equal(c->metrics.ss.ss_family, AF_INET6);
+	assert_int_equal(ntohs(((struct sockaddr_in6 *)&c->metrics.ss)->
+	    sin6_port), 9354);
+	inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&c->metrics.ss)->
+	    sin6_addr, a, sizeof(a));
+	assert_string_equal(a, "::1");
+	assert_string_equal(c->state_file, "/var/lib/steerdns/overrides");
+	assert_string_equal(c->pid_file, D "run/steerdns.pid");
+	assert_string_equal(c->user, "nobody");
+	assert_string_equal(c->group, "nogroup");
+	assert_string_equal(c->log, "syslog");
+	assert_string_equal(c->log_level, "debug");
+	assert_true(c->query_log == 0.25);
+	conf_free(c);
+
+	c = load_ok("good-ops-off.conf");
+	assert_true(c->has_metrics);		/* set ... */
+	assert_int_equal(c->metrics.sslen, 0);	/* ... to nothing */
+	assert_null(c->control);
+	assert_int_equal(c->control_mode, 0660);	/* 432 is not octal */
+	conf_free(c);
+
+	c = load_ok("good-defaults.conf");
+	assert_false(c->has_metrics);		/* the daemon's default */
+	assert_int_equal(c->control_mode, 0660);
+	assert_true(c->query_log == 0);
+	assert_null(c->user);
+	conf_free(c);
+}
+
+static void
+ops_settings_errors(void **state)
+{
+	static const char *const want[] = {
+		D "bad-ops.conf:4: \"control\" must be a string, not an "
+		    "integer",
+		D "bad-ops.conf:5: \"control_mode\" must be an octal file "
+		    "mode such as 0660",
+		D "bad-ops.conf:6: bad metrics address \"localhost:9353\": "
+		    "want ADDR:PORT or [ADDR6]:PORT",
+		D "bad-ops.conf:7: \"state_file\" must be a string, not a "
+		    "boolean",
+		D "bad-ops.conf:8: log \"journal\" is not stderr or syslog",
+		D "bad-ops.conf:9: log_level \"loud\" is not err, warn, info "
+		    "or debug",
+		D "bad-ops.conf:10: \"query_log\" 2 not in 0..1",
+	};
+	static const char *const want_mode[] = {
+		D "bad-ops-mode.conf:4: \"control_mode\" must be an octal "
+		    "file mode such as 0660",
+	};
+
+	(void)state;
+	assert_errs("bad-ops.conf", want);
+	assert_errs("bad-ops-mode.conf", want_mode);
+}
+
 static void
 relative_names_resolved_against_origin(void **state)
 {
@@ -1156,6 +1258,7 @@ main(void)
 		cmocka_unit_test(ttl_group),
 		cmocka_unit_test(soa_serial_above_32_bits),
 		cmocka_unit_test(soa_serial_above_32_bits_without_suffix),
+		cmocka_unit_test(same_key_twice_on_one_line),
 		cmocka_unit_test(soa_serial_max_without_suffix),
 		cmocka_unit_test(soa_refresh_string),
 		cmocka_unit_test(missing_origin),
@@ -1188,6 +1291,8 @@ main(void)
 		cmocka_unit_test(shipped_config_loads),
 		cmocka_unit_test(defaults_when_keys_absent),
 		cmocka_unit_test(server_settings_read),
+		cmocka_unit_test(ops_settings_read),
+		cmocka_unit_test(ops_settings_errors),
 		cmocka_unit_test(relative_names_resolved_against_origin),
 		cmocka_unit_test(parse_listen_accepts),
 		cmocka_unit_test(parse_listen_rejects),
