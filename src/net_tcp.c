@@ -278,10 +278,17 @@ tcp_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 void
 tcp_close_idle(struct worker *wk)
 {
-	unsigned	 i;
+	struct tcp_conn	*c;
+	unsigned	 i, k;
 
-	for (i = 0; i < wk->maxconns; i++)
-		if (wk->conns[i].fd != -1 && wk->conns[i].outlen ==
-		    wk->conns[i].outoff)
-			conn_close(&wk->conns[i]);
+	for (i = 0; i < wk->maxconns; i++) {
+		c = &wk->conns[i];
+		if (c->fd == -1)
+			continue;
+		/* Queries already received are answered before we go. */
+		for (k = 0; k < 16 && c->fd != -1 && ev_is_active(&c->rw); k++)
+			conn_read_cb(wk->loop, &c->rw, EV_READ);
+		if (c->fd != -1 && c->outlen == c->outoff)
+			conn_close(c);
+	}
 }

@@ -2,7 +2,8 @@
 # 15-lifecycle: SIGTERM makes the daemon exit 0 promptly: right after
 # start, while idle TCP connections are open and while UDP queries are
 # flowing; the ports are free again at once (a new daemon starts on
-# them); workers = 0 (one per core) and workers = 1 work.
+# them); queries in flight at SIGTERM or SIGINT are answered; -V, -h and
+# bad arguments; workers = 0 (one per core) and workers = 1 work.
 . "$(dirname "$0")/lib.sh"
 need_daemon
 copy_zone lb.example.conf
@@ -94,7 +95,62 @@ if grep -Eq 'ERROR: [A-Za-z]*Sanitizer|runtime error:' "$DAEMON_LOG"; then
     show "$DAEMON_LOG"
 fi
 
-# 3. workers = 1, started and stopped twice in a row
+# 3. what is in flight is answered: UDP queries and pipelined TCP queries
+# sent just before SIGTERM all get their answers (one worker, so that one
+# socket holds them all); then SIGINT does the same.
+for sig in TERM INT; do
+    start_daemon "$T/w1.conf" "$P" || bail "daemon did not start for SIG$sig"
+    DPID=$DAEMON_PID SIG=$sig PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$TI_SRC" \
+        HOST=127.0.0.1 PORT=$P "$PYTHON" - >"$T/inflight.out" 2>&1 <<'EOF'
+import os, signal, socket, time
+import dnsmsg as d
+pid, sig = int(os.environ['DPID']), getattr(signal, 'SIG' + os.environ['SIG'])
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+u.connect((d.HOST, d.PORT))
+t = d.tcp_connect()
+n_udp, n_tcp = 200, 30
+for i in range(n_udp):
+    u.send(d.query('www.lb.example', 'A', qid=i))
+t.sendall(b''.join(d.frame(d.query('lb.example', 'SOA', qid=i)) for i in range(n_tcp)))
+os.kill(pid, sig)
+ids = set()
+u.settimeout(2.0)
+try:
+    while len(ids) < n_udp:
+        ids.add(int.from_bytes(u.recv(4096)[:2], 'big'))
+except OSError:
+    pass
+tcp = 0
+while True:
+    kind, data = d.tcp_read(t, 2.0)
+    if kind != 'msg':
+        break
+    tcp += 1
+print('%d %d' % (len(ids), tcp))
+EOF
+    expect_eq "SIG$sig: the 200 UDP and 30 pipelined TCP queries sent before it are all answered" \
+        "200 30" "$(tail -n 1 "$T/inflight.out")" "$T/inflight.out"
+    if wait_gone "$DAEMON_PID" 5; then
+        wait "$DAEMON_PID"
+        expect_eq "SIG$sig: exit status 0" 0 "$?" "$DAEMON_LOG"
+    else
+        notok "SIG$sig: daemon gone within 5 s"
+        kill -KILL "$DAEMON_PID" 2>/dev/null
+    fi
+done
+
+# 4. the command line: -V, -h, a wrong option, a stray argument
+out=$("$STEERDNS" -V 2>&1); rc=$?
+expect_eq "-V prints the version, exit 0" "0 steerdns $(sed -n 's/^AC_INIT(\[steerdns\], \[\([^]]*\)\].*/\1/p' "$top_srcdir/configure.ac")" "$rc $out"
+out=$("$STEERDNS" --help 2>/dev/null); rc=$?
+expect_match "--help prints the usage on stdout, exit 0" '^0 usage: steerdns .*--check-config' "$rc $(echo $out)"
+out=$("$STEERDNS" --bogus 2>&1 >/dev/null); rc=$?
+expect_match "an unknown option: usage on stderr, exit 1" '^1 .*usage: steerdns' "$rc $(echo $out)"
+out=$("$STEERDNS" -c "$T/w1.conf" extra 2>&1 >/dev/null); rc=$?
+expect_match "a stray argument: usage on stderr, exit 1" '^1 usage: steerdns' "$rc $(echo $out)"
+
+# 5. workers = 1, started and stopped twice in a row
 for i in 1 2; do
     start_daemon "$T/w1.conf" "$P" || bail "daemon (workers 1) did not start (round $i)"
     dq +tcp www.lb.example A

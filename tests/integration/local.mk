@@ -73,3 +73,6 @@ EXTRA_DIST += $(INTEGRATION_TESTS) \
 # Running as a service: detaching, pid file, privileges, sd_notify,
 # syslog, log level, query log, the systemd unit.
 INTEGRATION_TESTS += tests/integration/43-service.sh
+
+# configure names the Debian package of a missing library.
+INTEGRATION_TESTS += tests/integration/17-configure.sh
