@@ -287,7 +287,12 @@ put_tail(const struct zone_answer *a, const struct lb_cand *c, size_t n,
 		wire_put16(p + 4, WIRE_CLASS_IN);
 		wire_put32(p + 6, ttl);
 		wire_put16(p + 10, alen);
-		memcpy(p + 12, m->pool->members[c[i].member].addr, alen);
+		/* Constant sizes: copied inline, not by a call. */
+		if (alen == 4)
+			memcpy(p + 12, m->pool->members[c[i].member].addr, 4);
+		else
+			memcpy(p + 12, m->pool->members[c[i].member].addr,
+			    16);
 	}
 	return n * rl;
 }

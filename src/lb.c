@@ -329,10 +329,14 @@ lb_weighted(const struct lb_step *st, struct lb_query *q, struct lb_cand *c,
 	/* Members of weight 0 go to the end, in their order. */
 	for (i = 0; i < n; i++)
 		if (q->members[c[i].member].weight > 0) {
-			t = c[i];
-			memmove(c + m + 1, c + m, (i - m) * sizeof(*c));
-			c[m++] = t;
-			total += q->members[t.member].weight;
+			/* Usually none is 0 (up left them out): no move. */
+			if (i != m) {
+				t = c[i];
+				memmove(c + m + 1, c + m, (i - m) *
+				    sizeof(*c));
+				c[m] = t;
+			}
+			total += q->members[c[m++].member].weight;
 		}
 	for (i = 0; i + 1 < m; i++) {
 		r = lb_random_below(q->rng, total);
