@@ -892,6 +892,24 @@ per_transport(FILE *f, const struct server *srv, const char *name,
 	    (unsigned long long)v[1]);
 }
 
+/* Counters kept per transport, with nothing else to say about them. */
+static const struct {
+	const char	*name;
+	const char	*help;
+	size_t		 off;
+} per_transport_counters[] = {
+	{ "steerdns_dropped_total",
+	    "Packets dropped without an answer (too short, QR set).",
+	    offsetof(struct answer_stats, dropped) },
+	{ "steerdns_truncated_total", "Answers sent with TC set.",
+	    offsetof(struct answer_stats, truncated) },
+	{ "steerdns_edns_queries_total", "Queries with an EDNS OPT record.",
+	    offsetof(struct answer_stats, edns) },
+	{ "steerdns_ecs_queries_total",
+	    "Queries with an EDNS Client Subnet option.",
+	    offsetof(struct answer_stats, ecs) },
+};
+
 char *
 report_metrics(const struct server *srv, size_t *lenp)
 {
@@ -971,22 +989,12 @@ report_metrics(const struct server *srv, size_t *lenp)
 		    "transport=\"%s\"} %llu\n", tn[t],
 		    (unsigned long long)cum);
 	}
-	help(f, "steerdns_dropped_total", "counter",
-	    "Packets dropped without an answer (too short, QR set).");
-	per_transport(f, srv, "steerdns_dropped_total",
-	    offsetof(struct answer_stats, dropped));
-	help(f, "steerdns_truncated_total", "counter",
-	    "Answers sent with TC set.");
-	per_transport(f, srv, "steerdns_truncated_total",
-	    offsetof(struct answer_stats, truncated));
-	help(f, "steerdns_edns_queries_total", "counter",
-	    "Queries with an EDNS OPT record.");
-	per_transport(f, srv, "steerdns_edns_queries_total",
-	    offsetof(struct answer_stats, edns));
-	help(f, "steerdns_ecs_queries_total", "counter",
-	    "Queries with an EDNS Client Subnet option.");
-	per_transport(f, srv, "steerdns_ecs_queries_total",
-	    offsetof(struct answer_stats, ecs));
+	for (i = 0; i < NELEM(per_transport_counters); i++) {
+		help(f, per_transport_counters[i].name, "counter",
+		    per_transport_counters[i].help);
+		per_transport(f, srv, per_transport_counters[i].name,
+		    per_transport_counters[i].off);
+	}
 	help(f, "steerdns_all_down_total", "counter",
 	    "Managed answers given with no member usable.");
 	fprintf(f, "steerdns_all_down_total %llu\n",

@@ -100,9 +100,8 @@ backend() {
     grep -q listening "$lg" || bail "backend $1 did not start: $(cat "$lg")"
 }
 
-# write_zone TXT [EXTRA-LINE]: the ops.test zone in $ZF.  One pool member
-# a line: see the report on literal_int (several "priority = N" on one line
-# all read as the first).
+# write_zone TXT [EXTRA-LINE]: the ops.test zone in $ZF, one pool member
+# a line.
 write_zone() {
     cat >"$ZF" <<EOF
 origin = "ops.test.";
