@@ -348,7 +348,8 @@ main(int argc, char *argv[])
 		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		srv.nworkers = ncpu > 0 ? (unsigned)ncpu : 1;
 	}
-	srv.snap = server_snapshot_new(c, srv.nworkers, 1);
+	srv.nrows = worker_rows(srv.nworkers, c);
+	srv.snap = server_snapshot_new(c, srv.nrows, 1);
 	rcu_assign_pointer(net_snapshot, srv.snap);
 
 	signal(SIGPIPE, SIG_IGN);

@@ -26,9 +26,9 @@ struct snapshot {
 	struct health	*health;
 	uint64_t	 generation;
 	_Atomic uint64_t *counts;	/* answers per name and member: one
-					   row of stride per worker */
+					   row of stride per thread */
 	size_t		 stride;
-	unsigned	 nworkers;
+	unsigned	 nrows;
 	uint64_t	 qlog_thr;	/* log a query when a random 64-bit
 					   number is below: 0 never */
 };
@@ -43,13 +43,37 @@ extern struct snapshot	*net_snapshot;
 
 struct worker;
 
+/*
+ * What one thread answers with: its own counters (one writer each), its
+ * PRNG and its row of the snapshot's answer counters.
+ */
+struct net_ctx {
+	struct answer_stats	 stats;
+	uint64_t		 rng;
+	uint64_t		 qlog_thr;	/* from the snapshot */
+	unsigned		 row;
+};
+
+/*
+ * A UDP socket and the thread that serves it: it blocks in recvmmsg(),
+ * answers the batch and sends it with sendmmsg(), with no event loop in
+ * between (one wake-up per batch, not an epoll_wait() and a callback).
+ */
 struct udp_sock {
-	ev_io		 w;
 	int		 fd;
 	bool		 pktinfo;	/* bound to a wildcard address */
 	int		 family;
 	struct worker	*wk;
+	pthread_t	 thread;
+	bool		 running;
+	struct udp_batch *batch;
+	struct net_ctx	 ctx;
 };
+
+/* How often a UDP thread looks for a stop request when idle. */
+#define NET_UDP_TICK_MS	100
+/* Batches a stopping UDP thread still answers: what was already sent. */
+#define NET_UDP_DRAIN	64
 
 struct tcp_listener {
 	ev_io		 w;
@@ -83,11 +107,12 @@ struct udp_batch {
 
 struct worker {
 	unsigned		 id;
-	pthread_t		 thread;
+	pthread_t		 thread;		/* TCP */
 	struct ev_loop		*loop;
 	ev_async		 stop_w;
 	ev_timer		 grace_w;
 	bool			 stopping;
+	_Atomic bool		 udp_stop;
 	struct udp_sock		*udp;
 	size_t			 nudp;
 	struct tcp_listener	*tcp;
@@ -96,14 +121,17 @@ struct worker {
 	struct tcp_conn		*free_conns;
 	unsigned		 nconns, maxconns;
 	double			 tcp_timeout;
-	struct udp_batch	*batch;
 	uint8_t			*tcp_out;	/* scratch: 2 + 65535 */
-	struct answer_stats	 stats[2];	/* UDP, TCP */
-	uint64_t		 rng;
-	uint64_t		 qlog_thr;	/* from the snapshot */
+	struct net_ctx		 tcp_ctx;
 	_Atomic uint64_t	 tcp_accepted, tcp_refused, tcp_timeouts;
 	_Atomic uint64_t	 tcp_closed;
 };
+
+/*
+ * Rows of answer counters a snapshot needs for nworkers workers: one per
+ * thread that answers (each worker's TCP thread and one per UDP socket).
+ */
+unsigned	 worker_rows(unsigned nworkers, const struct conf *c);
 
 /*
  * Make a worker with its own sockets bound on every listen address of c.
@@ -120,20 +148,21 @@ void		 worker_free(struct worker *);
 /* Socket set-up (net_udp.c, net_tcp.c). */
 int		 udp_open(const struct sockaddr *, socklen_t, bool *pktinfo);
 void		 udp_batch_init(struct udp_batch *);
-void		 udp_read_cb(struct ev_loop *, ev_io *, int);
+/* The thread of one UDP socket (arg: struct udp_sock *). */
+void		*udp_run(void *);
 int		 tcp_open(const struct sockaddr *, socklen_t);
 void		 tcp_accept_cb(struct ev_loop *, ev_io *, int);
 void		 tcp_init_pool(struct worker *);
 void		 tcp_close_idle(struct worker *);
 
-/* The environment a worker answers with, from the current snapshot. */
-void		 worker_env(struct worker *, struct answer_env *, bool tcp);
+/* The environment a thread answers with, from the current snapshot. */
+void		 worker_env(struct net_ctx *, struct answer_env *, bool tcp);
 
 /* Sampled query log: one line per query drawn (server.query_log). */
 static inline bool
-worker_qlog_draw(struct worker *wk)
+worker_qlog_draw(struct net_ctx *x)
 {
-	return wk->qlog_thr != 0 && lb_random(&wk->rng) < wk->qlog_thr;
+	return x->qlog_thr != 0 && lb_random(&x->rng) < x->qlog_thr;
 }
 void		 worker_qlog(const struct sockaddr *client, bool tcp,
 		    const uint8_t *q, size_t qlen, const uint8_t *r,

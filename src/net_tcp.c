@@ -126,7 +126,7 @@ conn_process(struct tcp_conn *c)
 	size_t			 off = 0, mlen, len;
 
 	rcu_read_lock();
-	worker_env(wk, &env, true);
+	worker_env(&wk->tcp_ctx, &env, true);
 	env.client = (const struct sockaddr *)&c->peer;
 	while (c->inlen - off >= 2) {
 		mlen = wire_get16(c->in + off);
@@ -138,7 +138,7 @@ conn_process(struct tcp_conn *c)
 			break;
 		len = answer_query(&env, c->in + off + 2, mlen, wk->tcp_out +
 		    2, ANSWER_TCP_MAX);
-		if (worker_qlog_draw(wk))
+		if (worker_qlog_draw(&wk->tcp_ctx))
 			worker_qlog(env.client, true, c->in + off + 2, mlen,
 			    wk->tcp_out + 2, len);
 		off += 2 + mlen;

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <netinet/in.h>
 
 #include <errno.h>
@@ -124,79 +125,109 @@ udp_batch_init(struct udp_batch *b)
 	}
 }
 
-void
-udp_read_cb(struct ev_loop *loop, ev_io *w, int revents)
+/*
+ * Answer one batch of n received queries and send the answers.  The
+ * caller holds no lock; the snapshot is read under rcu_read_lock().
+ */
+static void
+answer_batch(struct udp_sock *u, int n)
 {
-	struct udp_sock		*u = w->data;
-	struct worker		*wk = u->wk;
-	struct udp_batch	*b = wk->batch;
+	struct udp_batch	*b = u->batch;
 	struct answer_env	 env;
 	struct msghdr		*h;
 	size_t			 len;
-	int			 i, n, m, sent, round, r;
+	int			 i, m, sent, r;
 
-	(void)loop;
-	(void)revents;
-	for (round = 0; round < 8; round++) {
-		n = recvmmsg(u->fd, b->in, NET_UDP_BATCH, MSG_DONTWAIT, NULL);
-		if (n <= 0) {
-			if (n == -1 && errno != EAGAIN && errno != EINTR)
-				log_warn("udp recvmmsg");
-			return;
+	rcu_read_lock();
+	worker_env(&u->ctx, &env, false);
+	for (i = m = 0; i < n; i++) {
+		h = &b->in[i].msg_hdr;
+		if (h->msg_flags & MSG_TRUNC) {
+			answer_stat_add(&u->ctx.stats.dropped, 1);
+			continue;
 		}
-		rcu_read_lock();
-		worker_env(wk, &env, false);
-		for (i = m = 0; i < n; i++) {
-			h = &b->in[i].msg_hdr;
-			if (h->msg_flags & MSG_TRUNC) {
-				answer_stat_add(&wk->stats[0].dropped, 1);
-				continue;
-			}
-			env.client = (const struct sockaddr *)&b->addr[i];
-			len = answer_query(&env, b->inbuf[i], b->in[i].msg_len,
-			    b->outbuf[m], ANSWER_UDP_MAX);
-			if (worker_qlog_draw(wk))
-				worker_qlog(env.client, false, b->inbuf[i],
-				    b->in[i].msg_len, b->outbuf[m], len);
-			if (len == 0)
-				continue;
-			b->iout[m].iov_base = b->outbuf[m];
-			b->iout[m].iov_len = len;
-			memset(&b->out[m].msg_hdr, 0, sizeof(struct msghdr));
-			b->out[m].msg_hdr.msg_iov = &b->iout[m];
-			b->out[m].msg_hdr.msg_iovlen = 1;
-			b->out[m].msg_hdr.msg_name = &b->addr[i];
-			b->out[m].msg_hdr.msg_namelen = h->msg_namelen;
-			if (u->pktinfo) {
-				/* in[i]'s control buffer is free again. */
-				uint8_t	 tmp[64];
-				size_t	 cl = reply_pktinfo(h, tmp);
+		env.client = (const struct sockaddr *)&b->addr[i];
+		len = answer_query(&env, b->inbuf[i], b->in[i].msg_len,
+		    b->outbuf[m], ANSWER_UDP_MAX);
+		if (worker_qlog_draw(&u->ctx))
+			worker_qlog(env.client, false, b->inbuf[i],
+			    b->in[i].msg_len, b->outbuf[m], len);
+		if (len == 0)
+			continue;
+		b->iout[m].iov_base = b->outbuf[m];
+		b->iout[m].iov_len = len;
+		memset(&b->out[m].msg_hdr, 0, sizeof(struct msghdr));
+		b->out[m].msg_hdr.msg_iov = &b->iout[m];
+		b->out[m].msg_hdr.msg_iovlen = 1;
+		b->out[m].msg_hdr.msg_name = &b->addr[i];
+		b->out[m].msg_hdr.msg_namelen = h->msg_namelen;
+		if (u->pktinfo) {
+			/* in[i]'s control buffer is free again. */
+			uint8_t	 tmp[64];
+			size_t	 cl = reply_pktinfo(h, tmp);
 
-				memcpy(b->cmsg[i], tmp, cl);
-				b->out[m].msg_hdr.msg_control = cl ?
-				    b->cmsg[i] : NULL;
-				b->out[m].msg_hdr.msg_controllen = cl;
-			}
-			m++;
+			memcpy(b->cmsg[i], tmp, cl);
+			b->out[m].msg_hdr.msg_control = cl ? b->cmsg[i] : NULL;
+			b->out[m].msg_hdr.msg_controllen = cl;
 		}
-		rcu_read_unlock();
-		/* Ready the used headers for the next batch. */
-		for (i = 0; i < n; i++) {
-			b->in[i].msg_hdr.msg_namelen = sizeof(b->addr[i]);
-			b->in[i].msg_hdr.msg_controllen = sizeof(b->cmsg[i]);
-		}
-		for (sent = 0; sent < m; sent += r) {
-			r = sendmmsg(u->fd, b->out + sent, m - sent, 0);
-			if (r <= 0) {
-				if (r == -1 && errno == EINTR) {
-					r = 0;
-					continue;
-				}
-				/* Skip the one that failed, send the rest. */
-				r = 1;
-			}
-		}
-		if (n < NET_UDP_BATCH)
-			return;
+		m++;
 	}
+	rcu_read_unlock();
+	/* Ready the used headers for the next batch. */
+	for (i = 0; i < n; i++) {
+		b->in[i].msg_hdr.msg_namelen = sizeof(b->addr[i]);
+		b->in[i].msg_hdr.msg_controllen = sizeof(b->cmsg[i]);
+	}
+	for (sent = 0; sent < m; sent += r) {
+		r = sendmmsg(u->fd, b->out + sent, m - sent, 0);
+		if (r <= 0) {
+			if (r == -1 && errno == EINTR) {
+				r = 0;
+				continue;
+			}
+			/* Skip the one that failed, send the rest. */
+			r = 1;
+		}
+	}
+}
+
+void *
+udp_run(void *arg)
+{
+	struct udp_sock	*u = arg;
+	struct timeval	 tick = { 0, NET_UDP_TICK_MS * 1000 };
+	int		 n, fl, left = 0;
+	bool		 draining = false;
+
+	/*
+	 * Blocking reads with a time limit: a stop request is seen within
+	 * a tick; then what already waits is answered without blocking.
+	 */
+	if ((fl = fcntl(u->fd, F_GETFL)) != -1)
+		(void)fcntl(u->fd, F_SETFL, fl & ~O_NONBLOCK);
+	(void)setsockopt(u->fd, SOL_SOCKET, SO_RCVTIMEO, &tick, sizeof(tick));
+	rcu_register_thread();
+	for (;;) {
+		/* Stopping: a bounded number of batches more, never wait. */
+		if (!draining && atomic_load_explicit(&u->wk->udp_stop,
+		    memory_order_relaxed)) {
+			draining = true;
+			left = NET_UDP_DRAIN;
+		}
+		if (draining && left-- == 0)
+			break;
+		n = recvmmsg(u->fd, u->batch->in, NET_UDP_BATCH, draining ?
+		    MSG_DONTWAIT : MSG_WAITFORONE, NULL);
+		if (n > 0) {
+			answer_batch(u, n);
+			continue;
+		}
+		if (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK &&
+		    errno != EINTR)
+			log_warn("udp recvmmsg");
+		if (draining)
+			break;
+	}
+	rcu_unregister_thread();
+	return NULL;
 }

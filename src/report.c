@@ -873,23 +873,16 @@ member_labels(FILE *f, const char *name, const struct zone *z,
 }
 
 static void
-per_transport(FILE *f, const struct server *srv, const char *name,
+per_transport(FILE *f, const struct server_stats *st, const char *name,
     size_t off)
 {
-	const struct worker	*wk;
-	uint64_t		 v[2] = { 0, 0 };
-	unsigned		 i, t;
+	const char	*tn[2] = { "udp", "tcp" };
+	unsigned	 t;
 
-	for (i = 0; i < srv->nworkers; i++) {
-		wk = srv->workers[i];
-		for (t = 0; t < 2; t++)
-			v[t] += answer_stat_get((const _Atomic uint64_t *)
-			    (const void *)((const char *)&wk->stats[t] + off));
-	}
-	fprintf(f, "%s{transport=\"udp\"} %llu\n", name,
-	    (unsigned long long)v[0]);
-	fprintf(f, "%s{transport=\"tcp\"} %llu\n", name,
-	    (unsigned long long)v[1]);
+	for (t = 0; t < 2; t++)
+		fprintf(f, "%s{transport=\"%s\"} %llu\n", name, tn[t],
+		    (unsigned long long)answer_stat_get((const _Atomic uint64_t *)
+		    (const void *)((const char *)&st->tr[t] + off)));
 }
 
 /* Counters kept per transport, with nothing else to say about them. */
@@ -953,46 +946,32 @@ report_metrics(const struct server *srv, size_t *lenp)
 
 	help(f, "steerdns_queries_total", "counter",
 	    "Queries received, by transport.");
-	per_transport(f, srv, "steerdns_queries_total",
+	per_transport(f, &st, "steerdns_queries_total",
 	    offsetof(struct answer_stats, queries));
 	help(f, "steerdns_queries_by_type_total", "counter",
 	    "Queries by question type and transport.");
 	for (t = 0; t < 2; t++)
-		for (i = 0; i < ANSWER_NQTYPES; i++) {
-			uint64_t	 sum = 0;
-
-			for (k = 0; k < srv->nworkers; k++)
-				sum += answer_stat_get(
-				    &srv->workers[k]->stats[t].qtype[i]);
+		for (i = 0; i < ANSWER_NQTYPES; i++)
 			fprintf(f, "steerdns_queries_by_type_total{type=\"%s\","
 			    "transport=\"%s\"} %llu\n", answer_qtype_name(i),
-			    tn[t], (unsigned long long)sum);
-		}
+			    tn[t], (unsigned long long)answer_stat_get(
+			    &st.tr[t].qtype[i]));
 	help(f, "steerdns_responses_total", "counter",
 	    "Responses by rcode and transport.");
 	for (t = 0; t < 2; t++) {
-		for (i = 0; i < NELEM(rcode_names); i++) {
-			uint64_t	 sum = 0;
-
-			for (k = 0; k < srv->nworkers; k++)
-				sum += answer_stat_get(
-				    &srv->workers[k]->stats[t].rcode[i]);
+		for (i = 0; i < NELEM(rcode_names); i++)
 			fprintf(f, "steerdns_responses_total{rcode=\"%s\","
 			    "transport=\"%s\"} %llu\n", rcode_names[i],
-			    tn[t], (unsigned long long)sum);
-		}
-		cum = 0;
-		for (k = 0; k < srv->nworkers; k++)
-			cum += answer_stat_get(
-			    &srv->workers[k]->stats[t].badvers);
+			    tn[t], (unsigned long long)answer_stat_get(
+			    &st.tr[t].rcode[i]));
 		fprintf(f, "steerdns_responses_total{rcode=\"BADVERS\","
 		    "transport=\"%s\"} %llu\n", tn[t],
-		    (unsigned long long)cum);
+		    (unsigned long long)answer_stat_get(&st.tr[t].badvers));
 	}
 	for (i = 0; i < NELEM(per_transport_counters); i++) {
 		help(f, per_transport_counters[i].name, "counter",
 		    per_transport_counters[i].help);
-		per_transport(f, srv, per_transport_counters[i].name,
+		per_transport(f, &st, per_transport_counters[i].name,
 		    per_transport_counters[i].off);
 	}
 	help(f, "steerdns_all_down_total", "counter",

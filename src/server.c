@@ -31,7 +31,7 @@
 static void	admin_save(const struct server *);
 
 struct snapshot *
-server_snapshot_new(struct conf *c, unsigned nworkers, uint64_t generation)
+server_snapshot_new(struct conf *c, unsigned nrows, uint64_t generation)
 {
 	struct snapshot			*s;
 	const struct zone_target	*t;
@@ -47,10 +47,10 @@ server_snapshot_new(struct conf *c, unsigned nworkers, uint64_t generation)
 		if (t->check != NULL && !t->check->initial_up)
 			health_set_state(s->health, i, HEALTH_DOWN);
 	}
-	/* One row of answer counters per worker, a cache line apart. */
+	/* One row of answer counters per thread, a cache line apart. */
 	s->stride = (s->db->ncounters + 7) & ~(size_t)7;
-	s->nworkers = nworkers;
-	s->counts = xcalloc(s->stride * nworkers + 1, sizeof(*s->counts));
+	s->nrows = nrows;
+	s->counts = xcalloc(s->stride * nrows + 1, sizeof(*s->counts));
 	s->generation = generation;
 	if (c->query_log >= 1)
 		s->qlog_thr = UINT64_MAX;
@@ -190,7 +190,7 @@ server_reload(struct server *srv, struct conf_errs *errs)
 				    "only with a restart");
 				break;
 			}
-	new = server_snapshot_new(c, srv->nworkers, old->generation + 1);
+	new = server_snapshot_new(c, srv->nrows, old->generation + 1);
 	map = xcalloc(new->db->ntargets + 1, sizeof(*map));
 	kept = carry_health(old, new, map);
 	if ((p = probe_new(srv->loop, new->db, new->health)) == NULL) {
@@ -474,21 +474,24 @@ void
 server_stats(const struct server *srv, struct server_stats *out)
 {
 	const struct worker	*wk;
-	unsigned		 i;
+	unsigned		 i, j;
 
 	memset(out, 0, sizeof(*out));
 	for (i = 0; i < srv->nworkers; i++) {
 		wk = srv->workers[i];
-		add_stats(&out->q, &wk->stats[0]);
-		add_stats(&out->q, &wk->stats[1]);
-		out->udp_queries += answer_stat_get(&wk->stats[0].queries);
-		out->tcp_queries += answer_stat_get(&wk->stats[1].queries);
+		for (j = 0; j < wk->nudp; j++)
+			add_stats(&out->tr[0], &wk->udp[j].ctx.stats);
+		add_stats(&out->tr[1], &wk->tcp_ctx.stats);
 		out->tcp_accepted += answer_stat_get(&wk->tcp_accepted);
 		out->tcp_refused += answer_stat_get(&wk->tcp_refused);
 		out->tcp_timeouts += answer_stat_get(&wk->tcp_timeouts);
 		out->tcp_open += answer_stat_get(&wk->tcp_accepted) -
 		    answer_stat_get(&wk->tcp_closed);
 	}
+	add_stats(&out->q, &out->tr[0]);
+	add_stats(&out->q, &out->tr[1]);
+	out->udp_queries = answer_stat_get(&out->tr[0].queries);
+	out->tcp_queries = answer_stat_get(&out->tr[1].queries);
 }
 
 uint64_t
@@ -500,7 +503,7 @@ server_count(const struct server *srv, size_t counter)
 
 	if (counter >= s->db->ncounters)
 		return 0;
-	for (i = 0; i < s->nworkers; i++)
+	for (i = 0; i < s->nrows; i++)
 		sum += answer_stat_get(&s->counts[i * s->stride + counter]);
 	return sum;
 }

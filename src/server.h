@@ -31,9 +31,10 @@ struct admin_entry {
 	char		 reason[SERVER_REASON_MAX];
 };
 
-/* Counters summed over every worker. */
+/* Counters summed over every thread. */
 struct server_stats {
 	struct answer_stats	 q;		/* UDP and TCP together */
+	struct answer_stats	 tr[2];		/* UDP, TCP */
 	uint64_t		 udp_queries, tcp_queries;
 	uint64_t		 tcp_accepted, tcp_refused, tcp_timeouts;
 	uint64_t		 tcp_open;	/* connections now */
@@ -45,6 +46,8 @@ struct server {
 	struct snapshot		*snap;		/* the published one */
 	struct worker		**workers;
 	unsigned		 nworkers;
+	unsigned		 nrows;		/* of answer counters:
+						   worker_rows() */
 	struct probe		*probe;		/* for snap->db */
 	struct admin_entry	*admin;
 	size_t			 nadmin;
@@ -85,10 +88,10 @@ void		 server_admin_load(struct server *);
 void		 server_admin_apply(struct server *);
 
 /*
- * A snapshot for configuration c (owned from now on), with answer counters
- * for nworkers; health starts from each target's configured state.
+ * A snapshot for configuration c (owned from now on), with nrows rows of
+ * answer counters; health starts from each target's configured state.
  */
-struct snapshot	*server_snapshot_new(struct conf *c, unsigned nworkers,
+struct snapshot	*server_snapshot_new(struct conf *c, unsigned nrows,
 		    uint64_t generation);
 void		 server_snapshot_free(struct snapshot *);
 

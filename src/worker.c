@@ -25,7 +25,7 @@
 struct snapshot	*net_snapshot;
 
 void
-worker_env(struct worker *wk, struct answer_env *env, bool tcp)
+worker_env(struct net_ctx *x, struct answer_env *env, bool tcp)
 {
 	/* The caller holds rcu_read_lock() while it uses env. */
 	struct snapshot	*s = rcu_dereference(net_snapshot);
@@ -33,13 +33,13 @@ worker_env(struct worker *wk, struct answer_env *env, bool tcp)
 	env->db = s->db;
 	env->edns_payload = s->conf->edns_payload;
 	env->tcp = tcp;
-	env->stats = &wk->stats[tcp];
-	env->counts = s->counts + (size_t)wk->id * s->stride;
+	env->stats = &x->stats;
+	env->counts = s->counts + (size_t)x->row * s->stride;
 	env->health = s->health;
 	env->client = NULL;
-	env->rng = &wk->rng;
+	env->rng = &x->rng;
 	env->trace = NULL;
-	wk->qlog_thr = s->qlog_thr;
+	x->qlog_thr = s->qlog_thr;
 }
 
 void
@@ -77,29 +77,49 @@ worker_qlog(const struct sockaddr *client, bool tcp, const uint8_t *q,
 	    wire_get16(r + 6) == 1 ? "" : "s");
 }
 
+unsigned
+worker_rows(unsigned nworkers, const struct conf *c)
+{
+	return nworkers * (1 + c->nlisten);
+}
+
+static uint64_t
+seed(void)
+{
+	return (((uint64_t)arc4random() << 32) | arc4random()) | 1;
+}
+
 struct worker *
 worker_new(unsigned id, const struct conf *c)
 {
 	struct worker		*wk;
 	const struct conf_listen *l;
+	struct udp_sock		*u;
 	size_t			 i;
 	int			 fd;
 
 	wk = xcalloc(1, sizeof(*wk));
 	wk->id = id;
-	wk->rng = (((uint64_t)arc4random() << 32) | arc4random()) | 1;
+	wk->tcp_ctx.rng = seed();
+	wk->tcp_ctx.row = id * (1 + c->nlisten);
+	atomic_init(&wk->udp_stop, false);
 	wk->udp = xcalloc(c->nlisten, sizeof(*wk->udp));
 	wk->tcp = xcalloc(c->nlisten, sizeof(*wk->tcp));
 	for (i = 0; i < c->nlisten; i++) {
 		l = &c->listen[i];
+		u = &wk->udp[i];
 		if ((fd = udp_open((const struct sockaddr *)&l->ss, l->sslen,
-		    &wk->udp[i].pktinfo)) == -1) {
+		    &u->pktinfo)) == -1) {
 			log_warn("udp %s", l->text);
 			goto fail;
 		}
-		wk->udp[i].fd = fd;
-		wk->udp[i].wk = wk;
-		wk->udp[i].family = l->ss.ss_family;
+		u->fd = fd;
+		u->wk = wk;
+		u->family = l->ss.ss_family;
+		u->ctx.rng = seed();
+		u->ctx.row = wk->tcp_ctx.row + 1 + i;
+		u->batch = xmalloc(sizeof(*u->batch));
+		udp_batch_init(u->batch);
 		wk->nudp++;
 		if ((fd = tcp_open((const struct sockaddr *)&l->ss,
 		    l->sslen)) == -1) {
@@ -112,8 +132,6 @@ worker_new(unsigned id, const struct conf *c)
 	}
 	wk->maxconns = c->tcp_clients;
 	wk->tcp_timeout = c->tcp_timeout;
-	wk->batch = xmalloc(sizeof(*wk->batch));
-	udp_batch_init(wk->batch);
 	wk->tcp_out = xmalloc(2 + ANSWER_TCP_MAX);
 	return wk;
 fail:
@@ -137,11 +155,6 @@ stop_cb(struct ev_loop *loop, ev_async *w, int revents)
 
 	(void)revents;
 	wk->stopping = true;
-	/* Answer what already waits on the UDP sockets, then stop. */
-	for (i = 0; i < wk->nudp; i++) {
-		udp_read_cb(loop, &wk->udp[i].w, EV_READ);
-		ev_io_stop(loop, &wk->udp[i].w);
-	}
 	for (i = 0; i < wk->ntcp; i++)
 		ev_io_stop(loop, &wk->tcp[i].w);
 	tcp_close_idle(wk);
@@ -177,11 +190,6 @@ worker_start(struct worker *wk)
 		return -1;
 	}
 	tcp_init_pool(wk);
-	for (i = 0; i < wk->nudp; i++) {
-		ev_io_init(&wk->udp[i].w, udp_read_cb, wk->udp[i].fd, EV_READ);
-		wk->udp[i].w.data = &wk->udp[i];
-		ev_io_start(wk->loop, &wk->udp[i].w);
-	}
 	for (i = 0; i < wk->ntcp; i++) {
 		ev_io_init(&wk->tcp[i].w, tcp_accept_cb, wk->tcp[i].fd,
 		    EV_READ);
@@ -195,6 +203,10 @@ worker_start(struct worker *wk)
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	rv = pthread_create(&wk->thread, NULL, run, wk);
+	for (i = 0; rv == 0 && i < wk->nudp; i++)
+		if ((rv = pthread_create(&wk->udp[i].thread, NULL, udp_run,
+		    &wk->udp[i])) == 0)
+			wk->udp[i].running = true;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rv != 0) {
 		log_warnx("worker %u: pthread_create: %s", wk->id,
@@ -207,6 +219,8 @@ worker_start(struct worker *wk)
 void
 worker_stop(struct worker *wk)
 {
+	/* UDP threads see it within NET_UDP_TICK_MS, drain and end. */
+	atomic_store(&wk->udp_stop, true);
 	ev_async_send(wk->loop, &wk->stop_w);
 }
 
@@ -217,6 +231,9 @@ worker_free(struct worker *wk)
 
 	if (wk == NULL)
 		return;
+	for (i = 0; i < wk->nudp; i++)
+		if (wk->udp[i].running)
+			pthread_join(wk->udp[i].thread, NULL);
 	if (wk->loop != NULL) {
 		pthread_join(wk->thread, NULL);
 		for (i = 0; i < wk->maxconns; i++)
@@ -227,13 +244,14 @@ worker_free(struct worker *wk)
 		free(wk->conns);
 		ev_loop_destroy(wk->loop);
 	}
-	for (i = 0; i < wk->nudp; i++)
+	for (i = 0; i < wk->nudp; i++) {
 		close(wk->udp[i].fd);
+		free(wk->udp[i].batch);
+	}
 	for (i = 0; i < wk->ntcp; i++)
 		close(wk->tcp[i].fd);
 	free(wk->udp);
 	free(wk->tcp);
-	free(wk->batch);
 	free(wk->tcp_out);
 	free(wk);
 }

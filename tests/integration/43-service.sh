@@ -129,6 +129,7 @@ wait_for_line() { # FILE ERE: up to 5 s
 check "READY=1 reaches the service manager once it answers" wait_for_line "$T/notify.out" '^READY=1'
 kill -HUP "$DAEMON_PID"
 check "a reload says RELOADING=1 then READY=1" wait_for_line "$T/notify.out" 'RELOADING=1'
+n=0; while [ "$(grep -c . "$T/notify.out")" -lt 3 ] && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done
 expect_eq "... in that order" "READY=1 RELOADING=1 READY=1" \
     "$(sed -n 1,3p "$T/notify.out" | tr -s ' \n' '  ' | sed 's/ *$//')"
 stop_daemon
