@@ -43,22 +43,6 @@ addrs() {
     d_section ANSWER | awk '$4 == "A" {print $5}' | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//'
 }
 
-# wait_until MS CMD...: poll CMD every 0.2 s for up to MS milliseconds;
-# sets WAITED ("0.81s")
-ms_now() { echo $(( $(date +%s%N) / 1000000 )); }
-wait_until() {
-    lim=$1; shift
-    t0=$(ms_now)
-    while :; do
-        if "$@"; then
-            el=$(( $(ms_now) - t0 ))
-            WAITED=$(printf '%d.%02ds' $((el / 1000)) $((el % 1000 / 10)))
-            return 0
-        fi
-        [ $(( $(ms_now) - t0 )) -gt "$lim" ] && return 1
-        sleep 0.2
-    done
-}
 has() { addrs "$1" | tr ' ' '\n' | grep -qx "$2"; }
 lacks() { dq "$1" A; [ "$(d_status)" = NOERROR ] && ! has "$1" "$2"; }
 status_is() { dq "$1" A; [ "$(d_status)" = "$2" ]; }

@@ -65,21 +65,6 @@ addrs() {
     d_section ANSWER | awk '$4 == "A" {print $5}' | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//'
 }
 txt() { dq +short info.ops.test TXT; tr -d '"' <"$DIG_OUT"; }
-ms_now() { echo $(( $(date +%s%N) / 1000000 )); }
-# wait_until MS CMD...: poll CMD every 0.1 s for up to MS ms; sets WAITED
-wait_until() {
-    lim=$1; shift
-    t0=$(ms_now)
-    while :; do
-        if "$@"; then
-            el=$(( $(ms_now) - t0 ))
-            WAITED=$(printf '%d.%02ds' $((el / 1000)) $((el % 1000 / 10)))
-            return 0
-        fi
-        [ $(( $(ms_now) - t0 )) -gt "$lim" ] && return 1
-        sleep 0.1
-    done
-}
 has() { addrs "$1" | tr ' ' '\n' | grep -qx "$2"; }
 is() { [ "$(addrs "$1")" = "$2" ]; }
 txt_is() { [ "$(txt)" = "$1" ]; }

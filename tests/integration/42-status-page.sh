@@ -136,16 +136,6 @@ delta() {
     expect_eq "$d" "$e" "$("$PYTHON" -c "print('%g' % ($vb - $va))")"
 }
 ctl() { "$CTL" -c "$CONF" "$@" >"$T/ctl.out" 2>"$T/ctl.err"; CTL_RC=$?; return 0; }
-ms_now() { echo $(( $(date +%s%N) / 1000000 )); }
-wait_until() {
-    lim=$1; shift
-    t0=$(ms_now)
-    while :; do
-        "$@" && return 0
-        [ $(( $(ms_now) - t0 )) -gt "$lim" ] && return 1
-        sleep 0.1
-    done
-}
 
 # ---- /metrics parses
 scrape 0

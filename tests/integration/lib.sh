@@ -118,6 +118,26 @@ finish() {
     exit 1
 }
 
+# ms_now: a clock in milliseconds
+ms_now() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# wait_until MS CMD...: poll CMD every 0.1 s for up to MS milliseconds;
+# sets WAITED ("0.81s")
+# shellcheck disable=SC2034
+wait_until() {
+    lim=$1; shift
+    t0=$(ms_now)
+    while :; do
+        if "$@"; then
+            el=$(( $(ms_now) - t0 ))
+            WAITED=$(printf '%d.%02ds' $((el / 1000)) $((el % 1000 / 10)))
+            return 0
+        fi
+        [ $(( $(ms_now) - t0 )) -gt "$lim" ] && return 1
+        sleep 0.1
+    done
+}
+
 # ------------------------------------------------------------ processes
 # alive PID: the process exists and is not a zombie
 alive() {

@@ -18,43 +18,7 @@
 
 #define D	CONF_DIR "/"
 
-/*
- * Load CONF_DIR/name and expect it to fail with exactly the messages in
- * want, in order.
- */
-static void
-expect_errs(const char *name, const char *const *want, size_t n,
-    const char *file, int line)
-{
-	struct conf		*c = NULL;
-	struct conf_errs	 errs = { NULL, 0 };
-	char			*path;
-	size_t			 i;
-	int			 rv;
-	bool			 same;
-
-	path = tu_printf("%s%s", D, name);
-	rv = conf_load(path, &c, &errs);
-	free(path);
-	same = rv == -1 && c == NULL && errs.n == n;
-	for (i = 0; same && i < n; i++)
-		same = strcmp(errs.msg[i], want[i]) == 0;
-	if (!same) {
-		print_error("conf_load(\"%s\") returned %d with %zu "
-		    "messages:\n", name, rv, errs.n);
-		for (i = 0; i < errs.n; i++)
-			print_error("  got:  %s\n", errs.msg[i]);
-		for (i = 0; i < n; i++)
-			print_error("  want: %s\n", want[i]);
-	}
-	conf_errs_clear(&errs);
-	conf_free(c);
-	if (!same)
-		_fail(file, line);
-}
-
-#define assert_errs(name, want) \
-	expect_errs((name), (want), NITEMS(want), __FILE__, __LINE__)
+#define assert_errs(name, want)	tu_assert_errs(D, (name), (want))
 
 /* Load CONF_DIR/name and expect success. */
 static struct conf *

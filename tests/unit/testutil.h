@@ -28,6 +28,17 @@ int		 tu_load_files(const struct tu_file *, size_t, struct conf **,
 		    struct conf_errs *);
 /* Load zone files behind a generated main file; fails the test on error. */
 struct conf	*tu_load_zones(const char *const *zones, size_t n);
+/*
+ * Load dir/name and expect it to fail with exactly the n messages in
+ * want, in order; else print both lists and fail at file:line.
+ */
+void		 tu_expect_errs(const char *dir, const char *name,
+		    const char *const *want, size_t n, const char *file,
+		    int line);
+#define tu_assert_errs(dir, name, want) \
+	tu_expect_errs((dir), (name), (want), \
+	    sizeof(want) / sizeof((want)[0]), __FILE__, __LINE__)
+
 /* Print every message of errs (to see why a load failed). */
 void		 tu_print_errs(const struct conf_errs *);
 
