@@ -379,8 +379,8 @@ main(int argc, char *argv[])
 	} else {
 		memset(&ml, 0, sizeof(ml));
 		if (conf_parse_listen(METRICS_DEFAULT, &ml.ss, &ml.sslen) ==
-		    0 && (http = http_new(loop, (struct sockaddr *)&ml.ss, ml.sslen,
-		    http_cb, NULL)) == NULL)
+		    0 && (http = http_new(loop, (struct sockaddr *)&ml.ss,
+		    ml.sslen, http_cb, NULL)) == NULL)
 			log_warnx("no metrics on %s (the default); set "
 			    "server.metrics to choose another address or \"\" "
 			    "for none", METRICS_DEFAULT);

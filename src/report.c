@@ -109,7 +109,6 @@ static void
 json_member(struct json *j, const struct zone *z, const struct zone_pool *p,
     const struct lb_member *lm, const struct member_view *v)
 {
-	char	 buf[64];
 
 	json_obj_begin(j);
 	json_kv_str(j, "zone", z->name);
@@ -154,7 +153,6 @@ json_member(struct json *j, const struct zone *z, const struct zone_pool *p,
 	}
 	json_kv_uint(j, "answers", v->answers);
 	json_obj_end(j);
-	(void)buf;
 }
 
 void
@@ -186,8 +184,8 @@ json_counters(struct json *j, const struct server_stats *st)
 	size_t	 i;
 
 	json_kv_uint(j, "queries", answer_stat_get(&st->q.queries));
-	json_kv_uint(j, "udp", st->udp_queries);
-	json_kv_uint(j, "tcp", st->tcp_queries);
+	json_kv_uint(j, "udp", answer_stat_get(&st->tr[0].queries));
+	json_kv_uint(j, "tcp", answer_stat_get(&st->tr[1].queries));
 	json_key(j, "rcodes");
 	json_obj_begin(j);
 	for (i = 0; i < NELEM(rcode_names); i++) {
@@ -881,8 +879,9 @@ per_transport(FILE *f, const struct server_stats *st, const char *name,
 
 	for (t = 0; t < 2; t++)
 		fprintf(f, "%s{transport=\"%s\"} %llu\n", name, tn[t],
-		    (unsigned long long)answer_stat_get((const _Atomic uint64_t *)
-		    (const void *)((const char *)&st->tr[t] + off)));
+		    (unsigned long long)answer_stat_get((const _Atomic
+		    uint64_t *)(const void *)((const char *)&st->tr[t] +
+		    off)));
 }
 
 /* Counters kept per transport, with nothing else to say about them. */
@@ -1179,8 +1178,8 @@ report_html(const struct server *srv, size_t *lenp)
 	    (unsigned long long)srv->reloads_ok,
 	    (unsigned long long)srv->reloads_failed,
 	    (unsigned long long)answer_stat_get(&st.q.queries),
-	    (unsigned long long)st.udp_queries,
-	    (unsigned long long)st.tcp_queries);
+	    (unsigned long long)answer_stat_get(&st.tr[0].queries),
+	    (unsigned long long)answer_stat_get(&st.tr[1].queries));
 	for (i = 0; i < db->nzones; i++) {
 		z = &db->zones[i];
 		fputs("<h2>Zone ", f);

@@ -120,7 +120,8 @@ carry_hist(const struct probe *old, struct probe *new)
 		probe_check_hist(new, i, &b, &h);
 		for (j = 0; j < probe_nchecks(old); j++) {
 			probe_check_hist(old, j, &a, &h);
-			if (strcmp(a->name, b->name) == 0 && conf_check_same(a, b)) {
+			if (strcmp(a->name, b->name) == 0 &&
+			    conf_check_same(a, b)) {
 				probe_set_hist(new, i, &h);
 				break;
 			}
@@ -490,8 +491,6 @@ server_stats(const struct server *srv, struct server_stats *out)
 	}
 	add_stats(&out->q, &out->tr[0]);
 	add_stats(&out->q, &out->tr[1]);
-	out->udp_queries = answer_stat_get(&out->tr[0].queries);
-	out->tcp_queries = answer_stat_get(&out->tr[1].queries);
 }
 
 uint64_t

@@ -35,7 +35,6 @@ struct admin_entry {
 struct server_stats {
 	struct answer_stats	 q;		/* UDP and TCP together */
 	struct answer_stats	 tr[2];		/* UDP, TCP */
-	uint64_t		 udp_queries, tcp_queries;
 	uint64_t		 tcp_accepted, tcp_refused, tcp_timeouts;
 	uint64_t		 tcp_open;	/* connections now */
 };
