@@ -154,9 +154,16 @@ stop_cb(struct ev_loop *loop, ev_async *w, int revents)
 	size_t		 i;
 
 	(void)revents;
-	wk->stopping = true;
-	for (i = 0; i < wk->ntcp; i++)
+	/*
+	 * Connections the kernel completed but we had not accepted yet may
+	 * hold queries too: take them in, then answer what every
+	 * connection already received.
+	 */
+	for (i = 0; i < wk->ntcp; i++) {
+		tcp_accept_cb(loop, &wk->tcp[i].w, EV_READ);
 		ev_io_stop(loop, &wk->tcp[i].w);
+	}
+	wk->stopping = true;
 	tcp_close_idle(wk);
 	if (wk->nconns == 0) {
 		ev_break(loop, EVBREAK_ALL);
