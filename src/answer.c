@@ -227,6 +227,7 @@ run_chain(const struct answer_env *env, const struct wire_query *q,
 		lq.rr = &rr;
 	}
 	lq.rng = env->rng;
+	lq.fail_open = m->all_down == LB_ALL_DOWN_ALL;
 	lq.scope = 0;
 	lq.all_down = false;
 	client_of(env, q, m, &lq);

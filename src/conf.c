@@ -1261,29 +1261,15 @@ load_pools(struct loader *ld, const config_setting_t *g, struct conf_zone *z)
 	}
 }
 
-/* The documented presets: each is a chain. */
-static const struct {
-	const char	*name;
-	const char	*steps[4];
-} presets[] = {
-	{ "round_robin", { "up", "round_robin" } },
-	{ "weighted", { "up", "weighted" } },
-	{ "random", { "up", "shuffle" } },
-	{ "failover", { "up", "priority" } },
-	{ "least_conn", { "up", "least_load" } },
-	{ "least_rtt", { "up", "fastest" } },
-	{ "ip_hash", { "up", "hash" } },
-	{ "geo", { "up", "topology", "weighted" } },
-};
-
 static void
 load_chain(struct loader *ld, const config_setting_t *g, struct conf_name *cn,
     const char *label)
 {
 	config_setting_t	*s, *e;
+	const struct lb_preset	*pr;
 	const char		*preset;
 	char			 err[256];
-	size_t			 k, i;
+	size_t			 i;
 	int			 j;
 	bool			 has_up = false;
 
@@ -1309,24 +1295,21 @@ load_chain(struct loader *ld, const config_setting_t *g, struct conf_name *cn,
 				    label, err);
 				continue;
 			}
-			has_up |= cn->steps[cn->nsteps].kind == LB_UP;
+			has_up |= strcmp(cn->steps[cn->nsteps].s->name, "up") ==
+			    0;
 			cn->nsteps++;
 		}
 	} else {
 		if (preset == NULL)
 			preset = "round_robin";
-		for (k = 0; k < NELEM(presets); k++)
-			if (strcmp(presets[k].name, preset) == 0)
-				break;
-		if (k == NELEM(presets)) {
+		if ((pr = lb_preset_find(preset)) == NULL) {
 			errf(ld, line_of(config_setting_get_member(g,
 			    "strategy")), "name \"%s\": unknown strategy "
 			    "\"%s\"", label, preset);
 			return;
 		}
-		for (i = 0; i < NELEM(presets[k].steps) &&
-		    presets[k].steps[i] != NULL; i++)
-			if (lb_parse_step(presets[k].steps[i],
+		for (i = 0; i < NELEM(pr->steps) && pr->steps[i] != NULL; i++)
+			if (lb_parse_step(pr->steps[i],
 			    &cn->steps[cn->nsteps++], err, sizeof(err)) == -1)
 				errf(ld, line_of(g), "preset: %s", err);
 		has_up = true;

@@ -12,21 +12,10 @@ struct health;
 
 #define LB_MAX_MEMBERS	256	/* per pool */
 #define LB_MAX_STEPS	16
+#define LB_MAX_PARAMS	4	/* per step */
 #define LB_WEIGHT_MAX	1000
 #define LB_NO_REGION	UINT16_MAX
-
-enum lb_kind {
-	LB_UP,
-	LB_PRIORITY,
-	LB_TOPOLOGY,
-	LB_ROUND_ROBIN,
-	LB_SHUFFLE,
-	LB_WEIGHTED,
-	LB_HASH,
-	LB_FASTEST,
-	LB_LEAST_LOAD,
-	LB_FIRST,
-};
+#define LB_UNSET	UINT32_MAX	/* an optional parameter not given */
 
 /* What a name answers when no member is usable. */
 enum lb_all_down {
@@ -35,11 +24,13 @@ enum lb_all_down {
 	LB_ALL_DOWN_SERVFAIL,
 	LB_ALL_DOWN_FALLBACK,	/* static addresses or a CNAME */
 };
+/* "all", "nodata", "servfail", "fallback". */
+const char	*lb_all_down_str(enum lb_all_down);
 
 struct lb_member {
 	uint8_t		 family;	/* 4 or 6 */
 	uint8_t		 addr[16];
-	uint16_t	 weight;	/* 0: last resort, see lb_up() */
+	uint16_t	 weight;	/* 0: last resort, see lb_up.c */
 	uint8_t		 priority;	/* failover tier, lower first */
 	uint16_t	 region;	/* LB_NO_REGION or a region index */
 	uint32_t	 slot;		/* health slot */
@@ -62,11 +53,6 @@ struct lb_regions {
 	size_t		 nnames;
 };
 
-struct lb_step {
-	enum lb_kind	 kind;
-	uint32_t	 a, b;	/* see lb_parse_step() for each kind */
-};
-
 /* The query as the steps see it. */
 struct lb_query {
 	const struct health	*health;	/* borrowed */
@@ -74,6 +60,7 @@ struct lb_query {
 	const struct lb_regions	*regions;	/* borrowed, may be NULL */
 	_Atomic uint32_t	*rr;		/* the name's rotation */
 	uint64_t		*rng;		/* per-thread PRNG state */
+	bool			 fail_open;	/* up keeps all when none is */
 	uint8_t			 family;	/* client: 4 or 6, 0 unknown */
 	uint8_t			 bits;		/* client bits known */
 	uint8_t			 addr[16];
@@ -87,59 +74,147 @@ struct lb_cand {
 	uint64_t	 key;
 };
 
+struct lb_step;
+struct lb_why;
+
+/*
+ * A step: may remove and reorder candidates c[0..n), nothing else; returns
+ * how many are left.
+ */
+typedef size_t	 lb_run_fn(const struct lb_step *, struct lb_query *,
+		    struct lb_cand *, size_t n);
+/* What explain says a step did, into buf (always terminated). */
+typedef void	 lb_why_fn(const struct lb_step *, const struct lb_why *,
+		    char *buf, size_t len);
+/*
+ * Why a step itself left member m out (buf or a static string), or NULL
+ * when the member's health is the reason.
+ */
+typedef const char *lb_drop_fn(const struct lb_step *, const struct lb_why *,
+		    uint16_t m, char *buf, size_t len);
+/* Checks between parameters; -1 with a message in err. */
+typedef int	 lb_check_fn(const struct lb_step *, char *err, size_t len);
+
+/* How a parameter is written. */
+enum lb_param_type {
+	LB_PARAM_UINT,		/* "v4=24" */
+	LB_PARAM_PERCENT,	/* "tolerance=20%" or "tolerance=20" */
+	LB_PARAM_MS,		/* "margin=2ms" or "margin=2"; kept in µs */
+	LB_PARAM_COUNT,		/* positional and required: "first 2" */
+};
+
+/* One parameter of a strategy; min, max and def as written (ms, %). */
+struct lb_param {
+	const char		*name;		/* NULL ends the list */
+	enum lb_param_type	 type;
+	uint32_t		 min, max;
+	uint32_t		 def;		/* LB_UNSET: optional, none */
+	const char		*doc;
+};
+
+/* A strategy: everything about it is here and in its lb_*.c file. */
+struct lb_strategy {
+	const char		*name;
+	const char		*doc;		/* one line */
+	const struct lb_param	*params;	/* in the order of step->p */
+	lb_run_fn		*run;
+	lb_why_fn		*why;
+	lb_drop_fn		*drop;		/* NULL: health is the reason */
+	lb_check_fn		*check;		/* NULL: no cross checks */
+	bool			 truncates;	/* keeps a prefix of its input
+						   (first): the step before
+						   need only order that many */
+};
+
+struct lb_step {
+	const struct lb_strategy *s;		/* borrowed, static */
+	uint32_t		 p[LB_MAX_PARAMS];	/* by s->params */
+	/*
+	 * At most this many candidates survive the steps after this one,
+	 * which keep a prefix of what this one leaves: an ordering step
+	 * need only fill that many places.  0: all of them.
+	 */
+	uint32_t		 keep;
+};
+
+/* Every strategy, NULL-ended: the only list of them. */
+extern const struct lb_strategy *const lb_strategies[];
+
+/* The strategy called name, or NULL. */
+const struct lb_strategy *lb_strategy_find(const char *name);
+
+/* A preset: a name for a chain (strategy = "failover"). */
+struct lb_preset {
+	const char	*name;
+	const char	*steps[4];	/* NULL-ended when shorter */
+	const char	*doc;
+};
+/* Every preset, ending with { NULL }. */
+extern const struct lb_preset lb_presets[];
+const struct lb_preset *lb_preset_find(const char *name);
+
 /*
  * Parse one chain entry such as "first 2", "hash v4=24 v6=56",
  * "priority min_healthy=2", "fastest tolerance=20% margin=5ms",
- * "least_load low=50 high=90".  On error returns -1
- * with a message in err.
+ * "least_load low=50 high=90".  On error returns -1 with a message in err.
  */
 int		 lb_parse_step(const char *, struct lb_step *, char *err,
 		    size_t errlen);
-const char	*lb_kind_name(enum lb_kind);
+/* A step as written in a chain: "first 2", "hash v4=24 v6=56", ... */
+void		 lb_step_str(const struct lb_step *, char *buf, size_t len);
+/* The value of the parameter called name (as stored); LB_UNSET: none. */
+uint32_t	 lb_step_param(const struct lb_step *, const char *name);
+/*
+ * Fill in steps[i].keep for a chain whose answer is cut to max_answers
+ * (0: not cut).
+ */
+void		 lb_chain_prepare(struct lb_step *, size_t nsteps,
+		    unsigned max_answers);
 
-/* Run the steps in order; returns how many candidates are left. */
+/* Run one step, or the steps in order; returns how many are left. */
+static inline size_t
+lb_step_run(const struct lb_step *st, struct lb_query *q, struct lb_cand *c,
+    size_t n)
+{
+	return st->s->run(st, q, c, n);
+}
 size_t		 lb_run(const struct lb_step *, size_t nsteps,
 		    struct lb_query *, struct lb_cand *, size_t n);
 
 /*
  * What each step of a chain kept, in order: n[0] and member[0] before
- * the first step, n[i + 1] and member[i + 1] after step i.  For explaining
- * an answer to an operator; never used on the per-query path.
+ * the first step, n[i + 1] and member[i + 1] after step i, and the query
+ * as the steps left it.  For explaining an answer to an operator; never
+ * used on the per-query path.
  */
 struct lb_trace {
 	size_t		 nsteps;	/* steps that ran */
 	uint16_t	 n[LB_MAX_STEPS + 1];
 	uint16_t	 member[LB_MAX_STEPS + 1][LB_MAX_MEMBERS];
+	struct lb_query	 q;		/* rr and rng cleared */
 };
 
 /* lb_run() that records what each step kept into *t. */
 size_t		 lb_run_traced(const struct lb_step *, size_t nsteps,
 		    struct lb_query *, struct lb_cand *, size_t n,
 		    struct lb_trace *t);
-/* A step as written in a chain: "first 2", "hash v4=24 v6=56", ... */
-void		 lb_step_str(const struct lb_step *, char *buf, size_t len);
 
-/* Each step: may remove and reorder candidates, nothing else. */
-size_t	lb_up(const struct lb_step *, struct lb_query *, struct lb_cand *,
-	    size_t);
-size_t	lb_priority(const struct lb_step *, struct lb_query *,
-	    struct lb_cand *, size_t);
-size_t	lb_topology(const struct lb_step *, struct lb_query *,
-	    struct lb_cand *, size_t);
-size_t	lb_round_robin(const struct lb_step *, struct lb_query *,
-	    struct lb_cand *, size_t);
-size_t	lb_shuffle(const struct lb_step *, struct lb_query *,
-	    struct lb_cand *, size_t);
-size_t	lb_weighted(const struct lb_step *, struct lb_query *,
-	    struct lb_cand *, size_t);
-size_t	lb_hash(const struct lb_step *, struct lb_query *, struct lb_cand *,
-	    size_t);
-size_t	lb_fastest(const struct lb_step *, struct lb_query *,
-	    struct lb_cand *, size_t);
-size_t	lb_least_load(const struct lb_step *, struct lb_query *,
-	    struct lb_cand *, size_t);
-size_t	lb_first(const struct lb_step *, struct lb_query *, struct lb_cand *,
-	    size_t);
+/* One step of a trace, as a why function sees it. */
+struct lb_why {
+	const struct lb_query	*q;
+	const uint16_t		*in;		/* members before the step */
+	size_t			 nin;
+	const uint16_t		*out;		/* ... and after it */
+	size_t			 nout;
+};
+/* The view of step i of trace t. */
+void		 lb_why_of(const struct lb_trace *t, size_t i,
+		    struct lb_why *);
+/* What step i did, in words; and why it left member m out (or NULL). */
+void		 lb_step_why(const struct lb_step *, const struct lb_why *,
+		    char *buf, size_t len);
+const char	*lb_step_drop(const struct lb_step *, const struct lb_why *,
+		    uint16_t m, char *buf, size_t len);
 
 /*
  * The region of an address of which the first bits are known, LB_NO_REGION
@@ -149,6 +224,18 @@ uint16_t	 lb_region_of(const struct lb_regions *, uint8_t family,
 		    const uint8_t *addr, uint8_t bits, uint8_t *scope);
 /* Fill in each net's scope; call once after the table is complete. */
 void		 lb_regions_prepare(struct lb_regions *);
+
+/* Helpers for the steps. */
+bool		 lb_usable(const struct lb_query *, const struct lb_cand *);
+/* Stable insertion sort by key, ascending (desc = false) or descending. */
+void		 lb_sort_keys(struct lb_cand *, size_t n, bool desc);
+/* "192.0.2.1": a member's address as text. */
+void		 lb_member_str(const struct lb_member *, char *buf,
+		    size_t len);
+/* An address of family 4 or 6 as text ("?" when it cannot be). */
+void		 lb_addr_str(uint8_t family, const uint8_t *addr, char *buf,
+		    size_t len);
+uint64_t	 lb_mix(uint64_t);
 
 /* A fast PRNG (xorshift64*); the state must not be 0. */
 static inline uint64_t
@@ -169,7 +256,5 @@ lb_random_below(uint64_t *s, uint64_t n)
 {
 	return (uint64_t)(((unsigned __int128)lb_random(s) * n) >> 64);
 }
-
-uint64_t	 lb_mix(uint64_t);
 
 #endif

@@ -324,14 +324,6 @@ chain_str(const struct zone_name *m, char *buf, size_t len)
 	}
 }
 
-static const char *
-all_down_str(enum lb_all_down a)
-{
-	static const char *const names[] = { "all", "nodata", "servfail",
-	    "fallback" };
-
-	return (size_t)a < NELEM(names) ? names[a] : "?";
-}
 
 void
 report_status_full(const struct server *srv, struct json *j)
@@ -366,7 +358,7 @@ report_status_full(const struct server *srv, struct json *j)
 			json_kv_uint(j, "ttl", m->ttl);
 			json_kv_uint(j, "degraded_ttl", m->degraded_ttl);
 			json_kv_uint(j, "max_answers", m->max_answers);
-			json_kv_str(j, "all_down", all_down_str(m->all_down));
+			json_kv_str(j, "all_down", lb_all_down_str(m->all_down));
 			json_kv_uint(j, "answers", server_count(srv,
 			    m->counter));
 			json_obj_end(j);
@@ -434,117 +426,6 @@ make_query(const ldns_rdf *name, uint16_t type, const uint8_t *ecs_addr,
 	out[pos + 9] = 0;
 	memcpy(out + pos + 10, ecs_addr, alen);
 	return pos + 10 + alen;
-}
-
-/* Why step st left what it left, in words. */
-static void
-step_why(const struct server *srv, const struct zone_name *m,
-    const struct lb_step *st, const struct answer_trace *tr, size_t i,
-    char *buf, size_t len)
-{
-	const struct lb_trace	*t = &tr->lb;
-	const struct lb_member	*mb = m->pool->members;
-	const struct health	*h = srv->snap->health;
-	char			 a[INET6_ADDRSTRLEN];
-	size_t			 k, off = 0, nin = t->n[i], nout = t->n[i + 1];
-	uint8_t			 scope;
-	uint16_t		 r;
-	uint32_t		 v;
-
-	buf[0] = '\0';
-	switch (st->kind) {
-	case LB_UP:
-		if (nout == nin)
-			snprintf(buf, len, nin > 0 && !health_usable(
-			    &h->slots[mb[t->member[i][0]].slot]) ?
-			    "no member usable: fail open, every member kept" :
-			    "every member usable");
-		else if (nout == 0)
-			snprintf(buf, len, "no member usable: all_down "
-			    "\"%s\" applies", all_down_str(m->all_down));
-		else
-			snprintf(buf, len, "dropped %zu: not usable (down, "
-			    "drained or forced down), or weight 0 while "
-			    "others are usable", nin - nout);
-		break;
-	case LB_PRIORITY:
-		if (nout > 0)
-			snprintf(buf, len, "kept priority tier %u (min_healthy "
-			    "%u)", mb[t->member[i + 1][0]].priority, st->a);
-		break;
-	case LB_TOPOLOGY:
-		if (tr->client_family == 0) {
-			snprintf(buf, len, "client address unknown: order "
-			    "kept");
-			break;
-		}
-		r = lb_region_of(m->regions, tr->client_family,
-		    tr->client_addr, tr->client_bits, &scope);
-		addr_str(tr->client_family, tr->client_addr, a, sizeof(a));
-		if (r == LB_NO_REGION)
-			snprintf(buf, len, "client %s/%u in no region: order "
-			    "kept", a, tr->client_bits);
-		else
-			snprintf(buf, len, "client %s/%u in region \"%s\" "
-			    "(scope /%u): its members first", a,
-			    tr->client_bits, m->regions->names[r], scope);
-		break;
-	case LB_ROUND_ROBIN:
-		snprintf(buf, len, "rotated by the name's counter");
-		break;
-	case LB_SHUFFLE:
-		snprintf(buf, len, "random order");
-		break;
-	case LB_WEIGHTED:
-		off = snprintf(buf, len, "random order weighted by weight:");
-		for (k = 0; k < nin && off < len; k++) {
-			addr_str(mb[t->member[i][k]].family,
-			    mb[t->member[i][k]].addr, a, sizeof(a));
-			off += snprintf(buf + off, len - off, " %s=%u", a,
-			    mb[t->member[i][k]].weight);
-		}
-		break;
-	case LB_HASH:
-		addr_str(tr->client_family, tr->client_addr, a, sizeof(a));
-		snprintf(buf, len, "rendezvous hash of client prefix %s/%u",
-		    a, tr->client_family == 4 ? st->a : tr->client_family ==
-		    6 ? st->b : 0);
-		break;
-	case LB_FASTEST:
-	case LB_LEAST_LOAD:
-		off = snprintf(buf, len, "%s:", st->kind == LB_FASTEST ?
-		    "by smoothed RTT" : "by reported load");
-		for (k = 0; k < nin && off < len; k++) {
-			addr_str(mb[t->member[i][k]].family,
-			    mb[t->member[i][k]].addr, a, sizeof(a));
-			if (st->kind == LB_FASTEST) {
-				v = atomic_load(&h->slots[mb[t->member[i][k]]
-				    .slot].rtt_us);
-				if (v == HEALTH_RTT_NONE)
-					off += snprintf(buf + off, len - off,
-					    " %s=?", a);
-				else
-					off += snprintf(buf + off, len - off,
-					    " %s=%.2fms", a, v / 1000.0);
-			} else {
-				v = atomic_load(&h->slots[mb[t->member[i][k]]
-				    .slot].load);
-				if (v == HEALTH_LOAD_NONE)
-					off += snprintf(buf + off, len - off,
-					    " %s=?", a);
-				else
-					off += snprintf(buf + off, len - off,
-					    " %s=%u", a, v);
-			}
-		}
-		if (nout < nin && off < len)
-			snprintf(buf + off, len - off, "; %zu shed above "
-			    "high=%u", nin - nout, st->b);
-		break;
-	case LB_FIRST:
-		snprintf(buf, len, "kept the first %u", st->a);
-		break;
-	}
 }
 
 /* Why one member was left out by a step, or NULL. */
@@ -685,6 +566,7 @@ report_explain(const struct server *srv, const char *name, const char *type,
 	uint64_t		 rng = 0x9e3779b97f4a7c15ULL;
 	const struct zone_name	*m;
 	const struct lb_member	*lm;
+	struct lb_why		 w;
 	int			 rv = -1;
 
 	memset(&ss, 0, sizeof(ss));
@@ -754,7 +636,7 @@ report_explain(const struct server *srv, const char *name, const char *type,
 		json_kv_uint(j, "ttl", tr->degraded ? m->degraded_ttl : m->ttl);
 		json_kv_bool(j, "degraded", tr->degraded);
 		json_kv_bool(j, "all_down", tr->all_down);
-		json_kv_str(j, "all_down_action", all_down_str(m->all_down));
+		json_kv_str(j, "all_down_action", lb_all_down_str(m->all_down));
 		json_key(j, "strategy_client");
 		if (tr->client_family == 0)
 			json_null(j);
@@ -786,6 +668,7 @@ report_explain(const struct server *srv, const char *name, const char *type,
 			/* Who was left out, with the member's own reason. */
 			json_key(j, "dropped");
 			json_arr_begin(j);
+			lb_why_of(&tr->lb, i, &w);
 			for (k = 0; k < tr->lb.n[i]; k++) {
 				for (n = 0; n < tr->lb.n[i + 1]; n++)
 					if (tr->lb.member[i + 1][n] ==
@@ -795,20 +678,18 @@ report_explain(const struct server *srv, const char *name, const char *type,
 					continue;
 				lm = &m->pool->members[tr->lb.member[i][k]];
 				addr_str(lm->family, lm->addr, a, sizeof(a));
-				why = dropped_why(srv, lm, buf, sizeof(buf));
-				if (why == NULL && m->steps[i].kind == LB_UP &&
-				    lm->weight == 0)
-					why = "weight 0: kept out while a "
-					    "member of weight 1 or more is "
-					    "usable";
+				why = lb_step_drop(&m->steps[i], &w,
+				    tr->lb.member[i][k], buf, sizeof(buf));
+				if (why == NULL)
+					why = dropped_why(srv, lm, buf,
+					    sizeof(buf));
 				json_obj_begin(j);
 				json_kv_str(j, "member", a);
 				json_kv_str(j, "why", why != NULL ? why : "");
 				json_obj_end(j);
 			}
 			json_arr_end(j);
-			step_why(srv, m, &m->steps[i], tr, i, buf,
-			    sizeof(buf));
+			lb_step_why(&m->steps[i], &w, buf, sizeof(buf));
 			json_kv_str(j, "why", buf);
 			json_obj_end(j);
 		}
@@ -1202,7 +1083,7 @@ report_html(const struct server *srv, size_t *lenp)
 				fprintf(f, "</td><td class=\"num\">%u (%u)</td>"
 				    "<td>%s</td><td class=\"num\">%llu</td>"
 				    "</tr>\n", m->ttl, m->degraded_ttl,
-				    all_down_str(m->all_down),
+				    lb_all_down_str(m->all_down),
 				    (unsigned long long)server_count(srv,
 				    m->counter));
 			}

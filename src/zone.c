@@ -952,11 +952,8 @@ build_pools(struct zone_db *db, const struct conf *c)
 			m->regions = &cz->regions;
 			memcpy(m->steps, cn->steps, sizeof(m->steps));
 			m->nsteps = cn->nsteps;
-			/* "up" fails open only when all_down says "all". */
-			for (k = 0; k < m->nsteps; k++)
-				if (m->steps[k].kind == LB_UP)
-					m->steps[k].a = cn->all_down ==
-					    LB_ALL_DOWN_ALL;
+			lb_chain_prepare(m->steps, m->nsteps,
+			    cn->max_answers);
 			m->ttl = cn->ttl;
 			m->degraded_ttl = cn->degraded_ttl;
 			m->max_answers = cn->max_answers;

@@ -62,6 +62,7 @@ fix_new(size_t n)
 	f->q.members = f->m;
 	f->q.rr = &f->rr;
 	f->q.rng = &f->rng;
+	f->q.fail_open = true;
 	return f;
 }
 
@@ -70,6 +71,15 @@ fix_free(struct fix *f)
 {
 	health_free(f->h);
 	free(f);
+}
+
+/* Run the up step with the name's all_down "all" (open) or not. */
+static size_t
+run_up(struct fix *f, const struct lb_step *st, bool open, struct lb_cand *c,
+    size_t n)
+{
+	f->q.fail_open = open;
+	return lb_step_run(st, &f->q, c, n);
 }
 
 /* Candidates 0..n-1 in order; clears the query's outputs. */
@@ -189,7 +199,7 @@ weighted_first_follows_weights(void **state)
 	}
 	for (r = 0; r < RUNS; r++) {
 		fix_cands(f, c, NITEMS(w));
-		assert_int_equal(lb_weighted(&st, &f->q, c, NITEMS(w)),
+		assert_int_equal(lb_step_run(&st, &f->q, c, NITEMS(w)),
 		    NITEMS(w));
 		assert_true(is_permutation(c, NITEMS(w)));
 		obs[c[0].member]++;
@@ -219,7 +229,7 @@ weighted_second_place(void **state)
 				p[k++] = w[i] / 10.0 * w[j] / (10.0 - w[i]);
 	for (r = 0; r < RUNS; r++) {
 		fix_cands(f, c, NITEMS(w));
-		lb_weighted(&st, &f->q, c, NITEMS(w));
+		lb_step_run(&st, &f->q, c, NITEMS(w));
 		i = c[0].member;
 		j = c[1].member;
 		obs[i * 3 + (j > i ? j - 1 : j)]++;
@@ -243,7 +253,7 @@ weighted_zero_weight_last(void **state)
 		f->m[i].weight = w[i];
 	for (r = 0; r < 10000; r++) {
 		fix_cands(f, c, NITEMS(w));
-		assert_int_equal(lb_weighted(&st, &f->q, c, NITEMS(w)),
+		assert_int_equal(lb_step_run(&st, &f->q, c, NITEMS(w)),
 		    NITEMS(w));
 		assert_true(is_permutation(c, NITEMS(w)));
 		/* Weight 0 at the end, in their original order. */
@@ -271,7 +281,7 @@ weighted_all_zero_keeps_order(void **state)
 	for (i = 0; i < 4; i++)
 		f->m[i].weight = 0;
 	fix_cands(f, c, 4);
-	assert_int_equal(lb_weighted(&st, &f->q, c, 4), 4);
+	assert_int_equal(lb_step_run(&st, &f->q, c, 4), 4);
 	for (i = 0; i < 4; i++)
 		assert_int_equal(c[i].member, i);
 	fix_free(f);
@@ -321,7 +331,7 @@ round_robin_rotates(void **state)
 	(void)state;
 	for (k = 0; k < 13; k++) {
 		fix_cands(f, c, 4);
-		assert_int_equal(lb_round_robin(&st, &f->q, c, 4), 4);
+		assert_int_equal(lb_step_run(&st, &f->q, c, 4), 4);
 		for (i = 0; i < 4; i++)
 			assert_int_equal(c[i].member, (k + i) % 4);
 		assert_int_equal(f->q.scope, 0);
@@ -368,7 +378,7 @@ shuffle_uniform_first(void **state)
 	(void)state;
 	for (r = 0; r < RUNS; r++) {
 		fix_cands(f, c, 5);
-		assert_int_equal(lb_shuffle(&st, &f->q, c, 5), 5);
+		assert_int_equal(lb_step_run(&st, &f->q, c, 5), 5);
 		assert_true(is_permutation(c, 5));
 		first[c[0].member]++;
 		last[c[4].member]++;
@@ -393,7 +403,7 @@ shuffle_uniform_orders(void **state)
 	(void)state;
 	for (r = 0; r < RUNS; r++) {
 		fix_cands(f, c, 3);
-		lb_shuffle(&st, &f->q, c, 3);
+		lb_step_run(&st, &f->q, c, 3);
 		assert_true(is_permutation(c, 3));
 		/* Lehmer code of the order: 0..5. */
 		k = c[0].member * 2 + (c[1].member > c[2].member);
@@ -430,7 +440,7 @@ hash_same_prefix_same_member(void **state)
 	(void)state;
 	fix_client(f, "203.0.113.0", 32);
 	fix_cands(f, ref, 5);
-	lb_hash(&st, &f->q, ref, 5);
+	lb_step_run(&st, &f->q, ref, 5);
 	assert_true(is_permutation(ref, 5));
 	for (i = 0; i < 1000; i++) {
 		snprintf(a, sizeof(a), "203.0.113.%u", i % 256);
@@ -440,7 +450,7 @@ hash_same_prefix_same_member(void **state)
 		if (i % 2)
 			for (k = 0; k < 5; k++)
 				c[k].member = 4 - k;
-		assert_int_equal(lb_hash(&st, &f->q, c, 5), 5);
+		assert_int_equal(lb_step_run(&st, &f->q, c, 5), 5);
 		for (k = 0; k < 5; k++)
 			assert_int_equal(c[k].member, ref[k].member);
 		assert_int_equal(f->q.scope, 24);
@@ -450,7 +460,7 @@ hash_same_prefix_same_member(void **state)
 		snprintf(a, sizeof(a), "198.51.%u.7", i);
 		fix_client(f, a, 32);
 		fix_cands(f, c, 5);
-		lb_hash(&st, &f->q, c, 5);
+		lb_step_run(&st, &f->q, c, 5);
 		seen |= 1u << c[0].member;
 	}
 	assert_int_equal(seen, 0x1f);
@@ -542,7 +552,7 @@ hash_ipv6_default_56(void **state)
 	(void)state;
 	fix_client(f, "2001:db8:aa:bb00::1", 128);
 	fix_cands(f, ref, 5);
-	lb_hash(&st, &f->q, ref, 5);
+	lb_step_run(&st, &f->q, ref, 5);
 	assert_int_equal(f->q.scope, 56);
 	/* Anything in 2001:db8:aa:bb00::/56 answers the same. */
 	for (i = 0; i < 256; i++) {
@@ -550,7 +560,7 @@ hash_ipv6_default_56(void **state)
 		    i);
 		fix_client(f, a, 128);
 		fix_cands(f, c, 5);
-		lb_hash(&st, &f->q, c, 5);
+		lb_step_run(&st, &f->q, c, 5);
 		for (k = 0; k < 5; k++)
 			assert_int_equal(c[k].member, ref[k].member);
 	}
@@ -559,7 +569,7 @@ hash_ipv6_default_56(void **state)
 		snprintf(a, sizeof(a), "2001:db8:aa:%02x00::1", i);
 		fix_client(f, a, 128);
 		fix_cands(f, c, 5);
-		lb_hash(&st, &f->q, c, 5);
+		lb_step_run(&st, &f->q, c, 5);
 		seen |= 1u << c[0].member;
 	}
 	assert_int_equal(seen, 0x1f);
@@ -577,29 +587,29 @@ hash_parameters(void **state)
 	size_t		 k;
 
 	(void)state;
-	assert_int_equal(st.a, 16);
-	assert_int_equal(st.b, 48);
+	assert_int_equal(lb_step_param(&st, "v4"), 16);
+	assert_int_equal(lb_step_param(&st, "v6"), 48);
 	fix_client(f, "10.20.0.0", 32);
 	fix_cands(f, ref, 5);
-	lb_hash(&st, &f->q, ref, 5);
+	lb_step_run(&st, &f->q, ref, 5);
 	assert_int_equal(f->q.scope, 16);
 	for (i = 0; i < 256; i++) {
 		snprintf(a, sizeof(a), "10.20.%u.%u", i, 255 - i);
 		fix_client(f, a, 32);
 		fix_cands(f, c, 5);
-		lb_hash(&st, &f->q, c, 5);
+		lb_step_run(&st, &f->q, c, 5);
 		for (k = 0; k < 5; k++)
 			assert_int_equal(c[k].member, ref[k].member);
 	}
 	fix_client(f, "2001:db8:aa::", 128);
 	fix_cands(f, ref, 5);
-	lb_hash(&st, &f->q, ref, 5);
+	lb_step_run(&st, &f->q, ref, 5);
 	assert_int_equal(f->q.scope, 48);
 	for (i = 0; i < 256; i++) {
 		snprintf(a, sizeof(a), "2001:db8:aa:%02x%02x::%x", i, i, i);
 		fix_client(f, a, 128);
 		fix_cands(f, c, 5);
-		lb_hash(&st, &f->q, c, 5);
+		lb_step_run(&st, &f->q, c, 5);
 		for (k = 0; k < 5; k++)
 			assert_int_equal(c[k].member, ref[k].member);
 	}
@@ -619,29 +629,29 @@ hash_scope(void **state)
 	fix_client(f, "192.0.2.0", 20);		/* ECS 192.0.0.0/20 */
 	f->q.addr[2] = 0;
 	fix_cands(f, c, 3);
-	lb_hash(&st, &f->q, c, 3);
+	lb_step_run(&st, &f->q, c, 3);
 	assert_int_equal(f->q.scope, 20);
 	fix_client(f, "2001:db8::", 32);
 	fix_cands(f, c, 3);
-	lb_hash(&st, &f->q, c, 3);
+	lb_step_run(&st, &f->q, c, 3);
 	assert_int_equal(f->q.scope, 32);
 	fix_client(f, "192.0.2.1", 32);
 	fix_cands(f, c, 3);
-	lb_hash(&st32, &f->q, c, 3);
+	lb_step_run(&st32, &f->q, c, 3);
 	assert_int_equal(f->q.scope, 32);
 	/* A wider scope from an earlier step stays. */
 	fix_client(f, "192.0.2.1", 32);
 	fix_cands(f, c, 3);
 	f->q.scope = 28;
-	lb_hash(&st, &f->q, c, 3);
+	lb_step_run(&st, &f->q, c, 3);
 	assert_int_equal(f->q.scope, 28);
 	/* Address bits past the known ones do not count. */
 	fix_client(f, "192.0.0.0", 20);
 	fix_cands(f, c, 3);
-	lb_hash(&st, &f->q, c, 3);
+	lb_step_run(&st, &f->q, c, 3);
 	fix_client(f, "192.0.15.255", 20);
 	fix_cands(f, d, 3);
-	lb_hash(&st, &f->q, d, 3);
+	lb_step_run(&st, &f->q, d, 3);
 	for (k = 0; k < 3; k++)
 		assert_int_equal(c[k].member, d[k].member);
 	/* No client: order kept, no scope. */
@@ -650,7 +660,7 @@ hash_scope(void **state)
 	fix_cands(f, c, 3);
 	c[0].member = 2;
 	c[2].member = 0;
-	assert_int_equal(lb_hash(&st, &f->q, c, 3), 3);
+	assert_int_equal(lb_step_run(&st, &f->q, c, 3), 3);
 	assert_int_equal(c[0].member, 2);
 	assert_int_equal(c[1].member, 1);
 	assert_int_equal(c[2].member, 0);
@@ -682,14 +692,14 @@ priority_keeps_best_tier(void **state)
 	/* Tiers in any order among the candidates. */
 	c[0].member = 4;
 	c[4].member = 0;
-	assert_int_equal(lb_priority(&st, &f->q, c, 5), 2);
+	assert_int_equal(lb_step_run(&st, &f->q, c, 5), 2);
 	assert_int_equal(c[0].member, 1);
 	assert_int_equal(c[1].member, 0);
 	/* Tier 1 all down: tier 2. */
 	health_set_state(f->h, 0, HEALTH_DOWN);
 	health_set_admin(f->h, 1, HEALTH_ADMIN_DRAIN);
 	fix_cands(f, c, 5);
-	assert_int_equal(lb_priority(&st, &f->q, c, 5), 2);
+	assert_int_equal(lb_step_run(&st, &f->q, c, 5), 2);
 	assert_int_equal(c[0].member, 2);
 	assert_int_equal(c[1].member, 3);
 	fix_free(f);
@@ -707,7 +717,7 @@ priority_min_healthy(void **state)
 	tiers(f);
 	chain(text, 2, st);
 	one = step("priority min_healthy=2");
-	assert_int_equal(st[1].a, 2);
+	assert_int_equal(lb_step_param(&st[1], "min_healthy"), 2);
 	fix_cands(f, c, 5);
 	assert_int_equal(lb_run(st, 2, &f->q, c, 5), 2);
 	assert_int_equal(c[0].member, 0);
@@ -720,13 +730,13 @@ priority_min_healthy(void **state)
 	assert_int_equal(c[1].member, 3);
 	/* Alone (no up step) it counts health the same way. */
 	fix_cands(f, c, 5);
-	assert_int_equal(lb_priority(&one, &f->q, c, 5), 2);
+	assert_int_equal(lb_step_run(&one, &f->q, c, 5), 2);
 	assert_int_equal(c[0].member, 2);
 	assert_int_equal(c[1].member, 3);
 	/* Tier 2 at one too, tier 3 has only one: the best present tier. */
 	health_set_admin(f->h, 3, HEALTH_ADMIN_DOWN);
 	fix_cands(f, c, 5);
-	assert_int_equal(lb_priority(&one, &f->q, c, 5), 2);
+	assert_int_equal(lb_step_run(&one, &f->q, c, 5), 2);
 	assert_int_equal(c[0].member, 0);
 	assert_int_equal(c[1].member, 1);
 	/* ... after up the best present tier holds only the healthy one. */
@@ -737,7 +747,7 @@ priority_min_healthy(void **state)
 	fix_cands(f, c, 5);
 	c[0].member = 4;
 	c[1].member = 2;
-	assert_int_equal(lb_priority(&one, &f->q, c, 2), 1);
+	assert_int_equal(lb_step_run(&one, &f->q, c, 2), 1);
 	assert_int_equal(c[0].member, 2);
 	fix_free(f);
 }
@@ -758,7 +768,7 @@ up_drops_unusable(void **state)
 	health_set_state(f->h, 4, HEALTH_DOWN);
 	health_set_admin(f->h, 4, HEALTH_ADMIN_UP);	/* forced up */
 	fix_cands(f, c, 6);
-	assert_int_equal(lb_up(&st, &f->q, c, 6), 3);
+	assert_int_equal(lb_step_run(&st, &f->q, c, 6), 3);
 	assert_int_equal(c[0].member, 0);
 	assert_int_equal(c[1].member, 4);
 	assert_int_equal(c[2].member, 5);
@@ -767,7 +777,7 @@ up_drops_unusable(void **state)
 	health_set_state(f->h, 2, HEALTH_UP);
 	health_set_state(f->h, 3, HEALTH_UP);
 	fix_cands(f, c, 6);
-	assert_int_equal(lb_up(&st, &f->q, c, 6), 3);
+	assert_int_equal(lb_step_run(&st, &f->q, c, 6), 3);
 	fix_free(f);
 }
 
@@ -781,32 +791,32 @@ up_all_down(void **state)
 	size_t		 i;
 
 	(void)state;
-	assert_int_equal(open.a, 1);
-	closed.a = 0;
+	assert_true(f->q.fail_open);	/* all_down "all", the default */
 	health_set_state(f->h, 0, HEALTH_DOWN);
 	health_set_admin(f->h, 1, HEALTH_ADMIN_DRAIN);
 	health_set_admin(f->h, 2, HEALTH_ADMIN_DOWN);
 	/* Fail open: all kept, in order, not all_down. */
 	fix_cands(f, c, 3);
-	assert_int_equal(lb_up(&open, &f->q, c, 3), 3);
+	assert_int_equal(run_up(f, &open, true, c, 3), 3);
 	for (i = 0; i < 3; i++)
 		assert_int_equal(c[i].member, i);
 	assert_false(f->q.all_down);
 	/* Closed: nothing, all_down. */
 	fix_cands(f, c, 3);
-	assert_int_equal(lb_up(&closed, &f->q, c, 3), 0);
+	assert_int_equal(run_up(f, &closed, false, c, 3), 0);
 	assert_true(f->q.all_down);
 	/* lb_run stops there: the next step does not run. */
 	rr[0] = closed;
 	rr[1] = step("round_robin");
 	fix_cands(f, c, 3);
+	f->q.fail_open = false;
 	assert_int_equal(lb_run(rr, 2, &f->q, c, 3), 0);
 	assert_true(f->q.all_down);
 	assert_int_equal(atomic_load(&f->rr), 0);
 	/* One usable again: not all down. */
 	health_set_admin(f->h, 1, HEALTH_ADMIN_NONE);
 	fix_cands(f, c, 3);
-	assert_int_equal(lb_up(&closed, &f->q, c, 3), 1);
+	assert_int_equal(run_up(f, &closed, false, c, 3), 1);
 	assert_int_equal(c[0].member, 1);
 	assert_false(f->q.all_down);
 	fix_free(f);
@@ -999,51 +1009,51 @@ topology_filters(void **state)
 
 	fix_client(f, "192.0.2.77", 32);
 	fix_cands(f, c, 6);
-	assert_int_equal(lb_topology(&st, &f->q, c, 6), 2);
+	assert_int_equal(lb_step_run(&st, &f->q, c, 6), 2);
 	assert_int_equal(c[0].member, 0);
 	assert_int_equal(c[1].member, 2);
 	assert_int_equal(f->q.scope, 24);
 
 	fix_client(f, "2001:db8:1::99", 128);
 	fix_cands(f, c, 6);
-	assert_int_equal(lb_topology(&st, &f->q, c, 6), 2);
+	assert_int_equal(lb_step_run(&st, &f->q, c, 6), 2);
 	assert_int_equal(c[0].member, 0);
 	assert_int_equal(c[1].member, 2);
 	assert_int_equal(f->q.scope, 48);
 
 	fix_client(f, "198.51.100.1", 32);
 	fix_cands(f, c, 6);
-	assert_int_equal(lb_topology(&st, &f->q, c, 6), 1);
+	assert_int_equal(lb_step_run(&st, &f->q, c, 6), 1);
 	assert_int_equal(c[0].member, 1);
 
 	/* Longest prefix: the /24 inside the /16. */
 	fix_client(f, "10.0.5.1", 32);
 	fix_cands(f, c, 6);
-	assert_int_equal(lb_topology(&st, &f->q, c, 6), 1);
+	assert_int_equal(lb_step_run(&st, &f->q, c, 6), 1);
 	assert_int_equal(c[0].member, 5);
 	assert_int_equal(f->q.scope, 24);
 	fix_client(f, "10.0.77.1", 32);
 	fix_cands(f, c, 6);
-	assert_int_equal(lb_topology(&st, &f->q, c, 6), 1);
+	assert_int_equal(lb_step_run(&st, &f->q, c, 6), 1);
 	assert_int_equal(c[0].member, 4);
 	assert_int_equal(f->q.scope, 24);
 
 	/* An ECS /16: the /24 inside is unknown, the /16 answers. */
 	fix_client(f, "10.0.5.0", 16);
 	fix_cands(f, c, 6);
-	assert_int_equal(lb_topology(&st, &f->q, c, 6), 1);
+	assert_int_equal(lb_step_run(&st, &f->q, c, 6), 1);
 	assert_int_equal(c[0].member, 4);
 	assert_int_equal(f->q.scope, 24);
 	/* An ECS /8: no region can be told; all kept, scope 0. */
 	fix_client(f, "10.0.0.0", 8);
 	fix_cands(f, c, 6);
-	assert_int_equal(lb_topology(&st, &f->q, c, 6), 6);
+	assert_int_equal(lb_step_run(&st, &f->q, c, 6), 6);
 	assert_int_equal(f->q.scope, 0);
 
 	/* In no region: all kept, in order; scope where it fell out. */
 	fix_client(f, "203.0.113.5", 32);
 	fix_cands(f, c, 6);
-	assert_int_equal(lb_topology(&st, &f->q, c, 6), 6);
+	assert_int_equal(lb_step_run(&st, &f->q, c, 6), 6);
 	for (i = 0; i < 6; i++)
 		assert_int_equal(c[i].member, i);
 	assert_int_equal(f->q.scope, 5);
@@ -1051,7 +1061,7 @@ topology_filters(void **state)
 	/* A region without candidates: all kept. */
 	fix_client(f, "10.0.5.1", 32);
 	fix_cands(f, c, 6);
-	assert_int_equal(lb_topology(&st, &f->q, c, 4), 4);
+	assert_int_equal(lb_step_run(&st, &f->q, c, 4), 4);
 	for (i = 0; i < 4; i++)
 		assert_int_equal(c[i].member, i);
 
@@ -1059,12 +1069,12 @@ topology_filters(void **state)
 	f->q.family = 0;
 	f->q.bits = 0;
 	fix_cands(f, c, 6);
-	assert_int_equal(lb_topology(&st, &f->q, c, 6), 6);
+	assert_int_equal(lb_step_run(&st, &f->q, c, 6), 6);
 	assert_int_equal(f->q.scope, 0);
 	f->q.regions = NULL;
 	fix_client(f, "192.0.2.77", 32);
 	fix_cands(f, c, 6);
-	assert_int_equal(lb_topology(&st, &f->q, c, 6), 6);
+	assert_int_equal(lb_step_run(&st, &f->q, c, 6), 6);
 	fix_free(f);
 }
 
@@ -1123,11 +1133,10 @@ up_zero_weight_last_resort(void **state)
 	size_t		 i;
 
 	(void)state;
-	closed.a = 0;
 	f->m[1].weight = 0;
 	f->m[3].weight = 0;
 	fix_cands(f, c, 5);
-	assert_int_equal(lb_up(&open, &f->q, c, 5), 3);
+	assert_int_equal(run_up(f, &open, true, c, 5), 3);
 	assert_int_equal(c[0].member, 0);
 	assert_int_equal(c[1].member, 2);
 	assert_int_equal(c[2].member, 4);
@@ -1135,34 +1144,34 @@ up_zero_weight_last_resort(void **state)
 	health_set_state(f->h, 0, HEALTH_DOWN);
 	health_set_admin(f->h, 2, HEALTH_ADMIN_DRAIN);
 	fix_cands(f, c, 5);
-	assert_int_equal(lb_up(&closed, &f->q, c, 5), 1);
+	assert_int_equal(run_up(f, &closed, false, c, 5), 1);
 	assert_int_equal(c[0].member, 4);
 	/* None left: the usable ones of weight 0, in order. */
 	health_set_admin(f->h, 4, HEALTH_ADMIN_DOWN);
 	fix_cands(f, c, 5);
-	assert_int_equal(lb_up(&closed, &f->q, c, 5), 2);
+	assert_int_equal(run_up(f, &closed, false, c, 5), 2);
 	assert_int_equal(c[0].member, 1);
 	assert_int_equal(c[1].member, 3);
 	assert_false(f->q.all_down);
 	health_set_state(f->h, 1, HEALTH_DOWN);
 	fix_cands(f, c, 5);
-	assert_int_equal(lb_up(&closed, &f->q, c, 5), 1);
+	assert_int_equal(run_up(f, &closed, false, c, 5), 1);
 	assert_int_equal(c[0].member, 3);
 	/* Forced up counts as usable, for weight 0 as for any member. */
 	health_set_admin(f->h, 1, HEALTH_ADMIN_UP);
 	fix_cands(f, c, 5);
-	assert_int_equal(lb_up(&closed, &f->q, c, 5), 2);
+	assert_int_equal(run_up(f, &closed, false, c, 5), 2);
 	/* Nothing usable: fail open keeps all, in order ... */
 	health_set_admin(f->h, 1, HEALTH_ADMIN_NONE);
 	health_set_admin(f->h, 3, HEALTH_ADMIN_DRAIN);
 	fix_cands(f, c, 5);
-	assert_int_equal(lb_up(&open, &f->q, c, 5), 5);
+	assert_int_equal(run_up(f, &open, true, c, 5), 5);
 	for (i = 0; i < 5; i++)
 		assert_int_equal(c[i].member, i);
 	assert_false(f->q.all_down);
 	/* ... or it is all-down. */
 	fix_cands(f, c, 5);
-	assert_int_equal(lb_up(&closed, &f->q, c, 5), 0);
+	assert_int_equal(run_up(f, &closed, false, c, 5), 0);
 	assert_true(f->q.all_down);
 	/* A pool of weight 0 only: weight 0 is nothing special there. */
 	for (i = 0; i < 5; i++) {
@@ -1172,7 +1181,7 @@ up_zero_weight_last_resort(void **state)
 	}
 	health_set_state(f->h, 2, HEALTH_DOWN);
 	fix_cands(f, c, 5);
-	assert_int_equal(lb_up(&closed, &f->q, c, 5), 4);
+	assert_int_equal(run_up(f, &closed, false, c, 5), 4);
 	fix_free(f);
 }
 
@@ -1416,8 +1425,8 @@ fastest_orders_by_rtt(void **state)
 	struct lb_cand	 c[6];
 
 	(void)state;
-	assert_int_equal(st.a, 20);
-	assert_int_equal(st.b, 2000);
+	assert_int_equal(lb_step_param(&st, "tolerance"), 20);
+	assert_int_equal(lb_step_param(&st, "margin"), 2000);
 	health_set_rtt(f->h, 0, 11500);		/* band: 10000..12000 */
 	health_set_rtt(f->h, 1, 50000);
 	/* 2: never measured */
@@ -1425,7 +1434,7 @@ fastest_orders_by_rtt(void **state)
 	health_set_rtt(f->h, 4, 30000);
 	health_set_rtt(f->h, 5, 12000);		/* at the edge: in */
 	fix_cands(f, c, 6);
-	assert_int_equal(lb_fastest(&st, &f->q, c, 6), 6);
+	assert_int_equal(lb_step_run(&st, &f->q, c, 6), 6);
 	assert_int_equal(c[0].member, 0);
 	assert_int_equal(c[1].member, 3);
 	assert_int_equal(c[2].member, 5);
@@ -1444,16 +1453,16 @@ fastest_band(void **state)
 	struct lb_cand	 c[3];
 
 	(void)state;
-	assert_int_equal(pct.a, 50);
-	assert_int_equal(pct.b, 1000);
-	assert_int_equal(ms.a, 0);
-	assert_int_equal(ms.b, 10000);
+	assert_int_equal(lb_step_param(&pct, "tolerance"), 50);
+	assert_int_equal(lb_step_param(&pct, "margin"), 1000);
+	assert_int_equal(lb_step_param(&ms, "tolerance"), 0);
+	assert_int_equal(lb_step_param(&ms, "margin"), 10000);
 	/* 100 ms best: 50% = 150 ms band. */
 	health_set_rtt(f->h, 0, 160000);
 	health_set_rtt(f->h, 1, 150000);
 	health_set_rtt(f->h, 2, 100000);
 	fix_cands(f, c, 3);
-	lb_fastest(&pct, &f->q, c, 3);
+	lb_step_run(&pct, &f->q, c, 3);
 	assert_int_equal(c[0].member, 1);
 	assert_int_equal(c[1].member, 2);
 	assert_int_equal(c[2].member, 0);
@@ -1462,7 +1471,7 @@ fastest_band(void **state)
 	health_set_rtt(f->h, 1, 11000);
 	health_set_rtt(f->h, 2, 1000);
 	fix_cands(f, c, 3);
-	lb_fastest(&ms, &f->q, c, 3);
+	lb_step_run(&ms, &f->q, c, 3);
 	assert_int_equal(c[0].member, 1);
 	assert_int_equal(c[1].member, 2);
 	assert_int_equal(c[2].member, 0);
@@ -1479,12 +1488,12 @@ fastest_unmeasured(void **state)
 
 	(void)state;
 	fix_cands(f, c, 3);
-	assert_int_equal(lb_fastest(&st, &f->q, c, 3), 3);
+	assert_int_equal(lb_step_run(&st, &f->q, c, 3), 3);
 	for (i = 0; i < 3; i++)
 		assert_int_equal(c[i].member, i);
 	health_set_rtt(f->h, 2, 500000);
 	fix_cands(f, c, 3);
-	assert_int_equal(lb_fastest(&st, &f->q, c, 3), 3);
+	assert_int_equal(lb_step_run(&st, &f->q, c, 3), 3);
 	assert_int_equal(c[0].member, 2);
 	assert_int_equal(c[1].member, 0);
 	assert_int_equal(c[2].member, 1);
@@ -1501,8 +1510,8 @@ least_load_orders_and_sheds(void **state)
 	struct lb_cand	 c[6];
 
 	(void)state;
-	assert_int_equal(st.a, 50);
-	assert_int_equal(st.b, 90);
+	assert_int_equal(lb_step_param(&st, "low"), 50);
+	assert_int_equal(lb_step_param(&st, "high"), 90);
 	health_set_load(f->h, 0, 70);
 	health_set_load(f->h, 1, 95);	/* above high: shed */
 	health_set_load(f->h, 2, 20);	/* idle */
@@ -1510,7 +1519,7 @@ least_load_orders_and_sheds(void **state)
 	health_set_load(f->h, 4, 60);
 	health_set_load(f->h, 5, 90);	/* at high: shed */
 	fix_cands(f, c, 6);
-	assert_int_equal(lb_least_load(&st, &f->q, c, 6), 4);
+	assert_int_equal(lb_step_run(&st, &f->q, c, 6), 4);
 	assert_int_equal(c[0].member, 2);
 	assert_int_equal(c[1].member, 3);
 	assert_int_equal(c[2].member, 4);
@@ -1519,7 +1528,7 @@ least_load_orders_and_sheds(void **state)
 	fix_cands(f, c, 6);
 	c[2].member = 3;
 	c[3].member = 2;
-	assert_int_equal(lb_least_load(&st, &f->q, c, 6), 4);
+	assert_int_equal(lb_step_run(&st, &f->q, c, 6), 4);
 	assert_int_equal(c[0].member, 3);
 	assert_int_equal(c[1].member, 2);
 	fix_free(f);
@@ -1534,20 +1543,20 @@ least_load_all_high(void **state)
 	struct lb_cand	 c[3];
 
 	(void)state;
-	assert_int_equal(def.a, 0);
-	assert_int_equal(def.b, UINT32_MAX);
+	assert_int_equal(lb_step_param(&def, "low"), 0);
+	assert_int_equal(lb_step_param(&def, "high"), LB_UNSET);
 	health_set_load(f->h, 0, 99);
 	health_set_load(f->h, 1, 50);
 	health_set_load(f->h, 2, 70);
 	fix_cands(f, c, 3);
-	assert_int_equal(lb_least_load(&st, &f->q, c, 3), 3);
+	assert_int_equal(lb_step_run(&st, &f->q, c, 3), 3);
 	assert_int_equal(c[0].member, 1);
 	assert_int_equal(c[1].member, 2);
 	assert_int_equal(c[2].member, 0);
 	/* Defaults: nothing shed, plain order by load. */
 	health_set_load(f->h, 1, 4000000000u);
 	fix_cands(f, c, 3);
-	assert_int_equal(lb_least_load(&def, &f->q, c, 3), 3);
+	assert_int_equal(lb_step_run(&def, &f->q, c, 3), 3);
 	assert_int_equal(c[0].member, 2);
 	assert_int_equal(c[1].member, 0);
 	assert_int_equal(c[2].member, 1);
@@ -1566,13 +1575,13 @@ first_n(void **state)
 	size_t			 k;
 
 	(void)state;
-	assert_int_equal(st.a, 2);
+	assert_int_equal(lb_step_param(&st, "count"), 2);
 	fix_cands(f, c, 5);
-	assert_int_equal(lb_first(&st, &f->q, c, 5), 2);
+	assert_int_equal(lb_step_run(&st, &f->q, c, 5), 2);
 	assert_int_equal(c[0].member, 0);
 	assert_int_equal(c[1].member, 1);
 	fix_cands(f, c, 5);
-	assert_int_equal(lb_first(&st, &f->q, c, 1), 1);
+	assert_int_equal(lb_step_run(&st, &f->q, c, 1), 1);
 	chain(text, 3, sts);
 	for (k = 0; k < 10; k++) {
 		fix_cands(f, c, 5);
@@ -1583,44 +1592,142 @@ first_n(void **state)
 	fix_free(f);
 }
 
+/* ---------------------------------------------------- chain keep hint */
+
+/* keep: how many places the steps after each one let survive. */
+static void
+chain_keep_hint(void **state)
+{
+	static const char *const a[] = { "up", "weighted", "first 1" };
+	static const char *const b[] = { "up", "hash", "first 3", "first 2" };
+	static const char *const c[] = { "weighted", "first 2", "priority" };
+	static const char *const d[] = { "up", "weighted" };
+	struct lb_step		 st[4];
+
+	(void)state;
+	lb_chain_prepare(st, chain(a, 3, st), 0);
+	assert_int_equal(st[0].keep, 0);
+	assert_int_equal(st[1].keep, 1);
+	assert_int_equal(st[2].keep, 0);
+	lb_chain_prepare(st, chain(a, 3, st), 4);
+	assert_int_equal(st[1].keep, 1);
+	assert_int_equal(st[2].keep, 4);
+	lb_chain_prepare(st, chain(b, 4, st), 0);
+	assert_int_equal(st[0].keep, 0);
+	assert_int_equal(st[1].keep, 2);
+	assert_int_equal(st[2].keep, 2);
+	assert_int_equal(st[3].keep, 0);
+	/* A filter after "first" does not undo its cut. */
+	lb_chain_prepare(st, chain(c, 3, st), 0);
+	assert_int_equal(st[0].keep, 2);
+	assert_int_equal(st[1].keep, 0);
+	/* max_answers cuts the last step's output. */
+	lb_chain_prepare(st, chain(d, 2, st), 2);
+	assert_int_equal(st[0].keep, 0);
+	assert_int_equal(st[1].keep, 2);
+}
+
+/*
+ * Ordering only the places that survive changes nothing for them: the
+ * first place of weighted and shuffle keeps its distribution, hash keeps
+ * its winner.
+ */
+static void
+keep_hint_same_prefix(void **state)
+{
+	static const uint16_t	 w[] = { 5, 3, 1, 1 };
+	double			 p[NITEMS(w)], u[NITEMS(w)];
+	unsigned long		 wobs[NITEMS(w)] = { 0 }, sobs[NITEMS(w)] = { 0 };
+	struct fix		*f = fix_new(NITEMS(w));
+	struct lb_step		 wt = step("weighted"), sh = step("shuffle");
+	struct lb_step		 h = step("hash"), h1 = step("hash");
+	struct lb_cand		 c[NITEMS(w)], d[NITEMS(w)];
+	char			 a[64];
+	size_t			 i, r;
+
+	(void)state;
+	wt.keep = sh.keep = h1.keep = 1;
+	for (i = 0; i < NITEMS(w); i++) {
+		f->m[i].weight = w[i];
+		p[i] = w[i] / 10.0;
+		u[i] = 1.0 / NITEMS(w);
+	}
+	for (r = 0; r < RUNS; r++) {
+		fix_cands(f, c, NITEMS(w));
+		assert_int_equal(lb_step_run(&wt, &f->q, c, NITEMS(w)),
+		    NITEMS(w));
+		assert_true(is_permutation(c, NITEMS(w)));
+		wobs[c[0].member]++;
+		fix_cands(f, c, NITEMS(w));
+		assert_int_equal(lb_step_run(&sh, &f->q, c, NITEMS(w)),
+		    NITEMS(w));
+		assert_true(is_permutation(c, NITEMS(w)));
+		sobs[c[0].member]++;
+	}
+	assert_chi2(wobs, p, NITEMS(w), RUNS, "weighted keep 1, first");
+	assert_chi2(sobs, u, NITEMS(w), RUNS, "shuffle keep 1, first");
+	for (r = 0; r < 2000; r++) {
+		snprintf(a, sizeof(a), "10.%zu.%zu.1", r / 250, r % 250);
+		fix_client(f, a, 32);
+		fix_cands(f, c, NITEMS(w));
+		lb_step_run(&h, &f->q, c, NITEMS(w));
+		fix_cands(f, d, NITEMS(w));
+		lb_step_run(&h1, &f->q, d, NITEMS(w));
+		assert_int_equal(c[0].member, d[0].member);
+		assert_true(is_permutation(d, NITEMS(w)));
+	}
+	fix_free(f);
+}
+
 /* ------------------------------------------------------------ parsing */
 
+/* Every parameter of every step, with its default when not written. */
 static void
 parse_kinds_and_defaults(void **state)
 {
 	static const struct {
 		const char	*text;
-		enum lb_kind	 kind;
-		uint32_t	 a, b;
+		const char	*name;
+		const char	*p1, *p2;	/* parameter names, or NULL */
+		uint32_t	 v1, v2;
 	} cases[] = {
-		{ "up", LB_UP, 1, 0 },
-		{ "priority", LB_PRIORITY, 1, 0 },
-		{ "priority min_healthy=3", LB_PRIORITY, 3, 0 },
-		{ "priority min_healthy=0", LB_PRIORITY, 0, 0 },
-		{ "priority min_healthy=256", LB_PRIORITY, 256, 0 },
-		{ "topology", LB_TOPOLOGY, 0, 0 },
-		{ "round_robin", LB_ROUND_ROBIN, 0, 0 },
-		{ "shuffle", LB_SHUFFLE, 0, 0 },
-		{ "weighted", LB_WEIGHTED, 0, 0 },
-		{ "hash", LB_HASH, 24, 56 },
-		{ "hash v4=32", LB_HASH, 32, 56 },
-		{ "hash v6=64", LB_HASH, 24, 64 },
-		{ "hash v6=0 v4=0", LB_HASH, 0, 0 },
-		{ "hash\tv4=8", LB_HASH, 8, 56 },
-		{ "fastest", LB_FASTEST, 20, 2000 },
-		{ "fastest tolerance=5%", LB_FASTEST, 5, 2000 },
-		{ "fastest margin=3ms", LB_FASTEST, 20, 3000 },
-		{ "fastest tolerance=5 margin=3", LB_FASTEST, 5, 3000 },
-		{ "fastest margin=0ms tolerance=0%", LB_FASTEST, 0, 0 },
-		{ "fastest tolerance=1000% margin=60000ms", LB_FASTEST, 1000,
-		    60000000 },
-		{ "least_load", LB_LEAST_LOAD, 0, UINT32_MAX },
-		{ "least_load low=5", LB_LEAST_LOAD, 5, UINT32_MAX },
-		{ "least_load high=7", LB_LEAST_LOAD, 0, 7 },
-		{ "least_load low=7 high=7", LB_LEAST_LOAD, 7, 7 },
-		{ "first 1", LB_FIRST, 1, 0 },
-		{ "first 256", LB_FIRST, 256, 0 },
-		{ "  first   3  ", LB_FIRST, 3, 0 },
+		{ "up", "up", NULL, NULL, 0, 0 },
+		{ "priority", "priority", "min_healthy", NULL, 1, 0 },
+		{ "priority min_healthy=3", "priority", "min_healthy", NULL, 3,
+		    0 },
+		{ "priority min_healthy=0", "priority", "min_healthy", NULL, 0,
+		    0 },
+		{ "priority min_healthy=256", "priority", "min_healthy", NULL,
+		    256, 0 },
+		{ "topology", "topology", NULL, NULL, 0, 0 },
+		{ "round_robin", "round_robin", NULL, NULL, 0, 0 },
+		{ "shuffle", "shuffle", NULL, NULL, 0, 0 },
+		{ "weighted", "weighted", NULL, NULL, 0, 0 },
+		{ "hash", "hash", "v4", "v6", 24, 56 },
+		{ "hash v4=32", "hash", "v4", "v6", 32, 56 },
+		{ "hash v6=64", "hash", "v4", "v6", 24, 64 },
+		{ "hash v6=0 v4=0", "hash", "v4", "v6", 0, 0 },
+		{ "hash\tv4=8", "hash", "v4", "v6", 8, 56 },
+		{ "fastest", "fastest", "tolerance", "margin", 20, 2000 },
+		{ "fastest tolerance=5%", "fastest", "tolerance", "margin", 5,
+		    2000 },
+		{ "fastest margin=3ms", "fastest", "tolerance", "margin", 20,
+		    3000 },
+		{ "fastest tolerance=5 margin=3", "fastest", "tolerance",
+		    "margin", 5, 3000 },
+		{ "fastest margin=0ms tolerance=0%", "fastest", "tolerance",
+		    "margin", 0, 0 },
+		{ "fastest tolerance=1000% margin=60000ms", "fastest",
+		    "tolerance", "margin", 1000, 60000000 },
+		{ "least_load", "least_load", "low", "high", 0, LB_UNSET },
+		{ "least_load low=5", "least_load", "low", "high", 5,
+		    LB_UNSET },
+		{ "least_load high=7", "least_load", "low", "high", 0, 7 },
+		{ "least_load low=7 high=7", "least_load", "low", "high", 7,
+		    7 },
+		{ "first 1", "first", "count", NULL, 1, 0 },
+		{ "first 256", "first", "count", NULL, 256, 0 },
+		{ "  first   3  ", "first", "count", NULL, 3, 0 },
 	};
 	struct lb_step	 st;
 	size_t		 i;
@@ -1628,15 +1735,20 @@ parse_kinds_and_defaults(void **state)
 	(void)state;
 	for (i = 0; i < NITEMS(cases); i++) {
 		st = step(cases[i].text);
-		if (st.kind != cases[i].kind || st.a != cases[i].a ||
-		    (cases[i].kind != LB_PRIORITY && cases[i].kind != LB_UP &&
-		    cases[i].kind != LB_FIRST && st.b != cases[i].b))
-			fail_msg("\"%s\": kind %d a %u b %u, want %d %u %u",
-			    cases[i].text, st.kind, st.a, st.b, cases[i].kind,
-			    cases[i].a, cases[i].b);
+		if (strcmp(st.s->name, cases[i].name) != 0 ||
+		    (cases[i].p1 != NULL && lb_step_param(&st, cases[i].p1) !=
+		    cases[i].v1) || (cases[i].p2 != NULL &&
+		    lb_step_param(&st, cases[i].p2) != cases[i].v2))
+			fail_msg("\"%s\": %s %u %u, want %s %u %u",
+			    cases[i].text, st.s->name, st.p[0], st.p[1],
+			    cases[i].name, cases[i].v1, cases[i].v2);
 	}
+	/* A name that is no parameter of the step. */
+	st = step("hash");
+	assert_int_equal(lb_step_param(&st, "tolerance"), LB_UNSET);
 }
 
+/* The list of strategies: each parses under its name, once. */
 static void
 parse_kind_names(void **state)
 {
@@ -1649,12 +1761,19 @@ parse_kind_names(void **state)
 
 	(void)state;
 	for (i = 0; i < NITEMS(names); i++) {
-		assert_string_equal(lb_kind_name(i), names[i]);
-		snprintf(text, sizeof(text), "%s%s", names[i], i == LB_FIRST ?
-		    " 1" : "");
+		assert_non_null(lb_strategies[i]);
+		assert_string_equal(lb_strategies[i]->name, names[i]);
+		assert_ptr_equal(lb_strategy_find(names[i]), lb_strategies[i]);
+		snprintf(text, sizeof(text), "%s%s", names[i],
+		    strcmp(names[i], "first") == 0 ? " 1" : "");
 		st = step(text);
-		assert_int_equal(st.kind, i);
+		assert_ptr_equal(st.s, lb_strategies[i]);
+		assert_non_null(st.s->run);
+		assert_non_null(st.s->why);
+		assert_non_null(st.s->doc);
 	}
+	assert_null(lb_strategies[i]);
+	assert_null(lb_strategy_find("bogus"));
 }
 
 static void
@@ -1804,6 +1923,8 @@ main(void)
 		cmocka_unit_test(least_load_orders_and_sheds),
 		cmocka_unit_test(least_load_all_high),
 		cmocka_unit_test(first_n),
+		cmocka_unit_test(chain_keep_hint),
+		cmocka_unit_test(keep_hint_same_prefix),
 		cmocka_unit_test(parse_kinds_and_defaults),
 		cmocka_unit_test(parse_kind_names),
 		cmocka_unit_test(parse_errors),

@@ -1520,7 +1520,7 @@ chain_str(const struct conf_name *cn, char *buf, size_t len)
 	buf[0] = '\0';
 	for (i = 0; i < cn->nsteps && off < len; i++)
 		off += snprintf(buf + off, len - off, "%s%s", i > 0 ? ", " :
-		    "", lb_kind_name(cn->steps[i].kind));
+		    "", cn->steps[i].s->name);
 }
 
 static const struct conf_name *
@@ -1577,11 +1577,10 @@ config_presets(void **state)
 			    preset_chains[i].chain);
 		/* The steps as written alone, with their defaults. */
 		for (k = 0; k < cn->nsteps; k++) {
-			assert_int_equal(lb_parse_step(lb_kind_name(
-			    cn->steps[k].kind), &def, err, sizeof(err)), 0);
-			assert_int_equal(cn->steps[k].a, def.a);
-			if (def.kind != LB_UP && def.kind != LB_PRIORITY)
-				assert_int_equal(cn->steps[k].b, def.b);
+			assert_int_equal(lb_parse_step(cn->steps[k].s->name,
+			    &def, err, sizeof(err)), 0);
+			assert_memory_equal(cn->steps[k].p, def.p,
+			    sizeof(def.p));
 		}
 	}
 	/* No strategy: round_robin. */
@@ -1591,9 +1590,9 @@ config_presets(void **state)
 	cn = name_of(z, "bare.lb.example.");
 	chain_str(cn, got, sizeof(got));
 	assert_string_equal(got, "up, hash, first");
-	assert_int_equal(cn->steps[1].a, 16);
-	assert_int_equal(cn->steps[1].b, 56);
-	assert_int_equal(cn->steps[2].a, 1);
+	assert_int_equal(lb_step_param(&cn->steps[1], "v4"), 16);
+	assert_int_equal(lb_step_param(&cn->steps[1], "v6"), 56);
+	assert_int_equal(lb_step_param(&cn->steps[2], "count"), 1);
 	chain_str(name_of(z, "late.lb.example."), got, sizeof(got));
 	assert_string_equal(got, "priority, up, first");
 	conf_free(c);

@@ -1,0 +1,107 @@
+/* lb_least_load.c -- "least_load": by the load backends report */
+/* SPDX-License-Identifier: ISC */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "health.h"
+#include "lb.h"
+
+enum { LOW, HIGH };
+
+static const struct lb_param least_load_params[] = {
+	[LOW] = { "low", LB_PARAM_UINT, 0, UINT32_MAX - 1, 0,
+	    "loads below this count as idle" },
+	[HIGH] = { "high", LB_PARAM_UINT, 0, UINT32_MAX - 1, LB_UNSET,
+	    "members at or above this are shed, unless all are" },
+	{ NULL }
+};
+
+static uint32_t
+load_of(const struct lb_query *q, uint16_t m)
+{
+	return atomic_load_explicit(&q->health->slots[q->members[m].slot].load,
+	    memory_order_relaxed);
+}
+
+/*
+ * Least load: members at or above the high watermark are shed (unless
+ * all are); those below the low watermark count as idle and keep their
+ * order; the rest follow by load.  Unknown load counts as idle.
+ */
+static size_t
+least_load_run(const struct lb_step *st, struct lb_query *q,
+    struct lb_cand *c, size_t n)
+{
+	uint32_t	 load;
+	size_t		 i, kept = 0;
+
+	for (i = 0; i < n; i++) {
+		load = load_of(q, c[i].member);
+		if (load == HEALTH_LOAD_NONE || load < st->p[LOW])
+			load = 0;
+		c[i].key = load;
+		if (load < st->p[HIGH])
+			kept++;
+	}
+	if (kept > 0 && kept < n) {
+		kept = 0;
+		for (i = 0; i < n; i++)
+			if (c[i].key < st->p[HIGH])
+				c[kept++] = c[i];
+		n = kept;
+	}
+	lb_sort_keys(c, n, false);
+	return n;
+}
+
+static void
+least_load_why(const struct lb_step *st, const struct lb_why *w, char *buf,
+    size_t len)
+{
+	char		 a[64];
+	size_t		 k, off;
+	uint32_t	 v;
+
+	off = snprintf(buf, len, "by reported load:");
+	for (k = 0; k < w->nin && off < len; k++) {
+		lb_member_str(&w->q->members[w->in[k]], a, sizeof(a));
+		v = load_of(w->q, w->in[k]);
+		if (v == HEALTH_LOAD_NONE)
+			off += snprintf(buf + off, len - off, " %s=?", a);
+		else
+			off += snprintf(buf + off, len - off, " %s=%u", a, v);
+	}
+	if (w->nout < w->nin && off < len)
+		snprintf(buf + off, len - off, "; %zu shed above high=%u",
+		    w->nin - w->nout, st->p[HIGH]);
+}
+
+static const char *
+least_load_drop(const struct lb_step *st, const struct lb_why *w, uint16_t m,
+    char *buf, size_t len)
+{
+	snprintf(buf, len, "load %u at or above high=%u", load_of(w->q, m),
+	    st->p[HIGH]);
+	return buf;
+}
+
+static int
+least_load_check(const struct lb_step *st, char *err, size_t len)
+{
+	if (st->p[HIGH] != LB_UNSET && st->p[LOW] > st->p[HIGH]) {
+		snprintf(err, len, "\"least_load\": low above high");
+		return -1;
+	}
+	return 0;
+}
+
+const struct lb_strategy lb_strategy_least_load = {
+	.name = "least_load",
+	.doc = "the least loaded first, by the load the check reads",
+	.params = least_load_params,
+	.run = least_load_run,
+	.why = least_load_why,
+	.drop = least_load_drop,
+	.check = least_load_check,
+};

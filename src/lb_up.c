@@ -1,0 +1,90 @@
+/* lb_up.c -- "up": keep the usable members; weight 0 as a last resort */
+/* SPDX-License-Identifier: ISC */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "health.h"
+#include "lb.h"
+
+/*
+ * Keep the usable members; if none is, fail open (the name's all_down is
+ * "all") or report all-down.
+ *
+ * Weight 0 means "only when nothing else is left" for every strategy, not
+ * just for weighted, so it is decided here, where every chain starts:
+ * members of weight 0 are kept only when no usable member of weight above
+ * 0 is among the candidates.  That holds across priority tiers and
+ * regions: an operator who gives a member weight 0 means a backup of last
+ * resort for the pool, so a healthy tier 2 is answered before a weight 0
+ * member of tier 1, and topology never prefers it for being near.  Load
+ * above least_load's high watermark does not make a member unusable, so it
+ * does not bring weight 0 members in.
+ */
+static size_t
+up_run(const struct lb_step *st, struct lb_query *q, struct lb_cand *c,
+    size_t n)
+{
+	size_t	 i, kept = 0;
+
+	(void)st;
+	/* While nothing is kept nothing is overwritten: c stays whole. */
+	for (i = 0; i < n; i++)
+		if (q->members[c[i].member].weight > 0 && lb_usable(q, &c[i]))
+			c[kept++] = c[i];
+	if (kept > 0)
+		return kept;
+	for (i = 0; i < n; i++)
+		if (lb_usable(q, &c[i]))
+			c[kept++] = c[i];
+	if (kept > 0)
+		return kept;
+	if (q->fail_open)
+		return n;
+	q->all_down = true;
+	return 0;
+}
+
+static void
+up_why(const struct lb_step *st, const struct lb_why *w, char *buf,
+    size_t len)
+{
+	const struct lb_query	*q = w->q;
+	struct lb_cand		 c = { .member = w->nin > 0 ? w->in[0] : 0 };
+
+	(void)st;
+	if (w->nout == w->nin)
+		snprintf(buf, len, w->nin > 0 && !lb_usable(q, &c) ?
+		    "no member usable: fail open, every member kept" :
+		    "every member usable");
+	else if (w->nout == 0)
+		snprintf(buf, len, "no member usable: the name's all_down "
+		    "action applies");
+	else
+		snprintf(buf, len, "dropped %zu: not usable (down, drained or "
+		    "forced down), or weight 0 while others are usable",
+		    w->nin - w->nout);
+}
+
+static const char *
+up_drop(const struct lb_step *st, const struct lb_why *w, uint16_t m,
+    char *buf, size_t len)
+{
+	struct lb_cand	 c = { .member = m };
+
+	(void)st;
+	(void)buf;
+	(void)len;
+	if (lb_usable(w->q, &c) && w->q->members[m].weight == 0)
+		return "weight 0: kept out while a member of weight 1 or more "
+		    "is usable";
+	return NULL;
+}
+
+const struct lb_strategy lb_strategy_up = {
+	.name = "up",
+	.doc = "keep the usable members (weight 0 only when no other is)",
+	.run = up_run,
+	.why = up_why,
+	.drop = up_drop,
+};

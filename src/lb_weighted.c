@@ -1,0 +1,75 @@
+/* lb_weighted.c -- "weighted": random order, each draw by weight */
+/* SPDX-License-Identifier: ISC */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "lb.h"
+
+/*
+ * Weighted random order: each place is drawn among the members not yet
+ * placed in proportion to their weights; members of weight 0 go last, in
+ * their order.  Only the first keep places are drawn when the steps after
+ * keep no more than that.
+ */
+static size_t
+weighted_run(const struct lb_step *st, struct lb_query *q, struct lb_cand *c,
+    size_t n)
+{
+	const struct lb_member	*mb = q->members;
+	struct lb_cand		 t;
+	uint64_t		 total = 0, r;
+	size_t			 i, j, m = 0, stop;
+
+	for (i = 0; i < n; i++)
+		if (mb[c[i].member].weight > 0) {
+			/* Usually none is 0 (up left them out): no move. */
+			if (i != m) {
+				t = c[i];
+				memmove(c + m + 1, c + m, (i - m) *
+				    sizeof(*c));
+				c[m] = t;
+			}
+			total += mb[c[m++].member].weight;
+		}
+	stop = m > 0 ? m - 1 : 0;
+	if (st->keep != 0 && st->keep < stop)
+		stop = st->keep;
+	for (i = 0; i < stop; i++) {
+		r = lb_random_below(q->rng, total);
+		for (j = i; j < m; j++) {
+			if (r < mb[c[j].member].weight)
+				break;
+			r -= mb[c[j].member].weight;
+		}
+		total -= mb[c[j].member].weight;
+		t = c[i];
+		c[i] = c[j];
+		c[j] = t;
+	}
+	return n;
+}
+
+static void
+weighted_why(const struct lb_step *st, const struct lb_why *w, char *buf,
+    size_t len)
+{
+	char	 a[64];
+	size_t	 k, off;
+
+	(void)st;
+	off = snprintf(buf, len, "random order weighted by weight:");
+	for (k = 0; k < w->nin && off < len; k++) {
+		lb_member_str(&w->q->members[w->in[k]], a, sizeof(a));
+		off += snprintf(buf + off, len - off, " %s=%u", a,
+		    w->q->members[w->in[k]].weight);
+	}
+}
+
+const struct lb_strategy lb_strategy_weighted = {
+	.name = "weighted",
+	.doc = "random order, each place drawn in proportion to weight",
+	.run = weighted_run,
+	.why = weighted_why,
+};
