@@ -27,41 +27,22 @@ struct conf_rr {
 	int		 line;
 };
 
-enum conf_check_type {
-	CHECK_TCP,
-	CHECK_HTTP,
-	CHECK_HTTPS,
-	CHECK_DNS,
-	CHECK_EXEC,
-};
+struct check_kind;
 
 /* A health check definition; the prober runs it against targets. */
 struct conf_check {
 	char			*name;
 	int			 line;
-	enum conf_check_type	 type;
+	const struct check_kind	*kind;		/* borrowed, static */
 	uint16_t		 port;		/* 0: the member's own */
 	double			 interval, timeout, jitter;
 	unsigned		 rise, fall;
-	/* http, https */
-	char			*path, *host, *user_agent, *body;
-	char			**headers;
-	size_t			 nheaders;
-	unsigned		*expect;	/* status codes */
-	size_t			 nexpect;
-	char			*load_header;	/* load figure from a header */
-	bool			 load_body;	/* ... or the body */
-	char			*sni;
-	bool			 verify;
-	/* dns */
-	char			*qname;
-	uint16_t		 qtype;
-	uint8_t			 rcode;
-	/* exec */
-	char			*command;
-	/* initial state before the first result: up or down */
-	bool			 initial_up;
+	unsigned		 initial;	/* CONF_INITIAL_UP or _DOWN */
+	void			*opts;		/* the kind's settings, owned:
+						   see kind->keys */
 };
+#define CONF_INITIAL_UP		0
+#define CONF_INITIAL_DOWN	1
 
 struct conf_member {
 	int		 line;
@@ -126,16 +107,19 @@ struct conf {
 	char			*control;	/* unix socket path, NULL: none */
 	unsigned		 control_mode;	/* default 0660 */
 	struct conf_listen	 metrics;	/* HTTP; sslen 0: none */
-	bool			 has_metrics;
+	bool			 has_metrics;	/* given: "" or an address */
 	char			*state_file;	/* admin overrides, NULL: none */
 	char			*pid_file;
 	char			*user, *group;	/* drop to after binding */
-	char			*log;		/* "stderr", "syslog" */
-	char			*log_level;	/* err, warn, info, debug */
+	int			 log;		/* CONF_LOG_*, -1: by -f */
+	unsigned		 log_level;	/* enum log_level */
 	double			 query_log;	/* fraction of queries logged */
 	struct conf_zone	*zones;
 	size_t			 nzones;
 };
+
+#define CONF_LOG_STDERR		0
+#define CONF_LOG_SYSLOG		1
 
 /* Messages "file:line: what is wrong", in the order found. */
 struct conf_errs {

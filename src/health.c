@@ -107,6 +107,25 @@ health_state_str(enum health_state st)
 	return st == HEALTH_UP ? "up" : "down";
 }
 
+static const char *const result_names[PROBE_NRESULTS] = {
+	[PROBE_OK] = "ok",
+	[PROBE_REFUSED] = "refused",
+	[PROBE_TIMEOUT] = "timeout",
+	[PROBE_BAD_STATUS] = "bad status",
+	[PROBE_BAD_BODY] = "bad body",
+	[PROBE_BAD_RCODE] = "bad rcode",
+	[PROBE_EXIT_NONZERO] = "exit nonzero",
+	[PROBE_GARBAGE] = "garbage",
+	[PROBE_CLOSED] = "closed",
+	[PROBE_LOCAL_ERROR] = "local error",
+};
+
+const char *
+probe_result_str(enum probe_result r)
+{
+	return (size_t)r < PROBE_NRESULTS ? result_names[r] : "?";
+}
+
 static const char *const admin_names[] = { "none", "up", "down", "drain" };
 
 const char *

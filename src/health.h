@@ -8,7 +8,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "probe.h"
+/* What one check run found; the prober reports it, health decides. */
+enum probe_result {
+	PROBE_OK,
+	PROBE_REFUSED,		/* connect refused (or unreachable) */
+	PROBE_TIMEOUT,
+	PROBE_BAD_STATUS,	/* HTTP status not in "expect" */
+	PROBE_BAD_BODY,		/* HTTP body lacks "body" */
+	PROBE_BAD_RCODE,	/* DNS rcode not the expected one */
+	PROBE_EXIT_NONZERO,	/* exec: exit status or signal */
+	PROBE_GARBAGE,		/* not HTTP, not DNS, TLS failed */
+	PROBE_CLOSED,		/* connection closed without an answer */
+	PROBE_LOCAL_ERROR,	/* our side failed: never marks a member down */
+};
+#define PROBE_NRESULTS		(PROBE_LOCAL_ERROR + 1)
+
+/* Short name of a result: "ok", "refused", "timeout", ... */
+const char	*probe_result_str(enum probe_result);
 
 /* What checks concluded. */
 enum health_state {

@@ -163,17 +163,6 @@ load(const char *path)
 	return c;
 }
 
-static enum log_level
-level_of(const char *s)
-{
-	if (s == NULL || strcmp(s, "info") == 0)
-		return LOG_LEVEL_INFO;
-	if (strcmp(s, "err") == 0)
-		return LOG_LEVEL_ERR;
-	if (strcmp(s, "warn") == 0)
-		return LOG_LEVEL_WARN;
-	return LOG_LEVEL_DEBUG;
-}
 
 /* The user and group to run as; -1 when unknown (already reported). */
 static int
@@ -339,7 +328,7 @@ main(int argc, char *argv[])
 	}
 	if (lookup_ids(c, &uid, &gid) == -1)
 		return 1;
-	log_set_level(level_of(c->log_level));
+	log_set_level((enum log_level)c->log_level);
 
 	srv.conf_path = xstrdup(path);
 	srv.started = time(NULL);
@@ -389,14 +378,14 @@ main(int argc, char *argv[])
 	    ctl_chown(ctl, uid, gid) == -1)
 		fatalx("cannot give the control socket away: see above");
 
-	syslog_ = c->log != NULL ? strcmp(c->log, "syslog") == 0 : !foreground;
+	syslog_ = c->log >= 0 ? c->log == CONF_LOG_SYSLOG : !foreground;
 	if (!foreground) {
 		if (daemon(0, 0) == -1)
 			fatal("daemon");
 		ev_loop_fork(loop);
 	}
 	if (syslog_)
-		log_init("steerdns", false, level_of(c->log_level));
+		log_init("steerdns", false, (enum log_level)c->log_level);
 	srv.pid = getpid();
 	if (c->pid_file != NULL) {
 		if (write_pid(c->pid_file) == -1)

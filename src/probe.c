@@ -1,4 +1,4 @@
-/* probe.c -- the active prober: schedule, results, rise/fall, logging */
+/* probe.c -- the prober: schedule, results, rise/fall, logging */
 /* SPDX-License-Identifier: ISC */
 #include "config.h"
 
@@ -19,118 +19,57 @@
 #include <ev.h>
 #include <ldns/ldns.h>
 
+#include "check.h"
+#include "check_target.h"
 #include "conf.h"
 #include "health.h"
 #include "log.h"
 #include "probe.h"
-#include "probe_int.h"
 #include "util.h"
 #include "zone.h"
 
-static const char *const result_names[PROBE_NRESULTS] = {
-	[PROBE_OK] = "ok",
-	[PROBE_REFUSED] = "refused",
-	[PROBE_TIMEOUT] = "timeout",
-	[PROBE_BAD_STATUS] = "bad status",
-	[PROBE_BAD_BODY] = "bad body",
-	[PROBE_BAD_RCODE] = "bad rcode",
-	[PROBE_EXIT_NONZERO] = "exit nonzero",
-	[PROBE_GARBAGE] = "garbage",
-	[PROBE_CLOSED] = "closed",
-	[PROBE_LOCAL_ERROR] = "local error",
+#define NKINDS	8	/* at least the entries of check_kinds[] */
+
+/* One probed target: what the kind runs with, and its schedule. */
+struct probe_target {
+	struct check_target	 c;
+	struct probe		*p;		/* borrowed */
+	const struct zone_target *zt;		/* borrowed */
+	ev_timer		 sched;		/* the next run */
+	double			 due;		/* when sched should fire */
+	bool			 first_done;	/* first result came */
+	bool			 carried;	/* known from before a reload */
+	double			 last_run;
+	uint32_t		 srtt;		/* µs; HEALTH_RTT_NONE: none */
+	size_t			 hist;		/* index in probe->hist */
+	char			 reason[PROBE_REASON_MAX];
+};
+
+struct probe {
+	struct ev_loop		*loop;		/* borrowed */
+	const struct zone_db	*db;		/* borrowed */
+	struct health		*health;	/* borrowed */
+	struct probe_target	*t;		/* one per health slot */
+	size_t			 n;
+	uint64_t		 rng;
+	struct probe_stats	 stats;
+	const struct conf_check	**checks;	/* distinct, borrowed */
+	struct probe_hist	*hist;		/* one per checks[] */
+	size_t			 nchecks;
+	void			*kstate[NKINDS];	/* by check_kinds[] */
+	bool			 kstarted[NKINDS];
+	/* startup */
+	size_t			 first_left;
+	ev_timer		 first_w;
+	probe_ready_fn		*ready;
+	void			*ready_arg;
 };
 
 const double probe_rtt_bounds[PROBE_RTT_BUCKETS - 1] = { 0.0005, 0.001,
     0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0 };
 
-const char *
-probe_result_str(enum probe_result r)
-{
-	return (size_t)r < PROBE_NRESULTS ? result_names[r] : "?";
-}
-
-/* "1.0s", "0.4s", "2.5s", "0.25s": one decimal unless more are needed. */
-static void
-seconds(char *buf, size_t len, double s)
-{
-	if (fabs(s * 10 - round(s * 10)) < 1e-9)
-		snprintf(buf, len, "%.1fs", s);
-	else
-		snprintf(buf, len, "%gs", s);
-}
-
-void
-probe_reason(char *buf, size_t len, enum probe_result r,
-    const struct conf_check *ck, int detail)
-{
-	const ldns_lookup_table	*lt;
-	char			 s[32];
-
-	switch (r) {
-	case PROBE_OK:
-		snprintf(buf, len, "ok");
-		break;
-	case PROBE_REFUSED:
-		if (detail == 0 || detail == ECONNREFUSED)
-			snprintf(buf, len, "connect refused");
-		else
-			snprintf(buf, len, "connect: %s", strerror(detail));
-		break;
-	case PROBE_TIMEOUT:
-		seconds(s, sizeof(s), ck != NULL ? ck->timeout : 0);
-		snprintf(buf, len, "timeout after %s", s);
-		break;
-	case PROBE_BAD_STATUS:
-		snprintf(buf, len, "HTTP %d", detail);
-		break;
-	case PROBE_BAD_BODY:
-		snprintf(buf, len, "body lacks \"%s\"",
-		    ck != NULL && ck->body != NULL ? ck->body : "");
-		break;
-	case PROBE_BAD_RCODE:
-		lt = ldns_lookup_by_id(ldns_rcodes, detail);
-		if (lt != NULL)
-			snprintf(buf, len, "rcode %s", lt->name);
-		else
-			snprintf(buf, len, "rcode %d", detail);
-		break;
-	case PROBE_EXIT_NONZERO:
-		if (WIFSIGNALED(detail))
-			snprintf(buf, len, "killed by signal %d",
-			    WTERMSIG(detail));
-		else
-			snprintf(buf, len, "exit %d", WEXITSTATUS(detail));
-		break;
-	case PROBE_GARBAGE:
-		snprintf(buf, len, "%s", ck != NULL && ck->type == CHECK_DNS ?
-		    "bad DNS reply" : "bad HTTP response");
-		break;
-	case PROBE_CLOSED:
-		snprintf(buf, len, "connection closed");
-		break;
-	case PROBE_LOCAL_ERROR:
-		if (detail != 0)
-			snprintf(buf, len, "local error: %s", strerror(detail));
-		else
-			snprintf(buf, len, "local error");
-		break;
-	default:
-		snprintf(buf, len, "result %d", (int)r);
-		break;
-	}
-}
-
-uint64_t
-probe_clock_us(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
 /* xorshift64*: enough to spread timers and vary DNS IDs. */
-uint64_t
+static uint64_t
 probe_rand(struct probe *p)
 {
 	p->rng ^= p->rng >> 12;
@@ -170,23 +109,24 @@ hist_add(struct probe_hist *h, double s)
 	h->sum += s;
 }
 
-void
-probe_done(struct probe_target *t, enum probe_result r, const char *reason,
+/* A run of t finished (check_done()): count it, judge it, log it. */
+static void
+on_done(struct check_target *c, enum probe_result r, const char *reason,
     int detail, uint64_t rtt_us)
 {
+	struct probe_target	*t = c->owner;
 	struct probe		*p = t->p;
-	struct health_track	*tr = &p->health->track[t->slot];
+	struct health_track	*tr = &p->health->track[c->slot];
 	unsigned		 n;
 	bool			 up;
 
-	t->running = false;
 	t->last_run = ev_now(p->loop);
 	if (r == PROBE_OK)
 		t->reason[0] = '\0';
 	else if (reason != NULL)
 		snprintf(t->reason, sizeof(t->reason), "%s", reason);
 	else
-		probe_reason(t->reason, sizeof(t->reason), r, t->ck, detail);
+		check_reason(t->reason, sizeof(t->reason), r, c->ck, detail);
 	p->stats.results[r < PROBE_NRESULTS ? r : PROBE_LOCAL_ERROR]++;
 	if (r == PROBE_OK && rtt_us > 0) {
 		hist_add(&p->hist[t->hist], rtt_us / 1e6);
@@ -196,11 +136,11 @@ probe_done(struct probe_target *t, enum probe_result r, const char *reason,
 			t->srtt = rtt_us;
 		else
 			t->srtt = t->srtt - t->srtt / 8 + rtt_us / 8;
-		health_set_rtt(p->health, t->slot, t->srtt);
+		health_set_rtt(p->health, c->slot, t->srtt);
 	}
 	if (r == PROBE_LOCAL_ERROR)
-		log_warnx("health: %s: %s", t->zt->label, t->reason);
-	if (health_record(p->health, t->slot, r, t->ck->rise, t->ck->fall,
+		log_warnx("health: %s: %s", c->label, t->reason);
+	if (health_record(p->health, c->slot, r, c->ck->rise, c->ck->fall,
 	    ev_now(p->loop))) {
 		up = r == PROBE_OK;
 		n = up ? tr->ok_run : tr->fail_run;
@@ -210,55 +150,31 @@ probe_done(struct probe_target *t, enum probe_result r, const char *reason,
 			p->stats.to_down++;
 		if (up)
 			log_info("health: %s down -> up: %u success%s",
-			    t->zt->label, n, n == 1 ? "" : "es");
+			    c->label, n, n == 1 ? "" : "es");
 		else
 			log_info("health: %s up -> down: %u failure%s: %s",
-			    t->zt->label, n, n == 1 ? "" : "s", t->reason);
+			    c->label, n, n == 1 ? "" : "s", t->reason);
 	} else if (r != PROBE_OK && r != PROBE_LOCAL_ERROR)
-		log_debug("health: %s: %s", t->zt->label, t->reason);
+		log_debug("health: %s: %s", c->label, t->reason);
 	first_result(p, t);
-}
-
-void
-probe_sock_close(struct probe_target *t)
-{
-	ev_io_stop(t->p->loop, &t->io);
-	ev_timer_stop(t->p->loop, &t->tmo);
-	if (t->fd != -1) {
-		close(t->fd);
-		t->fd = -1;
-	}
 }
 
 /* Start one run of t's check. */
 static void
 run(struct probe_target *t)
 {
+	struct check_target	*c = &t->c;
+
 	t->p->stats.runs++;
-	if (t->running || t->queued || t->pid != 0) {
+	if (c->running || c->busy) {
 		/* The last run (or its process) is not over yet. */
 		t->p->stats.skipped++;
-		log_debug("health: %s: still busy, round skipped",
-		    t->zt->label);
+		log_debug("health: %s: still busy, round skipped", c->label);
 		return;
 	}
-	t->running = true;
-	t->t0 = probe_clock_us();
-	switch (t->ck->type) {
-	case CHECK_TCP:
-		probe_tcp_run(t);
-		break;
-	case CHECK_HTTP:
-	case CHECK_HTTPS:
-		probe_http_run(t);
-		break;
-	case CHECK_DNS:
-		probe_dns_run(t);
-		break;
-	case CHECK_EXEC:
-		probe_exec_run(t);
-		break;
-	}
+	c->running = true;
+	c->t0 = check_clock_us();
+	c->kind->run(c);
 }
 
 /* The next run in interval +- jitter * interval. */
@@ -267,7 +183,7 @@ sched_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct probe_target	*t = w->data;
 	struct probe_stats	*st = &t->p->stats;
-	double			 iv = t->ck->interval, late;
+	double			 iv = t->c.ck->interval, late;
 	size_t			 b;
 
 	(void)revents;
@@ -280,7 +196,7 @@ sched_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	st->late_sum += late;
 	if (late > st->late_max)
 		st->late_max = late;
-	iv += (2 * rand01(t->p) - 1) * t->ck->jitter * iv;
+	iv += (2 * rand01(t->p) - 1) * t->c.ck->jitter * iv;
 	if (iv < 0.01)
 		iv = 0.01;
 	t->due = ev_now(loop) + iv;
@@ -289,21 +205,18 @@ sched_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	run(t);
 }
 
-/* Time is up for a tcp, dns or exec run. */
+/* The time limit of a run passed (check_timer_start()). */
 static void
 tmo_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	struct probe_target	*t = w->data;
+	struct check_target	*c = w->data;
 
 	(void)loop;
 	(void)revents;
-	if (!t->running)
+	if (!c->running)
 		return;
-	if (t->ck->type == CHECK_EXEC)
-		probe_exec_timeout(t);
-	else
-		probe_sock_close(t);
-	probe_done(t, PROBE_TIMEOUT, NULL, 0, 0);
+	c->kind->cancel(c);
+	check_done(c, PROBE_TIMEOUT, NULL, 0, 0);
 }
 
 /* The startup bound passed before every target answered. */
@@ -338,18 +251,68 @@ raise_nofile(size_t n)
 	}
 }
 
+/* The index of kind in check_kinds[]. */
+static size_t
+kind_index(const struct check_kind *k)
+{
+	size_t	 i;
+
+	for (i = 0; check_kinds[i] != NULL && check_kinds[i] != k; i++)
+		;
+	return i;
+}
+
+/* The kind's shared state, started on first use; -1 when it fails. */
+static int
+kind_state(struct probe *p, const struct check_kind *k, void **out)
+{
+	size_t	 i = kind_index(k);
+
+	if (i >= NKINDS)
+		fatalx("probe: more check kinds than NKINDS");
+	if (!p->kstarted[i] && k->start != NULL) {
+		if ((p->kstate[i] = k->start(p->loop)) == NULL)
+			return -1;
+	}
+	p->kstarted[i] = true;
+	*out = p->kstate[i];
+	return 0;
+}
+
+/* Address and port of a target; the kind gives the default port. */
+static void
+target_addr(struct check_target *c, const struct zone_target *zt)
+{
+	struct sockaddr_in	*sin;
+	struct sockaddr_in6	*sin6;
+
+	c->port = zt->port != 0 ? zt->port : c->kind->port;
+	if (zt->family == 6) {
+		sin6 = (struct sockaddr_in6 *)&c->ss;
+		sin6->sin6_family = AF_INET6;
+		memcpy(&sin6->sin6_addr, zt->addr, 16);
+		sin6->sin6_port = htons(c->port);
+		c->sslen = sizeof(*sin6);
+		inet_ntop(AF_INET6, zt->addr, c->addr, sizeof(c->addr));
+	} else {
+		sin = (struct sockaddr_in *)&c->ss;
+		sin->sin_family = AF_INET;
+		memcpy(&sin->sin_addr, zt->addr, 4);
+		sin->sin_port = htons(c->port);
+		c->sslen = sizeof(*sin);
+		inet_ntop(AF_INET, zt->addr, c->addr, sizeof(c->addr));
+	}
+}
+
 struct probe *
 probe_new(struct ev_loop *loop, const struct zone_db *db,
     struct health *health)
 {
 	const struct zone_target	*zt;
 	struct probe_target		*t;
+	struct check_target		*c;
 	struct probe			*p;
-	struct sockaddr_in		*sin;
-	struct sockaddr_in6		*sin6;
 	size_t				 i, k;
-	uint16_t			 port;
-	bool				 http = false;
 
 	p = xcalloc(1, sizeof(*p));
 	p->loop = loop;
@@ -357,67 +320,51 @@ probe_new(struct ev_loop *loop, const struct zone_db *db,
 	p->health = health;
 	p->n = db->ntargets;
 	p->t = xcalloc(p->n, sizeof(*p->t));
-	p->rng = ((uint64_t)getpid() << 32) ^ probe_clock_us() ^
+	p->rng = ((uint64_t)getpid() << 32) ^ check_clock_us() ^
 	    (uint64_t)time(NULL) ^ 0x9e3779b97f4a7c15ULL;
-	p->qtail = &p->qhead;
 	ev_timer_init(&p->first_w, first_cb, 0, 0);
 	p->first_w.data = p;
 	for (i = 0; i < p->n; i++) {
 		zt = &db->targets[i];
 		t = &p->t[i];
+		c = &t->c;
 		t->p = p;
 		t->zt = zt;
-		t->ck = zt->check;
-		t->slot = i;
-		t->fd = -1;
 		t->srtt = HEALTH_RTT_NONE;
+		c->loop = loop;
+		c->ck = zt->check;
+		c->label = zt->label;
+		c->slot = i;
+		c->fd = -1;
+		c->health = health;
+		c->done = on_done;
+		c->owner = t;
 		ev_timer_init(&t->sched, sched_cb, 0, 0);
 		t->sched.data = t;
-		ev_timer_init(&t->tmo, tmo_cb, 0, 0);
-		t->tmo.data = t;
-		ev_init(&t->io, NULL);
-		t->io.data = t;
-		ev_init(&t->child, NULL);
-		t->child.data = t;
-		if (t->ck == NULL)
+		ev_timer_init(&c->tmo, tmo_cb, 0, 0);
+		c->tmo.data = c;
+		ev_init(&c->io, NULL);
+		c->io.data = c;
+		if (c->ck == NULL)
 			continue;
-		for (k = 0; k < p->nchecks && p->checks[k] != t->ck; k++)
+		c->kind = c->ck->kind;
+		for (k = 0; k < p->nchecks && p->checks[k] != c->ck; k++)
 			;
 		if (k == p->nchecks) {
 			p->checks = xreallocarray(p->checks, k + 1,
 			    sizeof(*p->checks));
-			p->checks[p->nchecks++] = t->ck;
+			p->checks[p->nchecks++] = c->ck;
 		}
 		t->hist = k;
-		port = zt->port;
-		if (port == 0)
-			port = t->ck->type == CHECK_DNS ? 53 :
-			    t->ck->type == CHECK_HTTPS ? 443 :
-			    t->ck->type == CHECK_HTTP ? 80 : 0;
-		t->port = port;
-		if (zt->family == 6) {
-			sin6 = (struct sockaddr_in6 *)&t->ss;
-			sin6->sin6_family = AF_INET6;
-			memcpy(&sin6->sin6_addr, zt->addr, 16);
-			sin6->sin6_port = htons(port);
-			t->sslen = sizeof(*sin6);
-			inet_ntop(AF_INET6, zt->addr, t->addr, sizeof(t->addr));
-		} else {
-			sin = (struct sockaddr_in *)&t->ss;
-			sin->sin_family = AF_INET;
-			memcpy(&sin->sin_addr, zt->addr, 4);
-			sin->sin_port = htons(port);
-			t->sslen = sizeof(*sin);
-			inet_ntop(AF_INET, zt->addr, t->addr, sizeof(t->addr));
-		}
-		if (t->ck->type == CHECK_HTTP || t->ck->type == CHECK_HTTPS)
-			http = true;
-		if (t->ck->type == CHECK_DNS && probe_dns_init(t) == -1)
+		target_addr(c, zt);
+		if (kind_state(p, c->kind, &c->kstate) == -1 ||
+		    (c->kind->target_init != NULL &&
+		    c->kind->target_init(c) == -1)) {
+			c->kind = NULL;		/* nothing to tear down */
 			goto fail;
+		}
 	}
 	p->hist = xcalloc(p->nchecks + 1, sizeof(*p->hist));
-	if (http && probe_http_init(p) == -1)
-		goto fail;
 	raise_nofile(p->n);
 	return p;
 fail:
@@ -436,11 +383,11 @@ probe_start(struct probe *p, probe_ready_fn *ready, void *arg)
 	p->ready_arg = arg;
 	for (i = 0; i < p->n; i++) {
 		t = &p->t[i];
-		if (t->ck == NULL || t->carried)
+		if (t->c.ck == NULL || t->carried)
 			continue;
 		p->first_left++;
-		if (t->ck->timeout > bound)
-			bound = t->ck->timeout;
+		if (t->c.ck->timeout > bound)
+			bound = t->c.ck->timeout;
 	}
 	if (p->first_left == 0) {
 		if (ready != NULL)
@@ -452,12 +399,12 @@ probe_start(struct probe *p, probe_ready_fn *ready, void *arg)
 	}
 	for (i = 0; i < p->n; i++) {
 		t = &p->t[i];
-		if (t->ck == NULL)
+		if (t->c.ck == NULL)
 			continue;
 		if (t->carried) {
 			/* Known already (a reload): its next run as usual. */
 			t->first_done = true;
-			delay = rand01(p) * t->ck->interval;
+			delay = rand01(p) * t->c.ck->interval;
 			t->due = ev_now(p->loop) + delay;
 			ev_timer_set(&t->sched, delay, 0);
 			ev_timer_start(p->loop, &t->sched);
@@ -467,7 +414,7 @@ probe_start(struct probe *p, probe_ready_fn *ready, void *arg)
 		 * After the first round (over within the timeout), spread
 		 * over one interval.
 		 */
-		delay = t->ck->timeout + rand01(p) * t->ck->interval;
+		delay = t->c.ck->timeout + rand01(p) * t->c.ck->interval;
 		t->due = ev_now(p->loop) + delay;
 		ev_timer_set(&t->sched, delay, 0);
 		ev_timer_start(p->loop, &t->sched);
@@ -478,21 +425,26 @@ probe_start(struct probe *p, probe_ready_fn *ready, void *arg)
 void
 probe_free(struct probe *p)
 {
-	struct probe_target	*t;
+	struct check_target	*c;
 	size_t			 i;
 
 	if (p == NULL)
 		return;
-	probe_exec_fini(p);
 	for (i = 0; i < p->n; i++) {
-		t = &p->t[i];
-		ev_timer_stop(p->loop, &t->sched);
-		if (t->http != NULL)
-			probe_http_cancel(t);
-		probe_sock_close(t);
-		free(t->qwire);
+		c = &p->t[i].c;
+		ev_timer_stop(p->loop, &p->t[i].sched);
+		ev_timer_stop(p->loop, &c->tmo);
+		if (c->kind == NULL)
+			continue;
+		if (c->running)
+			c->kind->cancel(c);
+		if (c->kind->target_fini != NULL)
+			c->kind->target_fini(c);
+		check_sock_close(c);
 	}
-	probe_http_fini(p);
+	for (i = 0; check_kinds[i] != NULL && i < NKINDS; i++)
+		if (p->kstarted[i] && check_kinds[i]->stop != NULL)
+			check_kinds[i]->stop(p->kstate[i]);
 	ev_timer_stop(p->loop, &p->first_w);
 	free(p->checks);
 	free(p->hist);
@@ -519,10 +471,10 @@ probe_target_info(const struct probe *p, size_t i, struct probe_info *out)
 	tr = &p->health->track[i];
 	s = &p->health->slots[i];
 	memset(out, 0, sizeof(*out));
-	out->checked = t->ck != NULL;
+	out->checked = t->c.ck != NULL;
 	out->up = atomic_load_explicit(&s->state, memory_order_relaxed) ==
 	    HEALTH_UP;
-	out->running = t->running;
+	out->running = t->c.running;
 	out->last = tr->last;
 	snprintf(out->reason, sizeof(out->reason), "%s", t->reason);
 	out->since = tr->since;
@@ -536,6 +488,12 @@ probe_target_info(const struct probe *p, size_t i, struct probe_info *out)
 	out->rtt_us = atomic_load_explicit(&s->rtt_us, memory_order_relaxed);
 	out->load = atomic_load_explicit(&s->load, memory_order_relaxed);
 	return 0;
+}
+
+size_t
+probe_target_bytes(void)
+{
+	return sizeof(struct probe_target);
 }
 
 size_t

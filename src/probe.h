@@ -1,4 +1,4 @@
-/* probe.h -- the active prober: timers + checks -> health_record() */
+/* probe.h -- the prober: schedules checks, results -> health_record() */
 /* SPDX-License-Identifier: ISC */
 #ifndef STEER_PROBE_H
 #define STEER_PROBE_H
@@ -7,43 +7,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "health.h"
+
 struct conf_check;
 struct ev_loop;
 struct health;
 struct zone_db;
 
-/* What one check run found. */
-enum probe_result {
-	PROBE_OK,
-	PROBE_REFUSED,		/* connect refused (or unreachable) */
-	PROBE_TIMEOUT,
-	PROBE_BAD_STATUS,	/* HTTP status not in "expect" */
-	PROBE_BAD_BODY,		/* HTTP body lacks "body" */
-	PROBE_BAD_RCODE,	/* DNS rcode not the expected one */
-	PROBE_EXIT_NONZERO,	/* exec: exit status or signal */
-	PROBE_GARBAGE,		/* not HTTP, not DNS, TLS failed */
-	PROBE_CLOSED,		/* connection closed without an answer */
-	PROBE_LOCAL_ERROR,	/* our side failed: never marks a member down */
-};
-#define PROBE_NRESULTS		(PROBE_LOCAL_ERROR + 1)
-
 #define PROBE_REASON_MAX	128
-#define PROBE_EXEC_MAX		32	/* exec checks running at once */
-#define PROBE_BODY_MAX		(64 * 1024)	/* HTTP body kept to match */
-
-/* Short name of a result: "ok", "refused", "timeout", ... */
-const char	*probe_result_str(enum probe_result);
-
-/*
- * Write the reason for result r of check ck into buf (always
- * terminated): "connect refused", "timeout after 1.0s", "HTTP 500",
- * "body lacks \"ok\"", "rcode SERVFAIL", "exit 1", ...  detail is what
- * the result needs: an errno (REFUSED, LOCAL_ERROR), the HTTP status
- * (BAD_STATUS), the rcode (BAD_RCODE), a wait(2) status (EXIT_NONZERO);
- * ignored otherwise.  Pure.
- */
-void		 probe_reason(char *buf, size_t len, enum probe_result r,
-		    const struct conf_check *ck, int detail);
 
 /* A read-only view of one target, for the control socket and stats. */
 struct probe_info {
@@ -126,6 +97,9 @@ void		 probe_set_hist(struct probe *, size_t i,
  */
 void		 probe_carry(struct probe *p, size_t ni,
 		    const struct probe *old, size_t oi);
+
+/* Bytes the prober keeps per target, for benchmarks. */
+size_t		 probe_target_bytes(void);
 
 /* Fill *out for health slot i; -1 when i is out of range. */
 int		 probe_target_info(const struct probe *, size_t i,

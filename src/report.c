@@ -15,6 +15,7 @@
 #include <ldns/ldns.h>
 
 #include "answer.h"
+#include "check.h"
 #include "conf.h"
 #include "health.h"
 #include "json.h"
@@ -51,14 +52,6 @@ check_zone(const struct conf *c, const struct conf_check *ck)
 	return "";
 }
 
-static const char *
-check_type_str(enum conf_check_type t)
-{
-	static const char *const names[] = { "tcp", "http", "https", "dns",
-	    "exec" };
-
-	return (size_t)t < NELEM(names) ? names[t] : "?";
-}
 
 /* Everything known of one member, for the tables. */
 struct member_view {
@@ -947,7 +940,7 @@ report_metrics(const struct server *srv, size_t *lenp)
 		fputs("check=\"", lf);
 		label(lf, ck->name);
 		fprintf(lf, "\",type=\"%s\",zone_file=\"",
-		    check_type_str(ck->type));
+		    ck->kind->name);
 		label(lf, check_zone(s->conf, ck));
 		fputs("\"", lf);
 		fputc('\0', lf);

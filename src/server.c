@@ -44,7 +44,7 @@ server_snapshot_new(struct conf *c, unsigned nrows, uint64_t generation)
 	for (i = 0; i < s->db->ntargets; i++) {
 		t = &s->db->targets[i];
 		health_set_admin(s->health, i, t->admin);
-		if (t->check != NULL && !t->check->initial_up)
+		if (t->check != NULL && t->check->initial == CONF_INITIAL_DOWN)
 			health_set_state(s->health, i, HEALTH_DOWN);
 	}
 	/* One row of answer counters per thread, a cache line apart. */

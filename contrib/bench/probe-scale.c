@@ -25,11 +25,11 @@
 
 #include <ev.h>
 
+#include "check.h"
 #include "conf.h"
 #include "health.h"
 #include "log.h"
 #include "probe.h"
-#include "probe_int.h"
 #include "util.h"
 #include "zone.h"
 
@@ -146,14 +146,14 @@ main(int argc, char *argv[])
 
 	memset(&ck, 0, sizeof(ck));
 	ck.name = (char *)"tcp";
-	ck.type = CHECK_TCP;
+	ck.kind = check_kind_find("tcp");
 	ck.port = port;
 	ck.interval = interval;
 	ck.timeout = interval / 2;
 	ck.jitter = 0.1;
 	ck.rise = 2;
 	ck.fall = 3;
-	ck.initial_up = true;
+	ck.initial = CONF_INITIAL_UP;
 	memset(&db, 0, sizeof(db));
 	db.ntargets = n;
 	db.targets = xcalloc(n, sizeof(*db.targets));
@@ -209,9 +209,9 @@ main(int argc, char *argv[])
 	    100 * (c1 - c0) / (t1 - t0), c1 - c0);
 	printf("memory per target  %zu bytes of structs (probe %zu + health "
 	    "%zu + zone %zu)\n",
-	    sizeof(struct probe_target) + sizeof(struct health_slot) +
+	    probe_target_bytes() + sizeof(struct health_slot) +
 	    sizeof(struct health_track) + sizeof(struct zone_target),
-	    sizeof(struct probe_target), sizeof(struct health_slot) +
+	    probe_target_bytes(), sizeof(struct health_slot) +
 	    sizeof(struct health_track), sizeof(struct zone_target));
 	printf("resident memory    +%ld KiB at set-up (%.0f bytes/target), "
 	    "+%ld KiB after the run (%.0f bytes/target: sockets, libev)\n",

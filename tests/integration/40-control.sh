@@ -212,13 +212,13 @@ expect_match "members: the header" \
     "^ZONE +POOL +MEMBER +CHECK +STATE +SINCE +REASON +RTT +LOAD +OVERRIDE$" "$(head -n 1 "$T/ctl.out")"
 expect_eq "members: 12 rows, a header and a footnote" 14 "$(wc -l <"$T/ctl.out" | tr -d ' ')" "$T/ctl.out"
 expect_match "members: web 127.0.0.3 up, checked by web, an RTT, no override" \
-    '^ops\.test\. web 127\.0\.0\.3 web up [0-9]+s ago - [0-9.]+ms - -$' "$(mrow web 127.0.0.3)"
+    '^ops\.test\. web 127\.0\.0\.3 web up ([0-9]+[dhm] )*[0-9]+s ago - [0-9.]+ms - -$' "$(mrow web 127.0.0.3)"
 expect_match "members: fo 127.0.0.5 down* with its reason" \
-    '^ops\.test\. fo 127\.0\.0\.5 web down\* [0-9]+s ago connect refused - - -$' "$(mrow fo 127.0.0.5)"
+    '^ops\.test\. fo 127\.0\.0\.5 web down\* ([0-9]+[dhm] )*[0-9]+s ago connect refused - - -$' "$(mrow fo 127.0.0.5)"
 expect_match "members: hp 192.0.2.31 unchecked" \
     '^ops\.test\. hp 192\.0\.2\.31 - unchecked ' "$(mrow hp 192.0.2.31)"
 expect_match "members: slow 127.0.0.30 down* (exit 1)" \
-    '^ops\.test\. slow 127\.0\.0\.30 slow down\* [0-9]+s ago exit 1 ' "$(mrow slow 127.0.0.30)"
+    '^ops\.test\. slow 127\.0\.0\.30 slow down\* ([0-9]+[dhm] )*[0-9]+s ago exit 1 ' "$(mrow slow 127.0.0.30)"
 
 ctl stats
 expect_eq "stats: exit 0" 0 "$CTL_RC" "$T/ctl.err"
@@ -292,7 +292,7 @@ ctl force-up 127.0.0.5 -r "backend fixed, check lags"
 expect_eq "force-up 127.0.0.5 (its backend is not running): exit 0" 0 "$CTL_RC" "$T/ctl.err"
 expect_eq "forced up: fo answers the down 127.0.0.5 in tier 1" "127.0.0.2 127.0.0.5" "$(addrs fo.ops.test)"
 expect_match "members: 127.0.0.5 down but usable (no *), forced up with the reason" \
-    '^ops\.test\. fo 127\.0\.0\.5 web down [0-9]+s ago connect refused - - up \(backend fixed, check lags\)$' \
+    '^ops\.test\. fo 127\.0\.0\.5 web down ([0-9]+[dhm] )*[0-9]+s ago connect refused - - up \(backend fixed, check lags\)$' \
     "$(mrow fo 127.0.0.5)"
 ctl undrain 127.0.0.4
 ctl undrain 127.0.0.5

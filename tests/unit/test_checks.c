@@ -14,6 +14,7 @@
 
 #include <ldns/ldns.h>
 
+#include "check.h"
 #include "conf.h"
 #include "testutil.h"
 
@@ -98,10 +99,10 @@ check_wrong_types(void **state)
 		    "not a list",
 		D "check-types.zone.conf:14: \"load_body\" must be true or "
 		    "false, not a string",
-		D "check-types.zone.conf:15: \"verify\" must be true or false, "
-		    "not an integer",
-		D "check-types.zone.conf:17: \"sni\" must be a string, not an "
+		D "check-types.zone.conf:16: \"sni\" must be a string, not an "
 		    "integer",
+		D "check-types.zone.conf:17: \"verify\" must be true or false, "
+		    "not an integer",
 		D "check-types.zone.conf:18: \"qname\" must be a string, not "
 		    "an integer",
 		D "check-types.zone.conf:18: \"qtype\" must be a string, not "
@@ -196,12 +197,36 @@ check_bad_exec_and_initial(void **state)
 	static const char *const want[] = {
 		D "check-exec.zone.conf:7: check \"nocmd\": exec needs "
 		    "\"command\"",
-		D "check-exec.zone.conf:8: check \"init\": \"initial\" must be "
-		    "\"up\" or \"down\"",
+		D "check-exec.zone.conf:8: check \"init\": initial \"maybe\" is "
+		    "not up or down",
 	};
 
 	(void)state;
 	assert_errs("check-exec.conf", want);
+}
+
+/*
+ * A setting of another kind is refused, not ignored: a tcp check given a
+ * path would never send it.
+ */
+static void
+check_other_kinds(void **state)
+{
+	static const char *const want[] = {
+		D "check-other-kind.zone.conf:7: check \"t\": \"path\" is not "
+		    "a setting of tcp checks",
+		D "check-other-kind.zone.conf:8: check \"h\": \"verify\" is not "
+		    "a setting of http checks",
+		D "check-other-kind.zone.conf:8: check \"h\": \"qname\" is not "
+		    "a setting of http checks",
+		D "check-other-kind.zone.conf:9: check \"d\": \"command\" is not "
+		    "a setting of dns checks",
+		D "check-other-kind.zone.conf:10: check \"e\": \"expect\" is not "
+		    "a setting of exec checks",
+	};
+
+	(void)state;
+	assert_errs("check-other-kind.conf", want);
 }
 
 static const struct conf_check *
@@ -215,6 +240,21 @@ find(const struct conf_zone *z, const char *name)
 	fail_msg("no check \"%s\"", name);
 	return NULL;
 }
+
+/* A setting of a check's kind, as config text. */
+static void
+assert_opt(const struct conf_check *ck, const char *key, const char *want,
+    const char *file, int line)
+{
+	char	 buf[256];
+
+	check_opt_str(ck, key, buf, sizeof(buf));
+	if (strcmp(buf, want) != 0)
+		fail_msg("%s:%d: check %s: %s is %s, want %s", file, line,
+		    ck->name, key, buf, want);
+}
+#define OPT(ck, key, want)	assert_opt((ck), (key), (want), __FILE__, \
+				    __LINE__)
 
 /* Every valid form, and the defaults. */
 static void
@@ -238,58 +278,52 @@ check_valid_forms(void **state)
 	assert_int_equal(z->nchecks, 7);
 
 	ck = find(z, "plain");
-	assert_int_equal(ck->type, CHECK_HTTP);
+	assert_string_equal(ck->kind->name, "http");
 	assert_int_equal(ck->port, 80);
-	assert_string_equal(ck->path, "/");
-	assert_null(ck->host);
-	assert_null(ck->user_agent);
-	assert_int_equal(ck->nexpect, 1);
-	assert_int_equal(ck->expect[0], 200);
+	OPT(ck, "path", "\"/\"");
+	OPT(ck, "host", "(none)");
+	OPT(ck, "user_agent", "(none)");
+	OPT(ck, "expect", "[ 200 ]");
 	assert_true(ck->interval == 5.0 && ck->timeout == 2.0 &&
 	    ck->jitter == 0.1);
 	assert_int_equal(ck->rise, 2);
 	assert_int_equal(ck->fall, 3);
-	assert_true(ck->verify);
-	assert_true(ck->initial_up);
+	assert_int_equal(ck->initial, CONF_INITIAL_UP);
+	/* Settings of other kinds are not an http check's. */
+	OPT(ck, "verify", "(none)");
+	OPT(ck, "qname", "(none)");
 
 	ck = find(z, "one");
-	assert_int_equal(ck->nexpect, 1);
-	assert_int_equal(ck->expect[0], 204);
-	assert_string_equal(ck->path, "/health");
-	assert_string_equal(ck->host, "www.example");
-	assert_string_equal(ck->user_agent, "ua/1");
-	assert_int_equal(ck->nheaders, 2);
-	assert_string_equal(ck->headers[0], "X-A: 1");
-	assert_string_equal(ck->headers[1], "X-B: two words");
+	OPT(ck, "expect", "[ 204 ]");
+	OPT(ck, "path", "\"/health\"");
+	OPT(ck, "host", "\"www.example\"");
+	OPT(ck, "user_agent", "\"ua/1\"");
+	OPT(ck, "headers", "[ \"X-A: 1\", \"X-B: two words\" ]");
 
 	ck = find(z, "many");
-	assert_int_equal(ck->type, CHECK_HTTPS);
+	assert_string_equal(ck->kind->name, "https");
 	assert_int_equal(ck->port, 443);
-	assert_int_equal(ck->nexpect, 3);
-	assert_int_equal(ck->expect[0], 200);
-	assert_int_equal(ck->expect[1], 301);
-	assert_int_equal(ck->expect[2], 599);
-	assert_string_equal(ck->sni, "www.example");
-	assert_false(ck->verify);
-	assert_string_equal(ck->load_header, "X-Load");
-	assert_true(ck->load_body);
+	OPT(ck, "expect", "[ 200, 301, 599 ]");
+	OPT(ck, "sni", "\"www.example\"");
+	OPT(ck, "verify", "false");
+	OPT(ck, "load_header", "\"X-Load\"");
+	OPT(ck, "load_body", "true");
 
 	ck = find(z, "list");
-	assert_int_equal(ck->nexpect, 1);
-	assert_int_equal(ck->expect[0], 100);
+	OPT(ck, "expect", "[ 100 ]");
 
 	ck = find(z, "dns");
-	assert_int_equal(ck->type, CHECK_DNS);
+	assert_string_equal(ck->kind->name, "dns");
 	assert_int_equal(ck->port, 53);
-	assert_string_equal(ck->qname, "host.example");
-	assert_int_equal(ck->qtype, LDNS_RR_TYPE_AAAA);
-	assert_int_equal(ck->rcode, LDNS_RCODE_NXDOMAIN);
-	assert_false(ck->initial_up);
-	assert_int_equal(ck->nexpect, 0);
+	OPT(ck, "qname", "\"host.example\"");
+	OPT(ck, "qtype", "\"AAAA\"");
+	OPT(ck, "rcode", "\"NXDOMAIN\"");
+	assert_int_equal(ck->initial, CONF_INITIAL_DOWN);
+	OPT(ck, "expect", "(none)");
 
 	ck = find(z, "exec");
-	assert_int_equal(ck->type, CHECK_EXEC);
-	assert_string_equal(ck->command, "true");
+	assert_string_equal(ck->kind->name, "exec");
+	OPT(ck, "command", "\"true\"");
 	assert_int_equal(ck->port, 7);
 	assert_true(ck->interval == 0.5 && ck->timeout == 0.5 &&
 	    ck->jitter == 0);
@@ -297,11 +331,31 @@ check_valid_forms(void **state)
 	assert_int_equal(ck->fall, 100);
 
 	ck = find(z, "tcp");
-	assert_int_equal(ck->type, CHECK_TCP);
+	assert_string_equal(ck->kind->name, "tcp");
 	assert_int_equal(ck->port, 22);
-	assert_true(ck->initial_up);
-	assert_int_equal(ck->qtype, LDNS_RR_TYPE_SOA);
-	assert_int_equal(ck->rcode, LDNS_RCODE_NOERROR);
+	assert_int_equal(ck->initial, CONF_INITIAL_UP);
+	conf_free(c);
+}
+
+/* The defaults of the kinds that have some. */
+static void
+check_kind_defaults(void **state)
+{
+	static const char *const zone[] = {
+	    "origin = \"lb.example.\";\n"
+	    "soa = { mname = \"ns1\"; rname = \"h\"; };\n"
+	    "ns = [ \"ns1\" ];\n"
+	    "checks = {\n"
+	    "  d = { type = \"dns\"; qname = \"x.example.\"; };\n"
+	    "  s = { type = \"https\"; };\n"
+	    "};\n" };
+	struct conf	*c = tu_load_zones(zone, 1);
+
+	(void)state;
+	OPT(find(&c->zones[0], "d"), "qtype", "\"SOA\"");
+	OPT(find(&c->zones[0], "d"), "rcode", "\"NOERROR\"");
+	OPT(find(&c->zones[0], "s"), "verify", "true");
+	OPT(find(&c->zones[0], "s"), "expect", "[ 200 ]");
 	conf_free(c);
 }
 
@@ -317,7 +371,9 @@ main(void)
 		cmocka_unit_test(check_bad_expect),
 		cmocka_unit_test(check_bad_dns),
 		cmocka_unit_test(check_bad_exec_and_initial),
+		cmocka_unit_test(check_other_kinds),
 		cmocka_unit_test(check_valid_forms),
+		cmocka_unit_test(check_kind_defaults),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1017,15 +1017,15 @@ ops_settings_read(void **state)
 	assert_string_equal(c->pid_file, D "run/steerdns.pid");
 	assert_string_equal(c->user, "nobody");
 	assert_string_equal(c->group, "nogroup");
-	assert_string_equal(c->log, "syslog");
-	assert_string_equal(c->log_level, "debug");
+	assert_int_equal(c->log, CONF_LOG_SYSLOG);
+	assert_int_equal(c->log_level, 3);	/* LOG_LEVEL_DEBUG */
 	assert_true(c->query_log == 0.25);
 	conf_free(c);
 
 	c = load_ok("good-ops-off.conf");
 	assert_true(c->has_metrics);		/* set ... */
 	assert_int_equal(c->metrics.sslen, 0);	/* ... to nothing */
-	assert_null(c->control);
+	assert_string_equal(c->control, "");	/* none, not the directory */
 	assert_int_equal(c->control_mode, 0660);	/* 432 is not octal */
 	conf_free(c);
 
@@ -1034,6 +1034,9 @@ ops_settings_read(void **state)
 	assert_int_equal(c->control_mode, 0660);
 	assert_true(c->query_log == 0);
 	assert_null(c->user);
+	assert_null(c->control);
+	assert_int_equal(c->log, -1);		/* by -f */
+	assert_int_equal(c->log_level, 2);	/* LOG_LEVEL_INFO */
 	conf_free(c);
 }
 

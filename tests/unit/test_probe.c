@@ -16,9 +16,11 @@
 
 #include <ldns/ldns.h>
 
+#include "check.h"
 #include "conf.h"
 #include "health.h"
 #include "probe.h"
+#include "testutil.h"
 #include "util.h"
 
 #define OK	PROBE_OK
@@ -186,53 +188,92 @@ static void
 reason(char *buf, enum probe_result r, const struct conf_check *ck,
     int detail)
 {
-	probe_reason(buf, PROBE_REASON_MAX, r, ck, detail);
+	check_reason(buf, PROBE_REASON_MAX, r, ck, detail);
 }
 
+/* The checks of a loaded zone, by name. */
+static const struct conf_check *
+check_of(const struct conf *c, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->zones[0].nchecks; i++)
+		if (strcmp(c->zones[0].checks[i].name, name) == 0)
+			return &c->zones[0].checks[i];
+	fail_msg("no check %s", name);
+	return NULL;
+}
+
+/* What each kind says of each result; the generic ones for all kinds. */
 static void
 reason_strings(void **state)
 {
-	struct conf_check	 ck = { .timeout = 1.0, .body = (char *)"ok",
-	    .type = CHECK_HTTP };
+	static const char *const zone[] = {
+	    "origin = \"lb.example.\";\n"
+	    "soa = { mname = \"ns1\"; rname = \"h\"; };\n"
+	    "ns = [ \"ns1\" ];\n"
+	    "checks = {\n"
+	    "  web = { type = \"http\"; timeout = 1.0; body = \"ok\"; };\n"
+	    "  w4 = { type = \"https\"; timeout = 0.4; };\n"
+	    "  w25 = { type = \"tcp\"; port = 1; timeout = 0.25; };\n"
+	    "  dns = { type = \"dns\"; qname = \"x.example.\"; };\n"
+	    "  run = { type = \"exec\"; command = \"true\"; };\n"
+	    "};\n" };
+	struct conf		*c = tu_load_zones(zone, 1);
+	const struct conf_check	*web = check_of(c, "web");
+	const struct conf_check	*dns = check_of(c, "dns");
+	const struct conf_check	*run = check_of(c, "run");
+	const struct conf_check	*ks[5];
 	char			 buf[PROBE_REASON_MAX];
+	size_t			 i;
 
 	(void)state;
-	reason(buf, PROBE_REFUSED, &ck, ECONNREFUSED);
+	reason(buf, PROBE_REFUSED, web, ECONNREFUSED);
 	assert_string_equal(buf, "connect refused");
-	reason(buf, PROBE_REFUSED, &ck, ENETUNREACH);
+	reason(buf, PROBE_REFUSED, web, ENETUNREACH);
 	assert_string_equal(buf, "connect: Network is unreachable");
-	reason(buf, PROBE_TIMEOUT, &ck, 0);
+	reason(buf, PROBE_TIMEOUT, web, 0);
 	assert_string_equal(buf, "timeout after 1.0s");
-	ck.timeout = 0.4;
-	reason(buf, PROBE_TIMEOUT, &ck, 0);
+	reason(buf, PROBE_TIMEOUT, check_of(c, "w4"), 0);
 	assert_string_equal(buf, "timeout after 0.4s");
-	ck.timeout = 0.25;
-	reason(buf, PROBE_TIMEOUT, &ck, 0);
+	reason(buf, PROBE_TIMEOUT, check_of(c, "w25"), 0);
 	assert_string_equal(buf, "timeout after 0.25s");
-	reason(buf, PROBE_BAD_STATUS, &ck, 500);
+	reason(buf, PROBE_BAD_STATUS, web, 500);
 	assert_string_equal(buf, "HTTP 500");
-	reason(buf, PROBE_BAD_BODY, &ck, 0);
+	reason(buf, PROBE_BAD_BODY, web, 0);
 	assert_string_equal(buf, "body lacks \"ok\"");
-	reason(buf, PROBE_BAD_RCODE, &ck, LDNS_RCODE_SERVFAIL);
+	reason(buf, PROBE_BAD_RCODE, dns, LDNS_RCODE_SERVFAIL);
 	assert_string_equal(buf, "rcode SERVFAIL");
-	reason(buf, PROBE_BAD_RCODE, &ck, LDNS_RCODE_NXDOMAIN);
+	reason(buf, PROBE_BAD_RCODE, dns, LDNS_RCODE_NXDOMAIN);
 	assert_string_equal(buf, "rcode NXDOMAIN");
-	reason(buf, PROBE_EXIT_NONZERO, &ck, 1 << 8);
+	reason(buf, PROBE_EXIT_NONZERO, run, 1 << 8);
 	assert_string_equal(buf, "exit 1");
-	reason(buf, PROBE_EXIT_NONZERO, &ck, 9);
+	reason(buf, PROBE_EXIT_NONZERO, run, 9);
 	assert_string_equal(buf, "killed by signal 9");
-	reason(buf, PROBE_GARBAGE, &ck, 0);
+	reason(buf, PROBE_GARBAGE, web, 0);
 	assert_string_equal(buf, "bad HTTP response");
-	ck.type = CHECK_DNS;
-	reason(buf, PROBE_GARBAGE, &ck, 0);
+	reason(buf, PROBE_GARBAGE, check_of(c, "w4"), 0);
+	assert_string_equal(buf, "bad HTTP response");
+	reason(buf, PROBE_GARBAGE, dns, 0);
 	assert_string_equal(buf, "bad DNS reply");
-	reason(buf, PROBE_CLOSED, &ck, 0);
-	assert_string_equal(buf, "connection closed");
-	reason(buf, PROBE_LOCAL_ERROR, &ck, EMFILE);
-	assert_string_equal(buf, "local error: Too many open files");
+	/* The generic results read the same for every kind. */
+	ks[0] = web;
+	ks[1] = check_of(c, "w4");
+	ks[2] = check_of(c, "w25");
+	ks[3] = dns;
+	ks[4] = run;
+	for (i = 0; i < NITEMS(ks); i++) {
+		reason(buf, PROBE_CLOSED, ks[i], 0);
+		assert_string_equal(buf, "connection closed");
+		reason(buf, PROBE_LOCAL_ERROR, ks[i], EMFILE);
+		assert_string_equal(buf, "local error: Too many open files");
+		reason(buf, PROBE_OK, ks[i], 0);
+		assert_string_equal(buf, "ok");
+	}
 	/* Truncated, still terminated. */
-	probe_reason(buf, 8, PROBE_CLOSED, &ck, 0);
+	check_reason(buf, 8, PROBE_CLOSED, web, 0);
 	assert_string_equal(buf, "connect");
+	conf_free(c);
 }
 
 static void

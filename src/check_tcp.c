@@ -1,29 +1,28 @@
-/* probe_tcp.c -- tcp check: a non-blocking connect */
+/* check_tcp.c -- "tcp": a non-blocking connect */
 /* SPDX-License-Identifier: ISC */
 #include "config.h"
 
 #include <sys/socket.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <ev.h>
 
-#include "conf.h"
-#include "probe.h"
-#include "probe_int.h"
+#include "check.h"
+#include "check_target.h"
+#include "conf_schema.h"
 
 static void
 connect_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
-	struct probe_target	*t = w->data;
+	struct check_target	*t = w->data;
 	socklen_t		 len = sizeof(int);
 	uint64_t		 rtt;
 	int			 err = 0;
 
 	(void)loop;
-	rtt = probe_clock_us() - t->t0;
+	rtt = check_clock_us() - t->t0;
 	/*
 	 * Watched for reading and writing: a failed connect is readable
 	 * too (EPOLLERR, EPOLLHUP), a fresh connection only writable unless
@@ -32,24 +31,23 @@ connect_cb(struct ev_loop *loop, ev_io *w, int revents)
 	if (revents != EV_WRITE &&
 	    getsockopt(t->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
 		err = errno;
-	probe_sock_close(t);
+	check_sock_close(t);
 	if (err == 0)
-		probe_done(t, PROBE_OK, NULL, 0, rtt > 0 ? rtt : 1);
+		check_done(t, PROBE_OK, NULL, 0, rtt > 0 ? rtt : 1);
 	else
-		probe_done(t, PROBE_REFUSED, NULL, err, 0);
+		check_done(t, PROBE_REFUSED, NULL, err, 0);
 }
 
-void
-probe_tcp_run(struct probe_target *t)
+static void
+tcp_run(struct check_target *t)
 {
 	static const struct linger	 nolinger = { 1, 0 };
-	struct ev_loop			*loop = t->p->loop;
 	int				 fd, err;
 
 	fd = socket(t->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0);
 	if (fd == -1) {
-		probe_done(t, PROBE_LOCAL_ERROR, NULL, errno, 0);
+		check_done(t, PROBE_LOCAL_ERROR, NULL, errno, 0);
 		return;
 	}
 	t->fd = fd;
@@ -60,22 +58,33 @@ probe_tcp_run(struct probe_target *t)
 	setsockopt(fd, SOL_SOCKET, SO_LINGER, &nolinger, sizeof(nolinger));
 	if (connect(fd, (struct sockaddr *)&t->ss, t->sslen) == 0) {
 		/* Loopback may connect at once. */
-		probe_sock_close(t);
-		probe_done(t, PROBE_OK, NULL, 0, probe_clock_us() - t->t0 + 1);
+		check_sock_close(t);
+		check_done(t, PROBE_OK, NULL, 0, check_clock_us() - t->t0 + 1);
 		return;
 	}
 	if (errno != EINPROGRESS) {
 		err = errno;
-		probe_sock_close(t);
+		check_sock_close(t);
 		if (err == ENOBUFS || err == ENOMEM || err == EADDRNOTAVAIL ||
 		    err == EAGAIN || err == EMFILE || err == ENFILE)
-			probe_done(t, PROBE_LOCAL_ERROR, NULL, err, 0);
+			check_done(t, PROBE_LOCAL_ERROR, NULL, err, 0);
 		else
-			probe_done(t, PROBE_REFUSED, NULL, err, 0);
+			check_done(t, PROBE_REFUSED, NULL, err, 0);
 		return;
 	}
 	ev_io_init(&t->io, connect_cb, fd, EV_READ | EV_WRITE);
-	ev_io_start(loop, &t->io);
-	ev_timer_set(&t->tmo, t->ck->timeout, 0);
-	ev_timer_start(loop, &t->tmo);
+	t->io.data = t;
+	ev_io_start(t->loop, &t->io);
+	check_timer_start(t);
 }
+
+static const struct conf_key	 tcp_keys[] = { { NULL } };
+
+const struct check_kind check_kind_tcp = {
+	.name = "tcp",
+	.doc = "a TCP connect to the address and port",
+	.needs_port = true,
+	.keys = tcp_keys,
+	.run = tcp_run,
+	.cancel = check_sock_close,
+};

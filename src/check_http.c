@@ -1,0 +1,666 @@
+/* check_http.c -- "http", "https": libcurl multi-socket on libev */
+/* SPDX-License-Identifier: ISC */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+#include <ev.h>
+
+#include "check.h"
+#include "check_target.h"
+#include "conf.h"
+#include "conf_int.h"
+#include "conf_schema.h"
+#include "health.h"
+#include "log.h"
+#include "util.h"
+
+struct http_opts {
+	char		*path, *host, *user_agent, *body, *load_header, *sni;
+	char		**headers;
+	size_t		 nheaders;
+	unsigned	*expect;	/* status codes */
+	size_t		 nexpect;
+	bool		 load_body;	/* the load figure from the body */
+	bool		 verify;	/* https: the certificate */
+};
+
+extern const struct check_kind	 check_kind_http, check_kind_https;
+
+/* The libcurl multi handle the targets of one prober share. */
+struct http_state {
+	struct ev_loop	*loop;
+	CURLM		*multi;
+	ev_timer	 curl_w;
+};
+
+/* One run in flight: the target's kt. */
+struct probe_http {
+	CURL			*easy;
+	struct curl_slist	*headers;
+	struct curl_slist	*resolve;
+	char			*body;		/* up to CHECK_BODY_MAX */
+	size_t			 len;
+	char			 load[24];	/* load_header's value */
+	bool			 have_load;
+	char			 err[CURL_ERROR_SIZE];
+};
+
+/* A socket curl wants watched. */
+struct http_sock {
+	ev_io			 w;
+	struct http_state	*p;
+};
+
+static void	 drain(struct http_state *);
+
+static void
+http_free(struct probe_http *h)
+{
+	if (h == NULL)
+		return;
+	if (h->easy != NULL)
+		curl_easy_cleanup(h->easy);
+	curl_slist_free_all(h->headers);
+	curl_slist_free_all(h->resolve);
+	free(h->body);
+	free(h);
+}
+
+static void
+sock_cb_ev(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct http_sock	*s = w->data;
+	struct http_state	*p = s->p;	/* curl may free s */
+	int			 running, flags = 0;
+
+	(void)loop;
+	if (revents & EV_READ)
+		flags |= CURL_CSELECT_IN;
+	if (revents & EV_WRITE)
+		flags |= CURL_CSELECT_OUT;
+	curl_multi_socket_action(p->multi, w->fd, flags, &running);
+	drain(p);
+}
+
+static void
+timer_cb_ev(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct http_state	*p = w->data;
+	int			 running;
+
+	(void)loop;
+	(void)revents;
+	curl_multi_socket_action(p->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	drain(p);
+}
+
+/* CURLMOPT_SOCKETFUNCTION: watch s for what curl wants. */
+static int
+sock_cb(CURL *e, curl_socket_t fd, int what, void *userp, void *sockp)
+{
+	struct http_state	*p = userp;
+	struct http_sock	*s = sockp;
+	int			 ev = 0;
+
+	(void)e;
+	if (what == CURL_POLL_REMOVE) {
+		if (s != NULL) {
+			ev_io_stop(p->loop, &s->w);
+			free(s);
+			curl_multi_assign(p->multi, fd, NULL);
+		}
+		return 0;
+	}
+	if (s == NULL) {
+		if ((s = calloc(1, sizeof(*s))) == NULL)
+			return -1;
+		s->p = p;
+		s->w.data = s;
+		curl_multi_assign(p->multi, fd, s);
+	} else
+		ev_io_stop(p->loop, &s->w);
+	if (what & CURL_POLL_IN)
+		ev |= EV_READ;
+	if (what & CURL_POLL_OUT)
+		ev |= EV_WRITE;
+	ev_io_init(&s->w, sock_cb_ev, fd, ev);
+	ev_io_start(p->loop, &s->w);
+	return 0;
+}
+
+/* CURLMOPT_TIMERFUNCTION: call curl back after ms (-1: never). */
+static int
+timer_cb(CURLM *m, long ms, void *userp)
+{
+	struct http_state	*p = userp;
+
+	(void)m;
+	ev_timer_stop(p->loop, &p->curl_w);
+	if (ms >= 0) {
+		ev_timer_set(&p->curl_w, ms / 1000.0, 0);
+		ev_timer_start(p->loop, &p->curl_w);
+	}
+	return 0;
+}
+
+static size_t
+write_cb(char *data, size_t size, size_t n, void *arg)
+{
+	struct probe_http	*h = arg;
+	size_t			 len = size * n, room;
+
+	if (h->body == NULL)
+		h->body = xmalloc(CHECK_BODY_MAX + 1);
+	room = CHECK_BODY_MAX - h->len;
+	if (len < room)
+		room = len;
+	memcpy(h->body + h->len, data, room);
+	h->len += room;
+	h->body[h->len] = '\0';
+	return len;	/* the rest is read and dropped */
+}
+
+/* Keep the value of the load_header line, if this is it. */
+static size_t
+header_cb(char *data, size_t size, size_t n, void *arg)
+{
+	struct check_target	*t = arg;
+	struct probe_http	*h = t->kt;
+	const struct http_opts	*o = t->ck->opts;
+	const char		*name = o->load_header;
+	size_t			 len = size * n, nl, i, j = 0;
+
+	if (name == NULL)
+		return len;
+	nl = strlen(name);
+	if (len > nl && data[nl] == ':' && strncasecmp(data, name, nl) == 0) {
+		for (i = nl + 1; i < len && isspace((unsigned char)data[i]);
+		    i++)
+			;
+		for (; i < len && j + 1 < sizeof(h->load) &&
+		    !isspace((unsigned char)data[i]); i++)
+			h->load[j++] = data[i];
+		h->load[j] = '\0';
+		h->have_load = true;
+	}
+	return len;
+}
+
+/* An unsigned integer with only blanks around it. */
+static int
+parse_load(const char *s, uint32_t *out)
+{
+	unsigned long	 v;
+	char		*end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	while (isspace((unsigned char)*end))
+		end++;
+	if (*end != '\0' || errno != 0 || v >= HEALTH_LOAD_NONE)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* A finished transfer: judge it. */
+static void
+finish(struct check_target *t, CURLcode cc)
+{
+	struct probe_http	*h = t->kt;
+	const struct http_opts	*ck = t->ck->opts;
+	curl_off_t		 us = 0;
+	long			 status = 0;
+	char			 reason[CHECK_REASON_MAX];
+	uint32_t		 load;
+	size_t			 i;
+	enum probe_result	 r = PROBE_OK;
+
+	switch (cc) {
+	case CURLE_OK:
+		break;
+	case CURLE_COULDNT_CONNECT:
+		check_done(t, PROBE_REFUSED, NULL, 0, 0);
+		return;
+	case CURLE_OPERATION_TIMEDOUT:
+		check_done(t, PROBE_TIMEOUT, NULL, 0, 0);
+		return;
+	case CURLE_GOT_NOTHING:
+	case CURLE_RECV_ERROR:
+	case CURLE_PARTIAL_FILE:
+		check_done(t, PROBE_CLOSED, NULL, 0, 0);
+		return;
+	case CURLE_WEIRD_SERVER_REPLY:
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		check_done(t, PROBE_GARBAGE, NULL, 0, 0);
+		return;
+	case CURLE_OUT_OF_MEMORY:
+	case CURLE_FAILED_INIT:
+	case CURLE_COULDNT_RESOLVE_HOST:
+		snprintf(reason, sizeof(reason), "local error: %.100s",
+		    h->err[0] != '\0' ? h->err : curl_easy_strerror(cc));
+		check_done(t, PROBE_LOCAL_ERROR, reason, 0, 0);
+		return;
+	default:
+		/* TLS and protocol failures: the server's side. */
+		snprintf(reason, sizeof(reason), "%.120s",
+		    h->err[0] != '\0' ? h->err : curl_easy_strerror(cc));
+		check_done(t, PROBE_GARBAGE, reason, 0, 0);
+		return;
+	}
+	curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_getinfo(h->easy, CURLINFO_TOTAL_TIME_T, &us);
+	for (i = 0; i < ck->nexpect; i++)
+		if (ck->expect[i] == (unsigned)status)
+			break;
+	if (i == ck->nexpect)
+		r = PROBE_BAD_STATUS;
+	else if (ck->body != NULL && (h->body == NULL ||
+	    strstr(h->body, ck->body) == NULL))
+		r = PROBE_BAD_BODY;
+	if (r == PROBE_OK) {
+		if (ck->load_header != NULL && h->have_load &&
+		    parse_load(h->load, &load) == 0)
+			health_set_load(t->health, t->slot, load);
+		else if (ck->load_body && h->body != NULL &&
+		    parse_load(h->body, &load) == 0)
+			health_set_load(t->health, t->slot, load);
+	}
+	check_done(t, r, NULL, (int)status, us > 0 ? (uint64_t)us : 1);
+}
+
+/* Take every finished transfer off the multi handle. */
+static void
+drain(struct http_state *p)
+{
+	struct check_target	*t;
+	struct probe_http	*h;
+	CURLMsg			*m;
+	CURLcode		 cc;
+	char			*priv;
+	int			 left;
+
+	while ((m = curl_multi_info_read(p->multi, &left)) != NULL) {
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		priv = NULL;
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &priv);
+		cc = m->data.result;
+		t = (struct check_target *)(void *)priv;
+		curl_multi_remove_handle(p->multi, m->easy_handle);
+		if (t == NULL)
+			continue;
+		h = t->kt;
+		finish(t, cc);
+		t->kt = NULL;
+		http_free(h);
+	}
+}
+
+static void *
+http_start(struct ev_loop *loop)
+{
+	struct http_state	*p;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		log_warnx("curl_global_init failed");
+		return NULL;
+	}
+	p = xcalloc(1, sizeof(*p));
+	p->loop = loop;
+	if ((p->multi = curl_multi_init()) == NULL) {
+		log_warnx("curl_multi_init failed");
+		curl_global_cleanup();
+		free(p);
+		return NULL;
+	}
+	curl_multi_setopt(p->multi, CURLMOPT_SOCKETFUNCTION, sock_cb);
+	curl_multi_setopt(p->multi, CURLMOPT_SOCKETDATA, p);
+	curl_multi_setopt(p->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
+	curl_multi_setopt(p->multi, CURLMOPT_TIMERDATA, p);
+	ev_timer_init(&p->curl_w, timer_cb_ev, 0, 0);
+	p->curl_w.data = p;
+	return p;
+}
+
+/* Set up the transfer; -1 when curl refused an option. */
+static int
+setup(struct check_target *t, struct probe_http *h)
+{
+	const struct http_opts	*ck = t->ck->opts;
+	bool			 tls = t->kind == &check_kind_https;
+	const char		*scheme, *path;
+	char			 url[1024], hostport[300], buf[512];
+	struct curl_slist	*l;
+	size_t			 i;
+	bool			 v6 = t->ss.ss_family == AF_INET6;
+	CURL			*e = h->easy;
+
+	scheme = tls ? "https" : "http";
+	path = ck->path != NULL ? ck->path : "/";
+	if (tls && ck->sni != NULL) {
+		/* The URL names the SNI host; RESOLVE pins the address. */
+		snprintf(buf, sizeof(buf), v6 ? "%s:%u:[%s]" : "%s:%u:%s",
+		    ck->sni, t->port, t->addr);
+		if ((h->resolve = curl_slist_append(NULL, buf)) == NULL)
+			return -1;
+		snprintf(hostport, sizeof(hostport), "%s:%u", ck->sni, t->port);
+		curl_easy_setopt(e, CURLOPT_RESOLVE, h->resolve);
+	} else
+		snprintf(hostport, sizeof(hostport), v6 ? "[%s]:%u" : "%s:%u",
+		    t->addr, t->port);
+	snprintf(url, sizeof(url), "%s://%s%s%s", scheme, hostport,
+	    path[0] == '/' ? "" : "/", path);
+	if (curl_easy_setopt(e, CURLOPT_URL, url) != CURLE_OK)
+		return -1;
+	if (ck->host != NULL) {
+		snprintf(buf, sizeof(buf), "Host: %s", ck->host);
+		if ((l = curl_slist_append(h->headers, buf)) == NULL)
+			return -1;
+		h->headers = l;
+	}
+	for (i = 0; i < ck->nheaders; i++) {
+		if ((l = curl_slist_append(h->headers, ck->headers[i])) ==
+		    NULL)
+			return -1;
+		h->headers = l;
+	}
+	if (h->headers != NULL)
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, h->headers);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, ck->user_agent != NULL ?
+	    ck->user_agent : "steerdns-probe");
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(t->ck->timeout *
+	    1000));
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+	curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(e, CURLOPT_NOPROXY, "*");
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP |
+	    CURLPROTO_HTTPS));
+#endif
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, tls && ck->verify ? 1L :
+	    0L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, tls && ck->verify ? 2L :
+	    0L);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, h);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h->err);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)(void *)t);
+	return 0;
+}
+
+static void
+http_run(struct check_target *t)
+{
+	struct http_state	*p = t->kstate;
+	struct probe_http	*h;
+
+	h = xcalloc(1, sizeof(*h));
+	if ((h->easy = curl_easy_init()) == NULL || setup(t, h) == -1) {
+		http_free(h);
+		check_done(t, PROBE_LOCAL_ERROR, "local error: curl set-up",
+		    0, 0);
+		return;
+	}
+	t->kt = h;
+	if (curl_multi_add_handle(p->multi, h->easy) != CURLM_OK) {
+		t->kt = NULL;
+		http_free(h);
+		check_done(t, PROBE_LOCAL_ERROR, "local error: curl multi",
+		    0, 0);
+	}
+}
+
+static void
+http_cancel(struct check_target *t)
+{
+	struct http_state	*p = t->kstate;
+	struct probe_http	*h = t->kt;
+
+	if (h == NULL)
+		return;
+	curl_multi_remove_handle(p->multi, h->easy);
+	http_free(h);
+	t->kt = NULL;
+}
+
+static void
+http_stop(void *arg)
+{
+	struct http_state	*p = arg;
+
+	if (p == NULL)
+		return;
+	curl_multi_cleanup(p->multi);
+	ev_timer_stop(p->loop, &p->curl_w);
+	curl_global_cleanup();
+	free(p);
+}
+
+/* ------------------------------------------------------------- config */
+
+/*
+ * "expect": one status code or a non-empty array of them.  Anything else
+ * is an error, not the default [200]: a quoted "204" or 204.0 would
+ * otherwise leave a check that fails on 204 and passes on 200.
+ */
+static void
+parse_expect(struct loader *ld, const config_setting_t *s,
+    const struct conf_key *k, void *obj, void *arg)
+{
+	const struct conf_check	*ck = arg;
+	struct http_opts	*o = obj;
+	const config_setting_t	*e;
+	long long		 v;
+	int			 j, n, type = config_setting_type(s);
+	bool			 one = type == CONFIG_TYPE_INT ||
+				    type == CONFIG_TYPE_INT64;
+
+	(void)k;
+	if (!one && type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST) {
+		conf_errf(ld, conf_line(s), "check \"%s\": \"expect\" must be "
+		    "a status code or an array of them, not %s", ck->name,
+		    conf_type_name(type));
+		return;
+	}
+	n = one ? 1 : config_setting_length(s);
+	if (n == 0) {
+		conf_errf(ld, conf_line(s), "check \"%s\": \"expect\" must not "
+		    "be empty", ck->name);
+		return;
+	}
+	o->expect = xcalloc(n, sizeof(unsigned));
+	for (j = 0; j < n; j++) {
+		e = one ? s : config_setting_get_elem(s, j);
+		switch (config_setting_type(e)) {
+		case CONFIG_TYPE_INT:
+			v = conf_literal_int(ld, e, config_setting_get_int(e),
+			    false);
+			break;
+		case CONFIG_TYPE_INT64:
+			v = config_setting_get_int64(e);
+			break;
+		default:
+			v = -1;
+			break;
+		}
+		if (v < 100 || v > 599) {
+			conf_errf(ld, conf_line(e), "check \"%s\": \"expect\" "
+			    "wants HTTP status codes 100..599", ck->name);
+			continue;
+		}
+		o->expect[o->nexpect++] = v;
+	}
+}
+
+static bool
+same_expect(const struct conf_key *k, const void *a, const void *b)
+{
+	const struct http_opts	*x = a, *y = b;
+
+	(void)k;
+	return x->nexpect == y->nexpect && (x->nexpect == 0 ||
+	    memcmp(x->expect, y->expect, x->nexpect * sizeof(unsigned)) == 0);
+}
+
+static void
+free_expect(const struct conf_key *k, void *obj)
+{
+	struct http_opts	*o = obj;
+
+	(void)k;
+	free(o->expect);
+	o->expect = NULL;
+	o->nexpect = 0;
+}
+
+static void
+format_expect(const struct conf_key *k, const void *obj, char *buf,
+    size_t len)
+{
+	const struct http_opts	*o = obj;
+	size_t			 i, off;
+
+	(void)k;
+	off = snprintf(buf, len, "[");
+	for (i = 0; i < o->nexpect && off < len; i++)
+		off += snprintf(buf + off, len - off, "%s %u", i ? "," : "",
+		    o->expect[i]);
+	if (off < len)
+		snprintf(buf + off, len - off, " ]");
+}
+
+#define HTTP_KEYS \
+	{ "path", CONF_STR, CONF_FIELD(struct http_opts, path), \
+	    .defs = "/", .doc = "the path asked for" }, \
+	{ "host", CONF_STR, CONF_FIELD(struct http_opts, host), \
+	    .doc = "the Host header" }, \
+	{ "headers", CONF_STRS, CONF_FIELD(struct http_opts, headers), \
+	    .noff = offsetof(struct http_opts, nheaders), \
+	    .doc = "more request headers, \"Name: value\"" }, \
+	{ "user_agent", CONF_STR, CONF_FIELD(struct http_opts, user_agent), \
+	    .doc = "the User-Agent header" }, \
+	{ "expect", CONF_CUSTOM, CONF_FIELD(struct http_opts, expect), \
+	    .parse = parse_expect, .same = same_expect, .free = free_expect, \
+	    .format = format_expect, \
+	    .doc = "the healthy status codes (default 200)" }, \
+	{ "body", CONF_STR, CONF_FIELD(struct http_opts, body), \
+	    .doc = "text the body must hold" }, \
+	{ "load_header", CONF_STR, CONF_FIELD(struct http_opts, load_header), \
+	    .doc = "the header holding the load figure" }, \
+	{ "load_body", CONF_BOOL, CONF_FIELD(struct http_opts, load_body), \
+	    .doc = "the body is the load figure" }
+
+static const struct conf_key http_keys[] = {
+	HTTP_KEYS,
+	{ NULL }
+};
+
+static const struct conf_key https_keys[] = {
+	HTTP_KEYS,
+	{ "sni", CONF_STR, CONF_FIELD(struct http_opts, sni),
+	    .doc = "the TLS server name" },
+	{ "verify", CONF_BOOL, CONF_FIELD(struct http_opts, verify), .def = 1,
+	    .doc = "verify the certificate" },
+	{ NULL }
+};
+
+/* Headers that would break the request are refused, line by line. */
+static void
+http_prepare(struct loader *ld, const config_setting_t *g,
+    struct conf_check *ck)
+{
+	struct http_opts	*o = ck->opts;
+	const config_setting_t	*s, *e;
+	const char		*t;
+	size_t			 i, kept = 0;
+
+	s = config_setting_get_member(g, "headers");
+	for (i = 0; i < o->nheaders; i++) {
+		t = o->headers[i];
+		e = s != NULL ? config_setting_get_elem(s, i) : NULL;
+		/* A line break would split the message. */
+		if (strpbrk(t, "\r\n") != NULL)
+			conf_errf(ld, conf_elem_line(ld, e), "check \"%s\": bad "
+			    "header \"%.*s...\": a line break in it", ck->name,
+			    (int)strcspn(t, "\r\n"), t);
+		else if (strchr(t, ':') == NULL)
+			conf_errf(ld, conf_elem_line(ld, e), "check \"%s\": bad "
+			    "header \"%s\": want \"Name: value\"", ck->name, t);
+		else {
+			o->headers[kept++] = o->headers[i];
+			continue;
+		}
+		free(o->headers[i]);
+	}
+	o->nheaders = kept;
+	if (o->nexpect == 0) {
+		o->expect = xreallocarray(o->expect, 1, sizeof(unsigned));
+		o->expect[o->nexpect++] = 200;
+	}
+}
+
+static bool
+http_describe(const struct conf_check *ck, enum probe_result r, int detail,
+    char *buf, size_t len)
+{
+	const struct http_opts	*o = ck->opts;
+
+	(void)detail;
+	switch (r) {
+	case PROBE_BAD_BODY:
+		snprintf(buf, len, "body lacks \"%s\"", o->body != NULL ?
+		    o->body : "");
+		return true;
+	case PROBE_GARBAGE:
+		snprintf(buf, len, "bad HTTP response");
+		return true;
+	default:
+		return false;
+	}
+}
+
+const struct check_kind check_kind_http = {
+	.name = "http",
+	.doc = "an HTTP GET; the status (and body) must be as expected",
+	.port = 80,
+	.keys = http_keys,
+	.opts_size = sizeof(struct http_opts),
+	.prepare = http_prepare,
+	.describe = http_describe,
+	.start = http_start,
+	.stop = http_stop,
+	.run = http_run,
+	.cancel = http_cancel,
+};
+
+const struct check_kind check_kind_https = {
+	.name = "https",
+	.doc = "an HTTP GET over TLS",
+	.port = 443,
+	.keys = https_keys,
+	.opts_size = sizeof(struct http_opts),
+	.prepare = http_prepare,
+	.describe = http_describe,
+	.start = http_start,
+	.stop = http_stop,
+	.run = http_run,
+	.cancel = http_cancel,
+};

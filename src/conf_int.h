@@ -1,0 +1,110 @@
+/* conf_int.h -- the loader's insides, shared by conf*.c and check kinds */
+/* SPDX-License-Identifier: ISC */
+#ifndef STEER_CONF_INT_H
+#define STEER_CONF_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <libconfig.h>
+#include <ldns/ldns.h>
+
+#include "conf.h"
+
+/* A file read once into lines, for what libconfig does not keep. */
+struct conf_file {
+	char		*path;
+	char		*text;		/* owned; lines point into it */
+	char		**lines;	/* lines[0] is line 1 */
+	size_t		 nlines;
+};
+
+/* The files read so far; shared by the loaders of one conf_load(). */
+struct conf_files {
+	struct conf_file *v;
+	size_t		 n;
+};
+
+/* The loader's working state: where errors go, which file we are in. */
+struct loader {
+	struct conf_errs	*errs;
+	const char		*file;
+	int			 nerr;
+	struct conf_files	*files;		/* borrowed */
+};
+
+void	 conf_errf(struct loader *, int line, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+/* The line of a setting (1 when libconfig does not know). */
+int	 conf_line(const config_setting_t *);
+/* The line of a string in an array (see conf.c). */
+int	 conf_elem_line(struct loader *, const config_setting_t *);
+/* The string of setting s, or NULL having reported its wrong type. */
+const char *conf_get_str(struct loader *, const config_setting_t *s);
+/* An array or list of strings (non-empty when required), or NULL having
+ * reported what is wrong. */
+const config_setting_t *conf_get_strs(struct loader *,
+	    const config_setting_t *s, bool required);
+/* "an integer", "a string", ... for messages. */
+const char *conf_type_name(int type);
+/*
+ * The integer an int setting was written as: libconfig 1.5 wraps a literal
+ * without an L suffix to 32 bits, and reads 0660 as decimal.  With octal,
+ * a literal with a leading 0 is octal; -1 when it has an 8 or a 9.
+ */
+long long conf_literal_int(struct loader *, const config_setting_t *,
+	    long long v, bool octal);
+/* path relative to the directory of base, unless absolute; malloc'd. */
+char	*conf_relative_to(const char *base, const char *path);
+
+/* A domain name, relative to origin unless it ends in a dot; NULL: bad. */
+ldns_rdf *conf_parse_name(const char *, const ldns_rdf *origin);
+/* A name as text, "?" when it cannot be printed; malloc'd. */
+char	*conf_name_str(const ldns_rdf *);
+/* Is d equal to or below the name top? */
+bool	 conf_at_or_below(const ldns_rdf *d, const ldns_rdf *top);
+bool	 conf_str_same(const char *, const char *);
+
+/*
+ * A zone's records by owner and its delegation points, for the checks
+ * that need the whole zone: each is a lookup, not a scan of the zone.
+ */
+struct conf_zindex {
+	size_t		*by_owner;	/* into z->rrs: by owner, then index */
+	size_t		 n;
+	size_t		*cuts;		/* into z->rrs: an NS of each cut,
+					   by owner */
+	size_t		 ncuts;
+};
+
+void	 conf_zindex_build(const struct conf_zone *, struct conf_zindex *);
+void	 conf_zindex_free(struct conf_zindex *);
+/* The records owned by name: by_owner[*first .. *first + count). */
+size_t	 conf_zindex_owned(const struct conf_zindex *, const struct conf_zone *,
+	    const ldns_rdf *name, size_t *first);
+/*
+ * The delegation that name is at or below and that comes first in the
+ * zone, or NULL.
+ */
+const ldns_rdf *conf_zindex_cut(const struct conf_zindex *,
+	    const struct conf_zone *, const ldns_rdf *name, int *line);
+
+/* The sections (conf_*.c). */
+void	 conf_load_server(struct loader *, const config_setting_t *,
+	    struct conf *);
+void	 conf_server_free(struct conf *);
+/* A zone file; -1 when it cannot be read (the caller says where). */
+int	 conf_load_zone(struct loader *, const char *file,
+	    struct conf_zone *);
+void	 conf_load_checks(struct loader *, const config_setting_t *,
+	    struct conf_zone *);
+void	 conf_check_free(struct conf_check *);
+void	 conf_load_regions(struct loader *, const config_setting_t *,
+	    struct conf_zone *);
+void	 conf_load_pools(struct loader *, const config_setting_t *,
+	    struct conf_zone *);
+void	 conf_load_names(struct loader *, const config_setting_t *,
+	    struct conf_zone *, const struct conf_zindex *);
+void	 conf_zone_free(struct conf_zone *);
+
+#endif

@@ -1,0 +1,408 @@
+/* conf_name.c -- a zone's managed "names": pool, chain, TTLs, fallback */
+/* SPDX-License-Identifier: ISC */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libconfig.h>
+#include <ldns/ldns.h>
+
+#include "conf.h"
+#include "conf_int.h"
+#include "conf_schema.h"
+#include "lb.h"
+#include "util.h"
+
+#define TTL_MAX		2147483647
+
+/* A name as read: its label and zone, for messages and lookups. */
+struct name_ctx {
+	struct conf_zone	*z;
+	const char		*label;
+	bool			 degraded_given;
+};
+
+static void
+load_chain(struct loader *ld, const config_setting_t *g, struct conf_name *cn,
+    const char *label)
+{
+	config_setting_t	*s, *e;
+	const struct lb_preset	*pr;
+	const char		*preset;
+	char			 err[256];
+	size_t			 i;
+	int			 j;
+	bool			 has_up = false;
+
+	preset = NULL;
+	if ((s = config_setting_get_member(g, "strategy")) != NULL &&
+	    (preset = conf_get_str(ld, s)) == NULL)
+		return;
+	s = config_setting_get_member(g, "chain");
+	if (preset != NULL && s != NULL) {
+		conf_errf(ld, conf_line(s), "name \"%s\": give \"strategy\" or "
+		    "\"chain\", not both", label);
+		return;
+	}
+	if (s != NULL) {
+		if (conf_get_strs(ld, s, true) == NULL)
+			return;
+		if (config_setting_length(s) > LB_MAX_STEPS - 1) {
+			conf_errf(ld, conf_line(s), "name \"%s\": more than %d chain "
+			    "steps", label, LB_MAX_STEPS - 1);
+			return;
+		}
+		for (j = 0; (e = config_setting_get_elem(s, j)) != NULL; j++) {
+			if (lb_parse_step(config_setting_get_string(e),
+			    &cn->steps[cn->nsteps], err, sizeof(err)) == -1) {
+				conf_errf(ld, conf_elem_line(ld, e), "name \"%s\": %s",
+				    label, err);
+				continue;
+			}
+			has_up |= strcmp(cn->steps[cn->nsteps].s->name, "up") ==
+			    0;
+			cn->nsteps++;
+		}
+	} else {
+		if (preset == NULL)
+			preset = "round_robin";
+		if ((pr = lb_preset_find(preset)) == NULL) {
+			conf_errf(ld, conf_line(config_setting_get_member(g,
+			    "strategy")), "name \"%s\": unknown strategy "
+			    "\"%s\"", label, preset);
+			return;
+		}
+		for (i = 0; i < NELEM(pr->steps) && pr->steps[i] != NULL; i++)
+			if (lb_parse_step(pr->steps[i],
+			    &cn->steps[cn->nsteps++], err, sizeof(err)) == -1)
+				conf_errf(ld, conf_line(g), "preset: %s", err);
+		has_up = true;
+	}
+	/* Health always comes first: never answer a down member needlessly. */
+	if (!has_up) {
+		memmove(cn->steps + 1, cn->steps, cn->nsteps *
+		    sizeof(cn->steps[0]));
+		lb_parse_step("up", &cn->steps[0], err, sizeof(err));
+		cn->nsteps++;
+	}
+}
+
+/* Does the fallback record rr hold the address addr of family fam? */
+static bool
+fallback_is(const ldns_rr *rr, uint8_t fam, const uint8_t *addr)
+{
+	const ldns_rdf	*d = ldns_rr_rdf(rr, 0);
+
+	return ldns_rdf_size(d) == (fam == 4 ? 4u : 16u) &&
+	    memcmp(ldns_rdf_data(d), addr, ldns_rdf_size(d)) == 0;
+}
+
+static void
+parse_pool(struct loader *ld, const config_setting_t *s,
+    const struct conf_key *k, void *obj, void *arg)
+{
+	struct conf_name	*cn = obj;
+	const struct name_ctx	*nc = arg;
+	const char		*t;
+	size_t			 i;
+
+	(void)k;
+	if ((t = conf_get_str(ld, s)) == NULL)
+		return;
+	for (i = 0; i < nc->z->npools; i++)
+		if (strcmp(nc->z->pools[i].name, t) == 0)
+			break;
+	if (i == nc->z->npools)
+		conf_errf(ld, conf_line(s), "name \"%s\": pool \"%s\" not found",
+		    nc->label, t);
+	cn->pool = i;
+}
+
+static void
+parse_degraded(struct loader *ld, const config_setting_t *s,
+    const struct conf_key *k, void *obj, void *arg)
+{
+	static const struct conf_key	 dk[] = {
+		{ "degraded_ttl", CONF_UINT, CONF_FIELD(struct conf_name,
+		    degraded_ttl), .min = 0, .max = TTL_MAX },
+		{ NULL }
+	};
+	struct name_ctx		*nc = arg;
+	config_setting_t	*g = config_setting_parent(s);
+
+	(void)k;
+	nc->degraded_given = true;
+	conf_section_read(ld, g, dk, obj, "", NULL);
+}
+
+static void
+parse_fallback(struct loader *ld, const config_setting_t *s,
+    const struct conf_key *k, void *obj, void *arg)
+{
+	struct conf_name	*cn = obj;
+	const struct name_ctx	*nc = arg;
+	config_setting_t	*e;
+	const char		*t;
+	ldns_rr			*rr;
+	uint8_t			 fam, addr[16];
+	size_t			 i;
+	int			 j;
+
+	(void)k;
+	if (conf_get_strs(ld, s, false) == NULL)
+		return;
+	cn->fallback = xcalloc(config_setting_length(s) + 1, sizeof(ldns_rr *));
+	for (j = 0; (e = config_setting_get_elem(s, j)) != NULL; j++) {
+		t = config_setting_get_string(e);
+		if ((fam = util_parse_addr(t, addr)) == 0) {
+			conf_errf(ld, conf_elem_line(ld, e), "name \"%s\": bad "
+			    "fallback address \"%s\"", nc->label, t);
+			continue;
+		}
+		/* An RRset holds no record twice (RFC 2181). */
+		for (i = 0; i < cn->nfallback; i++)
+			if (fallback_is(cn->fallback[i], fam, addr))
+				break;
+		if (i < cn->nfallback) {
+			conf_errf(ld, conf_elem_line(ld, e), "name \"%s\": "
+			    "fallback address %s given twice", nc->label, t);
+			continue;
+		}
+		rr = ldns_rr_new();
+		ldns_rr_set_type(rr, fam == 4 ? LDNS_RR_TYPE_A :
+		    LDNS_RR_TYPE_AAAA);
+		ldns_rr_set_owner(rr, ldns_rdf_clone(cn->owner));
+		ldns_rr_set_class(rr, LDNS_RR_CLASS_IN);
+		ldns_rr_push_rdf(rr, ldns_rdf_new_frm_data(fam == 4 ?
+		    LDNS_RDF_TYPE_A : LDNS_RDF_TYPE_AAAA, fam == 4 ? 4 : 16,
+		    addr));
+		cn->fallback[cn->nfallback++] = rr;
+	}
+}
+
+static void
+parse_fallback_cname(struct loader *ld, const config_setting_t *s,
+    const struct conf_key *k, void *obj, void *arg)
+{
+	struct conf_name	*cn = obj;
+	const struct name_ctx	*nc = arg;
+	const char		*t;
+
+	(void)k;
+	if ((t = conf_get_str(ld, s)) == NULL)
+		return;
+	if ((cn->fallback_cname = conf_parse_name(t, nc->z->origin)) == NULL)
+		conf_errf(ld, conf_line(s), "name \"%s\": bad fallback_cname "
+		    "\"%s\"", nc->label, t);
+}
+
+/* Read by hand: owner before everything, the chain between the tables. */
+static void
+parse_by_hand(struct loader *ld, const config_setting_t *s,
+    const struct conf_key *k, void *obj, void *arg)
+{
+	(void)ld;
+	(void)s;
+	(void)k;
+	(void)obj;
+	(void)arg;
+}
+
+static const char *const all_down_names[] = { "all", "nodata", "servfail",
+    "fallback", NULL };
+
+#define N(field)	CONF_FIELD(struct conf_name, field)
+
+/* In the order they are read: errors come in that order. */
+static const struct conf_key name_head_keys[] = {
+	{ "owner", CONF_CUSTOM, .parse = parse_by_hand,
+	    .doc = "the name, if not the label" },
+	{ "pool", CONF_CUSTOM, .parse = parse_pool, .flags = CONF_REQUIRED,
+	    .doc = "the pool answered from" },
+	{ "strategy", CONF_CUSTOM, .parse = parse_by_hand,
+	    .doc = "a preset chain" },
+	{ "chain", CONF_CUSTOM, .parse = parse_by_hand,
+	    .doc = "the steps that order the pool" },
+	{ NULL }
+};
+
+static const struct conf_key name_tail_keys[] = {
+	{ "ttl", CONF_UINT, N(ttl), .min = 0, .max = TTL_MAX, .def = 30,
+	    .doc = "the TTL of the answers" },
+	{ "degraded_ttl", CONF_CUSTOM, .parse = parse_degraded,
+	    .doc = "the TTL while a member is down" },
+	{ "max_answers", CONF_UINT, N(max_answers), .min = 0,
+	    .max = LB_MAX_MEMBERS, .doc = "addresses in one answer; 0: all" },
+	{ "ecs", CONF_BOOL, N(ecs), .def = 1,
+	    .doc = "use the client subnet option" },
+	{ "all_down", CONF_ENUM, N(all_down), .names = all_down_names,
+	    .flags = CONF_NODEF, .doc = "what to answer when none is usable" },
+	{ "fallback", CONF_CUSTOM, .parse = parse_fallback,
+	    .doc = "addresses answered when all are down" },
+	{ "fallback_cname", CONF_CUSTOM, .parse = parse_fallback_cname,
+	    .doc = "a name answered when all are down" },
+	{ NULL }
+};
+
+const struct conf_section conf_name_section = {
+	"a name", name_head_keys, "MANAGED NAMES"
+};
+const struct conf_section conf_name_tail_section = {
+	"a name", name_tail_keys, "MANAGED NAMES"
+};
+
+/* A hash set of the owners managed so far, for "managed twice". */
+struct owners {
+	size_t		*slot;		/* index + 1 into z->names, 0: free */
+	size_t		 mask;
+};
+
+static uint64_t
+owner_hash(const ldns_rdf *d)
+{
+	const uint8_t	*p = ldns_rdf_data(d);
+	uint64_t	 h = 0xcbf29ce484222325ULL;
+	size_t		 i;
+
+	for (i = 0; i < ldns_rdf_size(d); i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+/* The earlier name with this owner, or -1; else it is added. */
+static long
+owners_add(struct owners *o, const struct conf_zone *z, size_t idx)
+{
+	const ldns_rdf	*d = z->names[idx].owner;
+	size_t		 i = owner_hash(d) & o->mask;
+
+	for (; o->slot[i] != 0; i = (i + 1) & o->mask)
+		if (ldns_dname_compare(z->names[o->slot[i] - 1].owner, d) == 0)
+			return o->slot[i] - 1;
+	o->slot[i] = idx + 1;
+	return -1;
+}
+
+static void
+load_name(struct loader *ld, const config_setting_t *c, struct conf_zone *z,
+    const struct conf_zindex *x, struct owners *own)
+{
+	struct conf_name	*cn = &z->names[z->nnames];
+	struct name_ctx		 nc = { z, config_setting_name(c), false };
+	config_setting_t	*s;
+	const ldns_rr		*rr;
+	const ldns_rdf		*cut;
+	const char		*t, *label = nc.label;
+	char			 ctx[128], *os, *ts;
+	size_t			 k, first, n;
+	long			 dup;
+	int			 oline, line;
+
+	if (config_setting_type(c) != CONFIG_TYPE_GROUP) {
+		conf_errf(ld, conf_line(c), "name \"%s\" must be a group", label);
+		return;
+	}
+	memset(cn, 0, sizeof(*cn));
+	cn->line = conf_line(c);
+	conf_section_defaults(name_tail_keys, cn);
+	{
+		static const struct conf_key *const tables[] = {
+			name_head_keys, name_tail_keys, NULL
+		};
+
+		conf_section_unknown(ld, c, "a name", tables);
+	}
+	/* Point at "owner" when the owner comes from it. */
+	if ((s = config_setting_get_member(c, "owner")) != NULL) {
+		oline = conf_line(s);
+		if ((t = conf_get_str(ld, s)) == NULL)
+			return;		/* not a string: reported */
+	} else {
+		oline = cn->line;
+		t = label;
+	}
+	if ((cn->owner = conf_parse_name(t, z->origin)) == NULL) {
+		conf_errf(ld, oline, "name \"%s\": bad owner \"%s\"", label, t);
+		return;
+	}
+	ldns_dname2canonical(cn->owner);
+	if (!conf_at_or_below(cn->owner, z->origin)) {
+		conf_errf(ld, oline, "name \"%s\" is outside the zone", label);
+		ldns_rdf_deep_free(cn->owner);
+		return;
+	}
+	if ((dup = owners_add(own, z, z->nnames)) >= 0) {
+		conf_errf(ld, cn->line, "name \"%s\" is managed twice (also line "
+		    "%d)", label, z->names[dup].line);
+		ldns_rdf_deep_free(cn->owner);
+		return;
+	}
+	snprintf(ctx, sizeof(ctx), "name \"%s\": ", label);
+	conf_section_read(ld, c, name_head_keys, cn, ctx, &nc);
+	load_chain(ld, c, cn, label);
+	conf_section_read(ld, c, name_tail_keys, cn, ctx, &nc);
+	if (!nc.degraded_given)
+		cn->degraded_ttl = cn->ttl;
+	if (config_setting_get_member(c, "all_down") == NULL &&
+	    (cn->nfallback > 0 || cn->fallback_cname != NULL))
+		cn->all_down = LB_ALL_DOWN_FALLBACK;
+	if (cn->nfallback > 0 && cn->fallback_cname != NULL)
+		conf_errf(ld, cn->line, "name \"%s\": give \"fallback\" or "
+		    "\"fallback_cname\", not both", label);
+	if (cn->all_down == LB_ALL_DOWN_FALLBACK && cn->nfallback == 0 &&
+	    cn->fallback_cname == NULL)
+		conf_errf(ld, cn->line, "name \"%s\": all_down \"fallback\" "
+		    "needs \"fallback\" or \"fallback_cname\"", label);
+	if (cn->all_down != LB_ALL_DOWN_FALLBACK && (cn->nfallback > 0 ||
+	    cn->fallback_cname != NULL))
+		conf_errf(ld, cn->line, "name \"%s\": a fallback is given but "
+		    "all_down is not \"fallback\"", label);
+	/* Static data at the name must not fight the pool. */
+	n = conf_zindex_owned(x, z, cn->owner, &first);
+	for (k = first; k < first + n; k++) {
+		rr = z->rrs[x->by_owner[k]].rr;
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_A ||
+		    ldns_rr_get_type(rr) == LDNS_RR_TYPE_AAAA ||
+		    ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME) {
+			ts = ldns_rr_type2str(ldns_rr_get_type(rr));
+			conf_errf(ld, z->rrs[x->by_owner[k]].line, "%s record at "
+			    "the managed name \"%s\" (line %d)", ts, label,
+			    cn->line);
+			free(ts);
+		}
+	}
+	if ((cut = conf_zindex_cut(x, z, cn->owner, &line)) != NULL) {
+		os = conf_name_str(cut);
+		conf_errf(ld, cn->line, "name \"%s\" is at or below the "
+		    "delegation at %s", label, os);
+		free(os);
+	}
+	z->nnames++;
+}
+
+void
+conf_load_names(struct loader *ld, const config_setting_t *g,
+    struct conf_zone *z, const struct conf_zindex *x)
+{
+	struct owners		 own;
+	config_setting_t	*c;
+	size_t			 size;
+	int			 i, n;
+
+	if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
+		conf_errf(ld, conf_line(g), "\"names\" must be a group, not %s",
+		    conf_type_name(config_setting_type(g)));
+		return;
+	}
+	n = config_setting_length(g);
+	z->names = xcalloc(n + 1, sizeof(*z->names));
+	for (size = 16; size < (size_t)n * 2; size *= 2)
+		;
+	own.slot = xcalloc(size, sizeof(*own.slot));
+	own.mask = size - 1;
+	for (i = 0; (c = config_setting_get_elem(g, i)) != NULL; i++)
+		load_name(ld, c, z, x, &own);
+	free(own.slot);
+}

@@ -1,0 +1,237 @@
+/* conf_server.c -- the main file's "server" group */
+/* SPDX-License-Identifier: ISC */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libconfig.h>
+
+#include "conf.h"
+#include "conf_int.h"
+#include "conf_schema.h"
+#include "util.h"
+
+int
+conf_parse_listen(const char *text, struct sockaddr_storage *ss,
+    socklen_t *sslen)
+{
+	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)ss;
+	char			 host[INET6_ADDRSTRLEN + 1];
+	const char		*p, *port = NULL;
+	char			*end;
+	size_t			 hl;
+	long			 pn = 53;
+	bool			 bracket = text[0] == '[';
+
+	memset(ss, 0, sizeof(*ss));
+	if (bracket) {
+		if ((p = strchr(text, ']')) == NULL)
+			return -1;
+		hl = p - text - 1;
+		if (p[1] == ':')
+			port = p + 2;
+		else if (p[1] != '\0')
+			return -1;
+		text++;
+	} else if ((p = strchr(text, ':')) != NULL && strchr(p + 1, ':') ==
+	    NULL) {
+		hl = p - text;
+		port = p + 1;
+	} else
+		hl = strlen(text);
+	if (hl == 0 || hl >= sizeof(host))
+		return -1;
+	memcpy(host, text, hl);
+	host[hl] = '\0';
+	if (port != NULL) {
+		if (strspn(port, "0123456789") != strlen(port))
+			return -1;
+		errno = 0;
+		pn = strtol(port, &end, 10);
+		if (*port == '\0' || *end != '\0' || errno != 0 || pn < 1 ||
+		    pn > 65535)
+			return -1;
+	}
+	if (!bracket && inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(pn);
+		*sslen = sizeof(*sin);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(pn);
+		*sslen = sizeof(*sin6);
+		return 0;
+	}
+	return -1;
+}
+
+/* Each listen address once, in the order written. */
+static void
+parse_listen(struct loader *ld, const config_setting_t *s,
+    const struct conf_key *k, void *obj, void *arg)
+{
+	struct conf		*c = obj;
+	struct conf_listen	*cl;
+	config_setting_t	*e;
+	const char		*t;
+	size_t			 j;
+	int			 i, type = config_setting_type(s);
+
+	(void)k;
+	(void)arg;
+	if (type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST) {
+		conf_errf(ld, conf_line(s), "\"listen\" must be an array of "
+		    "strings, not %s", conf_type_name(type));
+		return;
+	}
+	for (i = 0; (e = config_setting_get_elem(s, i)) != NULL; i++)
+		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+			conf_errf(ld, conf_line(e), "\"listen\" must hold "
+			    "strings, not %s",
+			    conf_type_name(config_setting_type(e)));
+			return;
+		}
+	if (config_setting_length(s) == 0) {
+		conf_errf(ld, conf_line(s), "\"listen\" must not be empty");
+		return;
+	}
+	c->listen = xcalloc(config_setting_length(s), sizeof(*c->listen));
+	for (i = 0; (e = config_setting_get_elem(s, i)) != NULL; i++) {
+		cl = &c->listen[c->nlisten];
+		t = config_setting_get_string(e);
+		if (conf_parse_listen(t, &cl->ss, &cl->sslen) == -1) {
+			conf_errf(ld, conf_elem_line(ld, e), "bad listen address "
+			    "\"%s\": want ADDR, ADDR:PORT or [ADDR6]:PORT", t);
+			continue;
+		}
+		for (j = 0; j < c->nlisten; j++)
+			if (c->listen[j].sslen == cl->sslen &&
+			    memcmp(&c->listen[j].ss, &cl->ss, cl->sslen) == 0)
+				break;
+		if (j < c->nlisten) {
+			conf_errf(ld, conf_elem_line(ld, e), "listen address "
+			    "\"%s\" given twice", t);
+			continue;
+		}
+		cl->text = xstrdup(t);
+		c->nlisten++;
+	}
+}
+
+static bool
+same_listen(const struct conf_key *k, const void *a, const void *b)
+{
+	const struct conf	*x = a, *y = b;
+	size_t			 i;
+
+	(void)k;
+	if (x->nlisten != y->nlisten)
+		return false;
+	for (i = 0; i < x->nlisten; i++)
+		if (x->listen[i].sslen != y->listen[i].sslen ||
+		    memcmp(&x->listen[i].ss, &y->listen[i].ss,
+		    x->listen[i].sslen) != 0)
+			return false;
+	return true;
+}
+
+/* "" turns the endpoint off; else an address with a port. */
+static void
+parse_metrics(struct loader *ld, const config_setting_t *s,
+    const struct conf_key *k, void *obj, void *arg)
+{
+	struct conf	*c = obj;
+	const char	*t;
+
+	(void)k;
+	(void)arg;
+	if ((t = conf_get_str(ld, s)) == NULL)
+		return;
+	if (*t == '\0') {
+		c->has_metrics = true;	/* "": no metrics at all */
+		return;
+	}
+	if (conf_parse_listen(t, &c->metrics.ss, &c->metrics.sslen) == -1) {
+		conf_errf(ld, conf_line(s), "bad metrics address \"%s\": want "
+		    "ADDR:PORT or [ADDR6]:PORT", t);
+		return;
+	}
+	c->metrics.text = xstrdup(t);
+	c->has_metrics = true;
+}
+
+static const char *const log_names[] = { "stderr", "syslog", NULL };
+/* In the order of enum log_level. */
+static const char *const level_names[] = { "err", "warn", "info", "debug",
+    NULL };
+
+#define F(field)	CONF_FIELD(struct conf, field)
+
+static const struct conf_key server_keys[] = {
+	{ "listen", CONF_CUSTOM, .parse = parse_listen, .same = same_listen,
+	    .flags = CONF_REQUIRED, .doc = "addresses to serve DNS on" },
+	{ "workers", CONF_UINT, F(workers), .min = 0, .max = 256,
+	    .doc = "worker threads; 0: one per CPU" },
+	{ "edns_payload", CONF_UINT, F(edns_payload), .min = 512,
+	    .max = 4096, .def = 1232, .doc = "largest UDP answer with EDNS" },
+	{ "tcp_timeout", CONF_UINT, F(tcp_timeout), .min = 1, .max = 300,
+	    .def = 10, .doc = "seconds a TCP connection may idle" },
+	{ "tcp_clients", CONF_UINT, F(tcp_clients), .min = 1, .max = 65535,
+	    .def = 512, .doc = "TCP connections per worker" },
+	{ "control", CONF_PATH, F(control), .doc = "the control socket" },
+	{ "control_mode", CONF_MODE, F(control_mode), .def = 0660,
+	    .doc = "permissions of the control socket" },
+	{ "metrics", CONF_CUSTOM, .parse = parse_metrics,
+	    .doc = "HTTP address of metrics and the status page" },
+	{ "state_file", CONF_PATH, F(state_file),
+	    .doc = "where overrides are kept" },
+	{ "pid_file", CONF_PATH, F(pid_file), .doc = "the process ID file" },
+	{ "user", CONF_STR, F(user), .doc = "the user to run as" },
+	{ "group", CONF_STR, F(group), .doc = "the group to run as" },
+	{ "log", CONF_ENUM, F(log), .names = log_names, .def = -1,
+	    .doc = "stderr or syslog" },
+	{ "log_level", CONF_ENUM, F(log_level), .names = level_names,
+	    .def = 2, .doc = "the least important messages logged" },
+	{ "query_log", CONF_NUM, F(query_log), .min = 0, .max = 1,
+	    .doc = "fraction of queries logged" },
+	{ NULL }
+};
+
+const struct conf_section conf_server_section = {
+	"server", server_keys, "MAIN FILE"
+};
+
+void
+conf_load_server(struct loader *ld, const config_setting_t *g, struct conf *c)
+{
+	static const struct conf_key *const tables[] = { server_keys, NULL };
+
+	conf_section_defaults(server_keys, c);
+	conf_section_unknown(ld, g, "server", tables);
+	conf_section_read(ld, g, server_keys, c, "", NULL);
+}
+
+void
+conf_server_free(struct conf *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nlisten; i++)
+		free(c->listen[i].text);
+	free(c->listen);
+	c->listen = NULL;
+	c->nlisten = 0;
+	free(c->metrics.text);
+	c->metrics.text = NULL;
+	conf_section_free(server_keys, c);
+}
