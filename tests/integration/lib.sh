@@ -11,7 +11,9 @@
 #   STEERDNS_TEST_PORT_BASE   first port (default 20000); test NN uses
 #                             BASE+10*NN .. BASE+10*NN+9
 #   STEERDNS_TEST_KEEP        keep the temporary directory (logs, configs)
-#   PYTHON                    python3 interpreter (stdlib only)
+#   PYTHON                    python3 interpreter (default: python3, or
+#                             /usr/bin/python3 when only that one has
+#                             dnspython)
 # SPDX-License-Identifier: ISC
 
 # ------------------------------------------------------------ locations
@@ -31,7 +33,16 @@ if [ -z "${STEERDNS:-}" ]; then
         if [ -x "$cand" ]; then STEERDNS=$cand; break; fi
     done
 fi
-: "${PYTHON:=python3}"
+# The python checks need dnspython (Debian python3-dnspython), which Debian
+# installs for /usr/bin/python3; a python3 earlier in PATH (pyenv, a venv)
+# may not see it.
+if [ -z "${PYTHON:-}" ]; then
+    PYTHON=python3
+    if ! python3 -c 'import dns.message' 2>/dev/null &&
+        /usr/bin/python3 -c 'import dns.message' 2>/dev/null; then
+        PYTHON=/usr/bin/python3
+    fi
+fi
 
 TEST_NAME=$(basename "$0" .sh)
 TEST_NUM=$(printf '%s\n' "$TEST_NAME" | sed -n 's/^\([0-9][0-9]*\).*/\1/p')
@@ -361,11 +372,23 @@ k_section() {
 }
 
 # ---------------------------------------------------------------- python
-# py [ARGS] <<'EOF' ... EOF: run a python check script (dnsmsg on the
-# path, PORT/HOST exported); its ok / not ok lines are counted.
+# require_dnspython: skip unless $PYTHON has dnspython (for pycheck.py)
+require_dnspython() {
+    "$PYTHON" -c 'import dns.message' 2>/dev/null ||
+        skip "dnspython not installed for $PYTHON (Debian: python3-dnspython)"
+}
+
+# pyrun ARGS...: $PYTHON ARGS with pycheck.py importable and HOST and PORT
+# of the current daemon exported
+pyrun() {
+    PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$TI_SRC${PYTHONPATH:+:$PYTHONPATH}" \
+        HOST=$ADDR PORT=$PORT "$PYTHON" "$@"
+}
+
+# py [ARGS] <<'EOF' ... EOF: run a python check script (see pyrun); its
+# ok / not ok lines are counted.
 py() {
-    PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$TI_SRC${PYTHONPATH:+:$PYTHONPATH}" HOST=$ADDR PORT=$PORT \
-        "$PYTHON" - "$@" >"$T/py.out" 2>&1
+    pyrun - "$@" >"$T/py.out" 2>&1
     prc=$?
     cat "$T/py.out"
     np=$(grep -c '^ok - ' "$T/py.out")
