@@ -5,10 +5,11 @@
 # driven by the source address or by ECS (with the scope echoed), ecs = false
 # ignoring the subnet, every all_down action, a pool behind a CNAME, and a TCP
 # check that keeps a member out.  dig and kdig, UDP and TCP, IPv4 and IPv6;
-# python (dnsmsg) for the many-query checks.  No timing assumptions: the
+# python (dnspython) for the many-query checks.  No timing assumptions: the
 # daemon runs every check once before it says "ready".
 . "$(dirname "$0")/lib.sh"
 require_tool kdig
+require_dnspython
 need_daemon
 
 UP_PORT=$(port 0)       # the daemon's own: accepts TCP
@@ -298,17 +299,20 @@ expect_eq "kdig sorry AAAA: the CNAME" "sorry.m.example. 30 IN CNAME sorry.examp
 
 # --- many queries: odds, and members that must never show
 py <<'EOF'
-import dnsmsg as d
+import dns.message
+import dns.rdatatype
+import pycheck
 
 def addrs(m):
-    return [r.text for r in m.answer if r.tname in ('A', 'AAAA')]
+    return [r[0].to_text() for r in m.answer
+            if r.rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA)]
 
 def run(t):
     # weighted 3:1:0 -- .13 (weight 0) never answered while others are up
     first = {}
     bad = []
     for i in range(400):
-        m = t.reply('wt A #%d' % i, d.query('wt.m.example', 'A'),
+        m = t.reply('wt A #%d' % i, dns.message.make_query('wt.m.example', 'A'),
                     transport='tcp' if i % 4 == 0 else 'udp')
         if not m:
             return
@@ -325,7 +329,7 @@ def run(t):
     # round_robin with a weight 0 member: never it while others are up
     bad = []
     for i in range(100):
-        m = t.reply('bk A #%d' % i, d.query('bk.m.example', 'A'),
+        m = t.reply('bk A #%d' % i, dns.message.make_query('bk.m.example', 'A'),
                     transport='tcp' if i % 2 else 'udp')
         if not m:
             return
@@ -340,7 +344,7 @@ def run(t):
     for name, qt, want in cases:
         bad = []
         for i in range(100):
-            m = t.reply('%s %s #%d' % (name, qt, i), d.query(name, qt),
+            m = t.reply('%s %s #%d' % (name, qt, i), dns.message.make_query(name, qt),
                         transport='tcp' if i % 2 else 'udp')
             if not m:
                 return
@@ -351,7 +355,7 @@ def run(t):
     # round_robin: 30 answers in a row, each member first 10 times
     first = {}
     for i in range(30):
-        m = t.reply('rr A #%d' % i, d.query('rr.m.example', 'A'))
+        m = t.reply('rr A #%d' % i, dns.message.make_query('rr.m.example', 'A'))
         if not m:
             return
         a = addrs(m)
@@ -359,7 +363,7 @@ def run(t):
     t.eq('rr A x30: each member first 10 times',
          {'192.0.2.1': 10, '192.0.2.2': 10, '192.0.2.3': 10}, first)
 
-d.main(run)
+pycheck.main(run)
 EOF
 
 stop_daemon
