@@ -32,7 +32,6 @@ INTEGRATION_TESTS = \
 EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/README \
 	tests/integration/lib.sh \
-	tests/integration/dnsmsg.py \
 	tests/integration/probe-backend.py \
 	tests/integration/probe-lib.sh \
 	tests/integration/pycheck.py \
