@@ -260,13 +260,10 @@ expect_eq "/status.json: 200 application/json" "200 application/json" "$hdr"
 check "/status.json: valid JSON" "$PYTHON" -m json.tool "$T/status.json" /dev/null
 py "$T/status.json" "$t_stop" "$DAEMON_PID" "$t_reload" <<'EOF'
 import json, sys
+from tap import check
 d = json.load(open(sys.argv[1]))
 t_stop = int(sys.argv[2])
 t_reload = float(sys.argv[4])
-def check(desc, cond, got=None):
-    print(("ok - " if cond else "not ok - ") + desc)
-    if not cond and got is not None:
-        print("#   got: %r" % (got,))
 s = d.get("status", {})
 check("status.json: status with pid, generation 2, reloads", s.get("pid") == int(sys.argv[3])
       and s.get("generation") == 2 and s.get("reloads", {}).get("ok") == 1
@@ -308,6 +305,7 @@ page_checks() {
     py "$1" "$2" <<'EOF'
 import re, sys
 from html.parser import HTMLParser
+from tap import check
 what = sys.argv[2]
 class P(HTMLParser):
     def __init__(self):
@@ -329,10 +327,6 @@ class P(HTMLParser):
 p = P()
 html = open(sys.argv[1], encoding="utf-8").read()
 p.feed(html)
-def check(desc, cond, got=None):
-    print(("ok - " if cond else "not ok - ") + desc)
-    if not cond and got is not None:
-        print("#   got: %r" % (got,))
 check("%s: a meta refresh" % what, p.refresh is not None and
       re.fullmatch(r"\s*[0-9]+\s*", p.refresh.split(";")[0]) is not None, p.refresh)
 check("%s: no link/script/img/... from elsewhere" % what, p.external == [], p.external)
@@ -362,6 +356,7 @@ page_checks "$T/dom.html" "/status (Chromium's DOM)"
 py "$T/dom.html" "$T/status.json" <<'EOF'
 import json, re, sys
 from html.parser import HTMLParser
+from tap import check
 d = json.load(open(sys.argv[2]))
 
 class P(HTMLParser):
@@ -409,10 +404,6 @@ class P(HTMLParser):
 
 p = P()
 p.feed(open(sys.argv[1], encoding="utf-8").read())
-def check(desc, cond, got=None):
-    print(("ok - " if cond else "not ok - ") + desc)
-    if not cond and got is not None:
-        print("#   got: %r" % (got,))
 check("DOM: the page title", p.title == "steerdns status", p.title)
 z = d["zones"][0]
 check("DOM: a table per pool", sorted(p.pools) == sorted(x["pool"] for x in z["pools"]), sorted(p.pools))
@@ -455,16 +446,17 @@ chrome "$T/shot.out" --screenshot="$ARTIFACTS/status.png" --window-size=1280,900
 expect_eq "chromium --screenshot: exit 0" 0 "$?" "$T/chromium.err"
 py "$ARTIFACTS/status.png" <<'EOF'
 import struct, sys
+from tap import check
 try:
     b = open(sys.argv[1], "rb").read()
 except OSError as e:
     b = b""
     print("#   %s" % e)
-ok = len(b) > 1000 and b[:8] == b"\x89PNG\r\n\x1a\n" and b[12:16] == b"IHDR"
-print(("ok - " if ok else "not ok - ") + "status.png: a PNG of %d bytes" % len(b))
-if ok:
+png = len(b) > 1000 and b[:8] == b"\x89PNG\r\n\x1a\n" and b[12:16] == b"IHDR"
+check("status.png: a PNG of %d bytes" % len(b), png)
+if png:
     w, h = struct.unpack(">II", b[16:24])
-    print(("ok - " if (w, h) == (1280, 900) else "not ok - ") + "status.png: 1280x900 (got %dx%d)" % (w, h))
+    check("status.png: 1280x900 (got %dx%d)" % (w, h), (w, h) == (1280, 900))
 EOF
 echo "# screenshot: $ARTIFACTS/status.png"
 

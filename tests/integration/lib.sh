@@ -378,8 +378,8 @@ require_dnspython() {
         skip "dnspython not installed for $PYTHON (Debian: python3-dnspython)"
 }
 
-# pyrun ARGS...: $PYTHON ARGS with pycheck.py importable and HOST and PORT
-# of the current daemon exported
+# pyrun ARGS...: $PYTHON ARGS with tap.py and pycheck.py importable, HOST
+# and PORT of the current daemon exported
 pyrun() {
     PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$TI_SRC${PYTHONPATH:+:$PYTHONPATH}" \
         HOST=$ADDR PORT=$PORT "$PYTHON" "$@"

@@ -35,6 +35,7 @@ EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/probe-backend.py \
 	tests/integration/probe-lib.sh \
 	tests/integration/pycheck.py \
+	tests/integration/tap.py \
 	tests/integration/zones/lb.example.conf \
 	tests/integration/zones/managed.conf \
 	tests/integration/zones/second.test.conf \

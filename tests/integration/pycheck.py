@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-# pycheck.py -- what the python checks of the integration tests share: the
-# "ok - ..." / "not ok - ..." lines that lib.sh's `py` counts, and sending
-# bytes to the daemon over UDP and TCP.  DNS messages are dnspython's
+# pycheck.py -- what the DNS checks of the integration tests share:
+# tap.py's "ok - ..." / "not ok - ..." lines with a query/reply check, and
+# sending bytes to the daemon over UDP and TCP.  DNS messages are dnspython's
 # (Debian python3-dnspython): queries come from dns.message.make_query,
 # replies are read by parse() below; only packets dnspython will not build
 # (malformed ones) are put together by hand, with struct.  lib.sh's `py`
@@ -12,15 +12,15 @@ import os
 import select
 import socket
 import struct
-import sys
 import time
-import traceback
 
 import dns.flags
 import dns.message
 import dns.opcode
 import dns.rcode
 import dns.rdatatype
+
+import tap
 
 HOST = os.environ.get('HOST', '127.0.0.1')
 PORT = int(os.environ.get('PORT', '53'))
@@ -206,32 +206,8 @@ def conn_state(s, wait=0.0):
 
 # ------------------------------------------------------------------ checks
 
-class Checks:
-    """TAP-like reporting: 'ok - desc' / 'not ok - desc' with details.
-    lib.sh counts these lines."""
-
-    def __init__(self):
-        self.failed = 0
-        self.passed = 0
-
-    def ok(self, cond, desc, detail=None):
-        if cond:
-            self.passed += 1
-            print('ok - %s' % desc)
-        else:
-            self.failed += 1
-            print('not ok - %s' % desc)
-            if detail is not None:
-                for line in str(detail).splitlines():
-                    print('#   %s' % line)
-        sys.stdout.flush()
-        return bool(cond)
-
-    def eq(self, desc, expected, got, detail=None):
-        d = 'expected: %r\n     got: %r' % (expected, got)
-        if detail:
-            d += '\n' + str(detail)
-        return self.ok(expected == got, desc, d)
+class Checks(tap.Checks):
+    """tap.Checks with a DNS exchange."""
 
     def reply(self, desc, q, transport='udp', **kw):
         """Send q (a dns.message.Message or bytes); return the reply as
@@ -265,9 +241,4 @@ class Checks:
 
 def main(fn):
     """Run fn(Checks()) and exit; an exception is one failure."""
-    t = Checks()
-    try:
-        fn(t)
-    except Exception:  # pylint: disable=broad-except
-        t.ok(False, 'python check ran to completion', traceback.format_exc())
-    sys.exit(1 if t.failed else 0)
+    tap.main(fn, Checks())
