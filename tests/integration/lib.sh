@@ -354,6 +354,22 @@ d_edns_flags() { sed -n 's/^; EDNS: version: [0-9]*, flags:\([^;]*\);.*/\1/p' "$
 # oneline: join lines with " | " (for compact expected/got)
 oneline() { tr '\n' '|' | sed 's/|$//;s/|/ | /g'; }
 
+# order [dig options...] NAME [TYPE]: dig +short (type A by default); the
+# lines of the answer in order, on one line
+order() { dq +short "$@"; tr '\n' ' ' <"$DIG_OUT" | sed 's/ *$//'; }
+
+# addrs NAME: the A records of NAME, sorted, space separated
+addrs() {
+    dq "$1" A
+    d_section ANSWER | awk '$4 == "A" {print $5}' | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//'
+}
+
+# has NAME ADDRESS: ADDRESS is among the A records of NAME
+has() { addrs "$1" | tr ' ' '\n' | grep -qx "$2"; }
+
+# logged FILE TEXT: the fixed string TEXT is in FILE (a daemon's log)
+logged() { grep -qF -- "$2" "$1"; }
+
 # ------------------------------------------------------------------ kdig
 KDIG_OUT=$T/kdig.out
 kq() {
@@ -370,6 +386,43 @@ k_section() {
     awk -v s=";; $1 SECTION:" '$0 == s {f = 1; next} f && (/^$/ || /^;; [A-Z]+ SECTION:/) {exit} f && !/^;/ {print}' "$KDIG_OUT" |
         tr -s ' \t' '  ' | LC_ALL=C sort
 }
+
+# ------------------------------------------------- steerdnsctl and HTTP
+# need_ctl: set CTL to steerdnsctl beside $STEERDNS (or $STEERDNSCTL)
+need_ctl() {
+    need_daemon
+    CTL=${STEERDNSCTL:-$(dirname "$STEERDNS")/steerdnsctl}
+    if [ ! -x "$CTL" ]; then
+        echo "ERROR: steerdnsctl not found beside $STEERDNS (set STEERDNSCTL=)" >&2
+        exit 99
+    fi
+}
+
+# ctl ARGS...: steerdnsctl -c $CONF ARGS; output in $T/ctl.out and
+# $T/ctl.err, exit status in CTL_RC
+ctl() {
+    "$CTL" -c "$CONF" "$@" >"$T/ctl.out" 2>"$T/ctl.err"
+    CTL_RC=$?
+    return 0
+}
+
+# http METHOD PATH OUT: a request to the daemon's HTTP endpoint on
+# 127.0.0.1:$MPORT; prints the status and the Content-Type, the body
+# goes to OUT
+http() {
+    "$PYTHON" - "$1" "$MPORT" "$2" "$3" <<'EOF'
+import http.client, sys
+c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[2]), timeout=5)
+c.request(sys.argv[1], sys.argv[3])
+r = c.getresponse()
+body = r.read()
+open(sys.argv[4], "wb").write(body)
+print(r.status, r.getheader("Content-Type"))
+EOF
+}
+
+# json_valid FILE: python3 -m json.tool accepts it
+json_valid() { "$PYTHON" -m json.tool "$1" >/dev/null 2>&1; }
 
 # ---------------------------------------------------------------- python
 # require_dnspython: skip unless $PYTHON has dnspython (for pycheck.py)
