@@ -5,8 +5,8 @@
 set -eu
 BUILD="autoconf automake make gcc pkg-config libldns-dev libev-dev libsystemd-dev
  libconfig-dev libcmocka-dev liburcu-dev libcurl4-openssl-dev"
-TEST="$BUILD ldnsutils dnsutils knot-dnsutils unbound dnsperf python3 mandoc procps
- openssl chromium"
+TEST="$BUILD ldnsutils dnsutils knot-dnsutils unbound dnsperf python3
+ python3-dnspython mandoc procps openssl chromium"
 case "${1:-build}" in
 build) want=$BUILD ;;
 test) want=$TEST ;;

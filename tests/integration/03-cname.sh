@@ -5,6 +5,7 @@
 # hang the server.
 . "$(dirname "$0")/lib.sh"
 require_tool kdig
+require_dnspython
 standard_setup
 
 LB_SOA_NEG='lb.example. 60 IN SOA ns1.lb.example. hostmaster.lb.example. 2026112501 3600 900 604800 60'
@@ -59,16 +60,19 @@ expect_eq "kdig +tcp @::1 docs A: answer" "$(printf '%s\n%s' "$DOCS_CNAME" "$WWW
 
 # wire order: the CNAME chain comes first, in chain order
 py <<'EOF'
-import dnsmsg as d
+import dns.flags
+import dns.message
+import pycheck
 def run(t):
-    m = t.reply('chain A', d.query('chain.lb.example', 'A'))
+    m = t.reply('chain A', dns.message.make_query('chain.lb.example', 'A'))
     if m:
         t.eq('chain A: answer order CNAME, CNAME, A, A',
              [('chain.lb.example.', 'CNAME'), ('docs.lb.example.', 'CNAME'),
               ('www.lb.example.', 'A'), ('www.lb.example.', 'A')],
-             [(r.name.lower(), r.tname) for r in m.answer], m.summary())
-        t.eq('chain A: aa set, no additional', (True, 0), (m.aa, len(m.additional)))
-d.main(run)
+             [(o.lower(), ty) for o, ty, _ in map(pycheck.rr, m.answer)], m.to_text())
+        t.eq('chain A: aa set, no additional', (True, 0),
+             (bool(m.flags & dns.flags.AA), pycheck.arcount(m)))
+pycheck.main(run)
 EOF
 stop_daemon
 
@@ -91,21 +95,25 @@ main_conf "$T/loop/steerdns.conf" "$(port 1)" "loop.test.conf"
 if "$STEERDNS" -n -c "$T/loop/steerdns.conf" >"$T/loopcheck.log" 2>&1; then
     start_daemon "$T/loop/steerdns.conf" "$(port 1)" || bail "daemon did not start"
     py <<'EOF'
-import dnsmsg as d
+import dns.message
+import pycheck
 def run(t):
     for name in ('loop1.loop.test', 'self.loop.test'):
-        m = t.reply('%s A (CNAME loop)' % name, d.query(name, 'A'))
+        m = t.reply('%s A (CNAME loop)' % name, dns.message.make_query(name, 'A'))
         if m:
-            t.ok(m.rcode_name in ('NOERROR', 'SERVFAIL'),
-                 '%s A: NOERROR or SERVFAIL' % name, m.summary())
-            t.ok(any(r.tname == 'CNAME' and r.name.lower() == name + '.' for r in m.answer)
-                 or m.rcode_name == 'SERVFAIL',
-                 '%s A: the CNAME is in the answer' % name, m.summary())
-            t.ok(len(m.answer) <= 16, '%s A: the answer is bounded' % name, m.summary())
-    m = t.reply('ns.loop.test A after the loops', d.query('ns.loop.test', 'A'))
+            rc = pycheck.rcode(m)
+            t.ok(rc in ('NOERROR', 'SERVFAIL'),
+                 '%s A: NOERROR or SERVFAIL' % name, m.to_text())
+            t.ok(any(ty == 'CNAME' and o.lower() == name + '.'
+                     for o, ty, _ in map(pycheck.rr, m.answer))
+                 or rc == 'SERVFAIL',
+                 '%s A: the CNAME is in the answer' % name, m.to_text())
+            t.ok(len(m.answer) <= 16, '%s A: the answer is bounded' % name, m.to_text())
+    m = t.reply('ns.loop.test A after the loops', dns.message.make_query('ns.loop.test', 'A'))
     if m:
-        t.eq('server still answers after CNAME loops', ['127.0.0.1'], [r.text for r in m.answer])
-d.main(run)
+        t.eq('server still answers after CNAME loops', ['127.0.0.1'],
+             [r[0].to_text() for r in m.answer])
+pycheck.main(run)
 EOF
     stop_daemon
 else

@@ -4,6 +4,7 @@
 # authority section, the in-zone glue in the additional section.
 . "$(dirname "$0")/lib.sh"
 require_tool kdig
+require_dnspython
 standard_setup
 
 REF_NS='sub.lb.example. 300 IN NS ns1.sub.lb.example.'
@@ -44,20 +45,25 @@ dq ns1.lb.example A
 expect_eq "ns1 A (beside the cut): AA set" "NOERROR aa=set" "$(d_status) aa=$(d_flag aa)" "$DIG_OUT"
 
 py <<'EOF'
-import dnsmsg as d
+import dns.flags as f
+import dns.message
+import pycheck
 def run(t):
-    m = t.reply('x.sub A', d.query('x.sub.lb.example', 'A', rd=False))
+    m = t.reply('x.sub A', dns.message.make_query('x.sub.lb.example', 'A', flags=0))
     if m:
         t.eq('x.sub A rd=0: rcode, aa, rd, an, ns, ar',
              ('NOERROR', False, False, 0, 1, 1),
-             (m.rcode_name, m.aa, m.rd, len(m.answer), len(m.authority), len(m.additional)),
-             m.summary())
+             (pycheck.rcode(m), bool(m.flags & f.AA), bool(m.flags & f.RD),
+              len(m.answer), len(m.authority), pycheck.arcount(m)),
+             m.to_text())
         if m.authority and m.additional:
+            o, ty, rd = pycheck.rr(m.authority[0])
             t.eq('x.sub A: authority NS', ('sub.lb.example.', 'NS', 'ns1.sub.lb.example.'),
-                 (m.authority[0].name.lower(), m.authority[0].tname, m.authority[0].text.lower()))
+                 (o.lower(), ty, rd.lower()))
+            o, ty, rd = pycheck.rr(m.additional[0])
             t.eq('x.sub A: glue', ('ns1.sub.lb.example.', 'A', '192.0.2.53'),
-                 (m.additional[0].name.lower(), m.additional[0].tname, m.additional[0].text))
-d.main(run)
+                 (o.lower(), ty, rd))
+pycheck.main(run)
 EOF
 
 stop_daemon

@@ -6,6 +6,7 @@
 # Subnet (RFC 7871) echoed with SCOPE 0; malformed ECS -> FORMERR.
 . "$(dirname "$0")/lib.sh"
 require_tool kdig
+require_dnspython
 standard_setup
 
 WWW_A='www.lb.example. 30 IN A 192.0.2.10
@@ -60,27 +61,59 @@ expect_match "kdig ECS 198.51.100.0/22 echoed with scope 0" '198\.51\.100\.0/22/
 
 py <<'EOF'
 import struct
-import dnsmsg as d
+import dns.edns
+import dns.message
+import pycheck
 
-def q_raw(qid, opts_rrs):
-    """A query for www.lb.example A with the given raw additional RRs."""
-    return (d.header(qid, d.flags_word(), 1, 0, 0, len(opts_rrs)) +
-            d.question('www.lb.example', 'A') + b''.join(opts_rrs))
+def query(name, rdtype, id=None, version=0, **edns):
+    """A query with an OPT record of that version; edns: payload, options.
+    Not make_query(use_edns=1): with dnspython 2.3 on Python 3.11 it sends
+    version 0 (its want_dnssec(False) clears every other bit of the OPT's
+    flags)."""
+    q = dns.message.make_query(name, rdtype, id=id)
+    q.use_edns(version, **edns)
+    return q
+
+def ecs(family, source, address):
+    """The payload of an ECS option (RFC 7871, code 8), SCOPE 0."""
+    return struct.pack('!HBB', family, source, 0) + address
+
+def option(m, code):
+    """The payload of EDNS option CODE in m, None when there is none.
+    dnspython reads the option and writes it again here; the bytes must be
+    on the wire as they are, so that nothing dnspython tidies when it reads
+    (an ECS address with bits set beyond its prefix) goes unseen."""
+    for o in m.options:
+        if o.otype == code:
+            data = o.to_wire()
+            if struct.pack('!HH', code, len(data)) + data not in m.wire:
+                return 'not on the wire as read: %s' % data.hex()
+            return data
+    return None
+
+def edns(m):
+    """What the OPT record of m says; {} when m has none."""
+    if m.opt is None:
+        return {}
+    return {'ext_rcode': (m.ednsflags >> 24) & 0xFF, 'version': m.edns,
+            'payload': m.payload, 'options': list(m.options)}
 
 def run(t):
     # BADVERS on the wire: extended rcode 1 in the OPT, header rcode 0
-    m = t.reply('EDNS version 1', d.query('www.lb.example', 'A', edns=True, version=1))
+    m = t.reply('EDNS version 1', query('www.lb.example', 'A', version=1))
     if m:
         t.eq('EDNS version 1: BADVERS = header rcode 0 + OPT ext-rcode 1, OPT version 0',
-             (0, 1, 0, 1232), (m.hrcode, m.opt and m.opt['ext_rcode'], m.opt and m.opt['version'],
-                               m.opt and m.opt['payload']), m.summary())
-    m = t.reply('EDNS version 255', d.query('lb.example', 'SOA', edns=True, version=255))
+             (0, 1, 0, 1232), (m.flags & 15, edns(m).get('ext_rcode'),
+                               edns(m).get('version'), edns(m).get('payload')), m.to_text())
+    m = t.reply('EDNS version 255', query('lb.example', 'SOA', version=255))
     if m:
-        t.eq('EDNS version 255: BADVERS', 'BADVERS', m.rcode_name, m.summary())
+        t.eq('EDNS version 255: BADVERS', 'BADVERS', pycheck.rcode(m), m.to_text())
 
     # two OPT records -> FORMERR
     qid = 5001
-    data = d.udp_exchange(q_raw(qid, [d.opt_rr(), d.opt_rr()]))
+    q = query('www.lb.example', 'A', id=qid)
+    q.additional.append(q.opt)          # its OPT a second time
+    data = pycheck.udp_exchange(q)
     t.ok(data is not None and len(data) >= 4 and struct.unpack('!H', data[:2])[0] == qid
          and data[3] & 15 == 1 and data[2] & 0x80,
          'two OPT records: FORMERR with the ID echoed',
@@ -88,64 +121,67 @@ def run(t):
 
     # payload announced in the query does not change ours
     for size in (512, 1232, 4096, 65535):
-        m = t.reply('payload %d' % size, d.query('www.lb.example', 'A', edns=True, payload=size))
+        m = t.reply('payload %d' % size, query('www.lb.example', 'A', payload=size))
         if m:
             t.eq('query payload %d: reply OPT payload 1232, version 0, no options' % size,
-                 (1232, 0, []), (m.opt and m.opt['payload'], m.opt and m.opt['version'],
-                                 m.opt and m.opt['options']), m.summary())
+                 (1232, 0, []), (edns(m).get('payload'), edns(m).get('version'),
+                                 edns(m).get('options')), m.to_text())
 
     # unknown option: ignored
-    m = t.reply('unknown option', d.query('www.lb.example', 'A', edns=True,
-                                          options=d.edns_option(65001, b'\xab\xcd')))
+    m = t.reply('unknown option', query('www.lb.example', 'A', options=[
+        dns.edns.GenericOption(65001, b'\xab\xcd')]))
     if m:
         t.eq('unknown option 65001: NOERROR, 2 answers, not echoed', ('NOERROR', 2, None),
-             (m.rcode_name, len(m.answer), m.option(65001)), m.summary())
+             (pycheck.rcode(m), len(m.answer), option(m, 65001)), m.to_text())
 
     # ECS echo (RFC 7871 section 7.2.1: FAMILY, SOURCE PREFIX-LENGTH and
     # ADDRESS as in the query, SCOPE PREFIX-LENGTH 0 for a non-tailored answer)
-    for fam, src, addr in ((1, 24, b'\xc0\x00\x02'), (1, 32, b'\xc0\x00\x02\x01'),
-                           (1, 0, b''), (1, 17, b'\xc6\x33\x80'),
-                           (2, 56, bytes.fromhex('20010db8abcd00')),
-                           (2, 128, bytes.fromhex('20010db8000000000000000000000001'))):
-        opt = d.ecs_option(fam, src, 0, addr)
+    for addr, src, raw in (('192.0.2.0', 24, b'\xc0\x00\x02'),
+                           ('192.0.2.1', 32, b'\xc0\x00\x02\x01'),
+                           ('0.0.0.0', 0, b''), ('198.51.128.0', 17, b'\xc6\x33\x80'),
+                           ('2001:db8:abcd::', 56, bytes.fromhex('20010db8abcd00')),
+                           ('2001:db8::1', 128, bytes.fromhex('20010db8000000000000000000000001'))):
+        fam = 2 if ':' in addr else 1
+        opt = dns.edns.ECSOption(addr, src)
         m = t.reply('ECS family %d /%d' % (fam, src),
-                    d.query('www.lb.example', 'A', edns=True, options=opt))
+                    query('www.lb.example', 'A', options=[opt]))
         if m:
             t.eq('ECS family %d /%d: echoed with scope 0' % (fam, src),
-                 struct.pack('!HBB', fam, src, 0) + addr, m.option(8), m.summary())
+                 ecs(fam, src, raw), option(m, 8), m.to_text())
             t.eq('ECS family %d /%d: NOERROR with 2 answers' % (fam, src),
-                 ('NOERROR', 2), (m.rcode_name, len(m.answer)))
-    opt = d.ecs_option(1, 24, 0, b'\xc0\x00\x02')
-    m = t.reply('ECS over TCP/IPv6', d.query('www.lb.example', 'A', edns=True, options=opt),
+                 ('NOERROR', 2), (pycheck.rcode(m), len(m.answer)))
+    opt = dns.edns.ECSOption('192.0.2.0', 24)
+    m = t.reply('ECS over TCP/IPv6', query('www.lb.example', 'A', options=[opt]),
                 'tcp', host='::1')
     if m:
-        t.eq('ECS over TCP/IPv6: echoed with scope 0', opt[4:], m.option(8), m.summary())
-    m = t.reply('ECS on NXDOMAIN', d.query('nx.lb.example', 'A', edns=True,
-                                           options=d.ecs_option(1, 24, 0, b'\xc0\x00\x02')))
+        t.eq('ECS over TCP/IPv6: echoed with scope 0', ecs(1, 24, b'\xc0\x00\x02'),
+             option(m, 8), m.to_text())
+    m = t.reply('ECS on NXDOMAIN', query('nx.lb.example', 'A', options=[opt]))
     if m:
-        t.eq('ECS on an NXDOMAIN answer: echoed', d.ecs_option(1, 24, 0, b'\xc0\x00\x02')[4:],
-             m.option(8), m.summary())
+        t.eq('ECS on an NXDOMAIN answer: echoed', ecs(1, 24, b'\xc0\x00\x02'),
+             option(m, 8), m.to_text())
 
-    # malformed ECS -> FORMERR
+    # malformed ECS -> FORMERR; dnspython will not build these: raw payloads
     bad = [
-        ('IPv4 source prefix 33', d.ecs_option(1, 33, 0, b'\xc0\x00\x02\x01\x00')),
-        ('IPv6 source prefix 129', d.ecs_option(2, 129, 0, b'\x20' + b'\x00' * 16)),
-        ('family 3', d.ecs_option(3, 24, 0, b'\xc0\x00\x02')),
-        ('family 0', d.ecs_option(0, 0, 0, b'')),
-        ('option shorter than 4 bytes', d.edns_option(8, b'\x00\x01\x18')),
-        ('address longer than the prefix needs', d.ecs_option(1, 24, 0, b'\xc0\x00\x02\x00')),
-        ('address shorter than the prefix needs', d.ecs_option(1, 24, 0, b'\xc0\x00')),
-        ('address bits set beyond the prefix', d.ecs_option(1, 23, 0, b'\xc0\x00\x03')),
+        ('IPv4 source prefix 33', ecs(1, 33, b'\xc0\x00\x02\x01\x00')),
+        ('IPv6 source prefix 129', ecs(2, 129, b'\x20' + b'\x00' * 16)),
+        ('family 3', ecs(3, 24, b'\xc0\x00\x02')),
+        ('family 0', ecs(0, 0, b'')),
+        ('option shorter than 4 bytes', b'\x00\x01\x18'),
+        ('address longer than the prefix needs', ecs(1, 24, b'\xc0\x00\x02\x00')),
+        ('address shorter than the prefix needs', ecs(1, 24, b'\xc0\x00')),
+        ('address bits set beyond the prefix', ecs(1, 23, b'\xc0\x00\x03')),
     ]
-    for i, (desc, opt) in enumerate(bad):
+    for i, (desc, payload) in enumerate(bad):
         qid = 6000 + i
-        data = d.udp_exchange(d.query('www.lb.example', 'A', qid=qid, edns=True, options=opt))
+        data = pycheck.udp_exchange(query('www.lb.example', 'A', id=qid, options=[
+            dns.edns.GenericOption(8, payload)]))
         t.ok(data is not None and len(data) >= 4 and struct.unpack('!H', data[:2])[0] == qid
              and data[3] & 15 == 1 and data[2] & 0x80,
              'malformed ECS (%s): FORMERR with the ID echoed' % desc,
-             'reply: %s' % (d.Msg(data).summary() if data and len(data) >= 12 and
+             'reply: %s' % (pycheck.describe(data) if data and len(data) >= 12 and
                             data[3] & 15 != 1 else (data.hex() if data else 'none')))
-d.main(run)
+pycheck.main(run)
 EOF
 stop_daemon
 

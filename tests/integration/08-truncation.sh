@@ -6,6 +6,7 @@
 # every record; small answers are never truncated.
 . "$(dirname "$0")/lib.sh"
 require_tool kdig drill
+require_dnspython
 need_daemon
 
 # trunc.test: "big" has 40 TXT records of 60 characters (about 2.9 KB on
@@ -70,8 +71,11 @@ expect_eq "dig +noedns big A (a small RRset at a big name): TC clear" clear "$(d
 
 # --- wire checks
 cat >"$T/trunc.py" <<'EOF'
-import os, struct, subprocess, sys
-import dnsmsg as d
+import os, subprocess, sys
+import dns.flags
+import dns.message
+import dns.rdatatype
+import pycheck
 
 PAYLOAD = int(sys.argv[1])      # the server's edns_payload
 TMP = sys.argv[2]
@@ -81,9 +85,13 @@ FULL = {('big.trunc.test.', 'TXT'): 40, ('mid.trunc.test.', 'TXT'): 10,
 def whole_rrsets(m):
     seen = {}
     for r in m.answer:
-        k = (r.name.lower(), r.tname)
+        owner, rdtype, _ = pycheck.rr(r)
+        k = (owner.lower(), rdtype)
         seen[k] = seen.get(k, 0) + 1
     return all(FULL.get(k) == n for k, n in seen.items()), seen
+
+def tc(m):
+    return bool(m.flags & dns.flags.TC)
 
 def ldns_parses(t, desc, wire):
     path = os.path.join(TMP, 'pkt.hex')
@@ -98,16 +106,17 @@ def run(t):
     for name, typ, n in (('big.trunc.test', 'TXT', 40), ('mid.trunc.test', 'TXT', 10),
                          ('small.trunc.test', 'A', 1), ('big.trunc.test', 'A', 1)):
         size_full = None
-        m = t.reply('%s %s over TCP' % (name, typ), d.query(name, typ), 'tcp')
+        m = t.reply('%s %s over TCP' % (name, typ), dns.message.make_query(name, typ), 'tcp')
         if m:
             t.eq('%s %s over TCP: TC clear, %d records' % (name, typ, n), (False, n),
-                 (m.tc, len(m.answer)), m.summary())
+                 (tc(m), len(m.answer)), m.to_text())
             size_full = len(m.wire)
         for edns, bufsize in ((False, None), (True, 512), (True, 100), (True, 1000),
                               (True, 1232), (True, 1400), (True, 4096), (True, 65535)):
             limit = 512 if not edns else max(512, min(bufsize, PAYLOAD))
             desc = '%s %s over UDP, %s' % (name, typ, 'no EDNS' if not edns else 'bufsize %d' % bufsize)
-            q = d.query(name, typ, edns=edns, payload=bufsize or 0)
+            q = dns.message.make_query(name, typ, use_edns=0 if edns else None,
+                                       payload=bufsize)
             m = t.reply(desc, q)
             if not m:
                 continue
@@ -115,21 +124,22 @@ def run(t):
             # TCP without EDNS: 11 bytes of OPT
             need = size_full + (11 if edns else 0) if size_full else None
             t.ok(len(m.wire) <= limit, '%s: reply size %d <= %d' % (desc, len(m.wire), limit))
-            t.eq('%s: question kept' % desc, [(name + '.', d.TYPES[typ])],
-                 [x[:2] for x in m.question])
+            t.eq('%s: question kept' % desc, [(name + '.', dns.rdatatype.from_text(typ))],
+                 [(x.name.to_text(), x.rdtype) for x in m.question])
             if edns:
-                t.ok(m.opt is not None, '%s: OPT present' % desc, m.summary())
+                t.ok(m.opt is not None, '%s: OPT present' % desc, m.to_text())
             if need is not None:
                 if need <= limit:
                     t.eq('%s: fits (%d <= %d): TC clear, all %d records' % (desc, need, limit, n),
-                         (False, n), (m.tc, len(m.answer)), m.summary())
+                         (False, n), (tc(m), len(m.answer)), m.to_text())
                 else:
-                    t.ok(m.tc, '%s: does not fit (%d > %d): TC set' % (desc, need, limit), m.summary())
+                    t.ok(tc(m), '%s: does not fit (%d > %d): TC set' % (desc, need, limit),
+                         m.to_text())
             whole, seen = whole_rrsets(m)
             t.ok(whole, '%s: answer holds only whole RRsets' % desc, repr(seen))
-            if m.tc:
+            if tc(m):
                 ldns_parses(t, desc, m.wire)
-d.main(run)
+pycheck.main(run)
 EOF
 py 1232 "$T" <"$T/trunc.py"
 stop_daemon

@@ -4,11 +4,13 @@
 # 4 s; idle means idle (queries keep it open); a half-sent message does
 # not keep it open either.
 . "$(dirname "$0")/lib.sh"
+require_dnspython
 standard_setup tcp_timeout=2
 
 py <<'EOF'
-import socket, time
-import dnsmsg as d
+import time
+import dns.message
+import pycheck
 
 def wait_closed(s, deadline):
     """Seconds from now until the peer closes, or None if still open at
@@ -18,7 +20,7 @@ def wait_closed(s, deadline):
         left = deadline - time.monotonic()
         if left <= 0:
             return None
-        st = d.conn_state(s, left)
+        st = pycheck.conn_state(s, left)
         if st == 'closed':
             return time.monotonic() - start
         if st == 'data':        # unexpected bytes: drain and keep waiting
@@ -29,11 +31,11 @@ def wait_closed(s, deadline):
                 return time.monotonic() - start
 
 def idle_case(t, desc, host, prepare):
-    s = d.tcp_connect(host)
+    s = pycheck.tcp_connect(host)
     prepare(s)
     t0 = time.monotonic()
     time.sleep(1.0)
-    t.eq('%s: still open after 1 s idle' % desc, 'open', d.conn_state(s, 0))
+    t.eq('%s: still open after 1 s idle' % desc, 'open', pycheck.conn_state(s, 0))
     took = wait_closed(s, t0 + 4.0)
     t.ok(took is not None, '%s: closed by the server within 4 s of going idle' % desc,
          'still open after 4 s')
@@ -45,13 +47,13 @@ def nothing(s):
     pass
 
 def one_query(s):
-    s.sendall(d.frame(d.query('www.lb.example', 'A', qid=77)))
-    kind, data = d.tcp_read(s, 2.0)
-    if kind != 'msg' or d.Msg(data).id != 77:
+    s.sendall(pycheck.frame(dns.message.make_query('www.lb.example', 'A', id=77)))
+    kind, data = pycheck.tcp_read(s, 2.0)
+    if kind != 'msg' or pycheck.parse(data).id != 77:
         raise AssertionError('no answer on the fresh connection: %s' % kind)
 
 def half_message(s):
-    s.sendall(d.frame(d.query('www.lb.example', 'A'))[:7])
+    s.sendall(pycheck.frame(dns.message.make_query('www.lb.example', 'A'))[:7])
 
 def run(t):
     idle_case(t, 'connection without any query (IPv4)', '127.0.0.1', nothing)
@@ -60,13 +62,13 @@ def run(t):
     idle_case(t, 'connection stalled in the middle of a message', '127.0.0.1', half_message)
 
     # activity keeps the connection open: a query every second for 4.5 s
-    s = d.tcp_connect()
+    s = pycheck.tcp_connect()
     t0 = time.monotonic()
     alive = True
     for i in range(5):
-        s.sendall(d.frame(d.query('www.lb.example', 'A', qid=500 + i)))
-        kind, data = d.tcp_read(s, 2.0)
-        if kind != 'msg' or d.Msg(data).id != 500 + i:
+        s.sendall(pycheck.frame(dns.message.make_query('www.lb.example', 'A', id=500 + i)))
+        kind, data = pycheck.tcp_read(s, 2.0)
+        if kind != 'msg' or pycheck.parse(data).id != 500 + i:
             alive = False
             t.ok(False, 'a query every second keeps the connection open',
                  'query %d at %.1f s: %s' % (i, time.monotonic() - t0, kind))
@@ -79,7 +81,7 @@ def run(t):
         took = wait_closed(s, time.monotonic() + 4.0)
         t.ok(took is not None, 'then idle: closed within 4 s', 'still open')
     s.close()
-d.main(run)
+pycheck.main(run)
 EOF
 
 stop_daemon

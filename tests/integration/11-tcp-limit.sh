@@ -4,11 +4,13 @@
 # closed at once without an answer; after one of the four closes a new
 # connection is served; the count never drifts.
 . "$(dirname "$0")/lib.sh"
+require_dnspython
 standard_setup workers=1 tcp_clients=4
 
 py <<'EOF'
 import time
-import dnsmsg as d
+import dns.message
+import pycheck
 
 QID = [9000]
 
@@ -17,14 +19,14 @@ def ask(s, timeout=2.0):
     QID[0] += 1
     qid = QID[0]
     try:
-        s.sendall(d.frame(d.query('www.lb.example', 'A', qid=qid)))
+        s.sendall(pycheck.frame(dns.message.make_query('www.lb.example', 'A', id=qid)))
     except (BrokenPipeError, ConnectionResetError):
         return 'reset'
     except OSError as e:
         return 'send failed: %s' % e
-    kind, data = d.tcp_read(s, timeout)
+    kind, data = pycheck.tcp_read(s, timeout)
     if kind == 'msg':
-        m = d.Msg(data)
+        m = pycheck.parse(data)
         return 'answer' if m.id == qid and len(m.answer) == 2 else 'wrong answer'
     return kind
 
@@ -32,7 +34,7 @@ def refused_conn(t, desc):
     """A connection beyond the limit: closed at once, no answer."""
     t0 = time.monotonic()
     try:
-        s = d.tcp_connect()
+        s = pycheck.tcp_connect()
     except OSError as e:
         t.ok(True, '%s: connection refused (%s)' % (desc, e))
         return
@@ -50,7 +52,7 @@ def new_conn_works(t, desc, within=3.0):
     last = None
     while time.monotonic() < deadline:
         try:
-            s = d.tcp_connect()
+            s = pycheck.tcp_connect()
         except OSError as e:
             last = repr(e)
             time.sleep(0.1)
@@ -67,7 +69,7 @@ def new_conn_works(t, desc, within=3.0):
 def run(t):
     conns = []
     for i in range(4):
-        s = d.tcp_connect('127.0.0.1' if i % 2 == 0 else '::1')
+        s = pycheck.tcp_connect('127.0.0.1' if i % 2 == 0 else '::1')
         conns.append(s)
         t.eq('connection %d of 4 is served' % (i + 1), 'answer', ask(s))
     refused_conn(t, '5th connection (limit 4)')
@@ -96,7 +98,7 @@ def run(t):
         refused_conn(t, 'fresh 5th connection')
     for s in fresh:
         s.close()
-d.main(run)
+pycheck.main(run)
 EOF
 
 # UDP is not affected by the TCP limit

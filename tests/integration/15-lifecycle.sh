@@ -5,6 +5,7 @@
 # them); queries in flight at SIGTERM or SIGINT are answered; -V, -h and
 # bad arguments; workers = 0 (one per core) and workers = 1 work.
 . "$(dirname "$0")/lib.sh"
+require_dnspython
 need_daemon
 copy_zone lb.example.conf
 copy_zone second.test.conf
@@ -27,7 +28,8 @@ expect_eq "workers = 0: www A over TCP/IPv6 answered" "NOERROR 2" "$(d_status) $
 
 DPID=$DAEMON_PID py <<'EOF'
 import os, signal, socket, threading, time
-import dnsmsg as d
+import dns.message
+import pycheck
 
 pid = int(os.environ['DPID'])
 
@@ -41,24 +43,24 @@ def state(p):
 def run(t):
     conns = []
     for host in ('127.0.0.1', '::1', '127.0.0.1'):
-        s = d.tcp_connect(host)
-        s.sendall(d.frame(d.query('www.lb.example', 'A', qid=42)))
-        kind, data = d.tcp_read(s, 2.0)
+        s = pycheck.tcp_connect(host)
+        s.sendall(pycheck.frame(dns.message.make_query('www.lb.example', 'A', id=42)))
+        kind, data = pycheck.tcp_read(s, 2.0)
         t.ok(kind == 'msg', 'idle TCP connection to %s established' % host, kind)
         conns.append(s)
-    half = d.tcp_connect()
-    half.sendall(d.frame(d.query('www.lb.example', 'A'))[:5])   # stalled mid-message
+    half = pycheck.tcp_connect()
+    half.sendall(pycheck.frame(dns.message.make_query('www.lb.example', 'A'))[:5])  # stalled
     conns.append(half)
 
     stop = threading.Event()
     answered = [0]
     def flood():
         u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        u.connect((d.HOST, d.PORT))
+        u.connect((pycheck.HOST, pycheck.PORT))
         u.settimeout(0.2)
         while not stop.is_set():
             try:
-                u.send(d.query('www.lb.example', 'A'))
+                u.send(dns.message.make_query('www.lb.example', 'A').to_wire())
                 u.recv(4096)
                 answered[0] += 1
             except OSError:
@@ -77,11 +79,11 @@ def run(t):
     th.join()
     t.ok(state(pid) in ('Z', 'X', 'gone'),
          'SIGTERM with open TCP connections and UDP traffic: exited within 5 s (%.2f s)' % took)
-    closed = sum(1 for s in conns if d.conn_state(s, 1.0) == 'closed')
+    closed = sum(1 for s in conns if pycheck.conn_state(s, 1.0) == 'closed')
     t.eq('all TCP connections closed after the exit', len(conns), closed)
     for s in conns:
         s.close()
-d.main(run)
+pycheck.main(run)
 EOF
 if wait_gone "$DAEMON_PID" 5; then
     wait "$DAEMON_PID"
@@ -100,19 +102,20 @@ fi
 # socket holds them all); then SIGINT does the same.
 for sig in TERM INT; do
     start_daemon "$T/w1.conf" "$P" || bail "daemon did not start for SIG$sig"
-    DPID=$DAEMON_PID SIG=$sig PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$TI_SRC" \
-        HOST=127.0.0.1 PORT=$P "$PYTHON" - >"$T/inflight.out" 2>&1 <<'EOF'
+    DPID=$DAEMON_PID SIG=$sig pyrun - >"$T/inflight.out" 2>&1 <<'EOF'
 import os, signal, socket, time
-import dnsmsg as d
+import dns.message
+import pycheck
 pid, sig = int(os.environ['DPID']), getattr(signal, 'SIG' + os.environ['SIG'])
 u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 u.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
-u.connect((d.HOST, d.PORT))
-t = d.tcp_connect()
+u.connect((pycheck.HOST, pycheck.PORT))
+t = pycheck.tcp_connect()
 n_udp, n_tcp = 200, 30
 for i in range(n_udp):
-    u.send(d.query('www.lb.example', 'A', qid=i))
-t.sendall(b''.join(d.frame(d.query('lb.example', 'SOA', qid=i)) for i in range(n_tcp)))
+    u.send(dns.message.make_query('www.lb.example', 'A', id=i).to_wire())
+t.sendall(b''.join(pycheck.frame(dns.message.make_query('lb.example', 'SOA', id=i))
+                   for i in range(n_tcp)))
 os.kill(pid, sig)
 ids = set()
 u.settimeout(2.0)
@@ -123,7 +126,7 @@ except OSError:
     pass
 tcp = 0
 while True:
-    kind, data = d.tcp_read(t, 2.0)
+    kind, data = pycheck.tcp_read(t, 2.0)
     if kind != 'msg':
         break
     tcp += 1

@@ -5,10 +5,11 @@
 # driven by the source address or by ECS (with the scope echoed), ecs = false
 # ignoring the subnet, every all_down action, a pool behind a CNAME, and a TCP
 # check that keeps a member out.  dig and kdig, UDP and TCP, IPv4 and IPv6;
-# python (dnsmsg) for the many-query checks.  No timing assumptions: the
+# python (dnspython) for the many-query checks.  No timing assumptions: the
 # daemon runs every check once before it says "ready".
 . "$(dirname "$0")/lib.sh"
 require_tool kdig
+require_dnspython
 need_daemon
 
 UP_PORT=$(port 0)       # the daemon's own: accepts TCP
@@ -22,8 +23,6 @@ CONF=$T/steerdns.conf
 main_conf "$CONF" "$(port 0)" "managed.conf"
 start_daemon "$CONF" || bail "daemon did not start"
 
-# addrs ARGS...: dig +short; the lines of the answer in order, one line
-addrs() { dq +short "$@"; tr '\n' ' ' <"$DIG_OUT" | sed 's/ *$//'; }
 # d_ecs: the CLIENT-SUBNET dig printed, e.g. 192.0.2.0/24/24
 d_ecs() { sed -n 's/^; CLIENT-SUBNET: //p' "$DIG_OUT" | head -n 1; }
 # k_ecs: the same from kdig
@@ -56,7 +55,7 @@ firsts=""
 n=0
 for srv in @127.0.0.1 @::1; do
     for tr in +notcp +tcp +notcp; do
-        cur=$(addrs $srv $tr rr.m.example A)
+        cur=$(order $srv $tr rr.m.example A)
         n=$((n + 1))
         firsts="$firsts ${cur%% *}"
         if [ -n "$prev" ]; then
@@ -102,7 +101,7 @@ expect_eq "fo A: tier 2 only, degraded TTL 5 (tier 1 is out)" \
 bad=""
 for i in 1 2 3 4 5; do
     for tr in +notcp +tcp; do
-        a=$(addrs $tr fo.m.example A)
+        a=$(order $tr fo.m.example A)
         [ "$a" = 192.0.2.23 ] || bad="$bad [$tr: $a]"
     done
 done
@@ -119,7 +118,7 @@ bad=""
 firsts=""
 for i in 1 2 3 4 5 6; do
     for tr in +notcp +tcp; do
-        a=$(addrs $tr bk.m.example A)
+        a=$(order $tr bk.m.example A)
         case " $a " in *" 192.0.2.83 "*) bad="$bad [$tr: $a]" ;; esac
         firsts="$firsts ${a%% *}"
     done
@@ -142,10 +141,10 @@ dq chk.m.example A
 expect_eq "chk A: only the member whose check connects" \
     "chk.m.example. 30 IN A 192.0.2.71" "$(d_section ANSWER)" "$DIG_OUT"
 dq +tcp @::1 chk.m.example A
-expect_eq "chk A over TCP/IPv6: the same" "192.0.2.71" "$(addrs +tcp @::1 chk.m.example A)" "$DIG_OUT"
+expect_eq "chk A over TCP/IPv6: the same" "192.0.2.71" "$(order +tcp @::1 chk.m.example A)" "$DIG_OUT"
 
 # --- ip_hash: affinity by subnet, scope = bits hashed
-h1=$(addrs +subnet=198.51.100.0/24 hash.m.example A)
+h1=$(order +subnet=198.51.100.0/24 hash.m.example A)
 expect_match "hash A +subnet=198.51.100.0/24: one address (max_answers 1)" \
     '^192\.0\.2\.3[1-5]$' "$h1" "$DIG_OUT"
 dq +subnet=198.51.100.0/24 hash.m.example A
@@ -154,7 +153,7 @@ bad=""
 for i in 1 2 3; do
     for tr in +notcp +tcp; do
         for sn in 198.51.100.0/24 198.51.100.77/32 198.51.100.128/25; do
-            a=$(addrs $tr +subnet=$sn hash.m.example A)
+            a=$(order $tr +subnet=$sn hash.m.example A)
             [ "$a" = "$h1" ] || bad="$bad [$tr $sn: $a]"
         done
     done
@@ -170,17 +169,17 @@ expect_eq "hash A +subnet=IPv6 /64: scope 56" "2001:db8:77:1200::/64/56" "$(d_ec
 seen=""
 for i in $(seq 0 15); do
     seen="$seen
-$(addrs +subnet=100.$((i * 16)).$i.0/24 hash.m.example A)"
+$(order +subnet=100.$((i * 16)).$i.0/24 hash.m.example A)"
 done
 nd=$(printf '%s\n' "$seen" | grep -c . )
 ndist=$(printf '%s\n' "$seen" | grep . | sort -u | wc -l | tr -d ' ')
 expect_eq "hash A: 16 subnets, 16 answers" 16 "$nd"
 expect_match "hash A: 16 subnets spread over several members" '^[2-5]$' "$ndist"
 # Without ECS the source address (127.0.0.1) decides, steadily.
-h0=$(addrs hash.m.example A)
+h0=$(order hash.m.example A)
 bad=""
 for tr in +notcp +tcp +notcp +tcp; do
-    a=$(addrs $tr hash.m.example A)
+    a=$(order $tr hash.m.example A)
     [ "$a" = "$h0" ] || bad="$bad [$tr: $a]"
 done
 expect_eq "hash A without ECS: the same answer for the same source" "" "$bad"
@@ -188,7 +187,7 @@ expect_eq "hash A without ECS: the same answer for the same source" "" "$bad"
 # (127.0.0.1) decides, and the scope echoed is 0.  The same subnets move
 # hash (ecs on) away from that answer, so an answer that followed them
 # would differ.
-n0=$(addrs nohash.m.example A)
+n0=$(order nohash.m.example A)
 expect_match "nohash A: the five members in the source's hash order" \
     '^192\.0\.2\.3[1-5]( 192\.0\.2\.3[1-5]){4}$' "$n0" "$DIG_OUT"
 bad=""
@@ -197,19 +196,19 @@ moved=0
 for i in $(seq 0 15); do
     sn=100.$((i * 16)).$i.0/24
     for tr in +notcp +tcp; do
-        a=$(addrs $tr +subnet=$sn nohash.m.example A)
+        a=$(order $tr +subnet=$sn nohash.m.example A)
         [ "$a" = "$n0" ] || bad="$bad [$tr $sn: $a]"
     done
     dq +subnet=$sn nohash.m.example A
     [ "$(d_ecs)" = "$sn/0" ] || scopes="$scopes [$sn: $(d_ecs)]"
-    a=$(addrs +subnet=$sn hash.m.example A)
+    a=$(order +subnet=$sn hash.m.example A)
     [ "$a" = "${n0%% *}" ] || moved=$((moved + 1))
 done
 expect_eq "nohash A +subnet= x16 (UDP, TCP): the source's answer, in order" "" "$bad"
 expect_eq "nohash A +subnet= x16: ECS echoed with scope 0" "" "$scopes"
 expect_match "hash A (ecs on), same 16 subnets: some first members differ" \
     '^([1-9]|1[0-6])$' "$moved"
-a=$(addrs +subnet=2001:db8:77:1200::/56 nohash.m.example A)
+a=$(order +subnet=2001:db8:77:1200::/56 nohash.m.example A)
 expect_eq "nohash A +subnet=IPv6 /56: the source's answer" "$n0" "$a" "$DIG_OUT"
 dq +subnet=2001:db8:77:1200::/56 nohash.m.example A
 expect_eq "nohash A +subnet=IPv6 /56: scope 0" "2001:db8:77:1200::/56/0" "$(d_ecs)" "$DIG_OUT"
@@ -298,17 +297,20 @@ expect_eq "kdig sorry AAAA: the CNAME" "sorry.m.example. 30 IN CNAME sorry.examp
 
 # --- many queries: odds, and members that must never show
 py <<'EOF'
-import dnsmsg as d
+import dns.message
+import dns.rdatatype
+import pycheck
 
 def addrs(m):
-    return [r.text for r in m.answer if r.tname in ('A', 'AAAA')]
+    return [r[0].to_text() for r in m.answer
+            if r.rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA)]
 
 def run(t):
     # weighted 3:1:0 -- .13 (weight 0) never answered while others are up
     first = {}
     bad = []
     for i in range(400):
-        m = t.reply('wt A #%d' % i, d.query('wt.m.example', 'A'),
+        m = t.reply('wt A #%d' % i, dns.message.make_query('wt.m.example', 'A'),
                     transport='tcp' if i % 4 == 0 else 'udp')
         if not m:
             return
@@ -325,7 +327,7 @@ def run(t):
     # round_robin with a weight 0 member: never it while others are up
     bad = []
     for i in range(100):
-        m = t.reply('bk A #%d' % i, d.query('bk.m.example', 'A'),
+        m = t.reply('bk A #%d' % i, dns.message.make_query('bk.m.example', 'A'),
                     transport='tcp' if i % 2 else 'udp')
         if not m:
             return
@@ -340,7 +342,7 @@ def run(t):
     for name, qt, want in cases:
         bad = []
         for i in range(100):
-            m = t.reply('%s %s #%d' % (name, qt, i), d.query(name, qt),
+            m = t.reply('%s %s #%d' % (name, qt, i), dns.message.make_query(name, qt),
                         transport='tcp' if i % 2 else 'udp')
             if not m:
                 return
@@ -351,7 +353,7 @@ def run(t):
     # round_robin: 30 answers in a row, each member first 10 times
     first = {}
     for i in range(30):
-        m = t.reply('rr A #%d' % i, d.query('rr.m.example', 'A'))
+        m = t.reply('rr A #%d' % i, dns.message.make_query('rr.m.example', 'A'))
         if not m:
             return
         a = addrs(m)
@@ -359,7 +361,7 @@ def run(t):
     t.eq('rr A x30: each member first 10 times',
          {'192.0.2.1': 10, '192.0.2.2': 10, '192.0.2.3': 10}, first)
 
-d.main(run)
+pycheck.main(run)
 EOF
 
 stop_daemon

@@ -7,56 +7,25 @@
 # interval + 1 s; each transition is logged once with its reason; with
 # every member down the name's all_down action applies.
 . "$(dirname "$0")/lib.sh"
+. "$TI_SRC/probe-lib.sh"
 need_daemon
 
 BP=$(port 2)            # every fake backend listens on this port
 NOPORT=$(port 3)        # nothing listens here
 D2PORT=$(port 1)        # the second steerdns (dns check target)
 
-# backend ADDR MODE: start probe-backend.py on ADDR:$BP, wait until bound
-backend() {
-    lg=$T/backend-$1.log
-    : >"$lg"
-    "$PYTHON" "$TI_SRC/probe-backend.py" "$1" "$BP" "$2" >"$lg" 2>&1 &
-    bp=$!
-    PIDS="$PIDS $bp"
-    eval "BPID_$(echo "$1" | tr . _)=$bp"
-    n=100
-    while [ "$n" -gt 0 ] && ! grep -q listening "$lg"; do
-        alive "$bp" || break
-        sleep 0.05; n=$((n - 1))
-    done
-    grep -q listening "$lg" || bail "backend $1 $2 did not start: $(cat "$lg")"
-}
-# stop_backend ADDR
-stop_backend() {
-    bp=$(eval echo "\$BPID_$(echo "$1" | tr . _)")
-    kill -TERM "$bp" 2>/dev/null
-    wait_gone "$bp" 5
-    wait "$bp" 2>/dev/null
-    return 0
-}
-
-# addrs NAME: the A records of NAME, sorted, space separated
-addrs() {
-    dq "$1" A
-    d_section ANSWER | awk '$4 == "A" {print $5}' | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//'
-}
-
-has() { addrs "$1" | tr ' ' '\n' | grep -qx "$2"; }
 lacks() { dq "$1" A; [ "$(d_status)" = NOERROR ] && ! has "$1" "$2"; }
 status_is() { dq "$1" A; [ "$(d_status)" = "$2" ]; }
-logged() { grep -qF -- "$1" "$LOG1"; }
 
 require_tool pgrep
 
-for a in 127.0.0.2 127.0.0.3 127.0.0.4; do backend $a ok; done
-backend 127.0.0.5 500
-backend 127.0.0.6 hang
-backend 127.0.0.7 close
-backend 127.0.0.8 garbage
-backend 127.0.0.10 wrongbody
-backend 127.0.0.11 load
+for a in 127.0.0.2 127.0.0.3 127.0.0.4; do backend $a "$BP" ok; done
+backend 127.0.0.5 "$BP" 500
+backend 127.0.0.6 "$BP" hang
+backend 127.0.0.7 "$BP" close
+backend 127.0.0.8 "$BP" garbage
+backend 127.0.0.10 "$BP" wrongbody
+backend 127.0.0.11 "$BP" load
 
 # The second daemon answers the dns checks.
 copy_zone second.test.conf
@@ -136,17 +105,17 @@ done
 expect_eq "tcp: connect refused is down, open port up" "127.0.0.2" \
     "$(addrs tcp.probe.test)" "$LOG1"
 check "tcp: reason logged: connect refused" \
-    logged "health: 127.0.0.2:$NOPORT (tcp) up -> down: 1 failure: connect refused"
+    logged "$LOG1" "health: 127.0.0.2:$NOPORT (tcp) up -> down: 1 failure: connect refused"
 expect_eq "dns check: NOERROR from the second daemon: up" "127.0.0.1" \
     "$(addrs dns.probe.test)" "$LOG1"
 check "dns check: rcode NXDOMAIN is down" \
-    logged "health: 127.0.0.1:$D2PORT (dnsnx) up -> down: 1 failure: rcode NXDOMAIN"
+    logged "$LOG1" "health: 127.0.0.1:$D2PORT (dnsnx) up -> down: 1 failure: rcode NXDOMAIN"
 expect_eq "dnsnx: all down -> nodata" "NOERROR 0" \
     "$(dq dnsnx.probe.test A; echo "$(d_status) $(d_count ANSWER)")" "$LOG1"
 expect_eq "exec check: flag there, \$1 \$2 and env right: up" "127.0.0.20" \
     "$(addrs flag.probe.test)" "$LOG1"
 check "exec check past its timeout: killed and down" \
-    logged "health: 127.0.0.21:0 (slow) up -> down: 1 failure: timeout after 0.3s"
+    logged "$LOG1" "health: 127.0.0.21:0 (slow) up -> down: 1 failure: timeout after 0.3s"
 # Killed with its process group: at most the run in flight is left.
 sleep 1.2
 n=$(pgrep -fx 'sleep 5' | wc -l)
@@ -154,26 +123,26 @@ if [ "$n" -le 1 ]; then ok "the slow check's processes are killed ($n left)"
 else notok "the slow check's processes are killed" "$n 'sleep 5' running"; fi
 
 # ---- a backend stops: gone within fall x interval + 1 s
-stop_backend 127.0.0.3
+stop_backend 127.0.0.3 "$BP"
 if wait_until 2000 lacks www.probe.test 127.0.0.3; then
     ok "stopped backend left the answers after $WAITED"
 else
     notok "stopped backend left the answers within 2 s" "got: $(addrs www.probe.test)"
 fi
 expect_eq "the others stay" "127.0.0.2 127.0.0.4" "$(addrs www.probe.test)"
-wait_until 2000 logged "health: 127.0.0.3:$BP (web) up -> down: 2 failures: connect refused"
+wait_until 2000 logged "$LOG1" "health: 127.0.0.3:$BP (web) up -> down: 2 failures: connect refused"
 check "its transition is logged with 2 failures: connect refused" \
-    logged "health: 127.0.0.3:$BP (web) up -> down: 2 failures: connect refused"
+    logged "$LOG1" "health: 127.0.0.3:$BP (web) up -> down: 2 failures: connect refused"
 
 # ---- it comes back: within rise x interval + 1 s
-backend 127.0.0.3 ok
+backend 127.0.0.3 "$BP" ok
 if wait_until 2000 has www.probe.test 127.0.0.3; then
     ok "restarted backend is back after $WAITED"
 else
     notok "restarted backend back within 2 s" "got: $(addrs www.probe.test)"
 fi
 check "its return is logged" \
-    logged "health: 127.0.0.3:$BP (web) down -> up: 2 successes"
+    logged "$LOG1" "health: 127.0.0.3:$BP (web) down -> up: 2 successes"
 expect_eq "one down and one up line for 127.0.0.3" 2 \
     "$(grep -c "health: 127.0.0.3:$BP (web)" "$LOG1")" "$LOG1"
 
@@ -186,7 +155,7 @@ else
     notok "exec check: flag removed: down within 2 s" "got: $(addrs flag.probe.test)"
 fi
 check "exec check: reason exit 1" \
-    logged "health: 127.0.0.20:8080 (flag) up -> down: 1 failure: exit 1"
+    logged "$LOG1" "health: 127.0.0.20:8080 (flag) up -> down: 1 failure: exit 1"
 
 # ---- dns: stop the second daemon -> down
 stop_daemon "$D2_PID" "$D2_LOG"
@@ -196,12 +165,12 @@ else
     notok "dns check: down within 2 s" "$(d_status)"
 fi
 check "dns check: reason port unreachable" \
-    logged "health: 127.0.0.1:$D2PORT (dnsok) up -> down: 1 failure: port unreachable"
+    logged "$LOG1" "health: 127.0.0.1:$D2PORT (dnsok) up -> down: 1 failure: port unreachable"
 
 # ---- every web backend down: all_down = servfail
-stop_backend 127.0.0.2
-stop_backend 127.0.0.3
-stop_backend 127.0.0.4
+stop_backend 127.0.0.2 "$BP"
+stop_backend 127.0.0.3 "$BP"
+stop_backend 127.0.0.4 "$BP"
 if wait_until 3000 status_is www.probe.test SERVFAIL; then
     ok "every web backend down: SERVFAIL after $WAITED"
 else

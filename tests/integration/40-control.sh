@@ -11,11 +11,9 @@
 # errors, 3 when no daemon answers or the socket is not accessible; a
 # daemonised steerdns started with a relative -c still reloads.
 . "$(dirname "$0")/lib.sh"
-need_daemon
+. "$TI_SRC/probe-lib.sh"
+need_ctl
 require_tool stat
-
-CTL=${STEERDNSCTL:-$(dirname "$STEERDNS")/steerdnsctl}
-[ -x "$CTL" ] || { echo "ERROR: steerdnsctl not found beside $STEERDNS (set STEERDNSCTL=)" >&2; exit 99; }
 
 BP=$(port 2)            # every fake backend listens on this port
 MPORT=$(port 1)         # metrics
@@ -24,12 +22,6 @@ ZF=$T/ops.test.conf
 CONF=$T/steerdns.conf
 
 # ------------------------------------------------------------- helpers
-# ctl ARGS...: steerdnsctl -c $CONF; $T/ctl.out, $T/ctl.err, CTL_RC
-ctl() {
-    "$CTL" -c "$CONF" "$@" >"$T/ctl.out" 2>"$T/ctl.err"
-    CTL_RC=$?
-    return 0
-}
 # jv FILE EXPR: the Python expression EXPR over d, the JSON document in FILE
 jv() {
     "$PYTHON" - "$1" "$2" 2>&1 <<'EOF'
@@ -39,8 +31,6 @@ r = eval(sys.argv[2])
 print(r if isinstance(r, str) else json.dumps(r, sort_keys=True))
 EOF
 }
-# json_valid FILE: python3 -m json.tool accepts it
-json_valid() { "$PYTHON" -m json.tool "$1" >/dev/null 2>&1; }
 # ctl_json DESC ARGS...: run `steerdnsctl --json ARGS`, expect exit 0 and
 # valid JSON with "ok": true
 ctl_json() {
@@ -59,31 +49,8 @@ mrow() {
     ctl members
     awk -v p="$1" -v m="$2" '$2 == p && $3 == m' "$T/ctl.out" | tr -s ' ' ' '
 }
-# addrs NAME: the A records of NAME, sorted, space separated
-addrs() {
-    dq "$1" A
-    d_section ANSWER | awk '$4 == "A" {print $5}' | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//'
-}
-txt() { dq +short info.ops.test TXT; tr -d '"' <"$DIG_OUT"; }
-has() { addrs "$1" | tr ' ' '\n' | grep -qx "$2"; }
+# is NAME WANT: the A records of NAME, sorted, are WANT
 is() { [ "$(addrs "$1")" = "$2" ]; }
-txt_is() { [ "$(txt)" = "$1" ]; }
-logged() { grep -qF -- "$1" "$DAEMON_LOG"; }
-generation() { ctl --json status; jv "$T/ctl.out" 'd["status"]["generation"]'; }
-
-# backend ADDR: probe-backend.py ok on ADDR:$BP, wait until bound
-backend() {
-    lg=$T/backend-$1.log
-    "$PYTHON" "$TI_SRC/probe-backend.py" "$1" "$BP" ok >"$lg" 2>&1 &
-    bp=$!
-    PIDS="$PIDS $bp"
-    n=100
-    while [ "$n" -gt 0 ] && ! grep -q listening "$lg"; do
-        alive "$bp" || break
-        sleep 0.05; n=$((n - 1))
-    done
-    grep -q listening "$lg" || bail "backend $1 did not start: $(cat "$lg")"
-}
 
 # write_zone TXT [EXTRA-LINE]: the ops.test zone in $ZF, one pool member
 # a line.
@@ -152,7 +119,7 @@ zones = [ "ops.test.conf" ];
 EOF
 write_zone v1
 
-for a in 127.0.0.2 127.0.0.3 127.0.0.4; do backend $a; done
+for a in 127.0.0.2 127.0.0.3 127.0.0.4; do backend $a "$BP" ok; done
 # 127.0.0.5: nothing listens there, its check says "connect refused".
 
 # ---- the daemon is not running yet: exit 3, a clear message
@@ -273,7 +240,7 @@ for i in 1 2 3 4 5 6; do has www.ops.test 127.0.0.3 && bad="$bad $i"; done
 expect_eq "drained: not in 6 more answers (round robin)" "" "$bad"
 expect_match "members: 127.0.0.3 up* with the override and its reason" \
     '^ops\.test\. web 127\.0\.0\.3 web up\* .* drain \(kernel update\)$' "$(mrow web 127.0.0.3)"
-check "the drain is logged" logged "admin: 127.0.0.3 drain (kernel update)"
+check "the drain is logged" logged "$DAEMON_LOG" "admin: 127.0.0.3 drain (kernel update)"
 ctl undrain 127.0.0.3
 expect_eq "undrain: exit 0 and what it did" "0 undrain: 127.0.0.3 has no override now (1 pool member)" \
     "$CTL_RC $(cat "$T/ctl.out")"
@@ -321,7 +288,7 @@ fi
 expect_eq "expired: fo back on tier 1" "127.0.0.2" "$(addrs fo.ops.test)"
 expect_match "expired: members shows no override" '^ops\.test\. web 127\.0\.0\.2 web up .* -$' \
     "$(mrow web 127.0.0.2)"
-check "the expiry is logged" logged "admin: 127.0.0.2 drain expired"
+check "the expiry is logged" logged "$DAEMON_LOG" "admin: 127.0.0.2 drain expired"
 
 # ---- refusals: exit 1 with a message
 ctl drain 10.9.9.9
@@ -402,11 +369,11 @@ expect_match "... saying why" 'reason must be one line of text' "$(cat "$T/ctl.e
 stop_daemon
 start_daemon "$CONF" || bail "daemon did not restart"
 # 127.0.0.3, .4 and .5
-check "restart: the state file is read" logged "overrides.state: 3 overrides"
+check "restart: the state file is read" logged "$DAEMON_LOG" "overrides.state: 3 overrides"
 fo_is_2() { is fo.ops.test 127.0.0.2; }
 if wait_until 3000 fo_is_2; then ok "restart: the force-up of 127.0.0.5 (-e 2s) expired in the new daemon"
 else notok "restart: the force-up of 127.0.0.5 (-e 2s) expired within 3 s" "fo: $(addrs fo.ops.test)"; fi
-check "restart: the expiry is logged by the new daemon" logged "admin: 127.0.0.5 up expired"
+check "restart: the expiry is logged by the new daemon" logged "$DAEMON_LOG" "admin: 127.0.0.5 up expired"
 ctl --json members
 expect_eq "the state file has no broken line" 0 \
     "$(grep -c 'not an override, skipped' "$DAEMON_LOG")" "$T/overrides.state"
@@ -428,7 +395,7 @@ RPID=$(cat "$T/rel.pid" 2>/dev/null)
 if [ -n "$RPID" ] && alive "$RPID"; then
     PIDS="$PIDS $RPID"
     ok "daemonised with -c rel.conf from its directory: running (pid $RPID)"
-    ctl_rel() { "$CTL" -c "$T/rel.conf" "$@" >"$T/ctl.out" 2>"$T/ctl.err"; CTL_RC=$?; }
+    ctl_rel() { CONF=$T/rel.conf ctl "$@"; }
     ctl_rel reload
     expect_eq "daemonised, relative -c: reload works" \
         "0 reloaded: generation 2" "$CTL_RC $(cat "$T/ctl.out")" "$T/ctl.err"

@@ -7,11 +7,9 @@
 # done and 50 refused (exit codes, steerdns_reloads_total, the log); the
 # daemon answers with the last good config at the end.
 . "$(dirname "$0")/lib.sh"
+. "$TI_SRC/probe-lib.sh"
 require_tool dnsperf timeout
-need_daemon
-
-CTL=${STEERDNSCTL:-$(dirname "$STEERDNS")/steerdnsctl}
-[ -x "$CTL" ] || { echo "ERROR: steerdnsctl not found beside $STEERDNS (set STEERDNSCTL=)" >&2; exit 99; }
+need_ctl
 
 MPORT=$(port 1)
 BP=$(port 2)
@@ -86,22 +84,15 @@ zones = [ "load.test.conf" ];
 EOF
 write_zone gen-0
 
-for a in 127.0.0.2 127.0.0.3; do
-    "$PYTHON" "$TI_SRC/probe-backend.py" "$a" "$BP" ok >"$T/backend-$a.log" 2>&1 &
-    PIDS="$PIDS $!"
-done
-n=100
-while [ "$n" -gt 0 ] && [ "$(cat "$T"/backend-*.log | grep -c listening)" -lt 2 ]; do
-    sleep 0.05; n=$((n - 1))
-done
+for a in 127.0.0.2 127.0.0.3; do backend $a "$BP" ok; done
 start_daemon "$CONF" || bail "daemon did not start"
 
-txt() { dig @127.0.0.1 -p "$PORT" +time=2 +tries=1 +short info.load.test TXT | tr -d '"'; }
+# txt: the TXT of info.load.test, quotes removed
+txt() { dq +short info.load.test TXT; tr -d '"' <"$DIG_OUT"; }
+# metric SAMPLE: the value of SAMPLE (name and labels) in /metrics
 metric() {
-    "$PYTHON" -c 'import sys, urllib.request
-for l in urllib.request.urlopen(sys.argv[1], timeout=5).read().decode().splitlines():
-    if l.startswith(sys.argv[2] + " "):
-        print(l.split()[-1])' "http://127.0.0.1:$MPORT/metrics" "$1"
+    http GET /metrics "$T/metrics.txt" >/dev/null
+    awk -v s="$1" '$1 == s {print $NF}' "$T/metrics.txt"
 }
 
 expect_eq "before: the first TXT" gen-0 "$(txt)"
@@ -140,13 +131,13 @@ for i in $(seq 1 $NRELOADS); do
         write_zone "gen-$i" "$b"
         want=1
     fi
-    "$CTL" -c "$CONF" reload >"$T/reload.out" 2>"$T/reload.err"
-    rc=$?
+    ctl reload
+    rc=$CTL_RC
     if [ "$rc" -eq 0 ]; then ok_n=$((ok_n + 1)); last=gen-$i; fi
     [ "$rc" -eq 1 ] && refused_n=$((refused_n + 1))
-    [ "$rc" -ne "$want" ] && wrong_rc="$wrong_rc [$i: exit $rc, want $want: $(head -n 2 "$T/reload.err" | tr '\n' ' ')]"
-    if [ "$want" -eq 1 ] && ! grep -Eq "load\.test\.conf:[0-9]+: " "$T/reload.err"; then
-        no_line="$no_line [$i $b: $(tr '\n' ' ' <"$T/reload.err")]"
+    [ "$rc" -ne "$want" ] && wrong_rc="$wrong_rc [$i: exit $rc, want $want: $(head -n 2 "$T/ctl.err" | tr '\n' ' ')]"
+    if [ "$want" -eq 1 ] && ! grep -Eq "load\.test\.conf:[0-9]+: " "$T/ctl.err"; then
+        no_line="$no_line [$i $b: $(tr '\n' ' ' <"$T/ctl.err")]"
     fi
     got=$(txt)
     [ "$got" = "$last" ] || wrong_txt="$wrong_txt [$i: $got, want $last]"

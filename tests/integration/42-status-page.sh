@@ -13,11 +13,9 @@
 # to tests/integration/artifacts/status.png.  404 for unknown paths, 405
 # for POST.
 . "$(dirname "$0")/lib.sh"
-need_daemon
+. "$TI_SRC/probe-lib.sh"
+need_ctl
 require_tool timeout
-
-CTL=${STEERDNSCTL:-$(dirname "$STEERDNS")/steerdnsctl}
-[ -x "$CTL" ] || { echo "ERROR: steerdnsctl not found beside $STEERDNS (set STEERDNSCTL=)" >&2; exit 99; }
 CHROMIUM=""
 for c in chromium chromium-browser; do
     command -v "$c" >/dev/null 2>&1 && { CHROMIUM=$c; break; }
@@ -78,35 +76,9 @@ zones = [ "st.test.conf" ];
 EOF
 write_zone v1
 
-# backend ADDR
-backend() {
-    lg=$T/backend-$1.log
-    "$PYTHON" "$TI_SRC/probe-backend.py" "$1" "$BP" ok >"$lg" 2>&1 &
-    bp=$!
-    PIDS="$PIDS $bp"
-    eval "BPID_$(echo "$1" | tr . _)=$bp"
-    n=100
-    while [ "$n" -gt 0 ] && ! grep -q listening "$lg"; do
-        alive "$bp" || break
-        sleep 0.05; n=$((n - 1))
-    done
-    grep -q listening "$lg" || bail "backend $1 did not start: $(cat "$lg")"
-}
-for a in 127.0.0.2 127.0.0.3 127.0.0.4; do backend $a; done
+for a in 127.0.0.2 127.0.0.3 127.0.0.4; do backend $a "$BP" ok; done
 start_daemon "$CONF" || bail "daemon did not start"
 
-# http METHOD PATH OUT: status, Content-Type and body (to OUT) of a request
-http() {
-    "$PYTHON" - "$1" "$MPORT" "$2" "$3" <<'EOF'
-import http.client, sys
-c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[2]), timeout=5)
-c.request(sys.argv[1], sys.argv[3])
-r = c.getresponse()
-body = r.read()
-open(sys.argv[4], "wb").write(body)
-print(r.status, r.getheader("Content-Type"))
-EOF
-}
 # scrape N: /metrics into $T/mN.txt, checked, samples in $T/mN.json
 scrape() {
     http GET /metrics "$T/m$1.txt" >"$T/m$1.hdr"
@@ -135,7 +107,6 @@ delta() {
     fi
     expect_eq "$d" "$e" "$("$PYTHON" -c "print('%g' % ($vb - $va))")"
 }
-ctl() { "$CTL" -c "$CONF" "$@" >"$T/ctl.out" 2>"$T/ctl.err"; CTL_RC=$?; return 0; }
 
 # ---- /metrics parses
 scrape 0
@@ -156,21 +127,21 @@ expect_eq "/metrics: the RTT histogram is a histogram" "# TYPE steerdns_probe_rt
     "$(grep '^# TYPE steerdns_probe_rtt_seconds ' "$T/m0.txt")"
 
 # ---- the checker rejects what it should (so that "valid" means something)
-neg() { # neg DESC ERE SED-SCRIPT: promcheck on a broken copy: exit 1, message
+rejects() { # rejects DESC ERE SED-SCRIPT: promcheck on a broken copy: exit 1, message
     sed "$3" "$T/m0.txt" >"$T/broken.txt"
     "$PYTHON" "$PROMCHECK" "$T/broken.txt" >"$T/broken.out" 2>&1
     r=$?
     if [ "$r" -eq 1 ] && grep -Eq -- "$2" "$T/broken.out"; then ok "promcheck rejects $1"
     else notok "promcheck rejects $1" "exit $r"; show "$T/broken.out"; fi
 }
-neg "a family without HELP" "steerdns_queries_total: no # HELP" '/^# HELP steerdns_queries_total /d'
-neg "a family without TYPE" "steerdns_reloads_total: no # TYPE" '/^# TYPE steerdns_reloads_total /d'
-neg "bad label syntax" "bad label name|want =\"" 's/{transport="udp"}/{transport=udp}/'
-neg "a value that is not a number" "not a number" 's/^\(steerdns_config_generation\) .*/\1 one/'
-neg "a histogram without its +Inf bucket" 'not "\+Inf"' '/steerdns_probe_rtt_seconds_bucket.*le="+Inf"/d'
-neg "_count unequal to the +Inf bucket" "_count .* != \+Inf bucket" 's/^\(steerdns_probe_rtt_seconds_count{.*}\) .*/\1 999999/'
-neg "buckets that are not cumulative" "not cumulative" '0,/^\(steerdns_probe_rtt_seconds_bucket{[^}]*}\) [0-9]*$/s//\1 999998/'
-neg "a family split in two" "not together" '$a steerdns_reloads_total{result="x"} 1'
+rejects "a family without HELP" "steerdns_queries_total: no # HELP" '/^# HELP steerdns_queries_total /d'
+rejects "a family without TYPE" "steerdns_reloads_total: no # TYPE" '/^# TYPE steerdns_reloads_total /d'
+rejects "bad label syntax" "bad label name|want =\"" 's/{transport="udp"}/{transport=udp}/'
+rejects "a value that is not a number" "not a number" 's/^\(steerdns_config_generation\) .*/\1 one/'
+rejects "a histogram without its +Inf bucket" 'not "\+Inf"' '/steerdns_probe_rtt_seconds_bucket.*le="+Inf"/d'
+rejects "_count unequal to the +Inf bucket" "_count .* != \+Inf bucket" 's/^\(steerdns_probe_rtt_seconds_count{.*}\) .*/\1 999999/'
+rejects "buckets that are not cumulative" "not cumulative" '0,/^\(steerdns_probe_rtt_seconds_bucket{[^}]*}\) [0-9]*$/s//\1 999998/'
+rejects "a family split in two" "not together" '$a steerdns_reloads_total{result="x"} 1'
 
 # ---- queries move the counters
 for i in 1 2 3 4 5; do dq www.st.test A; done
@@ -214,8 +185,7 @@ expect_eq "member_up: 127.0.0.3 up" 1 "$(mval 1 steerdns_member_up member=127.0.
 
 # ---- a backend stops: a health transition
 t_stop=$(date +%s)
-bp=$BPID_127_0_0_3
-kill -TERM "$bp"; wait_gone "$bp" 5; wait "$bp" 2>/dev/null
+stop_backend 127.0.0.3 "$BP"
 down_now() { scrape 2; [ "$(mval 2 steerdns_member_up member=127.0.0.3 state=down)" = 0 ]; }
 if wait_until 3000 down_now; then ok "stopped backend: member_up{member=127.0.0.3,state=down} 0"
 else notok "stopped backend: member_up 0 within 3 s" "$(grep 'member_up{.*127.0.0.3' "$T/m2.txt")"; fi
@@ -257,16 +227,13 @@ expect_eq "health transitions kept over the reload" 1 "$t3"
 # ---- /status.json
 hdr=$(http GET /status.json "$T/status.json")
 expect_eq "/status.json: 200 application/json" "200 application/json" "$hdr"
-check "/status.json: valid JSON" "$PYTHON" -m json.tool "$T/status.json" /dev/null
+check "/status.json: valid JSON" json_valid "$T/status.json"
 py "$T/status.json" "$t_stop" "$DAEMON_PID" "$t_reload" <<'EOF'
 import json, sys
+from tap import check
 d = json.load(open(sys.argv[1]))
 t_stop = int(sys.argv[2])
 t_reload = float(sys.argv[4])
-def check(desc, cond, got=None):
-    print(("ok - " if cond else "not ok - ") + desc)
-    if not cond and got is not None:
-        print("#   got: %r" % (got,))
 s = d.get("status", {})
 check("status.json: status with pid, generation 2, reloads", s.get("pid") == int(sys.argv[3])
       and s.get("generation") == 2 and s.get("reloads", {}).get("ok") == 1
@@ -308,6 +275,7 @@ page_checks() {
     py "$1" "$2" <<'EOF'
 import re, sys
 from html.parser import HTMLParser
+from tap import check
 what = sys.argv[2]
 class P(HTMLParser):
     def __init__(self):
@@ -329,10 +297,6 @@ class P(HTMLParser):
 p = P()
 html = open(sys.argv[1], encoding="utf-8").read()
 p.feed(html)
-def check(desc, cond, got=None):
-    print(("ok - " if cond else "not ok - ") + desc)
-    if not cond and got is not None:
-        print("#   got: %r" % (got,))
 check("%s: a meta refresh" % what, p.refresh is not None and
       re.fullmatch(r"\s*[0-9]+\s*", p.refresh.split(";")[0]) is not None, p.refresh)
 check("%s: no link/script/img/... from elsewhere" % what, p.external == [], p.external)
@@ -362,6 +326,7 @@ page_checks "$T/dom.html" "/status (Chromium's DOM)"
 py "$T/dom.html" "$T/status.json" <<'EOF'
 import json, re, sys
 from html.parser import HTMLParser
+from tap import check
 d = json.load(open(sys.argv[2]))
 
 class P(HTMLParser):
@@ -409,10 +374,6 @@ class P(HTMLParser):
 
 p = P()
 p.feed(open(sys.argv[1], encoding="utf-8").read())
-def check(desc, cond, got=None):
-    print(("ok - " if cond else "not ok - ") + desc)
-    if not cond and got is not None:
-        print("#   got: %r" % (got,))
 check("DOM: the page title", p.title == "steerdns status", p.title)
 z = d["zones"][0]
 check("DOM: a table per pool", sorted(p.pools) == sorted(x["pool"] for x in z["pools"]), sorted(p.pools))
@@ -455,16 +416,17 @@ chrome "$T/shot.out" --screenshot="$ARTIFACTS/status.png" --window-size=1280,900
 expect_eq "chromium --screenshot: exit 0" 0 "$?" "$T/chromium.err"
 py "$ARTIFACTS/status.png" <<'EOF'
 import struct, sys
+from tap import check
 try:
     b = open(sys.argv[1], "rb").read()
 except OSError as e:
     b = b""
     print("#   %s" % e)
-ok = len(b) > 1000 and b[:8] == b"\x89PNG\r\n\x1a\n" and b[12:16] == b"IHDR"
-print(("ok - " if ok else "not ok - ") + "status.png: a PNG of %d bytes" % len(b))
-if ok:
+png = len(b) > 1000 and b[:8] == b"\x89PNG\r\n\x1a\n" and b[12:16] == b"IHDR"
+check("status.png: a PNG of %d bytes" % len(b), png)
+if png:
     w, h = struct.unpack(">II", b[16:24])
-    print(("ok - " if (w, h) == (1280, 900) else "not ok - ") + "status.png: 1280x900 (got %dx%d)" % (w, h))
+    check("status.png: 1280x900 (got %dx%d)" % (w, h), (w, h) == (1280, 900))
 EOF
 echo "# screenshot: $ARTIFACTS/status.png"
 

@@ -8,8 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 require_tool python3 dig
 need_daemon
-CTL=$(dirname "$STEERDNS")/steerdnsctl
-[ -x "$CTL" ] || bail "steerdnsctl not built beside $STEERDNS"
+need_ctl
 
 P0=$(port 0)
 copy_zone lb.example.conf

@@ -11,7 +11,9 @@
 #   STEERDNS_TEST_PORT_BASE   first port (default 20000); test NN uses
 #                             BASE+10*NN .. BASE+10*NN+9
 #   STEERDNS_TEST_KEEP        keep the temporary directory (logs, configs)
-#   PYTHON                    python3 interpreter (stdlib only)
+#   PYTHON                    python3 interpreter (default: python3, or
+#                             /usr/bin/python3 when only that one has
+#                             dnspython)
 # SPDX-License-Identifier: ISC
 
 # ------------------------------------------------------------ locations
@@ -31,7 +33,16 @@ if [ -z "${STEERDNS:-}" ]; then
         if [ -x "$cand" ]; then STEERDNS=$cand; break; fi
     done
 fi
-: "${PYTHON:=python3}"
+# The python checks need dnspython (Debian python3-dnspython), which Debian
+# installs for /usr/bin/python3; a python3 earlier in PATH (pyenv, a venv)
+# may not see it.
+if [ -z "${PYTHON:-}" ]; then
+    PYTHON=python3
+    if ! python3 -c 'import dns.message' 2>/dev/null &&
+        /usr/bin/python3 -c 'import dns.message' 2>/dev/null; then
+        PYTHON=/usr/bin/python3
+    fi
+fi
 
 TEST_NAME=$(basename "$0" .sh)
 TEST_NUM=$(printf '%s\n' "$TEST_NAME" | sed -n 's/^\([0-9][0-9]*\).*/\1/p')
@@ -343,6 +354,22 @@ d_edns_flags() { sed -n 's/^; EDNS: version: [0-9]*, flags:\([^;]*\);.*/\1/p' "$
 # oneline: join lines with " | " (for compact expected/got)
 oneline() { tr '\n' '|' | sed 's/|$//;s/|/ | /g'; }
 
+# order [dig options...] NAME [TYPE]: dig +short (type A by default); the
+# lines of the answer in order, on one line
+order() { dq +short "$@"; tr '\n' ' ' <"$DIG_OUT" | sed 's/ *$//'; }
+
+# addrs NAME: the A records of NAME, sorted, space separated
+addrs() {
+    dq "$1" A
+    d_section ANSWER | awk '$4 == "A" {print $5}' | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//'
+}
+
+# has NAME ADDRESS: ADDRESS is among the A records of NAME
+has() { addrs "$1" | tr ' ' '\n' | grep -qx "$2"; }
+
+# logged FILE TEXT: the fixed string TEXT is in FILE (a daemon's log)
+logged() { grep -qF -- "$2" "$1"; }
+
 # ------------------------------------------------------------------ kdig
 KDIG_OUT=$T/kdig.out
 kq() {
@@ -360,12 +387,61 @@ k_section() {
         tr -s ' \t' '  ' | LC_ALL=C sort
 }
 
+# ------------------------------------------------- steerdnsctl and HTTP
+# need_ctl: set CTL to steerdnsctl beside $STEERDNS (or $STEERDNSCTL)
+need_ctl() {
+    need_daemon
+    CTL=${STEERDNSCTL:-$(dirname "$STEERDNS")/steerdnsctl}
+    if [ ! -x "$CTL" ]; then
+        echo "ERROR: steerdnsctl not found beside $STEERDNS (set STEERDNSCTL=)" >&2
+        exit 99
+    fi
+}
+
+# ctl ARGS...: steerdnsctl -c $CONF ARGS; output in $T/ctl.out and
+# $T/ctl.err, exit status in CTL_RC
+ctl() {
+    "$CTL" -c "$CONF" "$@" >"$T/ctl.out" 2>"$T/ctl.err"
+    CTL_RC=$?
+    return 0
+}
+
+# http METHOD PATH OUT: a request to the daemon's HTTP endpoint on
+# 127.0.0.1:$MPORT; prints the status and the Content-Type, the body
+# goes to OUT
+http() {
+    "$PYTHON" - "$1" "$MPORT" "$2" "$3" <<'EOF'
+import http.client, sys
+c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[2]), timeout=5)
+c.request(sys.argv[1], sys.argv[3])
+r = c.getresponse()
+body = r.read()
+open(sys.argv[4], "wb").write(body)
+print(r.status, r.getheader("Content-Type"))
+EOF
+}
+
+# json_valid FILE: python3 -m json.tool accepts it
+json_valid() { "$PYTHON" -m json.tool "$1" >/dev/null 2>&1; }
+
 # ---------------------------------------------------------------- python
-# py [ARGS] <<'EOF' ... EOF: run a python check script (dnsmsg on the
-# path, PORT/HOST exported); its ok / not ok lines are counted.
+# require_dnspython: skip unless $PYTHON has dnspython (for pycheck.py)
+require_dnspython() {
+    "$PYTHON" -c 'import dns.message' 2>/dev/null ||
+        skip "dnspython not installed for $PYTHON (Debian: python3-dnspython)"
+}
+
+# pyrun ARGS...: $PYTHON ARGS with tap.py and pycheck.py importable, HOST
+# and PORT of the current daemon exported
+pyrun() {
+    PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$TI_SRC${PYTHONPATH:+:$PYTHONPATH}" \
+        HOST=$ADDR PORT=$PORT "$PYTHON" "$@"
+}
+
+# py [ARGS] <<'EOF' ... EOF: run a python check script (see pyrun); its
+# ok / not ok lines are counted.
 py() {
-    PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$TI_SRC${PYTHONPATH:+:$PYTHONPATH}" HOST=$ADDR PORT=$PORT \
-        "$PYTHON" - "$@" >"$T/py.out" 2>&1
+    pyrun - "$@" >"$T/py.out" 2>&1
     prc=$?
     cat "$T/py.out"
     np=$(grep -c '^ok - ' "$T/py.out")

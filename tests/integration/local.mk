@@ -1,7 +1,7 @@
 # tests/integration/local.mk -- included from the top-level Makefile.am.
 # End-to-end tests: each script starts src/steerdns on its own loopback
 # ports (20000 + 10 * NN, see lib.sh) and queries it with dig, kdig,
-# drill, unbound, dnsperf and python3 (stdlib only).  The lead adds
+# drill, unbound, dnsperf and python3 with dnspython.  The lead adds
 # TESTS += $(INTEGRATION_TESTS).
 
 INTEGRATION_TESTS = \
@@ -32,9 +32,10 @@ INTEGRATION_TESTS = \
 EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/README \
 	tests/integration/lib.sh \
-	tests/integration/dnsmsg.py \
 	tests/integration/probe-backend.py \
 	tests/integration/probe-lib.sh \
+	tests/integration/pycheck.py \
+	tests/integration/tap.py \
 	tests/integration/zones/lb.example.conf \
 	tests/integration/zones/managed.conf \
 	tests/integration/zones/second.test.conf \

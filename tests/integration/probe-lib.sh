@@ -1,9 +1,11 @@
-# probe-lib.sh -- helpers for the prober tests (31-*, 32-*), sourced after
-# lib.sh: fake backends, polling, answer order, the backends' request logs.
+# probe-lib.sh -- helpers for the tests with fake backends (30-*, 31-*,
+# 32-*, 40-*, 41-*, 42-*), sourced after lib.sh: the backends, answer
+# order, the backends' request logs.
 # SPDX-License-Identifier: ISC
 
 # backend ADDR PORT MODE [probe-backend.py options...]: start a fake
-# backend, wait until it is bound.  Its output goes to backend-ADDR-PORT.log.
+# backend (probe-backend.py: modes and options), wait until it is bound.
+# Its output goes to $T/backend-ADDR-PORT.log.
 backend() {
     ba=$1 bpo=$2
     lg=$T/backend-$ba-$bpo.log
@@ -20,7 +22,7 @@ backend() {
     grep -q listening "$lg" || bail "backend $* did not start: $(cat "$lg")"
 }
 
-# stop_backend ADDR PORT
+# stop_backend ADDR PORT: SIGTERM to the backend started there; wait
 stop_backend() {
     bp=$(eval echo "\$BPID_$(echo "$1-$2" | tr .- __)")
     kill -TERM "$bp" 2>/dev/null
@@ -28,17 +30,6 @@ stop_backend() {
     wait "$bp" 2>/dev/null
     return 0
 }
-
-
-
-# order NAME: the A records of NAME in the order of the answer
-order() {
-    dig "@$ADDR" -p "$PORT" +time=2 +tries=1 +short "$1" A 2>&1 |
-        tr '\n' ' ' | sed 's/ $//'
-}
-
-# addrs NAME: the A records of NAME, sorted
-addrs() { order "$1" | tr ' ' '\n' | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//'; }
 
 # status NAME: the rcode of an A query for NAME
 status() { dq "$1" A; d_status; }
@@ -52,9 +43,6 @@ orders() {
     while [ "$i" -lt "$2" ]; do order "$1"; echo; i=$((i + 1)); done |
         sed '/^$/d' | sort | uniq -c | sed 's/^ *//'
 }
-
-# logged FILE TEXT: the fixed string TEXT is in FILE
-logged() { grep -qF -- "$2" "$1"; }
 
 # reqs LOG FIELD [tls]: FIELD of every request in a probe-backend.py --log
 # file, one per line ("None" when absent); with "tls", of every failed TLS
