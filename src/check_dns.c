@@ -103,13 +103,14 @@ format_rcode(const struct conf_key *k, const void *obj, char *buf,
 
 static const struct conf_key dns_keys[] = {
 	{ "qname", CONF_STR, CONF_FIELD(struct dns_opts, qname),
-	    .doc = "the name asked" },
+	    .example = "\"b.example.\"", .doc = "the name asked" },
 	{ "qtype", CONF_CUSTOM, CONF_FIELD(struct dns_opts, qtype),
 	    .def = LDNS_RR_TYPE_SOA, .parse = parse_qtype, .same = same_uint,
-	    .format = format_qtype,
+	    .format = format_qtype, .example = "\"AAAA\"",
 	    .doc = "the type asked (default SOA)" },
 	{ "rcode", CONF_CUSTOM, CONF_FIELD(struct dns_opts, rcode),
 	    .parse = parse_rcode, .same = same_uint, .format = format_rcode,
+	    .example = "\"NXDOMAIN\"",
 	    .doc = "the rcode a healthy server answers (default NOERROR)" },
 	{ NULL }
 };

@@ -554,12 +554,13 @@ format_expect(const struct conf_key *k, const void *obj, char *buf,
 	    .doc = "the Host header" }, \
 	{ "headers", CONF_STRS, CONF_FIELD(struct http_opts, headers), \
 	    .noff = offsetof(struct http_opts, nheaders), \
+	    .example = "[ \"X-Test: 1\" ]", \
 	    .doc = "more request headers, \"Name: value\"" }, \
 	{ "user_agent", CONF_STR, CONF_FIELD(struct http_opts, user_agent), \
 	    .doc = "the User-Agent header" }, \
 	{ "expect", CONF_CUSTOM, CONF_FIELD(struct http_opts, expect), \
 	    .parse = parse_expect, .same = same_expect, .free = free_expect, \
-	    .format = format_expect, \
+	    .format = format_expect, .example = "204", \
 	    .doc = "the healthy status codes (default 200)" }, \
 	{ "body", CONF_STR, CONF_FIELD(struct http_opts, body), \
 	    .doc = "text the body must hold" }, \

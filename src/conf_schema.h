@@ -66,6 +66,9 @@ struct conf_key {
 	conf_same_fn		*same;		/* CUSTOM; NULL: not compared */
 	conf_free_fn		*free;		/* CUSTOM; NULL: nothing */
 	conf_format_fn		*format;	/* CUSTOM; NULL: "(custom)" */
+	const char		*example;	/* a value other than the
+						   default, as config text:
+						   for tests; NULL: derived */
 	const char		*doc;		/* one line */
 };
 
