@@ -60,6 +60,27 @@ answer_qtype_name(enum answer_qtype t)
 	return qtype_names[t];
 }
 
+void
+answer_stats_sum(struct answer_stats *to, const struct answer_stats *from)
+{
+	size_t	 i;
+
+#define ADD(f)	answer_stat_add(&to->f, answer_stat_get(&from->f))
+	ADD(queries);
+	ADD(dropped);
+	ADD(truncated);
+	ADD(badvers);
+	ADD(edns);
+	ADD(ecs);
+	ADD(managed);
+	ADD(all_down);
+	for (i = 0; i < sizeof(to->rcode) / sizeof(to->rcode[0]); i++)
+		ADD(rcode[i]);
+	for (i = 0; i < ANSWER_NQTYPES; i++)
+		ADD(qtype[i]);
+#undef ADD
+}
+
 static enum answer_qtype
 qtype_bucket(uint16_t t)
 {

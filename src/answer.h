@@ -59,6 +59,10 @@ answer_stat_get(const _Atomic uint64_t *p)
 	    memory_order_relaxed);
 }
 
+/* Add the counters of from to to (to has one writer: the caller). */
+void	answer_stats_sum(struct answer_stats *to,
+	    const struct answer_stats *from);
+
 /*
  * What answer_query() did with a managed name, for explaining an answer
  * to an operator (the control socket); NULL on the per-query path.

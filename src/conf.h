@@ -40,6 +40,8 @@ struct conf_check {
 	unsigned		 initial;	/* CONF_INITIAL_UP or _DOWN */
 	void			*opts;		/* the kind's settings, owned:
 						   see kind->keys */
+	uint64_t		 hash;		/* of the definition: equal for
+						   checks conf_check_same() */
 };
 #define CONF_INITIAL_UP		0
 #define CONF_INITIAL_DOWN	1

@@ -101,6 +101,38 @@ other_kinds(struct loader *ld, const config_setting_t *g,
 	}
 }
 
+/* FNV-1a over the text of every compared setting: equal checks, equal. */
+static uint64_t
+hash_keys(uint64_t h, const struct conf_key *keys, const void *obj)
+{
+	const struct conf_key	*k;
+	const char		*p;
+	char			 buf[1024];
+
+	for (k = keys; k->name != NULL; k++) {
+		if (k->flags & CONF_NOCMP)
+			continue;
+		conf_key_format(k, obj, buf, sizeof(buf));
+		for (p = k->name; *p != '\0'; p++)
+			h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+		for (p = buf; *p != '\0'; p++)
+			h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static uint64_t
+check_hash(const struct conf_check *ck)
+{
+	uint64_t	 h = 0xcbf29ce484222325ULL;
+	const char	*p;
+
+	for (p = ck->kind->name; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	h = hash_keys(h, check_keys, ck);
+	return hash_keys(h, ck->kind->keys, ck->opts);
+}
+
 static void
 load_check(struct loader *ld, const config_setting_t *c,
     struct conf_check *ck)
@@ -138,6 +170,7 @@ load_check(struct loader *ld, const config_setting_t *c,
 	/* The kind's well-known port; tcp has none (members may give one). */
 	if (ck->port == 0)
 		ck->port = ck->kind->port;
+	ck->hash = check_hash(ck);
 }
 
 void

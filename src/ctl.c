@@ -22,9 +22,11 @@
 #include "json.h"
 #include "log.h"
 #include "reqsock.h"
-#include "report.h"
+#include "explain.h"
+#include "render.h"
 #include "server.h"
 #include "util.h"
+#include "view.h"
 
 struct ctl {
 	struct server		*srv;
@@ -112,6 +114,7 @@ char *
 ctl_handle(struct server *srv, const char *text, size_t len)
 {
 	struct json_val		*req;
+	struct view		*v;
 	struct conf_errs	 errs = { 0 };
 	struct json		 j;
 	const char		*cmd;
@@ -127,16 +130,22 @@ ctl_handle(struct server *srv, const char *text, size_t len)
 	if (cmd == NULL) {
 		reply = error_reply("request without \"cmd\"", NULL);
 	} else if (strcmp(cmd, "status") == 0) {
+		v = view_new(srv);
 		ok_begin(&j, "status");
-		report_status(srv, &j);
+		render_json_status(v, &j);
+		view_free(v);
 		reply = ok_end(&j);
 	} else if (strcmp(cmd, "members") == 0) {
+		v = view_new(srv);
 		ok_begin(&j, "members");
-		report_members(srv, &j);
+		render_json_members(v, &j);
+		view_free(v);
 		reply = ok_end(&j);
 	} else if (strcmp(cmd, "stats") == 0) {
+		v = view_new(srv);
 		ok_begin(&j, "stats");
-		report_stats(srv, &j);
+		render_json_stats(v, &j);
+		view_free(v);
 		reply = ok_end(&j);
 	} else if (strcmp(cmd, "drain") == 0) {
 		reply = do_admin(srv, req, HEALTH_ADMIN_DRAIN);
@@ -167,7 +176,7 @@ ctl_handle(struct server *srv, const char *text, size_t len)
 			    "\"client\"", NULL);
 		else {
 			ok_begin(&j, "explain");
-			if (report_explain(srv, name, type, client, ecs, &j,
+			if (explain(srv, name, type, client, ecs, &j,
 			    err, sizeof(err)) == -1) {
 				json_free(&j);
 				reply = error_reply(err, NULL);

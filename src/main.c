@@ -18,22 +18,20 @@
 #include <unistd.h>
 
 #include <ev.h>
-/* liburcu inlines its small read-side functions for any licence. */
-#define URCU_INLINE_SMALL_FUNCTIONS
-#include <urcu.h>
-
 #include "conf.h"
 #include "ctl.h"
 #include "health.h"
 #include "http.h"
 #include "json.h"
 #include "log.h"
-#include "net.h"
 #include "notify.h"
 #include "probe.h"
-#include "report.h"
+#include "render.h"
 #include "server.h"
+#include "snapshot.h"
 #include "util.h"
+#include "view.h"
+#include "worker.h"
 #include "zone.h"
 
 /* The default metrics address when the config names none. */
@@ -112,21 +110,23 @@ static void
 http_cb(void *arg, const char *path, struct http_reply *r)
 {
 	struct json	 j;
+	struct view	*v;
 	size_t		 n = strcspn(path, "?");
 
 	(void)arg;
+	v = view_new(&srv);
 	if (n == 8 && strncmp(path, "/metrics", n) == 0) {
 		r->status = 200;
 		r->ctype = "text/plain; version=0.0.4; charset=utf-8";
-		r->body = report_metrics(&srv, &r->len);
+		r->body = render_metrics(v, &r->len);
 	} else if ((n == 7 && strncmp(path, "/status", n) == 0) ||
 	    (n == 1 && path[0] == '/')) {
 		r->status = 200;
 		r->ctype = "text/html; charset=utf-8";
-		r->body = report_html(&srv, &r->len);
+		r->body = render_html(v, &r->len);
 	} else if (n == 12 && strncmp(path, "/status.json", n) == 0) {
 		json_init(&j);
-		report_status_full(&srv, &j);
+		render_json_full(v, &j);
 		r->status = 200;
 		r->ctype = "application/json";
 		r->len = j.len;
@@ -136,8 +136,10 @@ http_cb(void *arg, const char *path, struct http_reply *r)
 		r->body = xstrdup("not found: try /status, /status.json or "
 		    "/metrics\n");
 		r->len = strlen(r->body);
+		view_free(v);
 		return;
 	}
+	view_free(v);
 	if (r->body == NULL) {
 		r->status = 500;
 		r->body = xstrdup("out of memory\n");
@@ -338,8 +340,8 @@ main(int argc, char *argv[])
 		srv.nworkers = ncpu > 0 ? (unsigned)ncpu : 1;
 	}
 	srv.nrows = worker_rows(srv.nworkers, c);
-	srv.snap = server_snapshot_new(c, srv.nrows, 1);
-	rcu_assign_pointer(net_snapshot, srv.snap);
+	srv.snap = snapshot_new(c, srv.nrows, 1);
+	snapshot_publish(srv.snap);
 
 	signal(SIGPIPE, SIG_IGN);
 	srv.workers = xcalloc(srv.nworkers, sizeof(*srv.workers));
@@ -435,7 +437,7 @@ main(int argc, char *argv[])
 	for (i = 0; i < srv.nworkers; i++)
 		worker_free(srv.workers[i]);
 	free(srv.workers);
-	server_snapshot_free(srv.snap);
+	snapshot_free(srv.snap);
 	free(srv.admin);
 	free(srv.conf_path);
 	free(abspath);

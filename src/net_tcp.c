@@ -16,7 +16,7 @@
 #include <urcu.h>
 
 #include "log.h"
-#include "net.h"
+#include "net_tcp.h"
 #include "util.h"
 #include "wire.h"
 
@@ -47,40 +47,25 @@ fail:
 	return -1;
 }
 
-void
-tcp_init_pool(struct worker *wk)
-{
-	unsigned	 i;
-
-	wk->conns = xcalloc(wk->maxconns, sizeof(*wk->conns));
-	wk->free_conns = NULL;
-	for (i = wk->maxconns; i-- > 0;) {
-		wk->conns[i].fd = -1;
-		wk->conns[i].wk = wk;
-		wk->conns[i].next_free = wk->free_conns;
-		wk->free_conns = &wk->conns[i];
-	}
-}
-
 static void
 conn_close(struct tcp_conn *c)
 {
-	struct worker	*wk = c->wk;
+	struct tcp_server	*s = c->srv;
 
-	ev_io_stop(wk->loop, &c->rw);
-	ev_io_stop(wk->loop, &c->ww);
-	ev_timer_stop(wk->loop, &c->idle);
+	ev_io_stop(s->loop, &c->rw);
+	ev_io_stop(s->loop, &c->ww);
+	ev_timer_stop(s->loop, &c->idle);
 	close(c->fd);
 	c->fd = -1;
 	free(c->out);
 	c->out = NULL;
 	c->outlen = c->outoff = c->outcap = 0;
-	c->next_free = wk->free_conns;
-	wk->free_conns = c;
-	wk->nconns--;
-	answer_stat_add(&wk->tcp_closed, 1);
-	if (wk->stopping && wk->nconns == 0)
-		ev_break(wk->loop, EVBREAK_ALL);
+	c->next_free = s->free_conns;
+	s->free_conns = c;
+	s->nconns--;
+	answer_stat_add(&s->closed, 1);
+	if (s->stopping && s->nconns == 0)
+		ev_break(s->loop, EVBREAK_ALL);
 }
 
 /* Queue bytes that the socket would not take now (the slow path). */
@@ -95,7 +80,7 @@ conn_queue(struct tcp_conn *c, const uint8_t *p, size_t n)
 	}
 	memcpy(c->out + c->outlen, p, n);
 	c->outlen += n;
-	ev_io_start(c->wk->loop, &c->ww);
+	ev_io_start(c->srv->loop, &c->ww);
 }
 
 /* Send one framed answer: straight to the socket unless output waits. */
@@ -121,12 +106,12 @@ conn_send(struct tcp_conn *c, const uint8_t *p, size_t n)
 static int
 conn_process(struct tcp_conn *c)
 {
-	struct worker		*wk = c->wk;
+	struct tcp_server	*s = c->srv;
 	struct answer_env	 env;
 	size_t			 off = 0, mlen, len;
 
 	rcu_read_lock();
-	worker_env(&wk->tcp_ctx, &env, true);
+	net_env(&s->ctx, &env, true);
 	env.client = (const struct sockaddr *)&c->peer;
 	while (c->inlen - off >= 2) {
 		mlen = wire_get16(c->in + off);
@@ -136,16 +121,16 @@ conn_process(struct tcp_conn *c)
 		}
 		if (c->inlen - off < 2 + mlen)
 			break;
-		len = answer_query(&env, c->in + off + 2, mlen, wk->tcp_out +
-		    2, ANSWER_TCP_MAX);
-		if (worker_qlog_draw(&wk->tcp_ctx))
-			worker_qlog(env.client, true, c->in + off + 2, mlen,
-			    wk->tcp_out + 2, len);
+		len = answer_query(&env, c->in + off + 2, mlen, s->out + 2,
+		    ANSWER_TCP_MAX);
+		if (net_qlog_draw(&s->ctx))
+			net_qlog(env.client, true, c->in + off + 2, mlen,
+			    s->out + 2, len);
 		off += 2 + mlen;
 		if (len == 0)
 			continue;
-		wire_put16(wk->tcp_out, len);
-		if (conn_send(c, wk->tcp_out, len + 2) == -1) {
+		wire_put16(s->out, len);
+		if (conn_send(c, s->out, len + 2) == -1) {
 			rcu_read_unlock();
 			return -1;
 		}
@@ -206,11 +191,11 @@ conn_write_cb(struct ev_loop *loop, ev_io *w, int revents)
 		return;
 	c->outoff = c->outlen = 0;
 	ev_io_stop(loop, &c->ww);
-	if (c->wk->stopping && c->inlen == 0) {
+	if (c->srv->stopping && c->inlen == 0) {
 		conn_close(c);
 		return;
 	}
-	if (!ev_is_active(&c->rw) && !c->wk->stopping) {
+	if (!ev_is_active(&c->rw) && !c->srv->stopping) {
 		ev_io_start(loop, &c->rw);
 		/* Messages may wait in the input buffer. */
 		if (conn_process(c) == -1)
@@ -225,15 +210,15 @@ conn_idle_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	answer_stat_add(&c->wk->tcp_timeouts, 1);
+	answer_stat_add(&c->srv->timeouts, 1);
 	conn_close(c);
 }
 
-void
-tcp_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
+static void
+accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct tcp_listener	*l = w->data;
-	struct worker		*wk = l->wk;
+	struct tcp_server	*s = l->srv;
 	struct tcp_conn		*c;
 	struct sockaddr_storage	 peer;
 	socklen_t		 plen;
@@ -250,15 +235,15 @@ tcp_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 				log_warn("tcp accept");
 			return;
 		}
-		if ((c = wk->free_conns) == NULL) {
+		if ((c = s->free_conns) == NULL) {
 			/* At the bound: close at once (RFC 7766 6.2.2). */
-			answer_stat_add(&wk->tcp_refused, 1);
+			answer_stat_add(&s->refused, 1);
 			close(fd);
 			continue;
 		}
-		wk->free_conns = c->next_free;
-		wk->nconns++;
-		answer_stat_add(&wk->tcp_accepted, 1);
+		s->free_conns = c->next_free;
+		s->nconns++;
+		answer_stat_add(&s->accepted, 1);
 		c->fd = fd;
 		c->inlen = 0;
 		c->peer = peer;
@@ -267,28 +252,94 @@ tcp_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		ev_io_init(&c->ww, conn_write_cb, fd, EV_WRITE);
 		c->ww.data = c;
 		ev_init(&c->idle, conn_idle_cb);
-		c->idle.repeat = wk->tcp_timeout;
+		c->idle.repeat = s->timeout;
 		c->idle.data = c;
 		ev_timer_again(loop, &c->idle);
 		ev_io_start(loop, &c->rw);
 	}
 }
 
-/* On shutdown: close connections with nothing to send. */
 void
-tcp_close_idle(struct worker *wk)
+tcp_server_init(struct tcp_server *s, const int *fds, size_t nl,
+    unsigned maxconns, double timeout, unsigned row)
+{
+	unsigned	 i;
+
+	memset(s, 0, sizeof(*s));
+	s->l = xcalloc(nl + 1, sizeof(*s->l));
+	for (s->nl = 0; s->nl < nl; s->nl++) {
+		s->l[s->nl].fd = fds[s->nl];
+		s->l[s->nl].srv = s;
+	}
+	s->maxconns = maxconns;
+	s->timeout = timeout;
+	s->out = xmalloc(2 + ANSWER_TCP_MAX);
+	net_ctx_init(&s->ctx, row);
+	s->conns = xcalloc(maxconns, sizeof(*s->conns));
+	for (i = maxconns; i-- > 0;) {
+		s->conns[i].fd = -1;
+		s->conns[i].srv = s;
+		s->conns[i].next_free = s->free_conns;
+		s->free_conns = &s->conns[i];
+	}
+}
+
+void
+tcp_server_start(struct tcp_server *s, struct ev_loop *loop)
+{
+	size_t	 i;
+
+	s->loop = loop;
+	for (i = 0; i < s->nl; i++) {
+		ev_io_init(&s->l[i].w, accept_cb, s->l[i].fd, EV_READ);
+		s->l[i].w.data = &s->l[i];
+		ev_io_start(loop, &s->l[i].w);
+	}
+}
+
+unsigned
+tcp_server_stop(struct tcp_server *s)
 {
 	struct tcp_conn	*c;
 	unsigned	 i, k;
 
-	for (i = 0; i < wk->maxconns; i++) {
-		c = &wk->conns[i];
+	/*
+	 * Connections the kernel completed but we had not accepted yet may
+	 * hold queries too: take them in, then answer what every
+	 * connection already received.
+	 */
+	for (i = 0; i < s->nl; i++) {
+		accept_cb(s->loop, &s->l[i].w, EV_READ);
+		ev_io_stop(s->loop, &s->l[i].w);
+	}
+	s->stopping = true;
+	for (i = 0; i < s->maxconns; i++) {
+		c = &s->conns[i];
 		if (c->fd == -1)
 			continue;
 		/* Queries already received are answered before we go. */
 		for (k = 0; k < 16 && c->fd != -1 && ev_is_active(&c->rw); k++)
-			conn_read_cb(wk->loop, &c->rw, EV_READ);
+			conn_read_cb(s->loop, &c->rw, EV_READ);
 		if (c->fd != -1 && c->outlen == c->outoff)
 			conn_close(c);
 	}
+	return s->nconns;
+}
+
+void
+tcp_server_fini(struct tcp_server *s)
+{
+	size_t	 i;
+
+	for (i = 0; s->conns != NULL && i < s->maxconns; i++)
+		if (s->conns[i].fd != -1) {
+			close(s->conns[i].fd);
+			free(s->conns[i].out);
+		}
+	for (i = 0; i < s->nl; i++)
+		close(s->l[i].fd);
+	free(s->conns);
+	free(s->l);
+	free(s->out);
+	memset(s, 0, sizeof(*s));
 }

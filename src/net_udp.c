@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -16,7 +17,8 @@
 #include <urcu.h>
 
 #include "log.h"
-#include "net.h"
+#include "net_udp.h"
+#include "util.h"
 
 static bool
 is_wildcard(const struct sockaddr *sa)
@@ -105,8 +107,8 @@ reply_pktinfo(struct msghdr *in, uint8_t *buf)
 }
 
 /* The parts of the message headers that never change. */
-void
-udp_batch_init(struct udp_batch *b)
+static void
+batch_init(struct udp_batch *b)
 {
 	struct msghdr	*h;
 	int		 i;
@@ -139,7 +141,7 @@ answer_batch(struct udp_sock *u, int n)
 	int			 i, m, sent, r;
 
 	rcu_read_lock();
-	worker_env(&u->ctx, &env, false);
+	net_env(&u->ctx, &env, false);
 	for (i = m = 0; i < n; i++) {
 		h = &b->in[i].msg_hdr;
 		if (h->msg_flags & MSG_TRUNC) {
@@ -149,8 +151,8 @@ answer_batch(struct udp_sock *u, int n)
 		env.client = (const struct sockaddr *)&b->addr[i];
 		len = answer_query(&env, b->inbuf[i], b->in[i].msg_len,
 		    b->outbuf[m], ANSWER_UDP_MAX);
-		if (worker_qlog_draw(&u->ctx))
-			worker_qlog(env.client, false, b->inbuf[i],
+		if (net_qlog_draw(&u->ctx))
+			net_qlog(env.client, false, b->inbuf[i],
 			    b->in[i].msg_len, b->outbuf[m], len);
 		if (len == 0)
 			continue;
@@ -186,6 +188,7 @@ answer_batch(struct udp_sock *u, int n)
 				continue;
 			}
 			/* Skip the one that failed, send the rest. */
+			answer_stat_add(&u->ctx.send_failed, 1);
 			r = 1;
 		}
 	}
@@ -209,7 +212,7 @@ udp_run(void *arg)
 	rcu_register_thread();
 	for (;;) {
 		/* Stopping: a bounded number of batches more, never wait. */
-		if (!draining && atomic_load_explicit(&u->wk->udp_stop,
+		if (!draining && atomic_load_explicit(u->stop,
 		    memory_order_relaxed)) {
 			draining = true;
 			left = NET_UDP_DRAIN;
@@ -230,4 +233,27 @@ udp_run(void *arg)
 	}
 	rcu_unregister_thread();
 	return NULL;
+}
+
+void
+udp_sock_init(struct udp_sock *u, int fd, bool pktinfo, int family,
+    const _Atomic bool *stop, unsigned row)
+{
+	memset(u, 0, sizeof(*u));
+	u->fd = fd;
+	u->pktinfo = pktinfo;
+	u->family = family;
+	u->stop = stop;
+	net_ctx_init(&u->ctx, row);
+	u->batch = xmalloc(sizeof(*u->batch));
+	batch_init(u->batch);
+}
+
+void
+udp_sock_fini(struct udp_sock *u)
+{
+	close(u->fd);
+	u->fd = -1;
+	free(u->batch);
+	u->batch = NULL;
 }

@@ -14,97 +14,18 @@
 #include <unistd.h>
 
 #include <ev.h>
-/* liburcu inlines its small read-side functions for any licence. */
-#define URCU_INLINE_SMALL_FUNCTIONS
-#include <urcu.h>
-
 #include "conf.h"
 #include "health.h"
 #include "log.h"
 #include "notify.h"
-#include "net.h"
 #include "probe.h"
 #include "server.h"
+#include "snapshot.h"
 #include "util.h"
+#include "worker.h"
 #include "zone.h"
 
 static void	admin_save(const struct server *);
-
-struct snapshot *
-server_snapshot_new(struct conf *c, unsigned nrows, uint64_t generation)
-{
-	struct snapshot			*s;
-	const struct zone_target	*t;
-	size_t				 i;
-
-	s = xcalloc(1, sizeof(*s));
-	s->conf = c;
-	s->db = zone_db_new(c);
-	s->health = health_new(s->db->ntargets);
-	for (i = 0; i < s->db->ntargets; i++) {
-		t = &s->db->targets[i];
-		health_set_admin(s->health, i, t->admin);
-		if (t->check != NULL && t->check->initial == CONF_INITIAL_DOWN)
-			health_set_state(s->health, i, HEALTH_DOWN);
-	}
-	/* One row of answer counters per thread, a cache line apart. */
-	s->stride = (s->db->ncounters + 7) & ~(size_t)7;
-	s->nrows = nrows;
-	s->counts = xcalloc(s->stride * nrows + 1, sizeof(*s->counts));
-	s->generation = generation;
-	if (c->query_log >= 1)
-		s->qlog_thr = UINT64_MAX;
-	else if (c->query_log > 0)
-		s->qlog_thr = (uint64_t)ldexp(c->query_log, 64);
-	return s;
-}
-
-void
-server_snapshot_free(struct snapshot *s)
-{
-	if (s == NULL)
-		return;
-	zone_db_free(s->db);
-	health_free(s->health);
-	conf_free(s->conf);
-	free(s->counts);
-	free(s);
-}
-
-/*
- * Health of targets that did not change moves to the new snapshot: state,
- * RTT, load and the rise/fall track.  map[i] is the old index of new
- * target i, or SIZE_MAX.  Returns how many were carried.
- */
-static size_t
-carry_health(const struct snapshot *old, struct snapshot *new, size_t *map)
-{
-	const struct zone_target	*a, *b;
-	const struct health_slot	*hs;
-	size_t				 i, j, n = 0;
-
-	for (i = 0; i < new->db->ntargets; i++) {
-		map[i] = SIZE_MAX;
-		b = &new->db->targets[i];
-		for (j = 0; j < old->db->ntargets; j++) {
-			a = &old->db->targets[j];
-			if (a->family == b->family && a->port == b->port &&
-			    memcmp(a->addr, b->addr, 16) == 0 &&
-			    conf_check_same(a->check, b->check))
-				break;
-		}
-		if (j == old->db->ntargets)
-			continue;
-		map[i] = j;
-		hs = &old->health->slots[j];
-		health_set_state(new->health, i, atomic_load(&hs->state));
-		health_set_rtt(new->health, i, atomic_load(&hs->rtt_us));
-		health_set_load(new->health, i, atomic_load(&hs->load));
-		new->health->track[i] = old->health->track[j];
-		n++;
-	}
-	return n;
-}
 
 /* RTT histograms of unchanged checks go on counting. */
 static void
@@ -191,12 +112,12 @@ server_reload(struct server *srv, struct conf_errs *errs)
 				    "only with a restart");
 				break;
 			}
-	new = server_snapshot_new(c, srv->nrows, old->generation + 1);
+	new = snapshot_new(c, srv->nrows, old->generation + 1);
 	map = xcalloc(new->db->ntargets + 1, sizeof(*map));
-	kept = carry_health(old, new, map);
+	kept = snapshot_carry_health(old, new, map);
 	if ((p = probe_new(srv->loop, new->db, new->health)) == NULL) {
 		free(map);
-		server_snapshot_free(new);
+		snapshot_free(new);
 		notify("READY=1");
 		srv->reloads_failed++;
 		errs->msg = xreallocarray(errs->msg, errs->n + 1,
@@ -210,9 +131,7 @@ server_reload(struct server *srv, struct conf_errs *errs)
 	free(map);
 	srv->snap = new;
 	server_admin_apply(srv);
-	rcu_assign_pointer(net_snapshot, new);
-	/* Wait until no worker can still see the old snapshot. */
-	synchronize_rcu();
+	snapshot_publish(new);
 	carry_hist(srv->probe, p);
 	if (srv->probe != NULL) {
 		server_probe_stats(srv, &srv->probe_base);
@@ -220,7 +139,7 @@ server_reload(struct server *srv, struct conf_errs *errs)
 	}
 	srv->probe = p;
 	probe_start(p, NULL, NULL);
-	server_snapshot_free(old);
+	snapshot_free(old);
 	srv->reloads_ok++;
 	notify("READY=1");
 	log_info("reloaded: generation %llu, %zu zone%s, %zu of %zu "
@@ -450,59 +369,29 @@ server_admin_load(struct server *srv)
 	server_admin_apply(srv);
 }
 
-static void
-add_stats(struct answer_stats *to, const struct answer_stats *from)
-{
-	size_t	 i;
-
-#define ADD(f)	answer_stat_add(&to->f, answer_stat_get(&from->f))
-	ADD(queries);
-	ADD(dropped);
-	ADD(truncated);
-	ADD(badvers);
-	ADD(edns);
-	ADD(ecs);
-	ADD(managed);
-	ADD(all_down);
-	for (i = 0; i < NELEM(to->rcode); i++)
-		ADD(rcode[i]);
-	for (i = 0; i < NELEM(to->qtype); i++)
-		ADD(qtype[i]);
-#undef ADD
-}
-
 void
 server_stats(const struct server *srv, struct server_stats *out)
 {
-	const struct worker	*wk;
-	unsigned		 i, j;
+	struct worker_stats	 w;
+	unsigned		 i;
 
+	memset(&w, 0, sizeof(w));
+	for (i = 0; i < srv->nworkers; i++)
+		worker_stats_add(srv->workers[i], &w);
 	memset(out, 0, sizeof(*out));
-	for (i = 0; i < srv->nworkers; i++) {
-		wk = srv->workers[i];
-		for (j = 0; j < wk->nudp; j++)
-			add_stats(&out->tr[0], &wk->udp[j].ctx.stats);
-		add_stats(&out->tr[1], &wk->tcp_ctx.stats);
-		out->tcp_accepted += answer_stat_get(&wk->tcp_accepted);
-		out->tcp_refused += answer_stat_get(&wk->tcp_refused);
-		out->tcp_timeouts += answer_stat_get(&wk->tcp_timeouts);
-		out->tcp_open += answer_stat_get(&wk->tcp_accepted) -
-		    answer_stat_get(&wk->tcp_closed);
-	}
-	add_stats(&out->q, &out->tr[0]);
-	add_stats(&out->q, &out->tr[1]);
+	answer_stats_sum(&out->tr[0], &w.tr[0]);
+	answer_stats_sum(&out->tr[1], &w.tr[1]);
+	answer_stats_sum(&out->q, &w.tr[0]);
+	answer_stats_sum(&out->q, &w.tr[1]);
+	out->send_failed = w.send_failed;
+	out->tcp_accepted = w.tcp_accepted;
+	out->tcp_refused = w.tcp_refused;
+	out->tcp_timeouts = w.tcp_timeouts;
+	out->tcp_open = w.tcp_open;
 }
 
 uint64_t
 server_count(const struct server *srv, size_t counter)
 {
-	const struct snapshot	*s = srv->snap;
-	uint64_t		 sum = 0;
-	unsigned		 i;
-
-	if (counter >= s->db->ncounters)
-		return 0;
-	for (i = 0; i < s->nrows; i++)
-		sum += answer_stat_get(&s->counts[i * s->stride + counter]);
-	return sum;
+	return snapshot_count(srv->snap, counter);
 }

@@ -35,6 +35,7 @@ struct admin_entry {
 struct server_stats {
 	struct answer_stats	 q;		/* UDP and TCP together */
 	struct answer_stats	 tr[2];		/* UDP, TCP */
+	uint64_t		 send_failed;	/* answers sendmmsg() refused */
 	uint64_t		 tcp_accepted, tcp_refused, tcp_timeouts;
 	uint64_t		 tcp_open;	/* connections now */
 };
@@ -85,14 +86,6 @@ void		 server_admin_expire(struct server *, double now);
 void		 server_admin_load(struct server *);
 /* Apply the overrides to the health table of the current snapshot. */
 void		 server_admin_apply(struct server *);
-
-/*
- * A snapshot for configuration c (owned from now on), with nrows rows of
- * answer counters; health starts from each target's configured state.
- */
-struct snapshot	*server_snapshot_new(struct conf *c, unsigned nrows,
-		    uint64_t generation);
-void		 server_snapshot_free(struct snapshot *);
 
 /* The generation of the configuration serving: 1, then +1 per reload. */
 uint64_t	 server_generation(const struct server *);

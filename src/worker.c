@@ -1,10 +1,6 @@
-/* worker.c -- a worker thread: its own loop, sockets and RCU reader */
+/* worker.c -- a worker: UDP threads and a TCP thread over shared sockets */
 /* SPDX-License-Identifier: ISC */
 #include "config.h"
-
-#include <sys/socket.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 
 #include <signal.h>
 #include <stdio.h>
@@ -18,64 +14,8 @@
 
 #include "conf.h"
 #include "log.h"
-#include "net.h"
 #include "util.h"
-#include "wire.h"
-
-struct snapshot	*net_snapshot;
-
-void
-worker_env(struct net_ctx *x, struct answer_env *env, bool tcp)
-{
-	/* The caller holds rcu_read_lock() while it uses env. */
-	struct snapshot	*s = rcu_dereference(net_snapshot);
-
-	env->db = s->db;
-	env->edns_payload = s->conf->edns_payload;
-	env->tcp = tcp;
-	env->stats = &x->stats;
-	env->counts = s->counts + (size_t)x->row * s->stride;
-	env->health = s->health;
-	env->client = NULL;
-	env->rng = &x->rng;
-	env->trace = NULL;
-	x->qlog_thr = s->qlog_thr;
-}
-
-void
-worker_qlog(const struct sockaddr *client, bool tcp, const uint8_t *q,
-    size_t qlen, const uint8_t *r, size_t rlen)
-{
-	static const char *const rcodes[] = { "NOERROR", "FORMERR",
-	    "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED" };
-	char		 name[WIRE_NAME_TEXT_MAX], addr[INET6_ADDRSTRLEN];
-	uint16_t	 type = 0;
-	size_t		 end;
-	unsigned	 rc;
-
-	addr[0] = '\0';
-	if (client != NULL && client->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)client)->
-		    sin_addr, addr, sizeof(addr));
-	else if (client != NULL && client->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)client)->
-		    sin6_addr, addr, sizeof(addr));
-	if (wire_name_text(q, qlen, WIRE_HDR_LEN, name, sizeof(name), &end) ==
-	    -1 || end + 2 > qlen)
-		snprintf(name, sizeof(name), "(malformed)");
-	else
-		type = wire_get16(q + end);
-	if (rlen < WIRE_HDR_LEN) {
-		log_info("query: %s %s %s type %u: dropped", addr, tcp ? "tcp" :
-		    "udp", name, type);
-		return;
-	}
-	rc = r[3] & 0xf;
-	log_info("query: %s %s %s type %u: %s%s, %u answer%s", addr,
-	    tcp ? "tcp" : "udp", name, type, rc < 6 ? rcodes[rc] : "other",
-	    (r[2] & 0x02) ? " TC" : "", wire_get16(r + 6),
-	    wire_get16(r + 6) == 1 ? "" : "s");
-}
+#include "worker.h"
 
 unsigned
 worker_rows(unsigned nworkers, const struct conf *c)
@@ -83,58 +23,45 @@ worker_rows(unsigned nworkers, const struct conf *c)
 	return nworkers * (1 + c->nlisten);
 }
 
-static uint64_t
-seed(void)
-{
-	return (((uint64_t)arc4random() << 32) | arc4random()) | 1;
-}
-
 struct worker *
 worker_new(unsigned id, const struct conf *c)
 {
 	struct worker		*wk;
 	const struct conf_listen *l;
-	struct udp_sock		*u;
+	unsigned		 row = id * (1 + c->nlisten);
 	size_t			 i;
-	int			 fd;
+	int			*tfd, fd;
+	bool			 pktinfo;
 
 	wk = xcalloc(1, sizeof(*wk));
 	wk->id = id;
-	wk->tcp_ctx.rng = seed();
-	wk->tcp_ctx.row = id * (1 + c->nlisten);
 	atomic_init(&wk->udp_stop, false);
 	wk->udp = xcalloc(c->nlisten, sizeof(*wk->udp));
-	wk->tcp = xcalloc(c->nlisten, sizeof(*wk->tcp));
+	tfd = xcalloc(c->nlisten + 1, sizeof(*tfd));
 	for (i = 0; i < c->nlisten; i++) {
 		l = &c->listen[i];
-		u = &wk->udp[i];
 		if ((fd = udp_open((const struct sockaddr *)&l->ss, l->sslen,
-		    &u->pktinfo)) == -1) {
+		    &pktinfo)) == -1) {
 			log_warn("udp %s", l->text);
 			goto fail;
 		}
-		u->fd = fd;
-		u->wk = wk;
-		u->family = l->ss.ss_family;
-		u->ctx.rng = seed();
-		u->ctx.row = wk->tcp_ctx.row + 1 + i;
-		u->batch = xmalloc(sizeof(*u->batch));
-		udp_batch_init(u->batch);
+		udp_sock_init(&wk->udp[i], fd, pktinfo, l->ss.ss_family,
+		    &wk->udp_stop, row + 1 + i);
 		wk->nudp++;
-		if ((fd = tcp_open((const struct sockaddr *)&l->ss,
+		if ((tfd[i] = tcp_open((const struct sockaddr *)&l->ss,
 		    l->sslen)) == -1) {
 			log_warn("tcp %s", l->text);
 			goto fail;
 		}
-		wk->tcp[i].fd = fd;
-		wk->tcp[i].wk = wk;
-		wk->ntcp++;
 	}
-	wk->maxconns = c->tcp_clients;
-	wk->tcp_timeout = c->tcp_timeout;
-	wk->tcp_out = xmalloc(2 + ANSWER_TCP_MAX);
+	tcp_server_init(&wk->tcp, tfd, c->nlisten, c->tcp_clients,
+	    c->tcp_timeout, row);
+	free(tfd);
 	return wk;
 fail:
+	for (; i-- > 0;)
+		close(tfd[i]);
+	free(tfd);
 	worker_free(wk);
 	return NULL;
 }
@@ -151,21 +78,9 @@ static void
 stop_cb(struct ev_loop *loop, ev_async *w, int revents)
 {
 	struct worker	*wk = w->data;
-	size_t		 i;
 
 	(void)revents;
-	/*
-	 * Connections the kernel completed but we had not accepted yet may
-	 * hold queries too: take them in, then answer what every
-	 * connection already received.
-	 */
-	for (i = 0; i < wk->ntcp; i++) {
-		tcp_accept_cb(loop, &wk->tcp[i].w, EV_READ);
-		ev_io_stop(loop, &wk->tcp[i].w);
-	}
-	wk->stopping = true;
-	tcp_close_idle(wk);
-	if (wk->nconns == 0) {
+	if (tcp_server_stop(&wk->tcp) == 0) {
 		ev_break(loop, EVBREAK_ALL);
 		return;
 	}
@@ -196,13 +111,7 @@ worker_start(struct worker *wk)
 		log_warnx("worker %u: cannot make an event loop", wk->id);
 		return -1;
 	}
-	tcp_init_pool(wk);
-	for (i = 0; i < wk->ntcp; i++) {
-		ev_io_init(&wk->tcp[i].w, tcp_accept_cb, wk->tcp[i].fd,
-		    EV_READ);
-		wk->tcp[i].w.data = &wk->tcp[i];
-		ev_io_start(wk->loop, &wk->tcp[i].w);
-	}
+	tcp_server_start(&wk->tcp, wk->loop);
 	ev_async_init(&wk->stop_w, stop_cb);
 	wk->stop_w.data = wk;
 	ev_async_start(wk->loop, &wk->stop_w);
@@ -243,22 +152,28 @@ worker_free(struct worker *wk)
 			pthread_join(wk->udp[i].thread, NULL);
 	if (wk->loop != NULL) {
 		pthread_join(wk->thread, NULL);
-		for (i = 0; i < wk->maxconns; i++)
-			if (wk->conns[i].fd != -1) {
-				close(wk->conns[i].fd);
-				free(wk->conns[i].out);
-			}
-		free(wk->conns);
 		ev_loop_destroy(wk->loop);
 	}
-	for (i = 0; i < wk->nudp; i++) {
-		close(wk->udp[i].fd);
-		free(wk->udp[i].batch);
-	}
-	for (i = 0; i < wk->ntcp; i++)
-		close(wk->tcp[i].fd);
+	tcp_server_fini(&wk->tcp);
+	for (i = 0; i < wk->nudp; i++)
+		udp_sock_fini(&wk->udp[i]);
 	free(wk->udp);
-	free(wk->tcp);
-	free(wk->tcp_out);
 	free(wk);
+}
+
+void
+worker_stats_add(const struct worker *wk, struct worker_stats *out)
+{
+	size_t	 i;
+
+	for (i = 0; i < wk->nudp; i++) {
+		answer_stats_sum(&out->tr[0], &wk->udp[i].ctx.stats);
+		out->send_failed += answer_stat_get(&wk->udp[i].ctx.send_failed);
+	}
+	answer_stats_sum(&out->tr[1], &wk->tcp.ctx.stats);
+	out->tcp_accepted += answer_stat_get(&wk->tcp.accepted);
+	out->tcp_refused += answer_stat_get(&wk->tcp.refused);
+	out->tcp_timeouts += answer_stat_get(&wk->tcp.timeouts);
+	out->tcp_open += answer_stat_get(&wk->tcp.accepted) -
+	    answer_stat_get(&wk->tcp.closed);
 }

@@ -128,6 +128,9 @@ struct zone_db {
 	uint64_t		 seed;
 	struct zone_target	*targets;	/* = health slots */
 	size_t			 ntargets;
+	uint32_t		*tindex;	/* targets by hash: index + 1,
+						   0: free */
+	size_t			 tmask;
 	size_t			 ncounters;	/* names + pool members */
 };
 
@@ -142,6 +145,13 @@ void			 zone_db_free(struct zone_db *);
 /* The node named exactly name (lower-case wire), or NULL. */
 const struct zone_node	*zone_db_lookup(const struct zone_db *,
 			    const uint8_t *name, size_t len);
+
+/*
+ * The index of the target of db that is t (address, port and the same
+ * check definition), or SIZE_MAX.  For carrying health over a reload.
+ */
+size_t			 zone_db_target_find(const struct zone_db *,
+			    const struct zone_target *t);
 
 /* The answer of node for qtype (never NULL). */
 const struct zone_answer *zone_node_answer(const struct zone_node *,

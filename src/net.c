@@ -1,0 +1,78 @@
+/* net.c -- what every answering thread shares: its context and log */
+/* SPDX-License-Identifier: ISC */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "log.h"
+#include "net.h"
+#include "snapshot.h"
+#include "wire.h"
+
+void
+net_ctx_init(struct net_ctx *x, unsigned row)
+{
+	memset(x, 0, sizeof(*x));
+	x->rng = (((uint64_t)arc4random() << 32) | arc4random()) | 1;
+	x->row = row;
+}
+
+void
+net_env(struct net_ctx *x, struct answer_env *env, bool tcp)
+{
+	/* The caller holds rcu_read_lock() while it uses env. */
+	struct snapshot	*s = snapshot_current();
+
+	env->db = s->db;
+	env->edns_payload = s->conf->edns_payload;
+	env->tcp = tcp;
+	env->stats = &x->stats;
+	env->counts = s->counts + (size_t)x->row * s->stride;
+	env->health = s->health;
+	env->client = NULL;
+	env->rng = &x->rng;
+	env->trace = NULL;
+	x->qlog_thr = s->qlog_thr;
+}
+
+void
+net_qlog(const struct sockaddr *client, bool tcp, const uint8_t *q,
+    size_t qlen, const uint8_t *r, size_t rlen)
+{
+	static const char *const rcodes[] = { "NOERROR", "FORMERR",
+	    "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED" };
+	char		 name[WIRE_NAME_TEXT_MAX], addr[INET6_ADDRSTRLEN];
+	uint16_t	 type = 0;
+	size_t		 end;
+	unsigned	 rc;
+
+	addr[0] = '\0';
+	if (client != NULL && client->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)client)->
+		    sin_addr, addr, sizeof(addr));
+	else if (client != NULL && client->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)client)->
+		    sin6_addr, addr, sizeof(addr));
+	if (wire_name_text(q, qlen, WIRE_HDR_LEN, name, sizeof(name), &end) ==
+	    -1 || end + 2 > qlen)
+		snprintf(name, sizeof(name), "(malformed)");
+	else
+		type = wire_get16(q + end);
+	if (rlen < WIRE_HDR_LEN) {
+		log_info("query: %s %s %s type %u: dropped", addr, tcp ? "tcp" :
+		    "udp", name, type);
+		return;
+	}
+	rc = r[3] & 0xf;
+	log_info("query: %s %s %s type %u: %s%s, %u answer%s", addr,
+	    tcp ? "tcp" : "udp", name, type, rc < 6 ? rcodes[rc] : "other",
+	    (r[2] & 0x02) ? " TC" : "", wire_get16(r + 6),
+	    wire_get16(r + 6) == 1 ? "" : "s");
+}

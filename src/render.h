@@ -1,0 +1,25 @@
+/* render.h -- the outputs operators read, each from one view */
+/* SPDX-License-Identifier: ISC */
+#ifndef STEER_RENDER_H
+#define STEER_RENDER_H
+
+#include <stddef.h>
+
+struct json;
+struct view;
+
+/*
+ * Each writes one JSON value into j (see json.h): the data of the control
+ * commands status, members and stats, and of /status.json.
+ */
+void	 render_json_status(const struct view *, struct json *);
+void	 render_json_members(const struct view *, struct json *);
+void	 render_json_stats(const struct view *, struct json *);
+void	 render_json_full(const struct view *, struct json *);
+
+/* Prometheus text format (version 0.0.4); the caller frees, NULL: ENOMEM */
+char	*render_metrics(const struct view *, size_t *len);
+/* The status page: HTML without external assets; the caller frees. */
+char	*render_html(const struct view *, size_t *len);
+
+#endif

@@ -1,0 +1,261 @@
+/* render_metrics.c -- the Prometheus text format, from a view */
+/* SPDX-License-Identifier: ISC */
+#include "config.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "answer.h"
+#include "health.h"
+#include "probe.h"
+#include "render.h"
+#include "util.h"
+#include "view.h"
+
+static const char *const rcode_names[6] = { "NOERROR", "FORMERR",
+    "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED" };
+
+
+/* A label value with \, " and newline escaped. */
+static void
+label(FILE *f, const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++) {
+		if (*s == '\n') {
+			fputs("\\n", f);
+			continue;
+		}
+		if (*s == '\\' || *s == '"')
+			fputc('\\', f);
+		fputc(*s, f);
+	}
+}
+
+static void
+help(FILE *f, const char *name, const char *type, const char *text)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, text, name, type);
+}
+
+/* name{zone="...",pool="...",member="..." -- the caller closes. */
+static void
+member_labels(FILE *f, const char *name, const struct view_member *v)
+{
+	fprintf(f, "%s{zone=\"", name);
+	label(f, v->zone);
+	fputs("\",pool=\"", f);
+	label(f, v->pool);
+	fprintf(f, "\",member=\"%s\"", v->addr);
+}
+
+static void
+per_transport(FILE *f, const struct server_stats *st, const char *name,
+    size_t off)
+{
+	const char	*tn[2] = { "udp", "tcp" };
+	unsigned	 t;
+
+	for (t = 0; t < 2; t++)
+		fprintf(f, "%s{transport=\"%s\"} %llu\n", name, tn[t],
+		    (unsigned long long)answer_stat_get((const _Atomic
+		    uint64_t *)(const void *)((const char *)&st->tr[t] +
+		    off)));
+}
+
+/* Counters kept per transport, with nothing else to say about them. */
+static const struct {
+	const char	*name;
+	const char	*help;
+	size_t		 off;
+} per_transport_counters[] = {
+	{ "steerdns_dropped_total",
+	    "Packets dropped without an answer (too short, QR set).",
+	    offsetof(struct answer_stats, dropped) },
+	{ "steerdns_truncated_total", "Answers sent with TC set.",
+	    offsetof(struct answer_stats, truncated) },
+	{ "steerdns_edns_queries_total", "Queries with an EDNS OPT record.",
+	    offsetof(struct answer_stats, edns) },
+	{ "steerdns_ecs_queries_total",
+	    "Queries with an EDNS Client Subnet option.",
+	    offsetof(struct answer_stats, ecs) },
+};
+
+char *
+render_metrics(const struct view *v, size_t *lenp)
+{
+	const char			*tn[2] = { "udp", "tcp" };
+	const struct server_stats	*st = &v->st;
+	const struct probe_stats	*ps = &v->ps;
+	const struct view_member	*m;
+	const struct view_check		*ck;
+	char				*buf = NULL;
+	size_t				 len = 0, i, k, t;
+	uint64_t			 cum;
+	FILE				*f;
+
+	if ((f = open_memstream(&buf, &len)) == NULL)
+		return NULL;
+
+	help(f, "steerdns_info", "gauge", "Version of the running daemon.");
+	fprintf(f, "steerdns_info{version=\"%s\"} 1\n", v->version);
+	help(f, "steerdns_start_time_seconds", "gauge",
+	    "When the daemon started (Unix time).");
+	fprintf(f, "steerdns_start_time_seconds %.0f\n", v->started);
+	help(f, "steerdns_config_generation", "gauge",
+	    "Generation of the configuration serving: 1 at start, +1 per "
+	    "reload.");
+	fprintf(f, "steerdns_config_generation %llu\n",
+	    (unsigned long long)v->generation);
+	help(f, "steerdns_reloads_total", "counter",
+	    "Reloads by result.");
+	fprintf(f, "steerdns_reloads_total{result=\"ok\"} %llu\n",
+	    (unsigned long long)v->reloads_ok);
+	fprintf(f, "steerdns_reloads_total{result=\"failed\"} %llu\n",
+	    (unsigned long long)v->reloads_failed);
+
+	help(f, "steerdns_queries_total", "counter",
+	    "Queries received, by transport.");
+	per_transport(f, st, "steerdns_queries_total",
+	    offsetof(struct answer_stats, queries));
+	help(f, "steerdns_queries_by_type_total", "counter",
+	    "Queries by question type and transport.");
+	for (t = 0; t < 2; t++)
+		for (i = 0; i < ANSWER_NQTYPES; i++)
+			fprintf(f, "steerdns_queries_by_type_total{type=\"%s\","
+			    "transport=\"%s\"} %llu\n", answer_qtype_name(i),
+			    tn[t], (unsigned long long)answer_stat_get(
+			    &st->tr[t].qtype[i]));
+	help(f, "steerdns_responses_total", "counter",
+	    "Responses by rcode and transport.");
+	for (t = 0; t < 2; t++) {
+		for (i = 0; i < NELEM(rcode_names); i++)
+			fprintf(f, "steerdns_responses_total{rcode=\"%s\","
+			    "transport=\"%s\"} %llu\n", rcode_names[i],
+			    tn[t], (unsigned long long)answer_stat_get(
+			    &st->tr[t].rcode[i]));
+		fprintf(f, "steerdns_responses_total{rcode=\"BADVERS\","
+		    "transport=\"%s\"} %llu\n", tn[t],
+		    (unsigned long long)answer_stat_get(&st->tr[t].badvers));
+	}
+	for (i = 0; i < NELEM(per_transport_counters); i++) {
+		help(f, per_transport_counters[i].name, "counter",
+		    per_transport_counters[i].help);
+		per_transport(f, st, per_transport_counters[i].name,
+		    per_transport_counters[i].off);
+	}
+	help(f, "steerdns_send_failed_total", "counter",
+	    "UDP answers the kernel refused to send.");
+	fprintf(f, "steerdns_send_failed_total %llu\n",
+	    (unsigned long long)st->send_failed);
+	help(f, "steerdns_all_down_total", "counter",
+	    "Managed answers given with no member usable.");
+	fprintf(f, "steerdns_all_down_total %llu\n",
+	    (unsigned long long)answer_stat_get(&st->q.all_down));
+
+	help(f, "steerdns_tcp_connections_total", "counter",
+	    "TCP connections by what became of them.");
+	fprintf(f, "steerdns_tcp_connections_total{event=\"accepted\"} "
+	    "%llu\n", (unsigned long long)st->tcp_accepted);
+	fprintf(f, "steerdns_tcp_connections_total{event=\"refused\"} "
+	    "%llu\n", (unsigned long long)st->tcp_refused);
+	fprintf(f, "steerdns_tcp_connections_total{event=\"timeout\"} "
+	    "%llu\n", (unsigned long long)st->tcp_timeouts);
+	help(f, "steerdns_tcp_connections_open", "gauge",
+	    "TCP connections open now.");
+	fprintf(f, "steerdns_tcp_connections_open %llu\n",
+	    (unsigned long long)st->tcp_open);
+
+	help(f, "steerdns_name_answers_total", "counter",
+	    "Managed answers per name (since the last reload).");
+	for (i = 0; i < v->nnames; i++) {
+		fputs("steerdns_name_answers_total{name=\"", f);
+		label(f, v->names[i].name);
+		fprintf(f, "\"} %llu\n", (unsigned long long)
+		    v->names[i].answers);
+	}
+	help(f, "steerdns_member_answers_total", "counter",
+	    "Times a member was in an answer (since the last reload).");
+	for (i = 0; i < v->nmembers; i++) {
+		m = &v->members[i];
+		member_labels(f, "steerdns_member_answers_total", m);
+		fprintf(f, "} %llu\n", (unsigned long long)m->answers);
+	}
+	help(f, "steerdns_member_up", "gauge",
+	    "1 when a member may be answered (checks and overrides).");
+	for (i = 0; i < v->nmembers; i++) {
+		m = &v->members[i];
+		member_labels(f, "steerdns_member_up", m);
+		fprintf(f, ",state=\"%s\",admin=\"%s\"} %d\n", m->state,
+		    m->admin, m->usable);
+	}
+
+	help(f, "steerdns_health_transitions_total", "counter",
+	    "Health state changes decided by the checks.");
+	fprintf(f, "steerdns_health_transitions_total{to=\"up\"} %llu\n",
+	    (unsigned long long)ps->to_up);
+	fprintf(f, "steerdns_health_transitions_total{to=\"down\"} %llu\n",
+	    (unsigned long long)ps->to_down);
+	help(f, "steerdns_target_transitions_total", "counter",
+	    "Health state changes per probed target.");
+	for (i = 0; i < v->ntargets; i++) {
+		if (!v->targets[i].checked)
+			continue;
+		fputs("steerdns_target_transitions_total{target=\"", f);
+		label(f, v->targets[i].label);
+		fprintf(f, "\"} %llu\n", (unsigned long long)
+		    v->targets[i].transitions);
+	}
+	help(f, "steerdns_probe_results_total", "counter",
+	    "Check runs by result.");
+	for (i = 0; i < PROBE_NRESULTS; i++)
+		fprintf(f, "steerdns_probe_results_total{result=\"%s\"} "
+		    "%llu\n", probe_result_str(i),
+		    (unsigned long long)ps->results[i]);
+	help(f, "steerdns_probe_rtt_seconds", "histogram",
+	    "Round-trip time of successful checks, per check.");
+	for (i = 0; i < v->nchecks; i++) {
+		char	 lab[512];
+		FILE	*lf;
+
+		ck = &v->checks[i];
+		if ((lf = fmemopen(lab, sizeof(lab), "w")) == NULL)
+			continue;
+		fputs("check=\"", lf);
+		label(lf, ck->name);
+		fprintf(lf, "\",type=\"%s\",zone_file=\"", ck->kind);
+		label(lf, ck->zone_file);
+		fputs("\"", lf);
+		fputc('\0', lf);
+		fclose(lf);
+		lab[sizeof(lab) - 1] = '\0';
+		for (k = 0, cum = 0; k < PROBE_RTT_BUCKETS; k++) {
+			cum += ck->hist.count[k];
+			if (k < PROBE_RTT_BUCKETS - 1)
+				fprintf(f, "steerdns_probe_rtt_seconds_bucket"
+				    "{%s,le=\"%g\"} %llu\n", lab,
+				    probe_rtt_bounds[k],
+				    (unsigned long long)cum);
+			else
+				fprintf(f, "steerdns_probe_rtt_seconds_bucket"
+				    "{%s,le=\"+Inf\"} %llu\n", lab,
+				    (unsigned long long)cum);
+		}
+		fprintf(f, "steerdns_probe_rtt_seconds_sum{%s} %.6f\n", lab,
+		    ck->hist.sum);
+		fprintf(f, "steerdns_probe_rtt_seconds_count{%s} %llu\n", lab,
+		    (unsigned long long)ck->hist.n);
+	}
+	help(f, "steerdns_probe_late_seconds_max", "gauge",
+	    "The latest a check started after its time.");
+	fprintf(f, "steerdns_probe_late_seconds_max %.6f\n", ps->late_max);
+	help(f, "steerdns_admin_overrides", "gauge",
+	    "Operator overrides (drain, force-up, force-down) in force.");
+	fprintf(f, "steerdns_admin_overrides %zu\n", v->noverrides);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	*lenp = len;
+	return buf;
+}

@@ -1,0 +1,111 @@
+/* snapshot.c -- everything a query reads, published whole with RCU */
+/* SPDX-License-Identifier: ISC */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* liburcu inlines its small read-side functions for any licence. */
+#define URCU_INLINE_SMALL_FUNCTIONS
+#include <urcu.h>
+
+#include "answer.h"
+#include "conf.h"
+#include "health.h"
+#include "snapshot.h"
+#include "util.h"
+#include "zone.h"
+
+static struct snapshot	*current;
+
+struct snapshot *
+snapshot_new(struct conf *c, unsigned nrows, uint64_t generation)
+{
+	struct snapshot			*s;
+	const struct zone_target	*t;
+	size_t				 i;
+
+	s = xcalloc(1, sizeof(*s));
+	s->conf = c;
+	s->db = zone_db_new(c);
+	s->health = health_new(s->db->ntargets);
+	for (i = 0; i < s->db->ntargets; i++) {
+		t = &s->db->targets[i];
+		health_set_admin(s->health, i, t->admin);
+		if (t->check != NULL && t->check->initial == CONF_INITIAL_DOWN)
+			health_set_state(s->health, i, HEALTH_DOWN);
+	}
+	/* One row of answer counters per thread, a cache line apart. */
+	s->stride = (s->db->ncounters + 7) & ~(size_t)7;
+	s->nrows = nrows;
+	s->counts = xcalloc(s->stride * nrows + 1, sizeof(*s->counts));
+	s->generation = generation;
+	if (c->query_log >= 1)
+		s->qlog_thr = UINT64_MAX;
+	else if (c->query_log > 0)
+		s->qlog_thr = (uint64_t)ldexp(c->query_log, 64);
+	return s;
+}
+
+void
+snapshot_free(struct snapshot *s)
+{
+	if (s == NULL)
+		return;
+	zone_db_free(s->db);
+	health_free(s->health);
+	conf_free(s->conf);
+	free(s->counts);
+	free(s);
+}
+
+size_t
+snapshot_carry_health(const struct snapshot *old, struct snapshot *new,
+    size_t *map)
+{
+	const struct health_slot	*hs;
+	size_t				 i, j, n = 0;
+
+	for (i = 0; i < new->db->ntargets; i++) {
+		map[i] = SIZE_MAX;
+		j = zone_db_target_find(old->db, &new->db->targets[i]);
+		if (j == SIZE_MAX)
+			continue;
+		map[i] = j;
+		hs = &old->health->slots[j];
+		health_set_state(new->health, i, atomic_load(&hs->state));
+		health_set_rtt(new->health, i, atomic_load(&hs->rtt_us));
+		health_set_load(new->health, i, atomic_load(&hs->load));
+		new->health->track[i] = old->health->track[j];
+		n++;
+	}
+	return n;
+}
+
+void
+snapshot_publish(struct snapshot *s)
+{
+	rcu_assign_pointer(current, s);
+	/* Wait until no worker can still see the one before. */
+	synchronize_rcu();
+}
+
+struct snapshot *
+snapshot_current(void)
+{
+	return rcu_dereference(current);
+}
+
+uint64_t
+snapshot_count(const struct snapshot *s, size_t counter)
+{
+	uint64_t	 sum = 0;
+	unsigned	 i;
+
+	if (counter >= s->db->ncounters)
+		return 0;
+	for (i = 0; i < s->nrows; i++)
+		sum += answer_stat_get(&s->counts[i * s->stride + counter]);
+	return sum;
+}

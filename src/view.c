@@ -1,0 +1,200 @@
+/* view.c -- the read model: one walk over the daemon's state */
+/* SPDX-License-Identifier: ISC */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "check.h"
+#include "conf.h"
+#include "health.h"
+#include "lb.h"
+#include "probe.h"
+#include "server.h"
+#include "snapshot.h"
+#include "util.h"
+#include "view.h"
+#include "zone.h"
+
+/* The chain of a name as written: "up, priority min_healthy=1, first 1". */
+static void
+chain_str(const struct zone_name *m, char *buf, size_t len)
+{
+	char	 step[64];
+	size_t	 i, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < m->nsteps && off < len; i++) {
+		lb_step_str(&m->steps[i], step, sizeof(step));
+		off += snprintf(buf + off, len - off, "%s%s", i ? ", " : "",
+		    step);
+	}
+}
+
+static void
+member_of(const struct server *srv, const struct zone *z,
+    const struct zone_pool *p, size_t k, struct view_member *v)
+{
+	const struct snapshot		*s = srv->snap;
+	const struct lb_member		*lm = &p->members[k];
+	const struct health_slot	*hs = &s->health->slots[lm->slot];
+	const struct zone_target	*t = &s->db->targets[lm->slot];
+	const struct admin_entry	*op;
+
+	v->zone = z->name;
+	v->pool = p->name;
+	lb_member_str(lm, v->addr, sizeof(v->addr));
+	v->weight = lm->weight;
+	v->priority = lm->priority;
+	v->target = t->label;
+	v->check = t->check != NULL ? t->check->name : NULL;
+	if (srv->probe == NULL || probe_target_info(srv->probe, lm->slot,
+	    &v->info) == -1) {
+		v->info.rtt_us = atomic_load(&hs->rtt_us);
+		v->info.load = atomic_load(&hs->load);
+		v->info.up = atomic_load(&hs->state) == HEALTH_UP;
+		v->info.checked = v->check != NULL;
+	}
+	if (v->check == NULL)
+		v->state = "unchecked";
+	else
+		v->state = atomic_load(&hs->state) == HEALTH_UP ? "up" :
+		    "down";
+	v->usable = health_usable(hs);
+	v->admin = health_admin_str(atomic_load(&hs->admin));
+	if ((op = server_admin_find(srv, lm->family, lm->addr)) != NULL) {
+		v->has_override = true;
+		v->op.state = health_admin_str(op->state);
+		snprintf(v->op.reason, sizeof(v->op.reason), "%s", op->reason);
+		v->op.set_at = op->set_at;
+		v->op.expires = op->expires;
+	}
+	v->since = v->info.since > 0 ? v->info.since : srv->started;
+	v->answers = snapshot_count(s, p->counter + k);
+}
+
+/* The zone file a check is defined in. */
+static const char *
+check_zone(const struct conf *c, const struct conf_check *ck)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nzones; i++)
+		if (ck >= c->zones[i].checks && ck < c->zones[i].checks +
+		    c->zones[i].nchecks)
+			return c->zones[i].file;
+	return "";
+}
+
+struct view *
+view_new(const struct server *srv)
+{
+	const struct snapshot	*s = srv->snap;
+	const struct zone_db	*db = s->db;
+	const struct zone	*z;
+	const struct zone_name	*m;
+	const struct conf_check	*ck;
+	struct view		*v;
+	struct view_zone	*vz;
+	struct view_name	*vn;
+	struct view_pool	*vp;
+	struct probe_info	 info;
+	size_t			 i, k, n, nn = 0, np = 0, nm = 0;
+
+	v = xcalloc(1, sizeof(*v));
+	v->version = PACKAGE_VERSION;
+	v->pid = srv->pid;
+	v->now = time(NULL);
+	v->started = srv->started;
+	v->last_reload = srv->last_reload;
+	v->generation = s->generation;
+	v->reloads_ok = srv->reloads_ok;
+	v->reloads_failed = srv->reloads_failed;
+	v->config = srv->conf_path;
+	v->workers = srv->nworkers;
+	v->noverrides = srv->nadmin;
+	server_stats(srv, &v->st);
+	server_probe_stats(srv, &v->ps);
+	for (i = 0; i < db->nzones; i++) {
+		nn += db->zones[i].nnames;
+		np += db->zones[i].npools;
+		for (k = 0; k < db->zones[i].npools; k++)
+			nm += db->zones[i].pools[k].nmembers;
+	}
+	v->zones = xcalloc(db->nzones + 1, sizeof(*v->zones));
+	v->names = xcalloc(nn + 1, sizeof(*v->names));
+	v->pools = xcalloc(np + 1, sizeof(*v->pools));
+	v->members = xcalloc(nm + 1, sizeof(*v->members));
+	for (i = 0; i < db->nzones; i++) {
+		z = &db->zones[i];
+		vz = &v->zones[v->nzones++];
+		vz->name = z->name;
+		vz->file = s->conf->zones[i].file;
+		vz->first_name = v->nnames;
+		vz->nnames = z->nnames;
+		for (k = 0; k < z->nnames; k++) {
+			m = &z->names[k];
+			vn = &v->names[v->nnames++];
+			vn->zone = z->name;
+			vn->name = m->name;
+			vn->pool = m->pool->name;
+			chain_str(m, vn->chain, sizeof(vn->chain));
+			vn->ttl = m->ttl;
+			vn->degraded_ttl = m->degraded_ttl;
+			vn->max_answers = m->max_answers;
+			vn->all_down = lb_all_down_str(m->all_down);
+			vn->answers = snapshot_count(s, m->counter);
+		}
+		vz->first_pool = v->npools;
+		vz->npools = z->npools;
+		for (k = 0; k < z->npools; k++) {
+			vp = &v->pools[v->npools++];
+			vp->zone = z->name;
+			vp->name = z->pools[k].name;
+			vp->first = v->nmembers;
+			vp->n = z->pools[k].nmembers;
+			for (n = 0; n < vp->n; n++)
+				member_of(srv, z, &z->pools[k], n,
+				    &v->members[v->nmembers++]);
+			vz->nmembers += vp->n;
+		}
+	}
+	v->targets = xcalloc(db->ntargets + 1, sizeof(*v->targets));
+	for (i = 0; i < db->ntargets; i++) {
+		v->targets[i].label = db->targets[i].label;
+		if (db->targets[i].check != NULL && srv->probe != NULL &&
+		    probe_target_info(srv->probe, i, &info) == 0) {
+			v->targets[i].checked = true;
+			v->targets[i].transitions = info.transitions;
+		}
+	}
+	v->ntargets = db->ntargets;
+	n = srv->probe != NULL ? probe_nchecks(srv->probe) : 0;
+	v->checks = xcalloc(n + 1, sizeof(*v->checks));
+	for (i = 0; i < n; i++) {
+		if (probe_check_hist(srv->probe, i, &ck,
+		    &v->checks[v->nchecks].hist) == -1)
+			continue;
+		v->checks[v->nchecks].name = ck->name;
+		v->checks[v->nchecks].kind = ck->kind->name;
+		v->checks[v->nchecks].zone_file = check_zone(s->conf, ck);
+		v->nchecks++;
+	}
+	return v;
+}
+
+void
+view_free(struct view *v)
+{
+	if (v == NULL)
+		return;
+	free(v->zones);
+	free(v->names);
+	free(v->pools);
+	free(v->members);
+	free(v->targets);
+	free(v->checks);
+	free(v);
+}

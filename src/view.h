@@ -1,0 +1,102 @@
+/* view.h -- the read model: one walk over the daemon's state */
+/* SPDX-License-Identifier: ISC */
+#ifndef STEER_VIEW_H
+#define STEER_VIEW_H
+
+#include <netinet/in.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "probe.h"
+#include "server.h"
+
+/*
+ * What every output shows (metrics, the status page, status JSON, the
+ * control replies), gathered once per request on the main thread.  The
+ * strings it points to belong to the snapshot, which does not change while
+ * the main thread renders.
+ */
+struct view_override {
+	const char	*state;		/* drain, up, down */
+	char		 reason[SERVER_REASON_MAX];
+	double		 set_at, expires;	/* wall clock; 0: never */
+};
+
+struct view_member {
+	const char		*zone, *pool;
+	char			 addr[INET6_ADDRSTRLEN];
+	unsigned		 weight, priority;
+	const char		*target;	/* "192.0.2.10:80 (web)" */
+	const char		*check;		/* its name, NULL: none */
+	const char		*state;		/* up, down, unchecked */
+	bool			 usable;
+	const char		*admin;		/* none, up, down, drain */
+	bool			 has_override;
+	struct view_override	 op;
+	struct probe_info	 info;
+	double			 since;
+	uint64_t		 answers;
+};
+
+struct view_name {
+	const char	*zone, *name, *pool;
+	char		 chain[256];	/* "up, priority min_healthy=1" */
+	unsigned	 ttl, degraded_ttl, max_answers;
+	const char	*all_down;
+	uint64_t	 answers;
+};
+
+struct view_pool {
+	const char	*zone, *name;
+	size_t		 first, n;	/* its members */
+};
+
+struct view_zone {
+	const char	*name, *file;
+	size_t		 first_name, nnames;
+	size_t		 first_pool, npools;
+	size_t		 nmembers;
+};
+
+struct view_target {
+	const char	*label;
+	bool		 checked;	/* the prober knows it */
+	uint64_t	 transitions;
+};
+
+struct view_check {
+	const char		*name, *kind, *zone_file;
+	struct probe_hist	 hist;
+};
+
+struct view {
+	const char		*version;
+	int			 pid;
+	double			 now, started, last_reload;	/* 0: never */
+	uint64_t		 generation, reloads_ok, reloads_failed;
+	const char		*config;
+	unsigned		 workers;
+	size_t			 noverrides;
+	struct server_stats	 st;
+	struct probe_stats	 ps;
+	struct view_zone	*zones;
+	size_t			 nzones;
+	struct view_name	*names;
+	size_t			 nnames;
+	struct view_pool	*pools;
+	size_t			 npools;
+	struct view_member	*members;
+	size_t			 nmembers;
+	struct view_target	*targets;
+	size_t			 ntargets;
+	struct view_check	*checks;
+	size_t			 nchecks;
+};
+
+/* The view of srv now; free with view_free(). */
+struct view	*view_new(const struct server *);
+void		 view_free(struct view *);
+
+#endif

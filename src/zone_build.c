@@ -1,0 +1,592 @@
+/* zone_build.c -- a validated configuration -> the zone database */
+/* SPDX-License-Identifier: ISC */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <arpa/inet.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ldns/ldns.h>
+
+#include "conf.h"
+#include "health.h"
+#include "log.h"
+#include "util.h"
+#include "wire.h"
+#include "zone.h"
+#include "zone_int.h"
+
+struct bnode {
+	struct bset	*sets;
+	size_t		 nsets;
+	bool		 is_cut;
+};
+
+struct builder {
+	struct zone_db	*db;
+	struct bnode	*bn;		/* parallel to db->nodes */
+	size_t		 cap;
+};
+
+
+/* Insert a node for name (lower case) in zone z, or find it. */
+static size_t
+node_get(struct builder *b, const uint8_t *name, size_t len, struct zone *z)
+{
+	struct zone_db		*db = b->db;
+	uint64_t		 h = zone_hash_name(db->seed, name, len);
+	size_t			 i = h & db->mask;
+	struct zone_node	*n;
+
+	for (;; i = (i + 1) & db->mask) {
+		if (db->table[i].node == NULL)
+			break;
+		n = db->table[i].node;
+		if (db->table[i].hash == h && n->name_len == len &&
+		    memcmp(n->name, name, len) == 0)
+			return n - db->nodes;
+	}
+	if (db->nnodes == b->cap)
+		fatalx("zone_db: node table overflow");
+	n = &db->nodes[db->nnodes];
+	memset(n, 0, sizeof(*n));
+	n->name = xmalloc(len);
+	memcpy(n->name, name, len);
+	n->name_len = len;
+	n->zone = z;
+	db->table[i].hash = h;
+	db->table[i].node = n;
+	memset(&b->bn[db->nnodes], 0, sizeof(b->bn[0]));
+	return db->nnodes++;
+}
+
+static struct zone_node *
+node_find(struct builder *b, const uint8_t *name, size_t len)
+{
+	return (struct zone_node *)(uintptr_t)zone_db_lookup(b->db, name, len);
+}
+
+static struct bset *
+bset_find(struct bnode *bn, uint16_t type)
+{
+	size_t	 i;
+
+	for (i = 0; i < bn->nsets; i++)
+		if (bn->sets[i].type == type)
+			return &bn->sets[i];
+	return NULL;
+}
+
+static void
+bset_add(struct bnode *bn, const ldns_rr *rr)
+{
+	struct bset	*s;
+	size_t		 i;
+
+	if ((s = bset_find(bn, ldns_rr_get_type(rr))) == NULL) {
+		bn->sets = xreallocarray(bn->sets, bn->nsets + 1,
+		    sizeof(*bn->sets));
+		s = &bn->sets[bn->nsets++];
+		memset(s, 0, sizeof(*s));
+		s->type = ldns_rr_get_type(rr);
+		s->ttl = ldns_rr_ttl(rr);
+	}
+	for (i = 0; i < s->n; i++)
+		if (ldns_rr_compare(s->rrs[i], rr) == 0)
+			return;		/* an RRset holds no duplicates */
+	s->rrs = xreallocarray(s->rrs, s->n + 1, sizeof(*s->rrs));
+	s->rrs[s->n++] = rr;
+	/* RFC 2181 section 5.2: one TTL per RRset; take the lowest. */
+	if (ldns_rr_ttl(rr) < s->ttl)
+		s->ttl = ldns_rr_ttl(rr);
+}
+
+static struct bnode *
+bnode_of(struct builder *b, const struct zone_node *n)
+{
+	return &b->bn[n - b->db->nodes];
+}
+
+/* Is name (lower-case wire) at or below top? */
+static bool
+name_under(const uint8_t *name, size_t len, const uint8_t *top, size_t tlen)
+{
+	uint8_t	 off[WIRE_MAX_LABELS];
+	size_t	 i, n;
+
+	if (len < tlen)
+		return false;
+	n = zone_labels_of(name, off);
+	for (i = 0; i <= n; i++) {
+		size_t	 o = i < n ? off[i] : len - 1;
+
+		if (len - o == tlen)
+			return memcmp(name + o, top, tlen) == 0;
+	}
+	return false;
+}
+
+/* The deepest zone at or above name, or NULL. */
+static struct zone *
+zone_of(const struct zone_db *db, const uint8_t *name, size_t len)
+{
+	struct zone	*best = NULL;
+	size_t		 i;
+
+	for (i = 0; i < db->nzones; i++)
+		if (name_under(name, len, db->zones[i].origin,
+		    db->zones[i].origin_len) && (best == NULL ||
+		    db->zones[i].origin_len > best->origin_len))
+			best = &db->zones[i];
+	return best;
+}
+
+/* Lower-case wire form of an ldns dname. */
+static size_t
+rdf_lname(const ldns_rdf *d, uint8_t *out)
+{
+	size_t	 len = ldns_rdf_size(d);
+
+	zone_lower_copy(out, ldns_rdf_data(d), len);
+	return len;
+}
+
+/* The target name of a CNAME, NS, MX or SRV record. */
+static const ldns_rdf *
+target_of(const ldns_rr *rr)
+{
+	switch (ldns_rr_get_type(rr)) {
+	case LDNS_RR_TYPE_CNAME:
+	case LDNS_RR_TYPE_NS:
+		return ldns_rr_rdf(rr, 0);
+	case LDNS_RR_TYPE_MX:
+		return ldns_rr_rdf(rr, 1);
+	case LDNS_RR_TYPE_SRV:
+		return ldns_rr_rdf(rr, 3);
+	default:
+		return NULL;
+	}
+}
+
+/* Addresses of the targets of set as additional records. */
+static void
+add_additional(struct builder *b, struct enc *e, const struct bset *set,
+    const struct zone_node *within, bool required)
+{
+	uint8_t			 t[WIRE_MAX_NAME];
+	const struct zone_node	*tn;
+	const ldns_rdf		*d;
+	struct bset		*a;
+	size_t			 i, len;
+	static const uint16_t	 types[] = { LDNS_RR_TYPE_A,
+				    LDNS_RR_TYPE_AAAA };
+	const struct zone_node	*seen[LB_MAX_MEMBERS];
+	size_t			 k, nseen = 0;
+
+	for (i = 0; i < set->n; i++) {
+		if ((d = target_of(set->rrs[i])) == NULL)
+			continue;
+		len = rdf_lname(d, t);
+		if ((tn = node_find(b, t, len)) == NULL)
+			continue;
+		/* Each target's addresses once, however often named. */
+		for (k = 0; k < nseen && seen[k] != tn; k++)
+			;
+		if (k < nseen)
+			continue;
+		if (nseen < NELEM(seen))
+			seen[nseen++] = tn;
+		/* Glue below a cut only for the referral of that cut. */
+		if (tn->cut != NULL && tn->cut != within)
+			continue;
+		for (k = 0; k < NELEM(types); k++)
+			if ((a = bset_find(bnode_of(b, tn), types[k])) != NULL)
+				zone_enc_set(e, tn->name, a, a->ttl, SEC_AR,
+				    required && tn->cut == within &&
+				    within != NULL);
+	}
+}
+
+static void
+build_zone_answers(struct builder *b, struct enc *e, struct zone *z,
+    const struct bset *soa, uint32_t neg_ttl)
+{
+	zone_enc_init(e, z->origin, z->origin_len);
+	zone_enc_set(e, z->origin, soa, neg_ttl, SEC_NS, true);
+	zone_enc_finish(e, &z->nxdomain, 0, WIRE_RCODE_NXDOMAIN, true,
+	    z->origin_len);
+	zone_enc_init(e, z->origin, z->origin_len);
+	zone_enc_set(e, z->origin, soa, neg_ttl, SEC_NS, true);
+	zone_enc_finish(e, &z->nodata, 0, WIRE_RCODE_NOERROR, true, z->origin_len);
+	(void)b;
+}
+
+/* Does a name that has no node of its own lie below a delegation? */
+static bool
+below_cut(struct builder *b, const uint8_t *name, size_t len)
+{
+	uint8_t			 off[WIRE_MAX_LABELS];
+	const struct zone_node	*a;
+	size_t			 k, nl = zone_labels_of(name, off);
+
+	for (k = 1; k < nl; k++)
+		if ((a = node_find(b, name + off[k], len - off[k])) != NULL)
+			return a->cut != NULL;
+	return false;
+}
+
+/* Write a CNAME chain (possibly empty) into the answer section. */
+static void
+add_chain(struct enc *e, const struct bset *const *chain,
+    const struct zone_node *const *cn, size_t nchain)
+{
+	size_t	 i;
+
+	for (i = 0; i < nchain; i++)
+		zone_enc_set(e, cn[i]->name, chain[i], chain[i]->ttl, SEC_AN, true);
+}
+
+/*
+ * The answer of a question at n, through a chain, ending at the managed
+ * name end: the chain is precompiled, the addresses are written per query
+ * (tail), and alt is what to answer when every member is down.
+ */
+static void
+build_tail(struct enc *e, const struct zone_node *n,
+    const struct bset *const *chain, const struct zone_node *const *cn,
+    size_t nchain, const struct zone_node *end, uint8_t fam,
+    struct zone_answer *out, const struct bset *soa, uint32_t neg_ttl)
+{
+	const struct zone_name	*m = end->managed;
+	const struct conf_name	*c = m->conf;
+	uint16_t		 qtype = fam == 4 ? LDNS_RR_TYPE_A :
+				    LDNS_RR_TYPE_AAAA;
+	const ldns_rr		*rrs[LB_MAX_MEMBERS];
+	struct bset		 fb = { .rrs = rrs };
+	ldns_rr			*cname = NULL;
+	uint16_t		 owner;
+	size_t			 i;
+
+	zone_enc_init(e, n->name, n->name_len);
+	add_chain(e, chain, cn, nchain);
+	owner = nchain == 0 ? WIRE_HDR_LEN : zone_enc_find(e, end->name,
+	    end->name_len);
+	zone_enc_finish(e, out, qtype, WIRE_RCODE_NOERROR, true, n->name_len);
+	out->tail = m;
+	out->tail_family = fam;
+	out->tail_owner = owner;
+	if (m->all_down != LB_ALL_DOWN_NODATA && m->all_down !=
+	    LB_ALL_DOWN_FALLBACK)
+		return;
+	out->alt = xcalloc(1, sizeof(*out->alt));
+	zone_enc_init(e, n->name, n->name_len);
+	add_chain(e, chain, cn, nchain);
+	if (m->all_down == LB_ALL_DOWN_FALLBACK && c->fallback_cname != NULL) {
+		cname = ldns_rr_new();
+		ldns_rr_set_type(cname, LDNS_RR_TYPE_CNAME);
+		ldns_rr_set_class(cname, LDNS_RR_CLASS_IN);
+		ldns_rr_set_owner(cname, ldns_rdf_clone(c->owner));
+		ldns_rr_push_rdf(cname, ldns_rdf_clone(c->fallback_cname));
+		rrs[fb.n++] = cname;
+		fb.type = LDNS_RR_TYPE_CNAME;
+	} else if (m->all_down == LB_ALL_DOWN_FALLBACK) {
+		for (i = 0; i < c->nfallback; i++)
+			if (ldns_rr_get_type(c->fallback[i]) == qtype)
+				rrs[fb.n++] = c->fallback[i];
+		fb.type = qtype;
+	}
+	if (fb.n > 0)
+		zone_enc_set(e, end->name, &fb, m->degraded_ttl, SEC_AN, true);
+	else
+		zone_enc_set(e, end->zone->origin, soa, neg_ttl, SEC_NS, true);
+	zone_enc_finish(e, out->alt, qtype, WIRE_RCODE_NOERROR, true, n->name_len);
+	ldns_rr_free(cname);
+}
+
+/* Does a managed name have members of this family (4 or 6)? */
+static bool
+managed_has(const struct zone_node *n, uint8_t fam)
+{
+	return n->managed != NULL && n->managed->pool->nfam[fam == 6] > 0;
+}
+
+/*
+ * Answers of a name with a CNAME: the CNAME alone for qtype CNAME; for any
+ * other type the chain inside the zone and what its end holds.
+ */
+static void
+build_cname(struct builder *b, struct enc *e, struct zone_node *n,
+    const struct bset *soa, uint32_t neg_ttl)
+{
+	const struct bset	*chain[ZONE_MAX_CHAIN];
+	const struct zone_node	*cn[ZONE_MAX_CHAIN];
+	const struct zone_node	*end = NULL;
+	struct bnode		*ebn = NULL;
+	uint8_t			 t[WIRE_MAX_NAME];
+	size_t			 nchain = 0, i, j, len, nans;
+	uint8_t			 rcode = WIRE_RCODE_NOERROR;
+	const struct zone_node	*cur = n;
+	struct bset		*cs;
+	bool			 nodata = false;
+
+	for (;;) {
+		cs = bset_find(bnode_of(b, cur), LDNS_RR_TYPE_CNAME);
+		chain[nchain] = cs;
+		cn[nchain++] = cur;
+		len = rdf_lname(ldns_rr_rdf(cs->rrs[0], 0), t);
+		if (!name_under(t, len, n->zone->origin, n->zone->origin_len))
+			break;		/* outside: the resolver goes on */
+		if ((cur = node_find(b, t, len)) == NULL) {
+			if (zone_of(b->db, t, len) == n->zone &&
+			    !below_cut(b, t, len))
+				rcode = WIRE_RCODE_NXDOMAIN;
+			break;
+		}
+		if (cur->zone != n->zone || cur->cut != NULL)
+			break;
+		if (bset_find(bnode_of(b, cur), LDNS_RR_TYPE_CNAME) == NULL) {
+			end = cur;
+			break;
+		}
+		for (i = 0; i < nchain; i++)
+			if (cn[i] == cur)
+				break;
+		if (i < nchain || nchain == ZONE_MAX_CHAIN)
+			break;		/* a loop, or too long */
+	}
+	if (end != NULL) {
+		ebn = bnode_of(b, end);
+		nodata = true;
+	}
+	nans = 1 + (ebn != NULL ? ebn->nsets : 0) + 2 + 1;
+	n->answers = xcalloc(nans, sizeof(*n->answers));
+	/* qtype CNAME: the record itself. */
+	zone_enc_init(e, n->name, n->name_len);
+	zone_enc_set(e, n->name, chain[0], chain[0]->ttl, SEC_AN, true);
+	zone_enc_finish(e, &n->answers[n->nanswers++], LDNS_RR_TYPE_CNAME,
+	    WIRE_RCODE_NOERROR, true, n->name_len);
+	n->any = &n->answers[0];
+	/* One answer per type at the end of the chain. */
+	for (j = 0; ebn != NULL && j < ebn->nsets; j++) {
+		zone_enc_init(e, n->name, n->name_len);
+		for (i = 0; i < nchain; i++)
+			zone_enc_set(e, cn[i]->name, chain[i], chain[i]->ttl,
+			    SEC_AN, true);
+		zone_enc_set(e, end->name, &ebn->sets[j], ebn->sets[j].ttl, SEC_AN,
+		    true);
+		zone_enc_finish(e, &n->answers[n->nanswers++], ebn->sets[j].type,
+		    WIRE_RCODE_NOERROR, true, n->name_len);
+	}
+	for (j = 4; end != NULL && j <= 6; j += 2)
+		if (managed_has(end, j))
+			build_tail(e, n, chain, cn, nchain, end, j,
+			    &n->answers[n->nanswers++], soa, neg_ttl);
+	/* Every other type: the chain, then NODATA or NXDOMAIN. */
+	zone_enc_init(e, n->name, n->name_len);
+	for (i = 0; i < nchain; i++)
+		zone_enc_set(e, cn[i]->name, chain[i], chain[i]->ttl, SEC_AN, true);
+	if (nodata || rcode == WIRE_RCODE_NXDOMAIN)
+		zone_enc_set(e, n->zone->origin, soa, neg_ttl, SEC_NS, true);
+	zone_enc_finish(e, &n->answers[n->nanswers], 0, rcode, true, n->name_len);
+	n->other = &n->answers[n->nanswers++];
+}
+
+static void
+build_node(struct builder *b, struct enc *e, struct zone_node *n,
+    const struct bset *soa, uint32_t neg_ttl)
+{
+	struct bnode		*bn = bnode_of(b, n);
+	const struct bset	*s, *ns;
+	size_t			 i;
+
+	if (bn->is_cut) {
+		/* A referral: NS in authority, glue in additional. */
+		ns = bset_find(bn, LDNS_RR_TYPE_NS);
+		zone_enc_init(e, n->name, n->name_len);
+		zone_enc_set(e, n->name, ns, ns->ttl, SEC_NS, true);
+		add_additional(b, e, ns, n, true);
+		zone_enc_finish(e, &n->referral, 0, WIRE_RCODE_NOERROR, false,
+		    n->name_len);
+		/* DS belongs to the parent side of the cut. */
+		n->other = &n->zone->nodata;
+		if ((s = bset_find(bn, LDNS_RR_TYPE_DS)) != NULL) {
+			n->answers = xcalloc(1, sizeof(*n->answers));
+			zone_enc_init(e, n->name, n->name_len);
+			zone_enc_set(e, n->name, s, s->ttl, SEC_AN, true);
+			zone_enc_finish(e, &n->answers[n->nanswers++],
+			    LDNS_RR_TYPE_DS, WIRE_RCODE_NOERROR, true,
+			    n->name_len);
+		}
+	}
+	if (n->cut != NULL)
+		return;		/* answered by the referral of the cut */
+	if (bset_find(bn, LDNS_RR_TYPE_CNAME) != NULL) {
+		build_cname(b, e, n, soa, neg_ttl);
+		return;
+	}
+	n->answers = xcalloc(bn->nsets + 2, sizeof(*n->answers));
+	for (i = 4; i <= 6; i += 2)
+		if (managed_has(n, i))
+			build_tail(e, n, NULL, NULL, 0, n, i,
+			    &n->answers[n->nanswers++], soa, neg_ttl);
+	for (i = 0; i < bn->nsets; i++) {
+		s = &bn->sets[i];
+		zone_enc_init(e, n->name, n->name_len);
+		zone_enc_set(e, n->name, s, s->ttl, SEC_AN, true);
+		if (s->type == LDNS_RR_TYPE_NS || s->type == LDNS_RR_TYPE_MX ||
+		    s->type == LDNS_RR_TYPE_SRV)
+			add_additional(b, e, s, NULL, false);
+		zone_enc_finish(e, &n->answers[n->nanswers++], s->type,
+		    WIRE_RCODE_NOERROR, true, n->name_len);
+	}
+	n->other = &n->zone->nodata;
+	/* RFC 8482: one RRset for ANY, the addresses when there are some. */
+	n->any = n->other;
+	for (i = 0; i < n->nanswers; i++)
+		if (n->answers[i].qtype == LDNS_RR_TYPE_A ||
+		    (n->answers[i].qtype == LDNS_RR_TYPE_AAAA &&
+		    n->any == n->other))
+			n->any = &n->answers[i];
+	if (n->any == n->other && n->nanswers > 0)
+		n->any = &n->answers[0];
+}
+
+/* Mark cuts and point every node at or below one to it. */
+static void
+find_cuts(struct builder *b)
+{
+	struct zone_db		*db = b->db;
+	struct zone_node	*n, *a;
+	uint8_t			 off[WIRE_MAX_LABELS];
+	size_t			 i, k, nl;
+
+	for (i = 0; i < db->nnodes; i++) {
+		n = &db->nodes[i];
+		b->bn[i].is_cut = n->name_len != n->zone->origin_len &&
+		    bset_find(&b->bn[i], LDNS_RR_TYPE_NS) != NULL;
+	}
+	for (i = 0; i < db->nnodes; i++) {
+		n = &db->nodes[i];
+		nl = zone_labels_of(n->name, off);
+		/* The highest cut on the way down from the apex wins. */
+		for (k = nl; k-- > 0;) {
+			if (n->name_len - off[k] <= n->zone->origin_len)
+				continue;
+			a = node_find(b, n->name + off[k], n->name_len -
+			    off[k]);
+			if (a != NULL && a->zone == n->zone &&
+			    b->bn[a - db->nodes].is_cut) {
+				n->cut = a;
+				break;
+			}
+		}
+	}
+}
+
+struct zone_db *
+zone_db_new(const struct conf *c)
+{
+	struct builder		 b;
+	struct zone_db		*db;
+	struct zone		*z;
+	struct enc		*e;
+	const struct conf_zone	*cz;
+	const ldns_rr		*rr;
+	uint8_t			 lname[WIRE_MAX_NAME], off[WIRE_MAX_LABELS];
+	size_t			 i, j, k, len, nl, total = 0, size;
+	size_t			 idx;
+	struct bset		*soa;
+
+	db = xcalloc(1, sizeof(*db));
+	db->seed = ((uint64_t)arc4random() << 32) | arc4random();
+	db->nzones = c->nzones;
+	db->zones = xcalloc(c->nzones, sizeof(*db->zones));
+	for (i = 0; i < c->nzones; i++) {
+		z = &db->zones[i];
+		cz = &c->zones[i];
+		z->origin_len = rdf_lname(cz->origin, lname);
+		z->origin = xmalloc(z->origin_len);
+		memcpy(z->origin, lname, z->origin_len);
+		z->name = ldns_rdf2str(cz->origin);
+		for (j = 0; j < cz->nrrs; j++)
+			total += ldns_dname_label_count(ldns_rr_owner(
+			    cz->rrs[j].rr)) + 1;
+		for (j = 0; j < cz->nnames; j++)
+			total += ldns_dname_label_count(cz->names[j].owner) +
+			    1;
+	}
+	zone_build_pools(db, c);
+	for (size = 16; size < total * 2; size *= 2)
+		;
+	db->table = xcalloc(size, sizeof(*db->table));
+	db->mask = size - 1;
+	db->nodes = xcalloc(total, sizeof(*db->nodes));
+	b.db = db;
+	b.bn = xcalloc(total, sizeof(*b.bn));
+	b.cap = total;
+
+	/* Nodes for every owner and every name between it and the apex. */
+	for (i = 0; i < c->nzones; i++) {
+		z = &db->zones[i];
+		cz = &c->zones[i];
+		node_get(&b, z->origin, z->origin_len, z);
+		for (j = 0; j < cz->nrrs; j++) {
+			rr = cz->rrs[j].rr;
+			len = rdf_lname(ldns_rr_owner(rr), lname);
+			/* Data of a zone that a deeper zone of ours serves. */
+			if (zone_of(db, lname, len) != z)
+				continue;
+			idx = node_get(&b, lname, len, z);
+			bset_add(&b.bn[idx], rr);
+			nl = zone_labels_of(lname, off);
+			for (k = 1; k < nl && len - off[k] > z->origin_len;
+			    k++)
+				node_get(&b, lname + off[k], len - off[k], z);
+		}
+		for (j = 0; j < cz->nnames; j++) {
+			len = rdf_lname(cz->names[j].owner, lname);
+			if (zone_of(db, lname, len) != z)
+				continue;
+			idx = node_get(&b, lname, len, z);
+			db->nodes[idx].managed = &z->names[j];
+			nl = zone_labels_of(lname, off);
+			for (k = 1; k < nl && len - off[k] > z->origin_len;
+			    k++)
+				node_get(&b, lname + off[k], len - off[k], z);
+		}
+	}
+	find_cuts(&b);
+
+	e = xmalloc(sizeof(*e));
+	e->dict = NULL;
+	e->fix = NULL;
+	e->sets = NULL;
+	e->capdict = e->capfix = e->capsets = 0;
+	for (i = 0; i < db->nzones; i++) {
+		z = &db->zones[i];
+		soa = bset_find(bnode_of(&b, node_find(&b, z->origin,
+		    z->origin_len)), LDNS_RR_TYPE_SOA);
+		build_zone_answers(&b, e, z, soa, c->zones[i].neg_ttl);
+	}
+	for (i = 0; i < db->nnodes; i++) {
+		z = db->nodes[i].zone;
+		soa = bset_find(bnode_of(&b, node_find(&b, z->origin,
+		    z->origin_len)), LDNS_RR_TYPE_SOA);
+		build_node(&b, e, &db->nodes[i], soa,
+		    c->zones[z - db->zones].neg_ttl);
+	}
+	free(e->dict);
+	free(e->fix);
+	free(e->sets);
+	free(e);
+	for (i = 0; i < db->nnodes; i++) {
+		for (j = 0; j < b.bn[i].nsets; j++)
+			free(b.bn[i].sets[j].rrs);
+		free(b.bn[i].sets);
+	}
+	free(b.bn);
+	return db;
+}

@@ -1,0 +1,72 @@
+/* zone_int.h -- the zone database's insides, shared by zone*.c only */
+/* SPDX-License-Identifier: ISC */
+#ifndef STEER_ZONE_INT_H
+#define STEER_ZONE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ldns/ldns.h>
+
+#include "zone.h"
+
+/* Pointers can reach 0x3fff; leave room for a longer question name. */
+#define ENC_PTR_LIMIT	(0x3fff - WIRE_MAX_NAME)
+/* Room kept free after an answer: question and OPT with options. */
+#define ENC_MAX_BLOB	(65535 - WIRE_HDR_LEN - WIRE_MAX_NAME - 4 - 64)
+
+/* Build-time state of one node: its RRsets. */
+struct bset {
+	uint16_t	 type;
+	uint32_t	 ttl;
+	const ldns_rr	**rrs;		/* borrowed from the conf */
+	size_t		 n;
+};
+
+/*
+ * The encoder writes one answer into a packet image whose question holds
+ * the reference name, so that compression pointers can be found exactly as
+ * a client will follow them.
+ */
+struct enc {
+	uint8_t		 pkt[65536];
+	size_t		 len;
+	size_t		 base;		/* where the answer's wire starts */
+	uint16_t	*dict;		/* offsets of names to point at */
+	size_t		 ndict, capdict;
+	uint16_t	*fix;
+	size_t		 nfix, capfix;
+	struct zone_set	*sets;
+	size_t		 nsets, capsets;
+	uint16_t	 an, ns, ar;
+	bool		 full;		/* an RRset did not fit */
+};
+
+enum section { SEC_AN, SEC_NS, SEC_AR };
+
+/* The encoder (zone_enc.c). */
+void		 zone_enc_init(struct enc *, const uint8_t *qname, size_t qlen);
+/* Write a whole RRset, or nothing when it does not fit. */
+void		 zone_enc_set(struct enc *, const uint8_t *owner,
+		    const struct bset *, uint32_t ttl, enum section,
+		    bool required);
+/* The packet offset of an earlier copy of a lower-case name, or 0. */
+uint16_t	 zone_enc_find(const struct enc *, const uint8_t *lname,
+		    size_t len);
+/* Copy what was written into a, as the answer to qtype. */
+void		 zone_enc_finish(struct enc *, struct zone_answer *a,
+		    uint16_t qtype, uint8_t rcode, bool aa, size_t ref_len);
+void		 zone_answer_free(struct zone_answer *);
+
+/* Wire names (zone.c). */
+uint64_t	 zone_hash_name(uint64_t seed, const uint8_t *, size_t);
+/* Offsets of each label of a wire name; returns the label count. */
+size_t		 zone_labels_of(const uint8_t *name, uint8_t *off);
+size_t		 zone_name_len(const uint8_t *name);
+void		 zone_lower_copy(uint8_t *dst, const uint8_t *src, size_t len);
+
+/* Pools, names and health targets of every zone (zone_pool.c). */
+void		 zone_build_pools(struct zone_db *, const struct conf *);
+
+#endif
