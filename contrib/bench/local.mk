@@ -3,4 +3,5 @@ EXTRA_DIST += \
 	contrib/bench/run.sh \
 	contrib/bench/README \
 	contrib/bench/lb.example.zone \
+	contrib/bench/scale-gen.py \
 	contrib/bench/local.mk
