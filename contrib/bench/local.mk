@@ -3,5 +3,7 @@ EXTRA_DIST += \
 	contrib/bench/run.sh \
 	contrib/bench/README \
 	contrib/bench/lb.example.zone \
+	contrib/bench/lib.sh \
+	contrib/bench/scale.sh \
 	contrib/bench/scale-gen.py \
 	contrib/bench/local.mk
