@@ -14,7 +14,7 @@ set -euo pipefail
 prog=ir.sh
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
-# shellcheck source=contrib/bench/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
 
 target_names=100000     # the size scale.sh aims for
@@ -278,7 +278,7 @@ check_perf() {      # check_perf ZONE CASE REPORT
 # Both runs of every case in one daemon: a dump zeroes the counters after
 # the start, then each run is followed by a dump of its own.
 measure_zone_dumps() {
-    local z=$1 d=$work/$1 k=1 c n rep ans
+    local z=$1 d=$work/$1 k=1 c n rep ans qn qt
     say "$z: starting steerdns under callgrind (wait up to $timeout s)"
     t0=$(now_us)
     if ! start_cg "$d"; then
@@ -287,7 +287,8 @@ measure_zone_dumps() {
     fi
     say "$z: answering after $(secs $(( $(now_us) - t0 ))) s"
     for c in "${cases[@]}"; do
-        ans=$(dig @127.0.0.1 -p "$port" ${question[$c]} +short +time=2 +tries=1 || true)
+        read -r qn qt <<<"${question[$c]}"
+        ans=$(dig @127.0.0.1 -p "$port" "$qn" "$qt" +short +time=2 +tries=1 || true)
         grep -qE "${expect[$c]}" <<<"$ans" || die "$z: ${question[$c]} answered '$ans'"
     done
     dump "$d" $k >/dev/null         # start-up and the checks above

@@ -4,6 +4,7 @@
 # $work (its temp directory) before using the functions that need them.
 # Every process is stopped by the PID recorded when it was started.
 # SPDX-License-Identifier: ISC
+# shellcheck shell=bash disable=SC2154
 
 die() { echo "$prog: $*" >&2; exit 1; }
 say() { echo "== $*" >&2; }
