@@ -176,9 +176,9 @@ row() {
             verdict=FAIL
         fi
     else
+        # A timeout keeps the memory figures read when it was stopped.
         sec=$st; pn=-; pr=-
         case $st in timeout) verdict=FAIL ;; *) verdict=- ;; esac
-        hwm=""; rss=""
     fi
     rows+=("$(printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s" "$n" "$p" "$t" "$s" \
         "$step" "$sec" "$pn" "$pr" "$( [ -n "$rss" ] && mib "$rss" || echo -)" \
@@ -209,8 +209,9 @@ run_size() {
     /usr/bin/time -f '%e %M' -o "$d/check.time" \
         timeout "$timeout" "$bin" -n -c "$main" >"$d/check.log" 2>&1 </dev/null || rc=$?
     t1=$(now_us)
+    tm=$(awk 'END { print $2 }' "$d/check.time")
     if [ "$rc" = 124 ]; then
-        row "$n" "$p" "$t" "$s" check 0 "" "" timeout
+        row "$n" "$p" "$t" "$s" check 0 "$tm" "" timeout
         row "$n" "$p" "$t" "$s" start 0 "" "" skipped
         row "$n" "$p" "$t" "$s" reload 0 "" "" skipped
         notes+=("$n names: the check took over ${timeout} s; start and reload skipped")
@@ -219,7 +220,6 @@ run_size() {
         tail -n 20 "$d/check.log" >&2
         die "steerdns -n failed on the generated configuration ($d/check.log)"
     fi
-    tm=$(awk 'END { print $2 }' "$d/check.time")
     row "$n" "$p" "$t" "$s" check $((t1 - t0)) "$tm" ""
 
     # --- 2. start until "ready:"
@@ -232,8 +232,9 @@ run_size() {
     wait_log "$log" 'ready:' "$timeout" "$daemon" || rc=$?
     t1=$(now_us)
     if [ "$rc" = 1 ]; then
+        rss=$(proc_kib "$daemon" VmRSS); hwm=$(proc_kib "$daemon" VmHWM)
         stop_pid "$daemon" 30; daemon=""
-        row "$n" "$p" "$t" "$s" start 0 "" "" timeout
+        row "$n" "$p" "$t" "$s" start 0 "$hwm" "$rss" timeout
         row "$n" "$p" "$t" "$s" reload 0 "" "" skipped
         return 0
     elif [ "$rc" = 2 ]; then
@@ -262,10 +263,10 @@ run_size() {
         tail -n 20 "$log" >&2
         die "steerdns exited during the reload ($log)"
     fi
+    rss=$(proc_kib "$daemon" VmRSS); hwm=$(proc_kib "$daemon" VmHWM)
     if [ "$rc" = 1 ]; then
-        row "$n" "$p" "$t" "$s" reload 0 "" "" timeout
+        row "$n" "$p" "$t" "$s" reload 0 "$hwm" "$rss" timeout
     else
-        rss=$(proc_kib "$daemon" VmRSS); hwm=$(proc_kib "$daemon" VmHWM)
         row "$n" "$p" "$t" "$s" reload $((t1 - t0)) "$hwm" "$rss"
     fi
     stop_pid "$daemon" 30
@@ -296,6 +297,7 @@ echo "start: from exec to the \"ready:\" log line (load, bind, first round of ch
 echo "reload: from SIGHUP to the \"reloaded:\" log line; RSS/HWM of the daemon after it"
 echo "us/name, us/rec: the step's whole time divided by the managed names, by the records"
 echo "verdict: PASS when under ${limit_secs} s and the peak resident memory under ${limit_mib} MiB"
+echo "timeout: the step was stopped after ${timeout} s; RSS/HWM are those read when it was stopped"
 if [ ${#notes[@]} -gt 0 ]; then
     echo
     echo "notes:"
