@@ -16,7 +16,7 @@
 #include "check.h"
 #include "check_target.h"
 #include "conf.h"
-#include "conf_int.h"
+#include "conf_load.h"
 #include "conf_schema.h"
 #include "log.h"
 #include "util.h"

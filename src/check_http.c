@@ -15,7 +15,7 @@
 #include "check.h"
 #include "check_target.h"
 #include "conf.h"
-#include "conf_int.h"
+#include "conf_load.h"
 #include "conf_schema.h"
 #include "health.h"
 #include "log.h"

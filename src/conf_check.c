@@ -10,7 +10,7 @@
 
 #include "check.h"
 #include "conf.h"
-#include "conf_int.h"
+#include "conf_load.h"
 #include "conf_schema.h"
 #include "util.h"
 

@@ -13,7 +13,7 @@
 
 #include "check.h"
 #include "conf.h"
-#include "conf_int.h"
+#include "conf_load.h"
 #include "conf_schema.h"
 #include "health.h"
 #include "lb.h"

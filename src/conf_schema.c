@@ -9,7 +9,7 @@
 
 #include <libconfig.h>
 
-#include "conf_int.h"
+#include "conf_load.h"
 #include "conf_schema.h"
 #include "util.h"
 

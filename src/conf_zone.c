@@ -10,7 +10,7 @@
 #include <ldns/ldns.h>
 
 #include "conf.h"
-#include "conf_int.h"
+#include "conf_load.h"
 #include "conf_schema.h"
 #include "util.h"
 

@@ -2,19 +2,9 @@
 /* SPDX-License-Identifier: ISC */
 #include "config.h"
 
-#include <sys/socket.h>
-#include <arpa/inet.h>
-
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <ldns/ldns.h>
-
-#include "conf.h"
-#include "health.h"
-#include "log.h"
-#include "util.h"
 #include "wire.h"
 #include "zone.h"
 #include "zone_int.h"

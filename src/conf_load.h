@@ -1,7 +1,7 @@
-/* conf_int.h -- the loader's insides, shared by conf*.c and check kinds */
+/* conf_load.h -- the loader's working state and the helpers it shares */
 /* SPDX-License-Identifier: ISC */
-#ifndef STEER_CONF_INT_H
-#define STEER_CONF_INT_H
+#ifndef STEER_CONF_LOAD_H
+#define STEER_CONF_LOAD_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -9,7 +9,10 @@
 #include <libconfig.h>
 #include <ldns/ldns.h>
 
-#include "conf.h"
+struct conf;
+struct conf_check;
+struct conf_errs;
+struct conf_zone;
 
 /* A file read once into lines, for what libconfig does not keep. */
 struct conf_file {
@@ -24,6 +27,7 @@ struct conf_files {
 	struct conf_file *v;
 	size_t		 n;
 };
+void	 conf_files_free(struct conf_files *);
 
 /* The loader's working state: where errors go, which file we are in. */
 struct loader {

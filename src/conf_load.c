@@ -1,4 +1,4 @@
-/* conf.c -- libconfig files -> validated, read-only struct conf */
+/* conf_load.c -- what every section's loader uses: errors, lines, names */
 /* SPDX-License-Identifier: ISC */
 #include "config.h"
 
@@ -14,8 +14,7 @@
 #include <ldns/ldns.h>
 
 #include "conf.h"
-#include "conf_int.h"
-#include "conf_schema.h"
+#include "conf_load.h"
 #include "util.h"
 
 void
@@ -36,18 +35,6 @@ conf_errf(struct loader *ld, int line, const char *fmt, ...)
 	    sizeof(char *));
 	ld->errs->msg[ld->errs->n++] = full;
 	ld->nerr++;
-}
-
-void
-conf_errs_clear(struct conf_errs *errs)
-{
-	size_t	 i;
-
-	for (i = 0; i < errs->n; i++)
-		free(errs->msg[i]);
-	free(errs->msg);
-	errs->msg = NULL;
-	errs->n = 0;
 }
 
 int
@@ -169,8 +156,8 @@ file_of(struct loader *ld, const char *path)
 	return f;
 }
 
-static void
-files_free(struct conf_files *fs)
+void
+conf_files_free(struct conf_files *fs)
 {
 	size_t	 i;
 
@@ -316,160 +303,14 @@ conf_str_same(const char *a, const char *b)
 	    strcmp(a, b) == 0);
 }
 
-/* -------------------------------------------------------- the main file */
-
-static void
-parse_server(struct loader *ld, const config_setting_t *s,
-    const struct conf_key *k, void *obj, void *arg)
-{
-	(void)k;
-	(void)arg;
-	if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
-		conf_errf(ld, conf_line(s), "\"server\" must be a group, not %s",
-		    conf_type_name(config_setting_type(s)));
-		return;
-	}
-	conf_load_server(ld, s, obj);
-}
-
-/* Each zone file named, relative to the main file. */
-static void
-parse_zones(struct loader *ld, const config_setting_t *s,
-    const struct conf_key *k, void *obj, void *arg)
-{
-	struct conf		*c = obj;
-	struct conf_zone	*z;
-	config_setting_t	*e;
-	char			*zpath, *a;
-	size_t			 j;
-	int			 i, t = config_setting_type(s);
-
-	(void)k;
-	(void)arg;
-	if (t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST) {
-		conf_errf(ld, conf_line(s), "\"zones\" must be an array of "
-		    "strings, not %s", conf_type_name(t));
-		return;
-	}
-	for (i = 0; (e = config_setting_get_elem(s, i)) != NULL; i++)
-		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-			conf_errf(ld, conf_line(e), "\"zones\" must hold "
-			    "strings, not %s",
-			    conf_type_name(config_setting_type(e)));
-			return;
-		}
-	if (config_setting_length(s) == 0) {
-		conf_errf(ld, conf_line(s), "\"zones\" must not be empty");
-		return;
-	}
-	c->zones = xcalloc(config_setting_length(s), sizeof(*c->zones));
-	for (i = 0; (e = config_setting_get_elem(s, i)) != NULL; i++) {
-		struct loader	 zl = { .errs = ld->errs, .files = ld->files };
-
-		zpath = conf_relative_to(c->path, config_setting_get_string(e));
-		z = &c->zones[c->nzones++];
-		zl.file = zpath;
-		if (conf_load_zone(&zl, zpath, z) == -1)
-			conf_errf(ld, conf_elem_line(ld, e), "cannot read zone "
-			    "file %s: %s", zpath, strerror(errno));
-		ld->nerr += zl.nerr;
-		free(zpath);
-		if (z->origin == NULL)
-			continue;
-		for (j = 0; j + 1 < c->nzones; j++) {
-			if (c->zones[j].origin == NULL || ldns_dname_compare(
-			    c->zones[j].origin, z->origin) != 0)
-				continue;
-			a = conf_name_str(z->origin);
-			conf_errf(ld, conf_elem_line(ld, e), "duplicate zone %s "
-			    "(also in %s)", a, c->zones[j].file);
-			free(a);
-			break;
-		}
-	}
-}
-
-static const struct conf_key main_keys[] = {
-	{ "server", CONF_CUSTOM, .parse = parse_server, .flags = CONF_REQUIRED,
-	    .doc = "the server's settings" },
-	{ "zones", CONF_CUSTOM, .parse = parse_zones, .flags = CONF_REQUIRED,
-	    .doc = "the zone files" },
-	{ NULL }
-};
-
-static const struct conf_section main_section = {
-	"the main file", main_keys, "MAIN FILE"
-};
-
-extern const struct conf_section conf_server_section, conf_zone_section,
-    conf_soa_section, conf_check_section, conf_pool_section,
-    conf_member_section, conf_name_section, conf_name_tail_section;
-
-const struct conf_section *const conf_sections[] = {
-	&main_section,
-	&conf_server_section,
-	&conf_zone_section,
-	&conf_soa_section,
-	&conf_check_section,
-	&conf_pool_section,
-	&conf_member_section,
-	&conf_name_section,
-	&conf_name_tail_section,
-	NULL
-};
-
-int
-conf_load(const char *path, struct conf **out, struct conf_errs *errs)
-{
-	static const struct conf_key *const tables[] = { main_keys, NULL };
-	struct conf_files	 files = { 0 };
-	struct loader		 ld = { .errs = errs, .file = path,
-				    .files = &files };
-	config_t		 cfg;
-	config_setting_t	*root;
-	struct conf		*c;
-	int			 rv = -1;
-
-	c = xcalloc(1, sizeof(*c));
-	c->path = xstrdup(path);
-	config_init(&cfg);
-	if (config_read_file(&cfg, path) == CONFIG_FALSE) {
-		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
-			conf_errf(&ld, 1, "cannot read config file: %s",
-			    strerror(errno));
-		else
-			conf_errf(&ld, config_error_line(&cfg), "%s",
-			    config_error_text(&cfg));
-		goto out;
-	}
-	root = config_root_setting(&cfg);
-	conf_section_unknown(&ld, root, main_section.name, tables);
-	conf_section_read(&ld, root, main_keys, c, "", NULL);
-	if (ld.nerr == 0) {
-		*out = c;
-		c = NULL;
-		rv = 0;
-	}
-out:
-	if (ld.nerr == 0 && rv == -1)
-		conf_errf(&ld, 1, "configuration not loaded");
-	conf_free(c);
-	config_destroy(&cfg);
-	files_free(&files);
-	return rv;
-}
-
 void
-conf_free(struct conf *c)
+conf_errs_clear(struct conf_errs *errs)
 {
 	size_t	 i;
 
-	if (c == NULL)
-		return;
-	conf_server_free(c);
-	for (i = 0; i < c->nzones; i++)
-		conf_zone_free(&c->zones[i]);
-	free(c->zones);
-	free(c->path);
-	free(c);
+	for (i = 0; i < errs->n; i++)
+		free(errs->msg[i]);
+	free(errs->msg);
+	errs->msg = NULL;
+	errs->n = 0;
 }
