@@ -71,7 +71,7 @@ struct conf_name {
 	ldns_rdf	*owner;
 	int		 line;
 	size_t		 pool;
-	struct lb_step	 steps[LB_MAX_STEPS];
+	struct lb_step	*steps;		/* owned; lb_chain_prepare()d */
 	size_t		 nsteps;
 	uint32_t	 ttl, degraded_ttl;
 	unsigned	 max_answers;	/* 0: all */

@@ -269,9 +269,7 @@ ldns_rdf *
 conf_parse_name(const char *text, const ldns_rdf *origin)
 {
 	ldns_rdf	*d;
-	char		*o, *full;
 	size_t		 n = strlen(text);
-	int		 len;
 
 	if (strcmp(text, "@") == 0)
 		return ldns_rdf_clone(origin);
@@ -279,21 +277,32 @@ conf_parse_name(const char *text, const ldns_rdf *origin)
 		return NULL;
 	if (text[n - 1] == '.')
 		return ldns_dname_new_frm_str(text);
-	o = conf_name_str(origin);
-	len = snprintf(NULL, 0, "%s.%s", text, o);
-	full = xmalloc(len + 1);
-	snprintf(full, len + 1, "%s.%s", text, o);
-	d = ldns_dname_new_frm_str(full);
-	free(full);
-	free(o);
+	/* Relative: its labels, then the origin's. */
+	if ((d = ldns_dname_new_frm_str(text)) == NULL)
+		return NULL;
+	if (ldns_dname_cat(d, origin) != LDNS_STATUS_OK) {
+		ldns_rdf_deep_free(d);
+		return NULL;
+	}
 	return d;
 }
 
+/* Is d equal to or below top: a suffix of its wire form at a label? */
 bool
 conf_at_or_below(const ldns_rdf *d, const ldns_rdf *top)
 {
-	return ldns_dname_compare(d, top) == 0 || ldns_dname_is_subdomain(d,
-	    top);
+	const uint8_t	*p = ldns_rdf_data(d), *t = ldns_rdf_data(top);
+	size_t		 n = ldns_rdf_size(d), tn = ldns_rdf_size(top), i = 0, k;
+
+	while (i < n && n - i > tn)
+		i += p[i] + 1;
+	if (i >= n || n - i != tn)
+		return false;
+	/* Length octets are below 64: case folding leaves them alone. */
+	for (k = 0; k < tn; k++)
+		if (tolower(p[i + k]) != tolower(t[k]))
+			return false;
+	return true;
 }
 
 bool
@@ -313,4 +322,62 @@ conf_errs_clear(struct conf_errs *errs)
 	free(errs->msg);
 	errs->msg = NULL;
 	errs->n = 0;
+}
+
+static uint64_t
+name_hash(const char *s)
+{
+	uint64_t	 h = 0xcbf29ce484222325ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h ^ (h >> 29);
+}
+
+void
+conf_index_init(struct conf_index *x, size_t expected)
+{
+	size_t	 size;
+
+	for (size = 16; size < expected * 2; size *= 2)
+		;
+	x->key = xcalloc(size, sizeof(*x->key));
+	x->val = xcalloc(size, sizeof(*x->val));
+	x->mask = size - 1;
+}
+
+void
+conf_index_free(struct conf_index *x)
+{
+	free(x->key);
+	free(x->val);
+	memset(x, 0, sizeof(*x));
+}
+
+size_t
+conf_index_get(const struct conf_index *x, const char *name)
+{
+	size_t	 i;
+
+	if (x->key == NULL)
+		return SIZE_MAX;
+	for (i = name_hash(name) & x->mask; x->key[i] != NULL;
+	    i = (i + 1) & x->mask)
+		if (strcmp(x->key[i], name) == 0)
+			return x->val[i];
+	return SIZE_MAX;
+}
+
+size_t
+conf_index_put(struct conf_index *x, const char *name, size_t v)
+{
+	size_t	 i;
+
+	for (i = name_hash(name) & x->mask; x->key[i] != NULL;
+	    i = (i + 1) & x->mask)
+		if (strcmp(x->key[i], name) == 0)
+			return x->val[i];
+	x->key[i] = name;
+	x->val[i] = v;
+	return SIZE_MAX;
 }

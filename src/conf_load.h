@@ -69,23 +69,47 @@ char	*conf_name_str(const ldns_rdf *);
 bool	 conf_at_or_below(const ldns_rdf *d, const ldns_rdf *top);
 bool	 conf_str_same(const char *, const char *);
 
+/* Names (of pools, of checks) to indices: a hash table; keys borrowed. */
+struct conf_index {
+	const char	**key;
+	size_t		*val;
+	size_t		 mask;
+};
+void	 conf_index_init(struct conf_index *, size_t expected);
+void	 conf_index_free(struct conf_index *);
+/* The value of name, or SIZE_MAX. */
+size_t	 conf_index_get(const struct conf_index *, const char *name);
+/* Add name -> v; returns the value it had instead, SIZE_MAX when new. */
+size_t	 conf_index_put(struct conf_index *, const char *name, size_t v);
+
 /*
  * A zone's records by owner and its delegation points, for the checks
  * that need the whole zone: each is a lookup, not a scan of the zone.
  */
+struct conf_zowner {
+	uint64_t	 hash;		/* of the lower-case wire name */
+	size_t		 first;		/* its first record in z->rrs */
+	size_t		 last;
+	size_t		 ns;		/* its first NS, SIZE_MAX: none */
+};
+
 struct conf_zindex {
-	size_t		*by_owner;	/* into z->rrs: by owner, then index */
-	size_t		 n;
-	size_t		*cuts;		/* into z->rrs: an NS of each cut,
-					   by owner */
-	size_t		 ncuts;
+	struct conf_zowner *owners;	/* open addressing */
+	size_t		 mask;
+	size_t		*next;		/* next[i]: the next record of the
+					   owner of record i, SIZE_MAX: none */
+	bool		 cuts;		/* a delegation below the apex */
+	struct conf_index pools;	/* pool names -> z->pools */
 };
 
 void	 conf_zindex_build(const struct conf_zone *, struct conf_zindex *);
 void	 conf_zindex_free(struct conf_zindex *);
-/* The records owned by name: by_owner[*first .. *first + count). */
+/*
+ * The first record owned by name (an index in z->rrs), SIZE_MAX when
+ * none; the others follow through next[], in the order of the zone.
+ */
 size_t	 conf_zindex_owned(const struct conf_zindex *, const struct conf_zone *,
-	    const ldns_rdf *name, size_t *first);
+	    const ldns_rdf *name);
 /*
  * The delegation that name is at or below and that comes first in the
  * zone, or NULL.
@@ -106,7 +130,7 @@ void	 conf_check_free(struct conf_check *);
 void	 conf_load_regions(struct loader *, const config_setting_t *,
 	    struct conf_zone *);
 void	 conf_load_pools(struct loader *, const config_setting_t *,
-	    struct conf_zone *);
+	    struct conf_zone *, struct conf_index *);
 void	 conf_load_names(struct loader *, const config_setting_t *,
 	    struct conf_zone *, const struct conf_zindex *);
 void	 conf_zone_free(struct conf_zone *);

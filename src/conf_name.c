@@ -19,20 +19,54 @@
 
 /* A name as read: its label and zone, for messages and lookups. */
 struct name_ctx {
-	struct conf_zone	*z;
-	const char		*label;
-	bool			 degraded_given;
+	struct conf_zone		*z;
+	const struct conf_zindex	*x;
+	const char			*label;
+	bool				 degraded_given;
 };
 
+/* The steps of each preset, parsed once: a name copies them. */
+static struct {
+	bool		 done;
+	struct lb_step	 steps[4];
+	size_t		 n;
+} presets_parsed[32];
+
 static void
-load_chain(struct loader *ld, const config_setting_t *g, struct conf_name *cn,
-    const char *label)
+preset_steps(struct loader *ld, const config_setting_t *g,
+    const struct lb_preset *pr, struct conf_name *cn)
+{
+	size_t	 k = pr - lb_presets, i;
+	char	 err[256];
+
+	if (k >= NELEM(presets_parsed)) {
+		conf_errf(ld, conf_line(g), "preset: too many presets");
+		return;
+	}
+	if (!presets_parsed[k].done) {
+		for (i = 0; i < NELEM(pr->steps) && pr->steps[i] != NULL; i++)
+			if (lb_parse_step(pr->steps[i],
+			    &presets_parsed[k].steps[presets_parsed[k].n++],
+			    err, sizeof(err)) == -1) {
+				conf_errf(ld, conf_line(g), "preset: %s", err);
+				presets_parsed[k].n = 0;
+				return;
+			}
+		presets_parsed[k].done = true;
+	}
+	memcpy(cn->steps + cn->nsteps, presets_parsed[k].steps,
+	    presets_parsed[k].n * sizeof(cn->steps[0]));
+	cn->nsteps += presets_parsed[k].n;
+}
+
+static void
+load_chain(struct loader *ld, const config_setting_t *g,
+    struct conf_name *cn, const char *label)
 {
 	config_setting_t	*s, *e;
 	const struct lb_preset	*pr;
 	const char		*preset;
 	char			 err[256];
-	size_t			 i;
 	int			 j;
 	bool			 has_up = false;
 
@@ -74,10 +108,7 @@ load_chain(struct loader *ld, const config_setting_t *g, struct conf_name *cn,
 			    "\"%s\"", label, preset);
 			return;
 		}
-		for (i = 0; i < NELEM(pr->steps) && pr->steps[i] != NULL; i++)
-			if (lb_parse_step(pr->steps[i],
-			    &cn->steps[cn->nsteps++], err, sizeof(err)) == -1)
-				conf_errf(ld, conf_line(g), "preset: %s", err);
+		preset_steps(ld, g, pr, cn);
 		has_up = true;
 	}
 	/* Health always comes first: never answer a down member needlessly. */
@@ -111,12 +142,11 @@ parse_pool(struct loader *ld, const config_setting_t *s,
 	(void)k;
 	if ((t = conf_get_str(ld, s)) == NULL)
 		return;
-	for (i = 0; i < nc->z->npools; i++)
-		if (strcmp(nc->z->pools[i].name, t) == 0)
-			break;
-	if (i == nc->z->npools)
+	if ((i = conf_index_get(&nc->x->pools, t)) == SIZE_MAX) {
 		conf_errf(ld, conf_line(s), "name \"%s\": pool \"%s\" not found",
 		    nc->label, t);
+		i = nc->z->npools;
+	}
 	cn->pool = i;
 }
 
@@ -290,16 +320,32 @@ load_name(struct loader *ld, const config_setting_t *c, struct conf_zone *z,
     const struct conf_zindex *x, struct owners *own)
 {
 	struct conf_name	*cn = &z->names[z->nnames];
-	struct name_ctx		 nc = { z, config_setting_name(c), false };
+	struct name_ctx		 nc = { z, x, config_setting_name(c), false };
+	struct lb_step		 steps[LB_MAX_STEPS];
 	config_setting_t	*s;
 	const ldns_rr		*rr;
 	const ldns_rdf		*cut;
 	const char		*t, *label = nc.label;
 	char			 ctx[128], *os, *ts;
-	size_t			 k, first, n;
+	size_t			 k;
 	long			 dup;
 	int			 oline, line;
 
+	/* In a list, a name's label is its owner. */
+	if (label == NULL && config_setting_type(c) == CONFIG_TYPE_GROUP) {
+		if ((s = config_setting_get_member(c, "owner")) == NULL) {
+			conf_errf(ld, conf_line(c), "a name in a list needs "
+			    "\"owner\"");
+			return;
+		}
+		if ((label = conf_get_str(ld, s)) == NULL)
+			return;
+		nc.label = label;
+	} else if (label == NULL) {
+		conf_errf(ld, conf_line(c), "a name in the list of names must be "
+		    "a group");
+		return;
+	}
 	if (config_setting_type(c) != CONFIG_TYPE_GROUP) {
 		conf_errf(ld, conf_line(c), "name \"%s\" must be a group", label);
 		return;
@@ -341,8 +387,12 @@ load_name(struct loader *ld, const config_setting_t *c, struct conf_zone *z,
 	}
 	snprintf(ctx, sizeof(ctx), "name \"%s\": ", label);
 	conf_section_read(ld, c, name_head_keys, cn, ctx, &nc);
+	cn->steps = steps;	/* the chain is built here, then kept */
 	load_chain(ld, c, cn, label);
 	conf_section_read(ld, c, name_tail_keys, cn, ctx, &nc);
+	lb_chain_prepare(steps, cn->nsteps, cn->max_answers);
+	cn->steps = xcalloc(cn->nsteps + 1, sizeof(*cn->steps));
+	memcpy(cn->steps, steps, cn->nsteps * sizeof(*cn->steps));
 	if (!nc.degraded_given)
 		cn->degraded_ttl = cn->ttl;
 	if (config_setting_get_member(c, "all_down") == NULL &&
@@ -360,14 +410,14 @@ load_name(struct loader *ld, const config_setting_t *c, struct conf_zone *z,
 		conf_errf(ld, cn->line, "name \"%s\": a fallback is given but "
 		    "all_down is not \"fallback\"", label);
 	/* Static data at the name must not fight the pool. */
-	n = conf_zindex_owned(x, z, cn->owner, &first);
-	for (k = first; k < first + n; k++) {
-		rr = z->rrs[x->by_owner[k]].rr;
+	for (k = conf_zindex_owned(x, z, cn->owner); k != SIZE_MAX;
+	    k = x->next[k]) {
+		rr = z->rrs[k].rr;
 		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_A ||
 		    ldns_rr_get_type(rr) == LDNS_RR_TYPE_AAAA ||
 		    ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME) {
 			ts = ldns_rr_type2str(ldns_rr_get_type(rr));
-			conf_errf(ld, z->rrs[x->by_owner[k]].line, "%s record at "
+			conf_errf(ld, z->rrs[k].line, "%s record at "
 			    "the managed name \"%s\" (line %d)", ts, label,
 			    cn->line);
 			free(ts);
@@ -391,7 +441,8 @@ conf_load_names(struct loader *ld, const config_setting_t *g,
 	size_t			 size;
 	int			 i, n;
 
-	if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
+	if (config_setting_type(g) != CONFIG_TYPE_GROUP &&
+	    config_setting_type(g) != CONFIG_TYPE_LIST) {
 		conf_errf(ld, conf_line(g), "\"names\" must be a group, not %s",
 		    conf_type_name(config_setting_type(g)));
 		return;

@@ -306,7 +306,13 @@ parse_members(struct loader *ld, const config_setting_t *l,
 		load_member(ld, m, z, cp);
 }
 
+static void	parse_pool_name(struct loader *, const config_setting_t *,
+		    const struct conf_key *, void *, void *);
+
+/* "name" first: a list form reads the rest after it. */
 static const struct conf_key pool_keys[] = {
+	{ "name", CONF_CUSTOM, .parse = parse_pool_name,
+	    .doc = "its name, when pools are written as a list" },
 	{ "check", CONF_CUSTOM, .parse = parse_pool_check,
 	    .doc = "the check its members are probed with" },
 	{ "members", CONF_CUSTOM, .parse = parse_members,
@@ -318,33 +324,77 @@ const struct conf_section conf_pool_section = {
 	"a pool", pool_keys, "POOLS"
 };
 
+/* In a list, a pool's name is its "name"; in a group, its label. */
+static void
+parse_pool_name(struct loader *ld, const config_setting_t *s,
+    const struct conf_key *k, void *obj, void *arg)
+{
+	struct conf_pool	*cp = obj;
+
+	(void)k;
+	(void)arg;
+	if (cp->name != NULL)
+		conf_errf(ld, conf_line(s), "pool \"%s\": \"name\" is for pools "
+		    "written as a list", cp->name);
+}
+
 void
 conf_load_pools(struct loader *ld, const config_setting_t *g,
-    struct conf_zone *z)
+    struct conf_zone *z, struct conf_index *names)
 {
 	static const struct conf_key *const tables[] = { pool_keys, NULL };
-	config_setting_t	*p;
+	config_setting_t	*p, *s;
 	struct conf_pool	*cp;
-	int			 i;
+	const char		*t;
+	size_t			 dup;
+	int			 i, type = config_setting_type(g);
 
-	if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
+	if (type != CONFIG_TYPE_GROUP && type != CONFIG_TYPE_LIST) {
 		conf_errf(ld, conf_line(g), "\"pools\" must be a group, not %s",
 		    conf_type_name(config_setting_type(g)));
 		return;
 	}
 	z->pools = xcalloc(config_setting_length(g) + 1, sizeof(*z->pools));
+	conf_index_init(names, config_setting_length(g));
 	for (i = 0; (p = config_setting_get_elem(g, i)) != NULL; i++) {
-		cp = &z->pools[z->npools++];
-		cp->name = xstrdup(config_setting_name(p));
+		cp = &z->pools[z->npools];
 		cp->line = conf_line(p);
 		cp->check = -1;
+		if (type == CONFIG_TYPE_GROUP)
+			cp->name = xstrdup(config_setting_name(p));
+		else if (config_setting_type(p) == CONFIG_TYPE_GROUP) {
+			if ((s = config_setting_get_member(p, "name")) == NULL) {
+				conf_errf(ld, cp->line, "a pool in a list needs "
+				    "\"name\"");
+				continue;
+			}
+			if ((t = conf_get_str(ld, s)) == NULL)
+				continue;
+			cp->name = xstrdup(t);
+		} else {
+			conf_errf(ld, conf_elem_line(ld, p), "a pool in the list "
+			    "of pools must be a group");
+			continue;
+		}
+		z->npools++;
+		if ((dup = conf_index_put(names, cp->name, z->npools - 1)) !=
+		    SIZE_MAX) {
+			conf_errf(ld, cp->line, "pool \"%s\" given twice (also "
+			    "line %d)", cp->name, z->pools[dup].line);
+			continue;
+		}
 		if (config_setting_type(p) != CONFIG_TYPE_GROUP) {
 			conf_errf(ld, cp->line, "pool \"%s\" must be a group",
 			    cp->name);
 			continue;
 		}
 		conf_section_unknown(ld, p, "a pool", tables);
-		conf_section_read(ld, p, pool_keys, cp, "", z);
+		if (type == CONFIG_TYPE_GROUP)
+			conf_section_read(ld, p, pool_keys, cp, "", z);
+		else {
+			/* The name is read already; the rest as usual. */
+			conf_section_read(ld, p, pool_keys + 1, cp, "", z);
+		}
 		if (config_setting_get_member(p, "members") == NULL)
 			conf_errf(ld, cp->line, "pool \"%s\": missing "
 			    "\"members\"", cp->name);

@@ -63,7 +63,7 @@ const struct conf_key *
 conf_key_find(const struct conf_key *keys, const char *name)
 {
 	for (; keys->name != NULL; keys++)
-		if (strcmp(keys->name, name) == 0)
+		if (keys->name[0] == name[0] && strcmp(keys->name, name) == 0)
 			return keys;
 	return NULL;
 }

@@ -2,6 +2,7 @@
 /* SPDX-License-Identifier: ISC */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -241,100 +242,105 @@ parse_records(struct loader *ld, const config_setting_t *list,
 
 /* -------------------------------------------------------------- index */
 
-struct sort_ctx {
-	const struct conf_zone	*z;
-};
-
-static int
-by_owner(const void *a, const void *b, void *arg)
+/* FNV-1a of a wire name (or its suffix), folded to lower case. */
+static uint64_t
+wire_hash(const uint8_t *p, size_t n)
 {
-	const struct conf_zone	*z = ((struct sort_ctx *)arg)->z;
-	size_t			 i = *(const size_t *)a, j = *(const size_t *)b;
-	int			 c;
+	uint64_t	 h = 0xcbf29ce484222325ULL;
+	size_t		 i;
 
-	c = ldns_dname_compare(ldns_rr_owner(z->rrs[i].rr),
-	    ldns_rr_owner(z->rrs[j].rr));
-	if (c != 0)
-		return c;
-	return i < j ? -1 : i > j;
+	for (i = 0; i < n; i++)
+		h = (h ^ (uint8_t)tolower(p[i])) * 0x100000001b3ULL;
+	return h ^ (h >> 31);
+}
+
+static bool
+wire_same(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (tolower(a[i]) != tolower(b[i]))
+			return false;
+	return true;
+}
+
+/* The owner entry of the wire name p[0..n), or a free one; never full. */
+static struct conf_zowner *
+owner_slot(const struct conf_zindex *x, const struct conf_zone *z,
+    const uint8_t *p, size_t n, uint64_t h)
+{
+	struct conf_zowner	*o;
+	const ldns_rdf		*d;
+	size_t			 i;
+
+	for (i = h & x->mask;; i = (i + 1) & x->mask) {
+		o = &x->owners[i];
+		if (o->first == SIZE_MAX)
+			return o;
+		d = ldns_rr_owner(z->rrs[o->first].rr);
+		if (o->hash == h && ldns_rdf_size(d) == n &&
+		    wire_same(ldns_rdf_data(d), p, n))
+			return o;
+	}
 }
 
 void
 conf_zindex_build(const struct conf_zone *z, struct conf_zindex *x)
 {
-	struct sort_ctx	 sc = { z };
-	size_t		 i;
+	struct conf_zowner	*o;
+	const ldns_rdf		*d;
+	const ldns_rr		*rr;
+	size_t			 i, size;
+	uint64_t		 h;
 
 	memset(x, 0, sizeof(*x));
-	x->n = z->nrrs;
-	x->by_owner = xcalloc(z->nrrs + 1, sizeof(size_t));
-	for (i = 0; i < z->nrrs; i++)
-		x->by_owner[i] = i;
-	qsort_r(x->by_owner, x->n, sizeof(size_t), by_owner, &sc);
-	/* One NS of each delegation point, in owner order. */
-	x->cuts = xcalloc(z->nrrs + 1, sizeof(size_t));
-	for (i = 0; i < x->n; i++) {
-		const ldns_rr	*rr = z->rrs[x->by_owner[i]].rr;
-
-		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NS ||
-		    ldns_dname_compare(ldns_rr_owner(rr), z->origin) == 0)
-			continue;
-		if (x->ncuts > 0 && ldns_dname_compare(ldns_rr_owner(rr),
-		    ldns_rr_owner(z->rrs[x->cuts[x->ncuts - 1]].rr)) == 0)
-			continue;
-		x->cuts[x->ncuts++] = x->by_owner[i];
+	for (size = 16; size < z->nrrs * 2; size *= 2)
+		;
+	x->owners = xcalloc(size, sizeof(*x->owners));
+	x->mask = size - 1;
+	for (i = 0; i < size; i++)
+		x->owners[i].first = SIZE_MAX;
+	x->next = xcalloc(z->nrrs + 1, sizeof(size_t));
+	for (i = 0; i < z->nrrs; i++) {
+		rr = z->rrs[i].rr;
+		d = ldns_rr_owner(rr);
+		h = wire_hash(ldns_rdf_data(d), ldns_rdf_size(d));
+		o = owner_slot(x, z, ldns_rdf_data(d), ldns_rdf_size(d), h);
+		x->next[i] = SIZE_MAX;
+		if (o->first == SIZE_MAX) {
+			o->hash = h;
+			o->first = o->last = i;
+			o->ns = SIZE_MAX;
+		} else {
+			x->next[o->last] = i;
+			o->last = i;
+		}
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_NS && o->ns ==
+		    SIZE_MAX && ldns_dname_compare(d, z->origin) != 0) {
+			o->ns = i;
+			x->cuts = true;
+		}
 	}
 }
 
 void
 conf_zindex_free(struct conf_zindex *x)
 {
-	free(x->by_owner);
-	free(x->cuts);
+	free(x->owners);
+	free(x->next);
+	conf_index_free(&x->pools);
 	memset(x, 0, sizeof(*x));
 }
 
 size_t
 conf_zindex_owned(const struct conf_zindex *x, const struct conf_zone *z,
-    const ldns_rdf *name, size_t *first)
-{
-	size_t	 lo = 0, hi = x->n, mid, end;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (ldns_dname_compare(ldns_rr_owner(z->rrs[x->by_owner[mid]]
-		    .rr), name) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (end = lo; end < x->n && ldns_dname_compare(ldns_rr_owner(
-	    z->rrs[x->by_owner[end]].rr), name) == 0; end++)
-		;
-	*first = lo;
-	return end - lo;
-}
-
-/* The index in z->rrs of the NS of cut name, or SIZE_MAX. */
-static size_t
-cut_find(const struct conf_zindex *x, const struct conf_zone *z,
     const ldns_rdf *name)
 {
-	size_t	 lo = 0, hi = x->ncuts, mid;
-	int	 c;
+	const uint8_t	*p = ldns_rdf_data(name);
+	size_t		 n = ldns_rdf_size(name);
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		c = ldns_dname_compare(ldns_rr_owner(z->rrs[x->cuts[mid]].rr),
-		    name);
-		if (c == 0)
-			return x->cuts[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return SIZE_MAX;
+	return owner_slot(x, z, p, n, wire_hash(p, n))->first;
 }
 
 /*
@@ -345,29 +351,22 @@ static size_t
 cuts_above(const struct conf_zindex *x, const struct conf_zone *z,
     const ldns_rdf *name, size_t *out, size_t max)
 {
-	ldns_rdf	*d, *up;
-	size_t		 n = 0, c, i, j, first, k;
+	const struct conf_zowner	*o;
+	const uint8_t			*p = ldns_rdf_data(name);
+	size_t				 len = ldns_rdf_size(name), at = 0;
+	size_t				 olen = ldns_rdf_size(z->origin), n = 0;
+	size_t				 i, j, c;
 
-	if (x->ncuts == 0)
+	if (!x->cuts)
 		return 0;
-	d = ldns_rdf_clone(name);
-	while (n < max && ldns_dname_label_count(d) > ldns_dname_label_count(
-	    z->origin)) {
-		if ((c = cut_find(x, z, d)) != SIZE_MAX) {
-			/* The NS of this cut that the zone lists first. */
-			conf_zindex_owned(x, z, d, &first);
-			for (k = first; k < x->n; k++)
-				if (ldns_rr_get_type(z->rrs[x->by_owner[k]]
-				    .rr) == LDNS_RR_TYPE_NS)
-					break;
-			out[n++] = k < x->n ? x->by_owner[k] : c;
-		}
-		up = ldns_dname_left_chop(d);
-		ldns_rdf_deep_free(d);
-		if ((d = up) == NULL)
-			break;
+	/* Each suffix of the name below the apex, from the name itself. */
+	while (at < len && len - at > olen && n < max) {
+		o = owner_slot(x, z, p + at, len - at, wire_hash(p + at,
+		    len - at));
+		if (o->first != SIZE_MAX && o->ns != SIZE_MAX)
+			out[n++] = o->ns;
+		at += p[at] + 1;
 	}
-	ldns_rdf_deep_free(d);
 	/* In the order the zone gives them. */
 	for (i = 1; i < n; i++)
 		for (j = i; j > 0 && out[j - 1] > out[j]; j--) {
@@ -398,7 +397,7 @@ static void
 check_zone_data(struct loader *ld, const struct conf_zone *z,
     const struct conf_zindex *x)
 {
-	size_t		 i, j, k, first, n, nc, c[MAX_LABELS];
+	size_t		 i, j, nc, c[MAX_LABELS];
 	const ldns_rr	*a, *b;
 	ldns_rr_type	 ta, tb;
 	char		*s, *t;
@@ -414,9 +413,8 @@ check_zone_data(struct loader *ld, const struct conf_zone *z,
 			continue;
 		}
 		/* The others at the owner, in the order of the zone. */
-		n = conf_zindex_owned(x, z, ldns_rr_owner(a), &first);
-		for (k = first; k < first + n; k++) {
-			j = x->by_owner[k];
+		for (j = conf_zindex_owned(x, z, ldns_rr_owner(a)); j !=
+		    SIZE_MAX; j = x->next[j]) {
 			if (j == i)
 				continue;
 			b = z->rrs[j].rr;
@@ -442,7 +440,7 @@ check_zone_data(struct loader *ld, const struct conf_zone *z,
 		}
 	}
 	/* What lies at or below each delegation point. */
-	for (i = 0; x->ncuts > 0 && i < z->nrrs; i++) {
+	for (i = 0; x->cuts && i < z->nrrs; i++) {
 		b = z->rrs[i].rr;
 		tb = ldns_rr_get_type(b);
 		nc = cuts_above(x, z, ldns_rr_owner(b), c, MAX_LABELS);
@@ -549,7 +547,7 @@ conf_load_zone(struct loader *ld, const char *file, struct conf_zone *z)
 	if ((s = config_setting_get_member(root, "regions")) != NULL)
 		conf_load_regions(ld, s, z);
 	if ((s = config_setting_get_member(root, "pools")) != NULL)
-		conf_load_pools(ld, s, z);
+		conf_load_pools(ld, s, z, &x.pools);
 	if ((s = config_setting_get_member(root, "names")) != NULL)
 		conf_load_names(ld, s, z, &x);
 	conf_zindex_free(&x);
@@ -584,6 +582,7 @@ conf_zone_free(struct conf_zone *z)
 			ldns_rr_free(z->names[i].fallback[j]);
 		free(z->names[i].fallback);
 		ldns_rdf_deep_free(z->names[i].fallback_cname);
+		free(z->names[i].steps);
 	}
 	free(z->names);
 	ldns_rdf_deep_free(z->origin);

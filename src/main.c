@@ -283,6 +283,7 @@ main(int argc, char *argv[])
 	gid_t			 gid;
 	unsigned		 i;
 	long			 ncpu;
+	double			 t_start, t_conf = 0, t_db = 0, t_probe = 0;
 	int			 ch;
 
 	while ((ch = getopt_long(argc, argv, "c:fnVh", longopts, NULL)) != -1) {
@@ -318,18 +319,38 @@ main(int argc, char *argv[])
 	 */
 	if ((abspath = realpath(path, NULL)) != NULL)
 		path = abspath;
+	t_start = util_mono();
 	if ((c = load(path)) == NULL) {
 		free(abspath);
 		return 1;
 	}
-	if (check) {
-		conf_free(c);
-		free(abspath);
-		printf("config OK\n");
-		return 0;
-	}
 	if (lookup_ids(c, &uid, &gid) == -1)
 		return 1;
+	if (check) {
+		/* All a start does short of binding and probing. */
+		struct snapshot		*s = snapshot_new(c, 1, 1);
+		struct admin_entry	*ov;
+		size_t			 nov, nrr = 0, nnames = 0, z;
+		int			 bad;
+
+		bad = server_admin_read(c->state_file, &ov, &nov);
+		free(ov);
+		for (z = 0; z < c->nzones; z++) {
+			nrr += c->zones[z].nrrs;
+			nnames += c->zones[z].nnames;
+		}
+		printf("config OK: %zu zone%s, %zu record%s, %zu managed "
+		    "name%s, %zu target%s", c->nzones, c->nzones == 1 ? "" :
+		    "s", nrr, nrr == 1 ? "" : "s", nnames, nnames == 1 ? "" :
+		    "s", s->db->ntargets, s->db->ntargets == 1 ? "" : "s");
+		if (c->state_file != NULL)
+			printf(", %zu override%s in the state file%s", nov,
+			    nov == 1 ? "" : "s", bad != 0 ? " (see above)" : "");
+		printf("\n");
+		snapshot_free(s);
+		free(abspath);
+		return 0;
+	}
 	log_set_level((enum log_level)c->log_level);
 
 	srv.conf_path = xstrdup(path);
@@ -340,7 +361,9 @@ main(int argc, char *argv[])
 		srv.nworkers = ncpu > 0 ? (unsigned)ncpu : 1;
 	}
 	srv.nrows = worker_rows(srv.nworkers, c);
+	t_conf = util_mono();
 	srv.snap = snapshot_new(c, srv.nrows, 1);
+	t_db = util_mono();
 	snapshot_publish(srv.snap);
 
 	signal(SIGPIPE, SIG_IGN);
@@ -411,6 +434,7 @@ main(int argc, char *argv[])
 	 * already leave out what is down; probe_start() bounds the wait by
 	 * the largest check timeout + 1 s.
 	 */
+	t_probe = util_mono();
 	if ((srv.probe = probe_new(loop, srv.snap->db, srv.snap->health)) ==
 	    NULL)
 		fatalx("cannot start the prober: see above");
@@ -424,9 +448,12 @@ main(int argc, char *argv[])
 				fatalx("cannot start worker %u", i);
 		started = true;
 		log_info("ready: %zu zone%s, %zu listen address%s, %u "
-		    "worker%s, version %s", c->nzones, c->nzones == 1 ? "" :
-		    "s", c->nlisten, c->nlisten == 1 ? "" : "es", srv.nworkers,
-		    srv.nworkers == 1 ? "" : "s", PACKAGE_VERSION);
+		    "worker%s, version %s; %.2f s (config %.2f s, database "
+		    "%.2f s, first checks %.2f s)", c->nzones, c->nzones == 1 ?
+		    "" : "s", c->nlisten, c->nlisten == 1 ? "" : "es",
+		    srv.nworkers, srv.nworkers == 1 ? "" : "s", PACKAGE_VERSION,
+		    util_mono() - t_start, t_conf - t_start, t_db - t_conf,
+		    util_mono() - t_probe);
 		notify("READY=1");
 		ev_run(loop, 0);
 	}

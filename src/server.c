@@ -86,11 +86,12 @@ server_reload(struct server *srv, struct conf_errs *errs)
 	struct conf	*c = NULL;
 	struct probe	*p;
 	size_t		 i, kept, *map;
+	double		 t0 = util_mono(), t1, t2;
 
 	srv->last_reload = time(NULL);
 	notify("RELOADING=1");
 	if (conf_load(srv->conf_path, &c, errs) == -1) {
-		notify("READY=1");
+			notify("READY=1");
 		srv->reloads_failed++;
 		log_warnx("reload refused: %zu problem%s; the old "
 		    "configuration keeps serving", errs->n, errs->n == 1 ? "" :
@@ -112,7 +113,9 @@ server_reload(struct server *srv, struct conf_errs *errs)
 				    "only with a restart");
 				break;
 			}
+	t1 = util_mono();
 	new = snapshot_new(c, srv->nrows, old->generation + 1);
+	t2 = util_mono();
 	map = xcalloc(new->db->ntargets + 1, sizeof(*map));
 	kept = snapshot_carry_health(old, new, map);
 	if ((p = probe_new(srv->loop, new->db, new->health)) == NULL) {
@@ -143,8 +146,10 @@ server_reload(struct server *srv, struct conf_errs *errs)
 	srv->reloads_ok++;
 	notify("READY=1");
 	log_info("reloaded: generation %llu, %zu zone%s, %zu of %zu "
-	    "targets kept their health", (unsigned long long)new->generation,
-	    c->nzones, c->nzones == 1 ? "" : "s", kept, new->db->ntargets);
+	    "targets kept their health; %.2f s (config %.2f s, database "
+	    "%.2f s)", (unsigned long long)new->generation, c->nzones,
+	    c->nzones == 1 ? "" : "s", kept, new->db->ntargets,
+	    util_mono() - t0, t1 - t0, t2 - t1);
 	return 0;
 }
 
@@ -321,21 +326,23 @@ admin_save(const struct server *srv)
 		log_warn("state file %s", path);
 }
 
-void
-server_admin_load(struct server *srv)
+int
+server_admin_read(const char *path, struct admin_entry **out, size_t *nout)
 {
-	const char		*path = srv->snap->conf->state_file;
 	char			 line[1024], *f[5], *p, *save;
 	struct admin_entry	 e;
 	FILE			*fp;
-	int			 n, ln = 0, st;
+	int			 n, ln = 0, st, bad = 0;
 
+	*out = NULL;
+	*nout = 0;
 	if (path == NULL)
-		return;
+		return 0;
 	if ((fp = fopen(path, "r")) == NULL) {
-		if (errno != ENOENT)
-			log_warn("state file %s", path);
-		return;
+		if (errno == ENOENT)
+			return 0;
+		log_warn("state file %s", path);
+		return -1;
 	}
 	while (fgets(line, sizeof(line), fp) != NULL) {
 		ln++;
@@ -350,6 +357,7 @@ server_admin_load(struct server *srv)
 		if (st <= HEALTH_ADMIN_NONE || (e.family = util_parse_addr(f[0],
 		    e.addr)) == 0) {
 			log_warnx("%s:%d: not an override, skipped", path, ln);
+			bad++;
 			continue;
 		}
 		snprintf(e.text, sizeof(e.text), "%s", f[0]);
@@ -357,11 +365,20 @@ server_admin_load(struct server *srv)
 		e.set_at = strtod(f[2], NULL);
 		e.expires = strtod(f[3], NULL);
 		snprintf(e.reason, sizeof(e.reason), "%s", n == 5 ? f[4] : "");
-		srv->admin = xreallocarray(srv->admin, srv->nadmin + 1,
-		    sizeof(*srv->admin));
-		srv->admin[srv->nadmin++] = e;
+		*out = xreallocarray(*out, *nout + 1, sizeof(**out));
+		(*out)[(*nout)++] = e;
 	}
 	fclose(fp);
+	return bad;
+}
+
+void
+server_admin_load(struct server *srv)
+{
+	const char	*path = srv->snap->conf->state_file;
+
+	if (server_admin_read(path, &srv->admin, &srv->nadmin) == -1)
+		return;
 	if (srv->nadmin > 0)
 		log_info("state file %s: %zu override%s", path, srv->nadmin,
 		    srv->nadmin == 1 ? "" : "s");

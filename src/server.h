@@ -82,6 +82,14 @@ const struct admin_entry *server_admin_find(const struct server *,
 		    uint8_t family, const uint8_t *addr);
 /* Drop overrides whose time has come; called every second. */
 void		 server_admin_expire(struct server *, double now);
+/*
+ * Read the overrides of the state file at path (NULL: none) into *out
+ * (the caller frees).  A line that is not an override is logged and
+ * skipped.  Returns how many were skipped, or -1 (logged) when the file
+ * exists and cannot be read.
+ */
+int		 server_admin_read(const char *path, struct admin_entry **out,
+		    size_t *n);
 /* Read the state file (at start); problems are logged, not fatal. */
 void		 server_admin_load(struct server *);
 /* Apply the overrides to the health table of the current snapshot. */

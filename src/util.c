@@ -2,6 +2,7 @@
 /* SPDX-License-Identifier: ISC */
 #include "config.h"
 
+
 #include <sys/socket.h>
 #include <arpa/inet.h>
 
@@ -9,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <time.h>
 
@@ -107,4 +109,13 @@ util_ago(char *buf, size_t len, double t, double now)
 	}
 	util_span(s, sizeof(s), now - t);
 	snprintf(buf, len, "%s ago", s);
+}
+
+double
+util_mono(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }

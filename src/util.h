@@ -12,6 +12,9 @@ void	*xcalloc(size_t, size_t);
 void	*xreallocarray(void *, size_t, size_t);
 char	*xstrdup(const char *);
 
+/* Monotonic seconds, for how long something took. */
+double	 util_mono(void);
+
 /* An IPv4 or IPv6 address: family 4 or 6, or 0 when it is neither. */
 uint8_t	 util_parse_addr(const char *, uint8_t addr[16]);
 /* Time t (Unix) as "2026-11-30 08:21:33 UTC"; "-" for 0. */

@@ -32,13 +32,16 @@ lookup(const struct zone_db *db, const uint8_t *name, size_t len)
 	size_t			 i = h & db->mask;
 	const struct zone_slot	*s;
 
+	struct zone_node	*n;
+
 	for (;; i = (i + 1) & db->mask) {
 		s = &db->table[i];
-		if (s->node == NULL)
+		if (s->node == 0)
 			return NULL;
-		if (s->hash == h && s->node->name_len == len &&
-		    memcmp(s->node->name, name, len) == 0)
-			return s->node;
+		n = &db->nodes[s->node - 1];
+		if (s->hash == h && n->name_len == len &&
+		    memcmp(n->name, name, len) == 0)
+			return n;
 	}
 }
 

@@ -65,7 +65,7 @@ struct zone_name {
 	char			*name;		/* presentation form */
 	const struct zone_pool	*pool;		/* borrowed */
 	const struct lb_regions	*regions;	/* borrowed */
-	struct lb_step		 steps[LB_MAX_STEPS];
+	const struct lb_step	*steps;		/* borrowed: the conf's */
 	size_t			 nsteps;
 	uint32_t		 ttl, degraded_ttl;
 	unsigned		 max_answers;	/* 0: all */
@@ -115,7 +115,7 @@ struct zone_node {
 
 struct zone_slot {
 	uint64_t		 hash;
-	struct zone_node	*node;		/* borrowed */
+	uint32_t		 node;		/* index in nodes + 1, 0: free */
 };
 
 struct zone_db {

@@ -42,15 +42,20 @@ node_get(struct builder *b, const uint8_t *name, size_t len, struct zone *z)
 	struct zone_node	*n;
 
 	for (;; i = (i + 1) & db->mask) {
-		if (db->table[i].node == NULL)
+		if (db->table[i].node == 0)
 			break;
-		n = db->table[i].node;
+		n = &db->nodes[db->table[i].node - 1];
 		if (db->table[i].hash == h && n->name_len == len &&
 		    memcmp(n->name, name, len) == 0)
 			return n - db->nodes;
 	}
-	if (db->nnodes == b->cap)
-		fatalx("zone_db: node table overflow");
+	/* Nodes are found by index until all are made: they may move. */
+	if (db->nnodes == b->cap) {
+		b->cap *= 2;
+		db->nodes = xreallocarray(db->nodes, b->cap,
+		    sizeof(*db->nodes));
+		b->bn = xreallocarray(b->bn, b->cap, sizeof(*b->bn));
+	}
 	n = &db->nodes[db->nnodes];
 	memset(n, 0, sizeof(*n));
 	n->name = xmalloc(len);
@@ -58,7 +63,7 @@ node_get(struct builder *b, const uint8_t *name, size_t len, struct zone *z)
 	n->name_len = len;
 	n->zone = z;
 	db->table[i].hash = h;
-	db->table[i].node = n;
+	db->table[i].node = db->nnodes + 1;
 	memset(&b->bn[db->nnodes], 0, sizeof(b->bn[0]));
 	return db->nnodes++;
 }
@@ -523,10 +528,13 @@ zone_db_new(const struct conf *c)
 		;
 	db->table = xcalloc(size, sizeof(*db->table));
 	db->mask = size - 1;
-	db->nodes = xcalloc(total, sizeof(*db->nodes));
+	/* Most owners share their parents: start at one node per owner. */
+	b.cap = 16;
+	for (i = 0; i < c->nzones; i++)
+		b.cap += c->zones[i].nrrs + c->zones[i].nnames;
+	db->nodes = xcalloc(b.cap, sizeof(*db->nodes));
 	b.db = db;
-	b.bn = xcalloc(total, sizeof(*b.bn));
-	b.cap = total;
+	b.bn = xcalloc(b.cap, sizeof(*b.bn));
 
 	/* Nodes for every owner and every name between it and the apex. */
 	for (i = 0; i < c->nzones; i++) {

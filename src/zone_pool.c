@@ -87,6 +87,19 @@ zone_db_target_find(const struct zone_db *db, const struct zone_target *t)
 	return k != 0 ? k - 1 : SIZE_MAX;
 }
 
+/* A name in presentation form, malloc'd: what ldns_rdf2str() gives. */
+static char *
+name_text(const ldns_rdf *d)
+{
+	char	 buf[WIRE_NAME_TEXT_MAX];
+	size_t	 end;
+
+	if (wire_name_text(ldns_rdf_data(d), ldns_rdf_size(d), 0, buf,
+	    sizeof(buf), &end) == -1)
+		return ldns_rdf2str(d);
+	return xstrdup(buf);
+}
+
 /* The health slot of a target, made on first use. */
 static uint32_t
 target_get(struct zone_db *db, size_t *cap, const struct conf_check *ck,
@@ -196,13 +209,11 @@ zone_build_pools(struct zone_db *db, const struct conf *c)
 		for (j = 0; j < cz->nnames; j++) {
 			cn = &cz->names[j];
 			m = &z->names[j];
-			m->name = ldns_rdf2str(cn->owner);
+			m->name = name_text(cn->owner);
 			m->pool = &z->pools[cn->pool];
 			m->regions = &cz->regions;
-			memcpy(m->steps, cn->steps, sizeof(m->steps));
+			m->steps = cn->steps;
 			m->nsteps = cn->nsteps;
-			lb_chain_prepare(m->steps, m->nsteps,
-			    cn->max_answers);
 			m->ttl = cn->ttl;
 			m->degraded_ttl = cn->degraded_ttl;
 			m->max_answers = cn->max_answers;

@@ -96,14 +96,22 @@ def write_zone(out, a):
         k = min(k, a.targets)
     if k > 255:
         sys.exit("scale-gen.py: %d members per pool: more pools needed" % k)
-    w("pools = {\n")
-    w("  bench = { members = (\n")
+    # Lists by default: libconfig 1.5 checks each new member of a group
+    # against all before it, so a group of 100,000 takes minutes to read.
+    L = not a.groups
+    def item(label, key, rest):
+        if L:
+            return '  { %s = "%s"; %s }' % (key, label, rest)
+        return "  %s = { %s };" % (label, rest)
+    w("pools = (\n" if L else "pools = {\n")
+    w(("  { name = \"bench\";" if L else "  bench = {") + " members = (\n")
     w(",\n".join('    { address = "192.0.2.%d"; weight = %d; }'
                  % (11 + j, 1 + j) for j in range(4)))
-    w("\n  ); };\n")
+    w("\n  ); }" + ("," if L and a.pools > 0 else ";" if not L else "") +
+      "\n")
     m = 0
     for p in range(a.pools):
-        w("  p%d = {" % p)
+        w(('  { name = "p%d";' if L else "  p%d = {") % p)
         if a.targets > 0:
             w(' check = "tcp";')
         w(" members = (\n")
@@ -126,20 +134,26 @@ def write_zone(out, a):
             six += ' check_address = "%s";' % first
         mem.append(six + " }")
         w(",\n".join(mem))
-        w("\n  ); };\n")
-    w("};\n\n")
+        w("\n  ); }" + ("," if L and p + 1 < a.pools else ";" if not L
+                      else "") + "\n")
+    w(");\n\n" if L else "};\n\n")
 
     # ------------------------------------------------------------ names
-    w("names = {\n")
-    w('  managed = { pool = "bench"; '
-      'chain = [ "up", "weighted", "first 1" ]; };\n')
+    w("names = (\n" if L else "names = {\n")
+    items = [item("managed", "owner", 'pool = "bench"; '
+                  'chain = [ "up", "weighted", "first 1" ];')]
     for i in range(a.names):
-        owner = ""
+        label, owner = "n%d" % i, ""
         if i % 16 == 15:        # a name two labels down, below an ENT
-            owner = 'owner = "n%d.svc%d"; ' % (i, i % 100)
-        w('  n%d = { %spool = "p%d"; %s };\n'
-          % (i, owner, i % a.pools, STRATEGIES[i % len(STRATEGIES)]))
-    w("};\n")
+            if L:
+                label = "n%d.svc%d" % (i, i % 100)
+            else:
+                owner = 'owner = "n%d.svc%d"; ' % (i, i % 100)
+        items.append(item(label, "owner", '%spool = "p%d"; %s'
+                          % (owner, i % a.pools,
+                             STRATEGIES[i % len(STRATEGIES)])))
+    w((",\n" if L else "\n").join(items))
+    w("\n);\n" if L else "\n};\n")
 
 
 def main():
@@ -165,6 +179,10 @@ def main():
                     help="check timeout in seconds (default 1.0)")
     ap.add_argument("--origin", default="scale.example.",
                     help="zone origin (default scale.example.)")
+    ap.add_argument("--groups", action="store_true",
+                    help="write names and pools as groups (label = { ... })"
+                    " instead of lists; libconfig reads a large group in "
+                    "time quadratic in its size")
     ap.add_argument("-o", "--output", default="-",
                     help="zone file to write (default: standard output)")
     a = ap.parse_args()

@@ -1364,7 +1364,14 @@ config_errors(void **state)
 		    "7: pool \"web\" must be a group",
 		    "8: pool \"api\" must be a group" } },
 		{ "pool-pools-list", {
-		    "6: \"pools\" must be a group, not a list" } },
+		    "8: a pool in a list needs \"name\"",
+		    "10: pool \"web\" given twice (also line 9)",
+		    "11: a pool in the list of pools must be a group",
+		    "14: a name in a list needs \"owner\"",
+		    "16: a name in the list of names must be a group" } },
+		{ "pool-name-in-group", {
+		    "7: pool \"web\": \"name\" is for pools written as a "
+		    "list" } },
 		{ "pool-regions-not-group", {
 		    "6: \"regions\" must be a group, not an array" } },
 		{ "pool-region-not-array", {
@@ -1463,6 +1470,57 @@ config_errors(void **state)
 		}
 		conf_errs_clear(&errs);
 	}
+}
+
+/*
+ * Pools and names written as lists (which libconfig reads in linear
+ * time, where a large group takes quadratic time) load as the same
+ * configuration as the groups.
+ */
+static void
+config_lists_as_groups(void **state)
+{
+	struct conf		*g = NULL, *l = NULL;
+	struct conf_errs	 errs = { 0 };
+	const struct conf_zone	*zg, *zl;
+	size_t			 i, k;
+
+	(void)state;
+	assert_int_equal(load_zone_file("form-groups.zone.conf", &g, &errs),
+	    0);
+	assert_int_equal(load_zone_file("form-lists.zone.conf", &l, &errs),
+	    0);
+	zg = &g->zones[0];
+	zl = &l->zones[0];
+	assert_int_equal(zg->npools, 2);
+	assert_int_equal(zl->npools, zg->npools);
+	for (i = 0; i < zg->npools; i++) {
+		assert_string_equal(zl->pools[i].name, zg->pools[i].name);
+		assert_int_equal(zl->pools[i].nmembers, zg->pools[i].nmembers);
+		for (k = 0; k < zg->pools[i].nmembers; k++)
+			assert_memory_equal(&zl->pools[i].members[k].family,
+			    &zg->pools[i].members[k].family,
+			    offsetof(struct conf_member, admin) -
+			    offsetof(struct conf_member, family) + 1);
+	}
+	assert_int_equal(zg->nnames, 2);
+	assert_int_equal(zl->nnames, zg->nnames);
+	for (i = 0; i < zg->nnames; i++) {
+		assert_int_equal(ldns_dname_compare(zl->names[i].owner,
+		    zg->names[i].owner), 0);
+		assert_int_equal(zl->names[i].pool, zg->names[i].pool);
+		assert_int_equal(zl->names[i].nsteps, zg->names[i].nsteps);
+		for (k = 0; k < zg->names[i].nsteps; k++) {
+			assert_ptr_equal(zl->names[i].steps[k].s,
+			    zg->names[i].steps[k].s);
+			assert_memory_equal(zl->names[i].steps[k].p,
+			    zg->names[i].steps[k].p,
+			    sizeof(zg->names[i].steps[k].p));
+		}
+		assert_int_equal(zl->names[i].ttl, zg->names[i].ttl);
+	}
+	conf_free(g);
+	conf_free(l);
 }
 
 /* fallback or fallback_cname alone imply all_down "fallback". */
@@ -1673,6 +1731,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(pool_is_one_rrset, setup,
 		    teardown),
 		cmocka_unit_test(config_errors),
+		cmocka_unit_test(config_lists_as_groups),
 		cmocka_unit_test(config_fallback_implied),
 		cmocka_unit_test(config_presets),
 	};
