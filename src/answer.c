@@ -81,37 +81,27 @@ answer_stats_sum(struct answer_stats *to, const struct answer_stats *from)
 #undef ADD
 }
 
+/* The counter of each type counted one by one, + 1; 0: "other". */
+static const uint8_t qtype_slot[256] = {
+	[WIRE_TYPE_A] = ANSWER_QTYPE_A + 1,
+	[WIRE_TYPE_AAAA] = ANSWER_QTYPE_AAAA + 1,
+	[WIRE_TYPE_NS] = ANSWER_QTYPE_NS + 1,
+	[WIRE_TYPE_SOA] = ANSWER_QTYPE_SOA + 1,
+	[WIRE_TYPE_CNAME] = ANSWER_QTYPE_CNAME + 1,
+	[WIRE_TYPE_MX] = ANSWER_QTYPE_MX + 1,
+	[WIRE_TYPE_TXT] = ANSWER_QTYPE_TXT + 1,
+	[WIRE_TYPE_SRV] = ANSWER_QTYPE_SRV + 1,
+	[WIRE_TYPE_PTR] = ANSWER_QTYPE_PTR + 1,
+	[WIRE_TYPE_DS] = ANSWER_QTYPE_DS + 1,
+	[WIRE_TYPE_ANY] = ANSWER_QTYPE_ANY + 1,
+};
+
 static enum answer_qtype
 qtype_bucket(uint16_t t)
 {
-	switch (t) {
-	case WIRE_TYPE_A:
-		return ANSWER_QTYPE_A;
-	case WIRE_TYPE_AAAA:
-		return ANSWER_QTYPE_AAAA;
-	case WIRE_TYPE_NS:
-		return ANSWER_QTYPE_NS;
-	case WIRE_TYPE_SOA:
-		return ANSWER_QTYPE_SOA;
-	case WIRE_TYPE_CNAME:
-		return ANSWER_QTYPE_CNAME;
-	case WIRE_TYPE_MX:
-		return ANSWER_QTYPE_MX;
-	case WIRE_TYPE_TXT:
-		return ANSWER_QTYPE_TXT;
-	case WIRE_TYPE_SRV:
-		return ANSWER_QTYPE_SRV;
-	case WIRE_TYPE_PTR:
-		return ANSWER_QTYPE_PTR;
-	case 257:
-		return ANSWER_QTYPE_CAA;
-	case WIRE_TYPE_DS:
-		return ANSWER_QTYPE_DS;
-	case WIRE_TYPE_ANY:
-		return ANSWER_QTYPE_ANY;
-	default:
-		return ANSWER_QTYPE_OTHER;
-	}
+	if (t < 256 && qtype_slot[t] != 0)
+		return qtype_slot[t] - 1;
+	return t == 257 ? ANSWER_QTYPE_CAA : ANSWER_QTYPE_OTHER;
 }
 
 static void
@@ -157,7 +147,7 @@ find_answer(const struct zone_db *db, const struct wire_query *q)
 	const struct zone_node	*n;
 	size_t			 i, off;
 
-	n = zone_db_lookup(db, q->lname, q->qname_len);
+	n = zone_db_lookup_hashed(db, q->lname, q->qname_len, q->lhash);
 	if (n != NULL) {
 		if (n->cut == NULL) {
 			if (q->qtype == WIRE_TYPE_ANY)
@@ -236,6 +226,10 @@ run_chain(const struct answer_env *env, const struct wire_query *q,
 	struct lb_query		 lq;
 	_Atomic uint32_t	 rr;
 	size_t			 i, n = p->nfam[a->tail_family == 6];
+	const struct health_slot *slots = env->health->slots;
+	const struct lb_member	*mb = p->members;
+	uint16_t		 k;
+	bool			 down, u;
 
 	lq.health = env->health;
 	lq.members = p->members;
@@ -251,21 +245,34 @@ run_chain(const struct answer_env *env, const struct wire_query *q,
 	lq.fail_open = m->all_down == LB_ALL_DOWN_ALL;
 	lq.scope = 0;
 	lq.all_down = false;
-	client_of(env, q, m, &lq);
-	*degraded = false;
-	for (i = 0; i < n; i++) {
-		c[i].member = idx[i];
-		c[i].key = 0;
-		if (!health_usable(&env->health->slots[
-		    p->members[idx[i]].slot]))
-			*degraded = true;
-	}
-	if (tr != NULL)
-		n = lb_run_traced(m->steps, m->nsteps, &lq, c, n, &tr->lb);
+	/* Only a chain that reads the client (or explain) needs it. */
+	if (m->client || tr != NULL)
+		client_of(env, q, m, &lq);
 	else
-		n = lb_run(m->steps, m->nsteps, &lq, c, n);
-	if (m->max_answers != 0 && n > m->max_answers)
-		n = m->max_answers;
+		lq.family = lq.bits = 0;
+	for (i = 0, down = false; i < n; i++) {
+		k = idx[i];
+		u = health_usable(&slots[mb[k].slot]);
+		c[i].member = k;
+		c[i].usable = u;	/* key: each sorting step sets its own */
+		down |= !u;
+	}
+	*degraded = down;
+	lq.positive = p->positive[a->tail_family == 6];
+	lq.clean = !down && lq.positive;
+	lq.nall = n;
+	lq.total = p->total[a->tail_family == 6];
+	if (tr != NULL) {
+		n = lb_run_traced(m->steps, m->nsteps, &lq, c, n, &tr->lb);
+		if (m->max_answers != 0 && n > m->max_answers)
+			n = m->max_answers;
+	} else {
+		/* Clean candidates: "up" and its kind have nothing to do. */
+		i = lq.clean ? m->lead : 0;
+		n = lb_run(m->steps + i, m->nrun - i, &lq, c, n);
+		if (m->cut != 0 && n > m->cut)
+			n = m->cut;
+	}
 	if (tr != NULL) {
 		tr->managed = true;
 		tr->name = m;
@@ -298,17 +305,12 @@ put_tail(const struct zone_answer *a, const struct lb_cand *c, size_t n,
 	const struct zone_name	*m = a->tail;
 	size_t			 alen = a->tail_family == 4 ? 4 : 16;
 	size_t			 i, rl = 12 + alen;
-	uint32_t		 ttl = degraded ? m->degraded_ttl : m->ttl;
+	const uint8_t		*tmpl = a->tail_rr[degraded];
 
 	if (n * rl > room)
 		return 0;
 	for (i = 0; i < n; i++, p += rl) {
-		wire_put16(p, 0xc000 | a->tail_owner);
-		wire_put16(p + 2, a->tail_family == 4 ? WIRE_TYPE_A :
-		    WIRE_TYPE_AAAA);
-		wire_put16(p + 4, WIRE_CLASS_IN);
-		wire_put32(p + 6, ttl);
-		wire_put16(p + 10, alen);
+		memcpy(p, tmpl, 12);
 		/* Constant sizes: copied inline, not by a call. */
 		if (alen == 4)
 			memcpy(p + 12, m->pool->members[c[i].member].addr, 4);
@@ -397,7 +399,8 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 	if (limit > outmax)
 		limit = outmax;
 
-	memcpy(out + WIRE_HDR_LEN, pkt + WIRE_HDR_LEN, q.qend - WIRE_HDR_LEN);
+	/* ID and question as asked; flags and counts are written below. */
+	memcpy(out, pkt, q.qend);
 	pos = q.qend;
 	olen = opt_len(&q, true);
 	avail = limit - pos - olen;

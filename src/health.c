@@ -21,6 +21,7 @@ health_new(size_t n)
 	for (i = 0; i < n; i++) {
 		atomic_init(&h->slots[i].state, HEALTH_UP);
 		atomic_init(&h->slots[i].admin, HEALTH_ADMIN_NONE);
+		atomic_init(&h->slots[i].usable, true);
 		atomic_init(&h->slots[i].rtt_us, HEALTH_RTT_NONE);
 		atomic_init(&h->slots[i].load, HEALTH_LOAD_NONE);
 	}
@@ -37,16 +38,35 @@ health_free(struct health *h)
 	free(h);
 }
 
+/* An override beats the checks; drained and forced down are out. */
+static void
+update_usable(struct health_slot *s)
+{
+	uint8_t	 a = atomic_load_explicit(&s->admin, memory_order_relaxed);
+	bool	 u;
+
+	if (a == HEALTH_ADMIN_UP)
+		u = true;
+	else if (a != HEALTH_ADMIN_NONE)
+		u = false;
+	else
+		u = atomic_load_explicit(&s->state, memory_order_relaxed) ==
+		    HEALTH_UP;
+	atomic_store_explicit(&s->usable, u, memory_order_relaxed);
+}
+
 void
 health_set_state(struct health *h, size_t i, enum health_state st)
 {
 	atomic_store_explicit(&h->slots[i].state, st, memory_order_relaxed);
+	update_usable(&h->slots[i]);
 }
 
 void
 health_set_admin(struct health *h, size_t i, enum health_admin a)
 {
 	atomic_store_explicit(&h->slots[i].admin, a, memory_order_relaxed);
+	update_usable(&h->slots[i]);
 }
 
 void

@@ -50,6 +50,8 @@ enum health_admin {
 struct health_slot {
 	_Atomic uint8_t		 state;		/* enum health_state */
 	_Atomic uint8_t		 admin;		/* enum health_admin */
+	_Atomic uint8_t		 usable;	/* of state and admin, kept by
+						   the setters: one load */
 	_Atomic uint32_t	 rtt_us;	/* smoothed probe RTT */
 	_Atomic uint32_t	 load;		/* reported load figure */
 };
@@ -76,17 +78,11 @@ struct health {
 struct health	*health_new(size_t n);
 void		 health_free(struct health *);
 
+/* May a member on this slot be answered?  Checks and overrides. */
 static inline bool
 health_usable(const struct health_slot *s)
 {
-	uint8_t	 a = atomic_load_explicit(&s->admin, memory_order_relaxed);
-
-	if (a == HEALTH_ADMIN_UP)
-		return true;
-	if (a != HEALTH_ADMIN_NONE)
-		return false;
-	return atomic_load_explicit(&s->state, memory_order_relaxed) ==
-	    HEALTH_UP;
+	return atomic_load_explicit(&s->usable, memory_order_relaxed);
 }
 
 void		 health_set_state(struct health *, size_t, enum health_state);

@@ -92,16 +92,6 @@ lb_mix(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-size_t
-lb_run(const struct lb_step *steps, size_t nsteps, struct lb_query *q,
-    struct lb_cand *c, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < nsteps && n > 0; i++)
-		n = steps[i].s->run(&steps[i], q, c, n);
-	return n;
-}
 
 size_t
 lb_run_traced(const struct lb_step *steps, size_t nsteps, struct lb_query *q,
@@ -175,9 +165,17 @@ lb_step_drop(const struct lb_step *st, const struct lb_why *w, uint16_t m,
 }
 
 bool
-lb_usable(const struct lb_query *q, const struct lb_cand *c)
+lb_member_usable(const struct lb_query *q, uint16_t m)
 {
-	return health_usable(&q->health->slots[q->members[c->member].slot]);
+	return health_usable(&q->health->slots[q->members[m].slot]);
+}
+
+void
+lb_cand_init(const struct lb_query *q, struct lb_cand *c, uint16_t m)
+{
+	c->member = m;
+	c->usable = lb_member_usable(q, m);
+	c->key = 0;
 }
 
 void

@@ -61,6 +61,11 @@ struct lb_query {
 	_Atomic uint32_t	*rr;		/* the name's rotation */
 	uint64_t		*rng;		/* per-thread PRNG state */
 	bool			 fail_open;	/* up keeps all when none is */
+	bool			 clean;		/* every candidate usable, none of
+					   weight 0: up keeps them all */
+	bool			 positive;	/* no candidate of weight 0 */
+	size_t			 nall;		/* candidates at the start */
+	uint64_t		 total;		/* ... and their weights */
 	uint8_t			 family;	/* client: 4 or 6, 0 unknown */
 	uint8_t			 bits;		/* client bits known */
 	uint8_t			 addr[16];
@@ -69,9 +74,11 @@ struct lb_query {
 	bool			 all_down;
 };
 
+/* A candidate: a member of the pool, as the steps pass it on. */
 struct lb_cand {
 	uint16_t	 member;
-	uint64_t	 key;
+	bool		 usable;	/* health said so when the query began */
+	uint64_t	 key;		/* for the steps that sort */
 };
 
 struct lb_step;
@@ -124,6 +131,10 @@ struct lb_strategy {
 	bool			 truncates;	/* keeps a prefix of its input
 						   (first): the step before
 						   need only order that many */
+	bool			 client;	/* reads the client address */
+	bool			 noop_clean;	/* does nothing when every
+						   candidate is usable and of
+						   positive weight */
 };
 
 struct lb_step {
@@ -178,8 +189,17 @@ lb_step_run(const struct lb_step *st, struct lb_query *q, struct lb_cand *c,
 {
 	return st->s->run(st, q, c, n);
 }
-size_t		 lb_run(const struct lb_step *, size_t nsteps,
-		    struct lb_query *, struct lb_cand *, size_t n);
+static inline size_t
+lb_run(const struct lb_step *steps, size_t nsteps, struct lb_query *q,
+    struct lb_cand *c, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < nsteps && n > 0; i++)
+		if (!(q->clean && steps[i].s->noop_clean))
+			n = steps[i].s->run(&steps[i], q, c, n);
+	return n;
+}
 
 /*
  * What each step of a chain kept, in order: n[0] and member[0] before
@@ -225,8 +245,17 @@ uint16_t	 lb_region_of(const struct lb_regions *, uint8_t family,
 /* Fill in each net's scope; call once after the table is complete. */
 void		 lb_regions_prepare(struct lb_regions *);
 
+/*
+ * Member m as a candidate, with what health says of it now; run_chain()
+ * fills the array with it, so that each member's health is read once per
+ * query.
+ */
+void		 lb_cand_init(const struct lb_query *, struct lb_cand *,
+		    uint16_t m);
+/* Is member m usable now (health and overrides)?  For explain. */
+bool		 lb_member_usable(const struct lb_query *, uint16_t m);
+
 /* Helpers for the steps. */
-bool		 lb_usable(const struct lb_query *, const struct lb_cand *);
 /* Stable insertion sort by key, ascending (desc = false) or descending. */
 void		 lb_sort_keys(struct lb_cand *, size_t n, bool desc);
 /* "192.0.2.1": a member's address as text. */

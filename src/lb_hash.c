@@ -87,5 +87,6 @@ const struct lb_strategy lb_strategy_hash = {
 	.doc = "the same order for every client of a prefix (affinity)",
 	.params = hash_params,
 	.run = hash_run,
+	.client = true,
 	.why = hash_why,
 };

@@ -26,7 +26,7 @@ priority_run(const struct lb_step *st, struct lb_query *q, struct lb_cand *c,
 	for (i = 0; i < n; i++) {
 		t = q->members[c[i].member].priority;
 		present[t]++;
-		healthy[t] += lb_usable(q, &c[i]);
+		healthy[t] += c[i].usable;
 	}
 	for (t = 0; t < 256; t++) {
 		if (present[t] == 0)

@@ -125,5 +125,6 @@ const struct lb_strategy lb_strategy_topology = {
 	.name = "topology",
 	.doc = "only the members of the client's region, when it has some",
 	.run = topology_run,
+	.client = true,
 	.why = topology_why,
 };

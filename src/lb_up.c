@@ -28,14 +28,16 @@ up_run(const struct lb_step *st, struct lb_query *q, struct lb_cand *c,
 	size_t	 i, kept = 0;
 
 	(void)st;
+	if (q->clean)
+		return n;	/* the common case: nothing to drop */
 	/* While nothing is kept nothing is overwritten: c stays whole. */
 	for (i = 0; i < n; i++)
-		if (q->members[c[i].member].weight > 0 && lb_usable(q, &c[i]))
+		if (c[i].usable && q->members[c[i].member].weight > 0)
 			c[kept++] = c[i];
 	if (kept > 0)
 		return kept;
 	for (i = 0; i < n; i++)
-		if (lb_usable(q, &c[i]))
+		if (c[i].usable)
 			c[kept++] = c[i];
 	if (kept > 0)
 		return kept;
@@ -49,12 +51,10 @@ static void
 up_why(const struct lb_step *st, const struct lb_why *w, char *buf,
     size_t len)
 {
-	const struct lb_query	*q = w->q;
-	struct lb_cand		 c = { .member = w->nin > 0 ? w->in[0] : 0 };
-
 	(void)st;
 	if (w->nout == w->nin)
-		snprintf(buf, len, w->nin > 0 && !lb_usable(q, &c) ?
+		snprintf(buf, len, w->nin > 0 && !lb_member_usable(w->q,
+		    w->in[0]) ?
 		    "no member usable: fail open, every member kept" :
 		    "every member usable");
 	else if (w->nout == 0)
@@ -70,12 +70,10 @@ static const char *
 up_drop(const struct lb_step *st, const struct lb_why *w, uint16_t m,
     char *buf, size_t len)
 {
-	struct lb_cand	 c = { .member = m };
-
 	(void)st;
 	(void)buf;
 	(void)len;
-	if (lb_usable(w->q, &c) && w->q->members[m].weight == 0)
+	if (lb_member_usable(w->q, m) && w->q->members[m].weight == 0)
 		return "weight 0: kept out while a member of weight 1 or more "
 		    "is usable";
 	return NULL;
@@ -87,4 +85,5 @@ const struct lb_strategy lb_strategy_up = {
 	.run = up_run,
 	.why = up_why,
 	.drop = up_drop,
+	.noop_clean = true,
 };

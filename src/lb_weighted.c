@@ -13,26 +13,42 @@
  * their order.  Only the first keep places are drawn when the steps after
  * keep no more than that.
  */
-static size_t
-weighted_run(const struct lb_step *st, struct lb_query *q, struct lb_cand *c,
+/* Every place drawn, weight 0 handled: what the fast case leaves. */
+static size_t __attribute__((noinline))
+weighted_all(const struct lb_step *st, struct lb_query *q, struct lb_cand *c,
     size_t n)
 {
 	const struct lb_member	*mb = q->members;
 	struct lb_cand		 t;
 	uint64_t		 total = 0, r;
 	size_t			 i, j, m = 0, stop;
+	bool			 zero = false;
 
-	for (i = 0; i < n; i++)
-		if (mb[c[i].member].weight > 0) {
-			/* Usually none is 0 (up left them out): no move. */
-			if (i != m) {
-				t = c[i];
-				memmove(c + m + 1, c + m, (i - m) *
-				    sizeof(*c));
-				c[m] = t;
-			}
-			total += mb[c[m++].member].weight;
+	/* Steps only drop and reorder: n of nall is the whole set. */
+	if (q->positive && n == q->nall)
+		total = q->total;
+	else if (q->positive)
+		for (i = 0; i < n; i++)
+			total += mb[c[i].member].weight;
+	else
+		for (i = 0; i < n; i++) {
+			total += mb[c[i].member].weight;
+			zero |= mb[c[i].member].weight == 0;
 		}
+	m = n;
+	/* Usually none is 0 (up left them out): then nothing moves. */
+	if (zero) {
+		for (i = m = 0; i < n; i++)
+			if (mb[c[i].member].weight > 0) {
+				if (i != m) {
+					t = c[i];
+					memmove(c + m + 1, c + m, (i - m) *
+					    sizeof(*c));
+					c[m] = t;
+				}
+				m++;
+			}
+	}
 	stop = m > 0 ? m - 1 : 0;
 	if (st->keep != 0 && st->keep < stop)
 		stop = st->keep;
@@ -49,6 +65,34 @@ weighted_run(const struct lb_step *st, struct lb_query *q, struct lb_cand *c,
 		c[j] = t;
 	}
 	return n;
+}
+
+static size_t
+weighted_run(const struct lb_step *st, struct lb_query *q, struct lb_cand *c,
+    size_t n)
+{
+	const struct lb_member	*mb = q->members;
+	struct lb_cand		 t;
+	uint64_t		 total, r;
+	size_t			 i, j;
+
+	/*
+	 * The common case, a whole pool of positive weights and one place
+	 * wanted ("weighted, first 1"): one draw, one swap.
+	 */
+	if (st->keep == 1 && q->positive && n > 1) {
+		total = n == q->nall ? q->total : 0;
+		for (i = 0; total == 0 && i < n; i++)
+			total += mb[c[i].member].weight;
+		r = lb_random_below(q->rng, total);
+		for (j = 0; r >= mb[c[j].member].weight; j++)
+			r -= mb[c[j].member].weight;
+		t = c[0];
+		c[0] = c[j];
+		c[j] = t;
+		return n;
+	}
+	return weighted_all(st, q, c, n);
 }
 
 static void

@@ -364,7 +364,9 @@ main(int argc, char *argv[])
 	t_conf = util_mono();
 	srv.snap = snapshot_new(c, srv.nrows, 1);
 	t_db = util_mono();
-	snapshot_publish(srv.snap);
+	/* The main thread publishes snapshots and retires the old ones. */
+	snapshot_thread_start();
+	snapshot_publish(srv.snap, NULL);
 
 	signal(SIGPIPE, SIG_IGN);
 	srv.workers = xcalloc(srv.nworkers, sizeof(*srv.workers));
@@ -464,7 +466,9 @@ main(int argc, char *argv[])
 	for (i = 0; i < srv.nworkers; i++)
 		worker_free(srv.workers[i]);
 	free(srv.workers);
+	snapshot_drain();	/* the ones reloads retired */
 	snapshot_free(srv.snap);
+	snapshot_thread_end();
 	free(srv.admin);
 	free(srv.conf_path);
 	free(abspath);

@@ -24,7 +24,7 @@ net_ctx_init(struct net_ctx *x, unsigned row)
 	x->row = row;
 }
 
-void
+const void *
 net_env(struct net_ctx *x, struct answer_env *env, bool tcp)
 {
 	/* The caller holds rcu_read_lock() while it uses env. */
@@ -40,6 +40,7 @@ net_env(struct net_ctx *x, struct answer_env *env, bool tcp)
 	env->rng = &x->rng;
 	env->trace = NULL;
 	x->qlog_thr = s->qlog_thr;
+	return s;
 }
 
 void

@@ -28,10 +28,10 @@ struct net_ctx {
 void		 net_ctx_init(struct net_ctx *, unsigned row);
 
 /*
- * The environment a thread answers with, from the current snapshot.  The
- * caller holds rcu_read_lock() while it uses env.
+ * The environment a thread answers with, from the current snapshot, which
+ * is returned.  The caller holds rcu_read_lock() while it uses env.
  */
-void		 net_env(struct net_ctx *, struct answer_env *, bool tcp);
+const void	*net_env(struct net_ctx *, struct answer_env *, bool tcp);
 
 /* Sampled query log: one line per query drawn (server.query_log). */
 static inline bool

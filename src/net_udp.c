@@ -18,6 +18,7 @@
 
 #include "log.h"
 #include "net_udp.h"
+#include "snapshot.h"
 #include "util.h"
 
 static bool
@@ -128,20 +129,18 @@ batch_init(struct udp_batch *b)
 }
 
 /*
- * Answer one batch of n received queries and send the answers.  The
- * caller holds no lock; the snapshot is read under rcu_read_lock().
+ * Answer one batch of n received queries with env and send the answers.
+ * The caller holds rcu_read_lock() (see udp_run()).
  */
 static void
-answer_batch(struct udp_sock *u, int n)
+answer_batch(struct udp_sock *u, int n, struct answer_env *envp)
 {
 	struct udp_batch	*b = u->batch;
-	struct answer_env	 env;
+	struct answer_env	 env = *envp;
 	struct msghdr		*h;
 	size_t			 len;
 	int			 i, m, sent, r;
 
-	rcu_read_lock();
-	net_env(&u->ctx, &env, false);
 	for (i = m = 0; i < n; i++) {
 		h = &b->in[i].msg_hdr;
 		if (h->msg_flags & MSG_TRUNC) {
@@ -174,7 +173,6 @@ answer_batch(struct udp_sock *u, int n)
 		}
 		m++;
 	}
-	rcu_read_unlock();
 	/* Ready the used headers for the next batch. */
 	for (i = 0; i < n; i++) {
 		b->in[i].msg_hdr.msg_namelen = sizeof(b->addr[i]);
@@ -197,10 +195,12 @@ answer_batch(struct udp_sock *u, int n)
 void *
 udp_run(void *arg)
 {
-	struct udp_sock	*u = arg;
-	struct timeval	 tick = { 0, NET_UDP_TICK_MS * 1000 };
-	int		 n, fl, left = 0;
-	bool		 draining = false;
+	struct udp_sock		*u = arg;
+	struct timeval		 tick = { 0, NET_UDP_TICK_MS * 1000 };
+	struct answer_env	 env;
+	const void		*snap;
+	int			 n, fl, left = 0, batches = 0;
+	bool			 draining = false;
 
 	/*
 	 * Blocking reads with a time limit: a stop request is seen within
@@ -209,7 +209,16 @@ udp_run(void *arg)
 	if ((fl = fcntl(u->fd, F_GETFL)) != -1)
 		(void)fcntl(u->fd, F_SETFL, fl & ~O_NONBLOCK);
 	(void)setsockopt(u->fd, SOL_SOCKET, SO_RCVTIMEO, &tick, sizeof(tick));
+	/*
+	 * The read-side lock is held from batch to batch, and let go (a
+	 * quiescent state) when a wait ends without a packet or every
+	 * NET_UDP_QUIESCE batches: taking it per batch cost more than the
+	 * answer of a static name.  Old snapshots are freed by call_rcu(),
+	 * so a reload does not wait for that.
+	 */
 	rcu_register_thread();
+	rcu_read_lock();
+	snap = net_env(&u->ctx, &env, false);
 	for (;;) {
 		/* Stopping: a bounded number of batches more, never wait. */
 		if (!draining && atomic_load_explicit(u->stop,
@@ -222,15 +231,27 @@ udp_run(void *arg)
 		n = recvmmsg(u->fd, u->batch->in, NET_UDP_BATCH, draining ?
 		    MSG_DONTWAIT : MSG_WAITFORONE, NULL);
 		if (n > 0) {
-			answer_batch(u, n);
-			continue;
+			/* A reload: answer from the new one at once. */
+			if (snapshot_current() != snap)
+				snap = net_env(&u->ctx, &env, false);
+			answer_batch(u, n, &env);
+			if (++batches < NET_UDP_QUIESCE)
+				continue;
 		}
+		/* Let a grace period pass; then the current snapshot. */
+		rcu_read_unlock();
+		rcu_read_lock();
+		snap = net_env(&u->ctx, &env, false);
+		batches = 0;
+		if (n > 0)
+			continue;
 		if (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK &&
 		    errno != EINTR)
 			log_warn("udp recvmmsg");
 		if (draining)
 			break;
 	}
+	rcu_read_unlock();
 	rcu_unregister_thread();
 	return NULL;
 }

@@ -17,6 +17,8 @@
 #define NET_UDP_IN	4096
 /* How often a UDP thread looks for a stop request when idle. */
 #define NET_UDP_TICK_MS	100
+/* Batches answered between two quiescent states (RCU) under load. */
+#define NET_UDP_QUIESCE	64
 /* Batches a stopping UDP thread still answers: what was already sent. */
 #define NET_UDP_DRAIN	64
 

@@ -134,7 +134,7 @@ server_reload(struct server *srv, struct conf_errs *errs)
 	free(map);
 	srv->snap = new;
 	server_admin_apply(srv);
-	snapshot_publish(new);
+	snapshot_publish(new, old);
 	carry_hist(srv->probe, p);
 	if (srv->probe != NULL) {
 		server_probe_stats(srv, &srv->probe_base);
@@ -142,7 +142,6 @@ server_reload(struct server *srv, struct conf_errs *errs)
 	}
 	srv->probe = p;
 	probe_start(p, NULL, NULL);
-	snapshot_free(old);
 	srv->reloads_ok++;
 	notify("READY=1");
 	log_info("reloaded: generation %llu, %zu zone%s, %zu of %zu "

@@ -83,12 +83,50 @@ snapshot_carry_health(const struct snapshot *old, struct snapshot *new,
 	return n;
 }
 
-void
-snapshot_publish(struct snapshot *s)
+/* A snapshot waiting for its grace period. */
+struct retired {
+	struct rcu_head	 head;
+	struct snapshot	*s;
+};
+
+static void
+retire_cb(struct rcu_head *head)
 {
+	struct retired	*r = caa_container_of(head, struct retired, head);
+
+	snapshot_free(r->s);
+	free(r);
+}
+
+void
+snapshot_publish(struct snapshot *s, struct snapshot *old)
+{
+	struct retired	*r;
+
 	rcu_assign_pointer(current, s);
-	/* Wait until no worker can still see the one before. */
-	synchronize_rcu();
+	if (old == NULL)
+		return;
+	r = xcalloc(1, sizeof(*r));
+	r->s = old;
+	call_rcu(&r->head, retire_cb);
+}
+
+void
+snapshot_thread_start(void)
+{
+	rcu_register_thread();
+}
+
+void
+snapshot_thread_end(void)
+{
+	rcu_unregister_thread();
+}
+
+void
+snapshot_drain(void)
+{
+	rcu_barrier();
 }
 
 struct snapshot *

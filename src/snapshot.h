@@ -48,10 +48,17 @@ size_t		 snapshot_carry_health(const struct snapshot *old,
 		    struct snapshot *new, size_t *map);
 
 /*
- * Make s the one workers read and return when none can see the one before
- * any more (synchronize_rcu()); the caller then frees that one.
+ * Make s the one workers read.  The one before (old, may be NULL) is
+ * freed once no worker can see it any more: after an RCU grace period, by
+ * liburcu's call_rcu thread, so that the caller does not wait for it.
+ * Callers are registered RCU threads.
  */
-void		 snapshot_publish(struct snapshot *s);
+void		 snapshot_publish(struct snapshot *s, struct snapshot *old);
+/* A thread that publishes or reads snapshots registers first (RCU). */
+void		 snapshot_thread_start(void);
+void		 snapshot_thread_end(void);
+/* Wait until every snapshot retired so far is freed (at exit). */
+void		 snapshot_drain(void);
 /*
  * The published snapshot.  A worker calls it between rcu_read_lock() and
  * rcu_read_unlock() and uses the result only in between.

@@ -19,6 +19,36 @@ static const uint8_t lower_tab[256] = {
 #undef R
 };
 
+/* ASCII upper case to lower case in 8 bytes at once; others unchanged. */
+static inline uint64_t
+lower8(uint64_t x)
+{
+	const uint64_t	 hi = 0x8080808080808080ULL, one = 0x0101010101010101ULL;
+	uint64_t	 low = x & ~hi;
+	uint64_t	 ge_a = low + one * (0x80 - 'A');
+	uint64_t	 gt_z = low + one * (0x7f - 'Z');
+
+	/* A byte is a letter when its low 7 bits are in A..Z, bit 7 clear. */
+	return x | ((ge_a & ~gt_z & ~x & hi) >> 2);
+}
+
+uint64_t
+wire_name_hash(const uint8_t *p, size_t n)
+{
+	uint64_t	 h = wire_hash_start(n), w;
+
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		h = wire_hash_word(h, w);
+	}
+	if (n > 0) {
+		w = 0;
+		memcpy(&w, p, n);
+		h = wire_hash_word(h, w);
+	}
+	return h;
+}
+
 void
 wire_name_lower(uint8_t *name, size_t len)
 {
@@ -110,8 +140,9 @@ parse_opt(const uint8_t *p, size_t rdlen, struct wire_query *q)
 enum wire_verdict
 wire_parse_query(const uint8_t *pkt, size_t len, struct wire_query *q)
 {
-	size_t		 i, off, end, rdlen;
+	size_t		 i, off, rdlen, nw;
 	unsigned	 qd, an, ns, ar, n, c;
+	uint64_t	 h, w;
 	uint16_t	 type;
 	uint32_t	 ttl;
 	enum wire_verdict v;
@@ -148,16 +179,28 @@ wire_parse_query(const uint8_t *pkt, size_t len, struct wire_query *q)
 			return WIRE_FORMERR;
 		if (off + c + 1 > len)
 			return WIRE_FORMERR;
-		i = off - WIRE_HDR_LEN;
-		q->lname[i] = c;
 		if (c == 0)
 			break;
-		q->label[q->nlabels++] = i;
-		for (end = off + 1 + c, off++; off < end; off++)
-			q->lname[++i] = lower_tab[pkt[off]];
+		q->label[q->nlabels++] = off - WIRE_HDR_LEN;
+		off += c + 1;
 	}
 	off++;
-	q->qname_len = off - WIRE_HDR_LEN;
+	q->qname_len = n = off - WIRE_HDR_LEN;
+	/*
+	 * Lower case and hash a word at a time: length octets are below 64,
+	 * so folding case leaves them alone; the last word ends in zeros.
+	 */
+	nw = (n + 7) / 8;
+	memset(q->lname + (nw - 1) * 8, 0, 8);
+	memcpy(q->lname, pkt + WIRE_HDR_LEN, n);
+	h = wire_hash_start(n);
+	for (i = 0; i < nw; i++) {
+		memcpy(&w, q->lname + i * 8, 8);
+		w = lower8(w);
+		memcpy(q->lname + i * 8, &w, 8);
+		h = wire_hash_word(h, w);
+	}
+	q->lhash = h;
 	if (off + 4 > len)
 		return WIRE_FORMERR;
 	q->qtype = wire_get16(pkt + off);
@@ -166,6 +209,19 @@ wire_parse_query(const uint8_t *pkt, size_t len, struct wire_query *q)
 
 	if (an == 0 && ns == 0 && ar == 0)
 		return WIRE_OK;
+	/* The common case: one OPT, owned by the root, and nothing else. */
+	if (an == 0 && ns == 0 && ar == 1 && off + 11 <= len &&
+	    pkt[off] == 0 && wire_get16(pkt + off + 1) == WIRE_TYPE_OPT &&
+	    off + 11 + wire_get16(pkt + off + 9) == len) {
+		ttl = wire_get32(pkt + off + 5);
+		q->edns = true;
+		q->edns_udp = wire_get16(pkt + off + 3);
+		q->edns_version = (ttl >> 16) & 0xff;
+		q->edns_do = (ttl & 0x8000) != 0;
+		if (q->edns_version != 0)
+			return WIRE_BADVERS;
+		return parse_opt(pkt + off + 11, len - off - 11, q);
+	}
 
 	/* Skip answer and authority records, then look for OPT. */
 	for (n = 0; n < an + ns + ar; n++) {

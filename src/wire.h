@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define WIRE_HDR_LEN		12
 #define WIRE_MAX_NAME		255
@@ -59,7 +60,9 @@ struct wire_query {
 	uint8_t		 nlabels;	/* labels before the root */
 	uint8_t		 label[WIRE_MAX_LABELS]; /* offset of each label
 					   in lname */
-	uint8_t		 lname[WIRE_MAX_NAME]; /* qname in lower case */
+	uint8_t		 lname[WIRE_MAX_NAME + 9]; /* qname in lower case,
+					   then zeros to a whole word */
+	uint64_t	 lhash;		/* wire_name_hash() of lname */
 	/* EDNS */
 	bool		 edns;
 	bool		 edns_do;
@@ -95,33 +98,37 @@ enum wire_verdict	 wire_parse_query(const uint8_t *pkt, size_t len,
 int			 wire_skip_name(const uint8_t *pkt, size_t len,
 			    size_t *off);
 
+/* Network byte order to host and back; memcpy() keeps them aligned-safe. */
 static inline uint16_t
 wire_get16(const uint8_t *p)
 {
-	return (uint16_t)((p[0] << 8) | p[1]);
+	uint16_t	 v;
+
+	memcpy(&v, p, 2);
+	return __builtin_bswap16(v);
 }
 
 static inline uint32_t
 wire_get32(const uint8_t *p)
 {
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-	    ((uint32_t)p[2] << 8) | p[3];
+	uint32_t	 v;
+
+	memcpy(&v, p, 4);
+	return __builtin_bswap32(v);
 }
 
 static inline void
 wire_put16(uint8_t *p, uint16_t v)
 {
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
+	v = __builtin_bswap16(v);
+	memcpy(p, &v, 2);
 }
 
 static inline void
 wire_put32(uint8_t *p, uint32_t v)
 {
-	p[0] = v >> 24;
-	p[1] = (v >> 16) & 0xff;
-	p[2] = (v >> 8) & 0xff;
-	p[3] = v & 0xff;
+	v = __builtin_bswap32(v);
+	memcpy(p, &v, 4);
 }
 
 /*
@@ -132,6 +139,23 @@ wire_put32(uint8_t *p, uint32_t v)
 #define WIRE_NAME_TEXT_MAX	(255 * 4 + 2)
 int			 wire_name_text(const uint8_t *pkt, size_t len,
 			    size_t off, char *buf, size_t buflen, size_t *end);
+
+/*
+ * A 64-bit hash of a wire name (lower case), taken 8 bytes at a time with
+ * the last word padded with zeros; a table mixes in its own seed.
+ */
+static inline uint64_t
+wire_hash_word(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+	return h ^ (h >> 31);
+}
+static inline uint64_t
+wire_hash_start(size_t n)
+{
+	return n * 0x9e3779b97f4a7c15ULL;
+}
+uint64_t		 wire_name_hash(const uint8_t *, size_t);
 
 /* Lower-case one name label by label in place (ASCII only). */
 void			 wire_name_lower(uint8_t *name, size_t len);

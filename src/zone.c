@@ -9,29 +9,27 @@
 #include "zone.h"
 #include "zone_int.h"
 
+/* The table's hash of a name: its wire hash with the table's seed. */
+static inline uint64_t
+seeded(uint64_t seed, uint64_t h)
+{
+	h ^= seed;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	return h ^ (h >> 33);
+}
+
 uint64_t
 zone_hash_name(uint64_t seed, const uint8_t *p, size_t n)
 {
-	uint64_t	 h = seed ^ (n * 0x9e3779b97f4a7c15ULL), v;
-
-	for (; n >= 8; p += 8, n -= 8) {
-		memcpy(&v, p, 8);
-		h = (h ^ v) * 0xbf58476d1ce4e5b9ULL;
-		h ^= h >> 31;
-	}
-	v = 0;
-	memcpy(&v, p, n);
-	h = (h ^ v) * 0x94d049bb133111ebULL;
-	return h ^ (h >> 29);
+	return seeded(seed, wire_name_hash(p, n));
 }
 
 static struct zone_node *
-lookup(const struct zone_db *db, const uint8_t *name, size_t len)
+lookup(const struct zone_db *db, const uint8_t *name, size_t len, uint64_t h)
 {
-	uint64_t		 h = zone_hash_name(db->seed, name, len);
 	size_t			 i = h & db->mask;
 	const struct zone_slot	*s;
-
 	struct zone_node	*n;
 
 	for (;; i = (i + 1) & db->mask) {
@@ -48,7 +46,14 @@ lookup(const struct zone_db *db, const uint8_t *name, size_t len)
 const struct zone_node *
 zone_db_lookup(const struct zone_db *db, const uint8_t *name, size_t len)
 {
-	return lookup(db, name, len);
+	return lookup(db, name, len, zone_hash_name(db->seed, name, len));
+}
+
+const struct zone_node *
+zone_db_lookup_hashed(const struct zone_db *db, const uint8_t *name,
+    size_t len, uint64_t wh)
+{
+	return lookup(db, name, len, seeded(db->seed, wh));
 }
 
 const struct zone_answer *

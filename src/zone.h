@@ -46,6 +46,9 @@ struct zone_answer {
 	const struct zone_name	*tail;		/* borrowed */
 	uint8_t			 tail_family;
 	uint16_t		 tail_owner;
+	uint8_t			 tail_rr[2][12];	/* each address record
+						   before its address: TTL,
+						   then the degraded TTL */
 	struct zone_answer	*alt;
 };
 
@@ -56,6 +59,9 @@ struct zone_pool {
 	size_t			 nmembers;
 	uint16_t		*fam[2];	/* member indices: v4, v6 */
 	size_t			 nfam[2];
+	bool			 positive[2];	/* no member of the family has
+						   weight 0 */
+	uint32_t		 total[2];	/* the family's weights */
 	size_t			 counter;	/* first of nmembers answer
 						   counters (db->ncounters) */
 };
@@ -67,8 +73,16 @@ struct zone_name {
 	const struct lb_regions	*regions;	/* borrowed */
 	const struct lb_step	*steps;		/* borrowed: the conf's */
 	size_t			 nsteps;
+	size_t			 lead;		/* leading steps that do nothing
+						   when the candidates are clean
+						   (up) */
+	size_t			 nrun;		/* steps before the trailing
+						   "first"s, which ... */
+	unsigned		 cut;		/* ... with max_answers keep at
+						   most this many; 0: all */
 	uint32_t		 ttl, degraded_ttl;
 	unsigned		 max_answers;	/* 0: all */
+	bool			 client;	/* a step reads the client */
 	enum lb_all_down	 all_down;
 	bool			 ecs;
 	_Atomic uint32_t	*rr;		/* round-robin position: v4, v6
@@ -145,6 +159,9 @@ void			 zone_db_free(struct zone_db *);
 /* The node named exactly name (lower-case wire), or NULL. */
 const struct zone_node	*zone_db_lookup(const struct zone_db *,
 			    const uint8_t *name, size_t len);
+/* The same, with the name's wire_name_hash() already taken. */
+const struct zone_node	*zone_db_lookup_hashed(const struct zone_db *,
+			    const uint8_t *name, size_t len, uint64_t wh);
 
 /*
  * The index of the target of db that is t (address, port and the same

@@ -283,6 +283,15 @@ build_tail(struct enc *e, const struct zone_node *n,
 	out->tail = m;
 	out->tail_family = fam;
 	out->tail_owner = owner;
+	/* The record of an address, but for the address, once per TTL. */
+	for (i = 0; i < 2; i++) {
+		wire_put16(out->tail_rr[i], 0xc000 | owner);
+		wire_put16(out->tail_rr[i] + 2, qtype);
+		wire_put16(out->tail_rr[i] + 4, WIRE_CLASS_IN);
+		wire_put32(out->tail_rr[i] + 6, i == 0 ? m->ttl :
+		    m->degraded_ttl);
+		wire_put16(out->tail_rr[i] + 10, fam == 4 ? 4 : 16);
+	}
 	if (m->all_down != LB_ALL_DOWN_NODATA && m->all_down !=
 	    LB_ALL_DOWN_FALLBACK)
 		return;

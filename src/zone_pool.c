@@ -203,6 +203,15 @@ zone_build_pools(struct zone_db *db, const struct conf *c)
 				p->fam[cm->family == 6][p->nfam[cm->family ==
 				    6]++] = k;
 			}
+			for (k = 0; k < 2; k++)
+				p->positive[k] = true;
+			for (k = 0; k < cp->nmembers; k++)
+				p->total[cp->members[k].family == 6] +=
+				    cp->members[k].weight;
+			for (k = 0; k < cp->nmembers; k++)
+				if (cp->members[k].weight == 0)
+					p->positive[cp->members[k].family ==
+					    6] = false;
 		}
 		z->names = xcalloc(cz->nnames, sizeof(*z->names));
 		z->nnames = cz->nnames;
@@ -217,6 +226,20 @@ zone_build_pools(struct zone_db *db, const struct conf *c)
 			m->ttl = cn->ttl;
 			m->degraded_ttl = cn->degraded_ttl;
 			m->max_answers = cn->max_answers;
+			for (k = 0; k < m->nsteps; k++)
+				m->client |= m->steps[k].s->client;
+			for (m->lead = 0; m->lead < m->nsteps &&
+			    m->steps[m->lead].s->noop_clean; m->lead++)
+				;
+			/* Trailing "first N" steps are a cut, applied inline. */
+			m->cut = m->max_answers;
+			for (m->nrun = m->nsteps; m->nrun > 0 &&
+			    m->steps[m->nrun - 1].s->truncates; m->nrun--)
+				if (m->cut == 0 || m->steps[m->nrun - 1].p[0] <
+				    m->cut)
+					m->cut = m->steps[m->nrun - 1].p[0];
+			if (m->lead > m->nrun)
+				m->lead = m->nrun;
 			m->all_down = cn->all_down;
 			m->ecs = cn->ecs;
 			m->rr = xcalloc(2, sizeof(*m->rr));

@@ -82,16 +82,15 @@ run_up(struct fix *f, const struct lb_step *st, bool open, struct lb_cand *c,
 	return lb_step_run(st, &f->q, c, n);
 }
 
-/* Candidates 0..n-1 in order; clears the query's outputs. */
+/* Candidates 0..n-1 in order, as health has them now; clears the query's
+ * outputs. */
 static void
 fix_cands(struct fix *f, struct lb_cand *c, size_t n)
 {
 	size_t	 i;
 
-	for (i = 0; i < n; i++) {
-		c[i].member = i;
-		c[i].key = 0;
-	}
+	for (i = 0; i < n; i++)
+		lb_cand_init(&f->q, &c[i], i);
 	f->q.scope = 0;
 	f->q.all_down = false;
 }
