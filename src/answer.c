@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 
+#include <assert.h>
 #include <string.h>
 
 #include "answer.h"
@@ -31,22 +32,22 @@ put_opt(uint8_t *p, const struct answer_env *env, const struct wire_query *q,
 	size_t	 alen, rdlen = 0;
 
 	p[0] = 0;
-	wire_put16(p + 1, WIRE_TYPE_OPT);
-	wire_put16(p + 3, env->edns_payload);
-	p[5] = ext_rcode;
-	p[6] = 0;				/* version */
-	wire_put16(p + 7, q->edns_do ? 0x8000 : 0);	/* RFC 3225 */
+	wire_put16(p + WIRE_OPT_TYPE, WIRE_TYPE_OPT);
+	wire_put16(p + WIRE_OPT_PAYLOAD, env->edns_payload);
+	p[WIRE_OPT_EXT_RCODE] = ext_rcode;
+	p[WIRE_OPT_VERSION] = 0;
+	wire_put16(p + WIRE_OPT_FLAGS, q->edns_do ? 0x8000 : 0);	/* RFC 3225 */
 	if (with_ecs && q->ecs) {
 		alen = (q->ecs_source + 7) / 8;
-		wire_put16(p + 11, WIRE_EDNS_ECS);
-		wire_put16(p + 13, 4 + alen);
-		wire_put16(p + 15, q->ecs_family);
-		p[17] = q->ecs_source;
-		p[18] = scope;
-		memcpy(p + 19, q->ecs_addr, alen);
+		wire_put16(p + WIRE_OPT_RDATA, WIRE_EDNS_ECS);
+		wire_put16(p + WIRE_OPT_RDATA + 2, 4 + alen);
+		wire_put16(p + WIRE_OPT_RDATA + 4, q->ecs_family);
+		p[WIRE_OPT_RDATA + 6] = q->ecs_source;
+		p[WIRE_OPT_RDATA + 7] = scope;
+		memcpy(p + WIRE_OPT_RDATA + 8, q->ecs_addr, alen);
 		rdlen = 8 + alen;
 	}
-	wire_put16(p + 9, rdlen);
+	wire_put16(p + WIRE_OPT_RDLEN, rdlen);
 	return WIRE_OPT_LEN + rdlen;
 }
 
@@ -118,18 +119,18 @@ bare(const struct answer_env *env, const struct wire_query *q,
 {
 	size_t	 pos = WIRE_HDR_LEN;
 
-	memset(out + 4, 0, 8);
+	memset(out + WIRE_OFF_QDCOUNT, 0, 8);
 	if (q->qend != 0) {
 		memcpy(out + WIRE_HDR_LEN, pkt + WIRE_HDR_LEN,
 		    q->qend - WIRE_HDR_LEN);
 		pos = q->qend;
-		wire_put16(out + 4, 1);
+		wire_put16(out + WIRE_OFF_QDCOUNT, 1);
 	}
-	out[3] = (out[3] & 0xf0) | (rcode & 0x0f);
+	out[WIRE_OFF_RCODE] = (out[WIRE_OFF_RCODE] & 0xf0) | (rcode & 0x0f);
 	if (q->edns) {
 		pos += put_opt(out + pos, env, q, rcode >> 4, rcode !=
 		    WIRE_RCODE_FORMERR, 0);
-		wire_put16(out + 10, 1);
+		wire_put16(out + WIRE_OFF_ARCOUNT, 1);
 	}
 	if (rcode == WIRE_RCODE_BADVERS) {
 		if (env->stats != NULL)
@@ -304,18 +305,18 @@ put_tail(const struct zone_answer *a, const struct lb_cand *c, size_t n,
 {
 	const struct zone_name	*m = a->tail;
 	size_t			 alen = a->tail_family == 4 ? 4 : 16;
-	size_t			 i, rl = 12 + alen;
+	size_t			 i, rl = WIRE_RR_FIXED + alen;
 	const uint8_t		*tmpl = a->tail_rr[degraded];
 
 	if (n * rl > room)
 		return 0;
 	for (i = 0; i < n; i++, p += rl) {
-		memcpy(p, tmpl, 12);
+		memcpy(p, tmpl, WIRE_RR_FIXED);
 		/* Constant sizes: copied inline, not by a call. */
 		if (alen == 4)
-			memcpy(p + 12, m->pool->members[c[i].member].addr, 4);
+			memcpy(p + WIRE_RR_FIXED, m->pool->members[c[i].member].addr, 4);
 		else
-			memcpy(p + 12, m->pool->members[c[i].member].addr,
+			memcpy(p + WIRE_RR_FIXED, m->pool->members[c[i].member].addr,
 			    16);
 	}
 	return n * rl;
@@ -345,13 +346,13 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 		return 0;
 	}
 	/* ID, QR, the opcode, RD and CD as asked; RA never. */
-	wire_put16(out, q.id);
+	wire_put16(out + WIRE_OFF_ID, q.id);
 	flags = WIRE_QR | (q.flags & (0x7800 | WIRE_RD | WIRE_CD));
-	wire_put16(out + 2, flags);
+	wire_put16(out + WIRE_OFF_FLAGS, flags);
 	switch (v) {
 	case WIRE_NOTIMP:
-		memset(out + 4, 0, 8);
-		out[3] |= WIRE_RCODE_NOTIMP;
+		memset(out + WIRE_OFF_QDCOUNT, 0, 8);
+		out[WIRE_OFF_RCODE] |= WIRE_RCODE_NOTIMP;
 		count(env, WIRE_RCODE_NOTIMP);
 		return WIRE_HDR_LEN;
 	case WIRE_FORMERR:
@@ -400,9 +401,13 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 		limit = outmax;
 
 	/* ID and question as asked; flags and counts are written below. */
+	assert(q.qend > WIRE_HDR_LEN && q.qend <= len);
+	assert(a->ref_len <= q.qname_len);
 	memcpy(out, pkt, q.qend);
 	pos = q.qend;
 	olen = opt_len(&q, true);
+	/* 512 bytes hold any question with its OPT and ECS echo. */
+	assert(pos + olen <= limit);
 	avail = limit - pos - olen;
 	if (a->len <= avail) {
 		end = a->len;
@@ -411,6 +416,7 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 		/* Whole RRsets only; TC when a required one is left out. */
 		for (k = 0; k < a->nsets && a->sets[k].end <= avail; k++)
 			;
+		assert(k < a->nsets);
 		tc = a->sets[k].required;
 		end = k > 0 ? a->sets[k - 1].end : 0;
 		if (tc && env->stats != NULL)
@@ -420,7 +426,10 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 	delta = q.qname_len - a->ref_len;
 	if (delta != 0)
 		for (i = 0; i < a->nfix && a->fix[i] < end; i++) {
+			/* A pointer, and one a longer name keeps in range. */
+			assert((out[pos + a->fix[i]] & 0xc0) == 0xc0);
 			p = wire_get16(out + pos + a->fix[i]) + delta;
+			assert((p & 0xc000) == 0xc000);
 			wire_put16(out + pos + a->fix[i], p);
 		}
 	pos += end;
@@ -438,14 +447,15 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 		pos += tlen;
 		an += tlen > 0 ? ntail : 0;
 	}
-	wire_put16(out + 4, 1);
-	wire_put16(out + 6, an);
-	wire_put16(out + 8, s != NULL ? s->ns : 0);
-	wire_put16(out + 10, (s != NULL ? s->ar : 0) + q.edns);
+	wire_put16(out + WIRE_OFF_QDCOUNT, 1);
+	wire_put16(out + WIRE_OFF_ANCOUNT, an);
+	wire_put16(out + WIRE_OFF_NSCOUNT, s != NULL ? s->ns : 0);
+	wire_put16(out + WIRE_OFF_ARCOUNT, (s != NULL ? s->ar : 0) + q.edns);
 	flags |= (a->aa ? WIRE_AA : 0) | (tc ? WIRE_TC : 0) | a->rcode;
-	wire_put16(out + 2, flags);
+	wire_put16(out + WIRE_OFF_FLAGS, flags);
 	if (q.edns)
 		pos += put_opt(out + pos, env, &q, 0, true, scope);
+	assert(pos <= limit);
 	count(env, a->rcode);
 	return pos;
 }

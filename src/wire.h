@@ -9,6 +9,24 @@
 #include <string.h>
 
 #define WIRE_HDR_LEN		12
+/* Offsets in the header. */
+#define WIRE_OFF_ID		0
+#define WIRE_OFF_FLAGS		2
+#define WIRE_OFF_RCODE		3	/* low 4 bits of this byte */
+#define WIRE_OFF_QDCOUNT	4
+#define WIRE_OFF_ANCOUNT	6
+#define WIRE_OFF_NSCOUNT	8
+#define WIRE_OFF_ARCOUNT	10
+/* Offsets in an OPT record (RFC 6891 6.1.2) from its root owner. */
+#define WIRE_OPT_TYPE		1
+#define WIRE_OPT_PAYLOAD	3	/* the CLASS field */
+#define WIRE_OPT_EXT_RCODE	5	/* the TTL field: ext rcode, ... */
+#define WIRE_OPT_VERSION	6
+#define WIRE_OPT_FLAGS		7	/* ... DO and Z */
+#define WIRE_OPT_RDLEN		9
+#define WIRE_OPT_RDATA		11
+/* Offsets in an address record written after a compressed owner. */
+#define WIRE_RR_FIXED		12	/* pointer, type, class, TTL, rdlen */
 #define WIRE_MAX_NAME		255
 #define WIRE_MAX_LABELS		128
 #define WIRE_OPT_LEN		11	/* OPT RR without options */

@@ -1885,10 +1885,32 @@ random_below_bounds(void **state)
 	assert_int_equal(lb_random_below(&s, 1), 0);
 }
 
+static void
+step_text_round_trips(void **state)
+{
+	static const char *const steps[] = { "up", "priority min_healthy=2",
+	    "topology", "round_robin", "shuffle", "weighted",
+	    "hash v4=24 v6=56", "fastest tolerance=20% margin=2ms",
+	    "least_load low=50 high=90", "least_load low=0", "first 2" };
+	struct lb_step	 st;
+	char		 err[128], buf[128];
+	size_t		 i;
+
+	(void)state;
+	/* What explain and the status page show parses back the same. */
+	for (i = 0; i < NITEMS(steps); i++) {
+		assert_int_equal(lb_parse_step(steps[i], &st, err,
+		    sizeof(err)), 0);
+		lb_step_str(&st, buf, sizeof(buf));
+		assert_string_equal(buf, steps[i]);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(step_text_round_trips),
 		cmocka_unit_test(weighted_first_follows_weights),
 		cmocka_unit_test(weighted_second_place),
 		cmocka_unit_test(weighted_zero_weight_last),

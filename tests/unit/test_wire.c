@@ -1097,10 +1097,40 @@ fuzzed_queries_stay_in_bounds_and_agree_with_ldns(void **state)
 		free(seeds[i]);
 }
 
+static void
+name_text_escapes(void **state)
+{
+	static const uint8_t	 q[] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+				    3, 'w', '.', 'w', 2, 0x01, ' ', 2, 'l',
+				    '\\', 0, 0, 1 };
+	static const uint8_t	 root[] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+				    0, 0, 0, 0, 1 };
+	static const uint8_t	 ptr[] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+				    0, 0, 0xc0, 12 };
+	char			 buf[WIRE_NAME_TEXT_MAX];
+	size_t			 end;
+
+	(void)state;
+	assert_int_equal(wire_name_text(q, sizeof(q), 12, buf, sizeof(buf),
+	    &end), 0);
+	assert_string_equal(buf, "w\\.w.\\001\\032.l\\\\.");
+	assert_int_equal(end, sizeof(q) - 2);
+	assert_int_equal(wire_name_text(root, sizeof(root), 12, buf,
+	    sizeof(buf), &end), 0);
+	assert_string_equal(buf, ".");
+	/* Compressed or truncated names, a buffer too small. */
+	assert_int_equal(wire_name_text(ptr, sizeof(ptr), 12, buf,
+	    sizeof(buf), &end), -1);
+	assert_int_equal(wire_name_text(q, 15, 12, buf, sizeof(buf), &end),
+	    -1);
+	assert_int_equal(wire_name_text(q, sizeof(q), 12, buf, 6, &end), -1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(name_text_escapes),
 		cmocka_unit_test(valid_query_fields),
 		cmocka_unit_test(root_name_has_no_labels),
 		cmocka_unit_test(lower_case_only_ascii_letters),

@@ -1,5 +1,4 @@
-/* test_ops.c -- the pure pieces of operations: JSON, HTTP request line,
- * query-log names, time and address helpers */
+/* test_json.c -- the JSON writer and reader */
 /* SPDX-License-Identifier: ISC */
 #include "config.h"
 
@@ -14,11 +13,8 @@
 
 #include <cmocka.h>
 
-#include "http.h"
 #include "json.h"
-#include "lb.h"
 #include "util.h"
-#include "wire.h"
 
 static void
 writer_places_commas_and_keys(void **state)
@@ -176,114 +172,6 @@ reader_refuses_bad_documents(void **state)
 	assert_null(json_parse("[1]\0", 4, NULL));
 }
 
-static void
-request_line_parsed(void **state)
-{
-	char	 m[16], p[64];
-
-	(void)state;
-	assert_int_equal(http_parse_request("GET /metrics HTTP/1.1\r\n"
-	    "Host: x\r\n\r\n", 35, m, sizeof(m), p, sizeof(p)), 0);
-	assert_string_equal(m, "GET");
-	assert_string_equal(p, "/metrics");
-	assert_int_equal(http_parse_request("HEAD /status?x=1 HTTP/1.0\n\n",
-	    27, m, sizeof(m), p, sizeof(p)), 0);
-	assert_string_equal(m, "HEAD");
-	assert_string_equal(p, "/status?x=1");
-	/* Malformed lines, a path too long for the buffer. */
-	assert_int_equal(http_parse_request("GET /x\r\n", 8, m, sizeof(m), p,
-	    sizeof(p)), -1);
-	assert_int_equal(http_parse_request("GET  HTTP/1.1\r\n", 15, m,
-	    sizeof(m), p, sizeof(p)), -1);
-	assert_int_equal(http_parse_request("GET /x SPDY/3\r\n", 15, m,
-	    sizeof(m), p, sizeof(p)), -1);
-	assert_int_equal(http_parse_request(" /x HTTP/1.1\r\n", 14, m,
-	    sizeof(m), p, sizeof(p)), -1);
-	assert_int_equal(http_parse_request("GET /0123456789 HTTP/1.1\r\n", 26,
-	    m, sizeof(m), p, 8), -1);
-	assert_int_equal(http_parse_request("GET / HTTP/1.1", 14, m,
-	    sizeof(m), p, sizeof(p)), -1);
-}
-
-static void
-name_text_escapes(void **state)
-{
-	static const uint8_t	 q[] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-				    3, 'w', '.', 'w', 2, 0x01, ' ', 2, 'l',
-				    '\\', 0, 0, 1 };
-	static const uint8_t	 root[] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-				    0, 0, 0, 0, 1 };
-	static const uint8_t	 ptr[] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-				    0, 0, 0xc0, 12 };
-	char			 buf[WIRE_NAME_TEXT_MAX];
-	size_t			 end;
-
-	(void)state;
-	assert_int_equal(wire_name_text(q, sizeof(q), 12, buf, sizeof(buf),
-	    &end), 0);
-	assert_string_equal(buf, "w\\.w.\\001\\032.l\\\\.");
-	assert_int_equal(end, sizeof(q) - 2);
-	assert_int_equal(wire_name_text(root, sizeof(root), 12, buf,
-	    sizeof(buf), &end), 0);
-	assert_string_equal(buf, ".");
-	/* Compressed or truncated names, a buffer too small. */
-	assert_int_equal(wire_name_text(ptr, sizeof(ptr), 12, buf,
-	    sizeof(buf), &end), -1);
-	assert_int_equal(wire_name_text(q, 15, 12, buf, sizeof(buf), &end),
-	    -1);
-	assert_int_equal(wire_name_text(q, sizeof(q), 12, buf, 6, &end), -1);
-}
-
-static void
-time_and_address_helpers(void **state)
-{
-	uint8_t	 a[16];
-	char	 buf[64];
-
-	(void)state;
-	util_span(buf, sizeof(buf), 42);
-	assert_string_equal(buf, "42s");
-	util_span(buf, sizeof(buf), 192);
-	assert_string_equal(buf, "3m 12s");
-	util_span(buf, sizeof(buf), 2 * 3600 + 5 * 60 + 9);
-	assert_string_equal(buf, "2h 5m");
-	util_span(buf, sizeof(buf), 86400 + 3 * 3600);
-	assert_string_equal(buf, "1d 3h");
-	util_ago(buf, sizeof(buf), 1000, 1065);
-	assert_string_equal(buf, "1m 5s ago");
-	util_ago(buf, sizeof(buf), 0, 1065);
-	assert_string_equal(buf, "-");
-	util_utc(buf, sizeof(buf), 1796026890);
-	assert_string_equal(buf, "2026-11-30 08:21:30 UTC");
-	assert_int_equal(util_parse_addr("192.0.2.10", a), 4);
-	assert_int_equal(a[3], 10);
-	assert_int_equal(util_parse_addr("2001:db8::1", a), 6);
-	assert_int_equal(a[15], 1);
-	assert_int_equal(util_parse_addr("192.0.2", a), 0);
-	assert_int_equal(util_parse_addr("example.com", a), 0);
-}
-
-static void
-step_text_round_trips(void **state)
-{
-	static const char *const steps[] = { "up", "priority min_healthy=2",
-	    "topology", "round_robin", "shuffle", "weighted",
-	    "hash v4=24 v6=56", "fastest tolerance=20% margin=2ms",
-	    "least_load low=50 high=90", "least_load low=0", "first 2" };
-	struct lb_step	 st;
-	char		 err[128], buf[128];
-	size_t		 i;
-
-	(void)state;
-	/* What explain and the status page show parses back the same. */
-	for (i = 0; i < NELEM(steps); i++) {
-		assert_int_equal(lb_parse_step(steps[i], &st, err,
-		    sizeof(err)), 0);
-		lb_step_str(&st, buf, sizeof(buf));
-		assert_string_equal(buf, steps[i]);
-	}
-}
-
 int
 main(void)
 {
@@ -293,10 +181,6 @@ main(void)
 		cmocka_unit_test(reader_reads_what_writer_wrote),
 		cmocka_unit_test(reader_decodes_escapes),
 		cmocka_unit_test(reader_refuses_bad_documents),
-		cmocka_unit_test(request_line_parsed),
-		cmocka_unit_test(name_text_escapes),
-		cmocka_unit_test(time_and_address_helpers),
-		cmocka_unit_test(step_text_round_trips),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

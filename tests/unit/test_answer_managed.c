@@ -1,4 +1,4 @@
-/* test_managed.c -- managed names end to end: conf, zone db, answer */
+/* test_answer_managed.c -- managed names end to end: conf, zone db, answer */
 /* SPDX-License-Identifier: ISC */
 #include "config.h"
 

@@ -1,4 +1,4 @@
-/* test_noalloc.c -- the per-query path allocates nothing */
+/* test_answer_noalloc.c -- the per-query path allocates nothing */
 /* SPDX-License-Identifier: ISC */
 /*
  * Linked with -Wl,--wrap for malloc and its kin: every allocation our own

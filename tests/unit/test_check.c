@@ -1,7 +1,9 @@
-/* test_checks.c -- conf_load() of "checks": every error, the valid forms */
+/* test_check.c -- check kinds: their settings (every error, the valid
+ * forms, the defaults) and how they describe results */
 /* SPDX-License-Identifier: ISC */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -16,6 +18,7 @@
 
 #include "check.h"
 #include "conf.h"
+#include "probe.h"
 #include "testutil.h"
 
 #ifndef CONF_DIR
@@ -359,6 +362,99 @@ check_kind_defaults(void **state)
 	conf_free(c);
 }
 
+static void
+reason(char *buf, enum probe_result r, const struct conf_check *ck,
+    int detail)
+{
+	check_reason(buf, PROBE_REASON_MAX, r, ck, detail);
+}
+
+/* The checks of a loaded zone, by name. */
+static const struct conf_check *
+check_of(const struct conf *c, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->zones[0].nchecks; i++)
+		if (strcmp(c->zones[0].checks[i].name, name) == 0)
+			return &c->zones[0].checks[i];
+	fail_msg("no check %s", name);
+	return NULL;
+}
+
+/* What each kind says of each result; the generic ones for all kinds. */
+static void
+reason_strings(void **state)
+{
+	static const char *const zone[] = {
+	    "origin = \"lb.example.\";\n"
+	    "soa = { mname = \"ns1\"; rname = \"h\"; };\n"
+	    "ns = [ \"ns1\" ];\n"
+	    "checks = {\n"
+	    "  web = { type = \"http\"; timeout = 1.0; body = \"ok\"; };\n"
+	    "  w4 = { type = \"https\"; timeout = 0.4; };\n"
+	    "  w25 = { type = \"tcp\"; port = 1; timeout = 0.25; };\n"
+	    "  dns = { type = \"dns\"; qname = \"x.example.\"; };\n"
+	    "  run = { type = \"exec\"; command = \"true\"; };\n"
+	    "};\n" };
+	struct conf		*c = tu_load_zones(zone, 1);
+	const struct conf_check	*web = check_of(c, "web");
+	const struct conf_check	*dns = check_of(c, "dns");
+	const struct conf_check	*run = check_of(c, "run");
+	const struct conf_check	*ks[5];
+	char			 buf[PROBE_REASON_MAX];
+	size_t			 i;
+
+	(void)state;
+	reason(buf, PROBE_REFUSED, web, ECONNREFUSED);
+	assert_string_equal(buf, "connect refused");
+	reason(buf, PROBE_REFUSED, web, ENETUNREACH);
+	assert_string_equal(buf, "connect: Network is unreachable");
+	reason(buf, PROBE_TIMEOUT, web, 0);
+	assert_string_equal(buf, "timeout after 1.0s");
+	reason(buf, PROBE_TIMEOUT, check_of(c, "w4"), 0);
+	assert_string_equal(buf, "timeout after 0.4s");
+	reason(buf, PROBE_TIMEOUT, check_of(c, "w25"), 0);
+	assert_string_equal(buf, "timeout after 0.25s");
+	reason(buf, PROBE_BAD_STATUS, web, 500);
+	assert_string_equal(buf, "HTTP 500");
+	reason(buf, PROBE_BAD_BODY, web, 0);
+	assert_string_equal(buf, "body lacks \"ok\"");
+	reason(buf, PROBE_BAD_RCODE, dns, LDNS_RCODE_SERVFAIL);
+	assert_string_equal(buf, "rcode SERVFAIL");
+	reason(buf, PROBE_BAD_RCODE, dns, LDNS_RCODE_NXDOMAIN);
+	assert_string_equal(buf, "rcode NXDOMAIN");
+	reason(buf, PROBE_EXIT_NONZERO, run, 1 << 8);
+	assert_string_equal(buf, "exit 1");
+	reason(buf, PROBE_EXIT_NONZERO, run, 9);
+	assert_string_equal(buf, "killed by signal 9");
+	reason(buf, PROBE_GARBAGE, web, 0);
+	assert_string_equal(buf, "bad HTTP response");
+	reason(buf, PROBE_GARBAGE, check_of(c, "w4"), 0);
+	assert_string_equal(buf, "bad HTTP response");
+	reason(buf, PROBE_GARBAGE, dns, 0);
+	assert_string_equal(buf, "bad DNS reply");
+	/* The generic results read the same for every kind. */
+	ks[0] = web;
+	ks[1] = check_of(c, "w4");
+	ks[2] = check_of(c, "w25");
+	ks[3] = dns;
+	ks[4] = run;
+	for (i = 0; i < NITEMS(ks); i++) {
+		reason(buf, PROBE_CLOSED, ks[i], 0);
+		assert_string_equal(buf, "connection closed");
+		reason(buf, PROBE_LOCAL_ERROR, ks[i], EMFILE);
+		assert_string_equal(buf, "local error: Too many open files");
+		reason(buf, PROBE_OK, ks[i], 0);
+		assert_string_equal(buf, "ok");
+	}
+	/* Truncated, still terminated. */
+	check_reason(buf, 8, PROBE_CLOSED, web, 0);
+	assert_string_equal(buf, "connect");
+	conf_free(c);
+}
+
+
 int
 main(void)
 {
@@ -374,6 +470,7 @@ main(void)
 		cmocka_unit_test(check_other_kinds),
 		cmocka_unit_test(check_valid_forms),
 		cmocka_unit_test(check_kind_defaults),
+		cmocka_unit_test(reason_strings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,55 @@
+/* test_http.c -- the HTTP request line of the metrics endpoint */
+/* SPDX-License-Identifier: ISC */
+#include "config.h"
+
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "http.h"
+
+static void
+request_line_parsed(void **state)
+{
+	char	 m[16], p[64];
+
+	(void)state;
+	assert_int_equal(http_parse_request("GET /metrics HTTP/1.1\r\n"
+	    "Host: x\r\n\r\n", 35, m, sizeof(m), p, sizeof(p)), 0);
+	assert_string_equal(m, "GET");
+	assert_string_equal(p, "/metrics");
+	assert_int_equal(http_parse_request("HEAD /status?x=1 HTTP/1.0\n\n",
+	    27, m, sizeof(m), p, sizeof(p)), 0);
+	assert_string_equal(m, "HEAD");
+	assert_string_equal(p, "/status?x=1");
+	/* Malformed lines, a path too long for the buffer. */
+	assert_int_equal(http_parse_request("GET /x\r\n", 8, m, sizeof(m), p,
+	    sizeof(p)), -1);
+	assert_int_equal(http_parse_request("GET  HTTP/1.1\r\n", 15, m,
+	    sizeof(m), p, sizeof(p)), -1);
+	assert_int_equal(http_parse_request("GET /x SPDY/3\r\n", 15, m,
+	    sizeof(m), p, sizeof(p)), -1);
+	assert_int_equal(http_parse_request(" /x HTTP/1.1\r\n", 14, m,
+	    sizeof(m), p, sizeof(p)), -1);
+	assert_int_equal(http_parse_request("GET /0123456789 HTTP/1.1\r\n", 26,
+	    m, sizeof(m), p, 8), -1);
+	assert_int_equal(http_parse_request("GET / HTTP/1.1", 14, m,
+	    sizeof(m), p, sizeof(p)), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(request_line_parsed),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
