@@ -134,12 +134,12 @@ dns_prepare(struct loader *ld, const config_setting_t *g,
 	struct dns_opts	*o = ck->opts;
 
 	/* Set before the keys are read: the custom keys have no default. */
-	if (o->qname == NULL && config_setting_get_member(g, "qname") == NULL)
+	if (o->qname == NULL && conf_member(g, "qname") == NULL)
 		conf_errf(ld, ck->line, "check \"%s\": dns needs \"qname\"",
 		    ck->name);
 	/* Else the prober could not build its query at start. */
 	if (o->qname != NULL && !valid_qname(o->qname))
-		conf_errf(ld, conf_line(config_setting_get_member(g, "qname")),
+		conf_errf(ld, conf_line(conf_member(g, "qname")),
 		    "check \"%s\": bad qname \"%s\"", ck->name, o->qname);
 }
 

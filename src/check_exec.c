@@ -59,7 +59,7 @@ exec_prepare(struct loader *ld, const config_setting_t *g,
 	const struct exec_opts	*o = ck->opts;
 
 	/* Only when absent: one of the wrong type was reported. */
-	if (o->command == NULL && config_setting_get_member(g, "command") ==
+	if (o->command == NULL && conf_member(g, "command") ==
 	    NULL)
 		conf_errf(ld, ck->line, "check \"%s\": exec needs \"command\"",
 		    ck->name);

@@ -593,7 +593,7 @@ http_prepare(struct loader *ld, const config_setting_t *g,
 	const char		*t;
 	size_t			 i, kept = 0;
 
-	s = config_setting_get_member(g, "headers");
+	s = conf_member(g, "headers");
 	for (i = 0; i < o->nheaders; i++) {
 		t = o->headers[i];
 		e = s != NULL ? config_setting_get_elem(s, i) : NULL;

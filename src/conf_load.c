@@ -69,6 +69,22 @@ conf_type_name(int type)
 	}
 }
 
+config_setting_t *
+conf_member(const config_setting_t *g, const char *name)
+{
+	config_setting_t	*s;
+	const char		*n;
+	int			 i;
+
+	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+		return NULL;
+	for (i = 0; (s = config_setting_get_elem(g, i)) != NULL; i++)
+		if ((n = config_setting_name(s)) != NULL && n[0] == name[0] &&
+		    strcmp(n, name) == 0)
+			return s;
+	return NULL;
+}
+
 const char *
 conf_get_str(struct loader *ld, const config_setting_t *s)
 {

@@ -43,6 +43,11 @@ void	 conf_errf(struct loader *, int line, const char *, ...)
 int	 conf_line(const config_setting_t *);
 /* The line of a string in an array (see conf.c). */
 int	 conf_elem_line(struct loader *, const config_setting_t *);
+/*
+ * Member name of group g, or NULL (also when g is not a group): what
+ * config_setting_get_member() finds, without parsing name as a path.
+ */
+config_setting_t *conf_member(const config_setting_t *g, const char *name);
 /* The string of setting s, or NULL having reported its wrong type. */
 const char *conf_get_str(struct loader *, const config_setting_t *s);
 /* An array or list of strings (non-empty when required), or NULL having

@@ -71,10 +71,10 @@ load_chain(struct loader *ld, const config_setting_t *g,
 	bool			 has_up = false;
 
 	preset = NULL;
-	if ((s = config_setting_get_member(g, "strategy")) != NULL &&
+	if ((s = conf_member(g, "strategy")) != NULL &&
 	    (preset = conf_get_str(ld, s)) == NULL)
 		return;
-	s = config_setting_get_member(g, "chain");
+	s = conf_member(g, "chain");
 	if (preset != NULL && s != NULL) {
 		conf_errf(ld, conf_line(s), "name \"%s\": give \"strategy\" or "
 		    "\"chain\", not both", label);
@@ -103,7 +103,7 @@ load_chain(struct loader *ld, const config_setting_t *g,
 		if (preset == NULL)
 			preset = "round_robin";
 		if ((pr = lb_preset_find(preset)) == NULL) {
-			conf_errf(ld, conf_line(config_setting_get_member(g,
+			conf_errf(ld, conf_line(conf_member(g,
 			    "strategy")), "name \"%s\": unknown strategy "
 			    "\"%s\"", label, preset);
 			return;
@@ -333,7 +333,7 @@ load_name(struct loader *ld, const config_setting_t *c, struct conf_zone *z,
 
 	/* In a list, a name's label is its owner. */
 	if (label == NULL && config_setting_type(c) == CONFIG_TYPE_GROUP) {
-		if ((s = config_setting_get_member(c, "owner")) == NULL) {
+		if ((s = conf_member(c, "owner")) == NULL) {
 			conf_errf(ld, conf_line(c), "a name in a list needs "
 			    "\"owner\"");
 			return;
@@ -361,7 +361,7 @@ load_name(struct loader *ld, const config_setting_t *c, struct conf_zone *z,
 		conf_section_unknown(ld, c, "a name", tables);
 	}
 	/* Point at "owner" when the owner comes from it. */
-	if ((s = config_setting_get_member(c, "owner")) != NULL) {
+	if ((s = conf_member(c, "owner")) != NULL) {
 		oline = conf_line(s);
 		if ((t = conf_get_str(ld, s)) == NULL)
 			return;		/* not a string: reported */
@@ -395,7 +395,7 @@ load_name(struct loader *ld, const config_setting_t *c, struct conf_zone *z,
 	memcpy(cn->steps, steps, cn->nsteps * sizeof(*cn->steps));
 	if (!nc.degraded_given)
 		cn->degraded_ttl = cn->ttl;
-	if (config_setting_get_member(c, "all_down") == NULL &&
+	if (conf_member(c, "all_down") == NULL &&
 	    (cn->nfallback > 0 || cn->fallback_cname != NULL))
 		cn->all_down = LB_ALL_DOWN_FALLBACK;
 	if (cn->nfallback > 0 && cn->fallback_cname != NULL)

@@ -237,11 +237,11 @@ load_member(struct loader *ld, const config_setting_t *m,
 	snprintf(ctx, sizeof(ctx), "pool \"%s\": ", cp->name);
 	conf_section_read(ld, m, member_keys, cm, ctx, &mc);
 	/* Nothing probes a pool without a check: where would be ignored. */
-	if (cp->check < 0 && (s = config_setting_get_member(m,
+	if (cp->check < 0 && (s = conf_member(m,
 	    "check_address")) != NULL)
 		conf_errf(ld, conf_line(s), "pool \"%s\": \"check_address\" but "
 		    "the pool has no \"check\"", cp->name);
-	if (cp->check < 0 && (s = config_setting_get_member(m,
+	if (cp->check < 0 && (s = conf_member(m,
 	    "check_port")) != NULL)
 		conf_errf(ld, conf_line(s), "pool \"%s\": \"check_port\" but "
 		    "the pool has no \"check\"", cp->name);
@@ -363,7 +363,7 @@ conf_load_pools(struct loader *ld, const config_setting_t *g,
 		if (type == CONFIG_TYPE_GROUP)
 			cp->name = xstrdup(config_setting_name(p));
 		else if (config_setting_type(p) == CONFIG_TYPE_GROUP) {
-			if ((s = config_setting_get_member(p, "name")) == NULL) {
+			if ((s = conf_member(p, "name")) == NULL) {
 				conf_errf(ld, cp->line, "a pool in a list needs "
 				    "\"name\"");
 				continue;
@@ -395,7 +395,7 @@ conf_load_pools(struct loader *ld, const config_setting_t *g,
 			/* The name is read already; the rest as usual. */
 			conf_section_read(ld, p, pool_keys + 1, cp, "", z);
 		}
-		if (config_setting_get_member(p, "members") == NULL)
+		if (conf_member(p, "members") == NULL)
 			conf_errf(ld, cp->line, "pool \"%s\": missing "
 			    "\"members\"", cp->name);
 	}

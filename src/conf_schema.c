@@ -2,6 +2,7 @@
 /* SPDX-License-Identifier: ISC */
 #include "config.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -235,14 +236,28 @@ conf_section_read(struct loader *ld, const config_setting_t *g,
     const struct conf_key *keys, void *obj, const char *ctx, void *arg)
 {
 	const struct conf_key	*k;
-	config_setting_t	*s;
-	const char		*t;
+	config_setting_t	*s, *by_key[CONF_KEYS_MAX];
+	const char		*t, *name;
 	char			**sp, list[256];
 	long long		 v;
-	size_t			 i;
+	size_t			 i, nkeys;
+	int			 j;
 
+	/*
+	 * One pass over the group's members, in place of one libconfig
+	 * lookup (a scan of the members) per key of the table; the keys are
+	 * then read in the table's order as before.
+	 */
+	for (nkeys = 0; keys[nkeys].name != NULL; nkeys++)
+		;
+	assert(nkeys <= CONF_KEYS_MAX);
+	memset(by_key, 0, nkeys * sizeof(*by_key));
+	for (j = 0; (s = config_setting_get_elem(g, j)) != NULL; j++)
+		if ((name = config_setting_name(s)) != NULL &&
+		    (k = conf_key_find(keys, name)) != NULL)
+			by_key[k - keys] = s;
 	for (k = keys; k->name != NULL; k++) {
-		if ((s = config_setting_get_member(g, k->name)) == NULL) {
+		if ((s = by_key[k - keys]) == NULL) {
 			if (k->flags & CONF_REQUIRED)
 				conf_errf(ld, conf_line(g), "missing \"%s\"",
 				    k->name);

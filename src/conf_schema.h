@@ -42,6 +42,9 @@ enum conf_type {
 #define CONF_NOCMP	0x04	/* not part of "the same definition" */
 #define CONF_NODEF	0x08	/* no default: the field is left alone */
 
+/* The most keys one table may have. */
+#define CONF_KEYS_MAX	64
+
 /* Read setting s (present) into obj; report problems with conf_errf(). */
 typedef void	 conf_parse_fn(struct loader *, const config_setting_t *s,
 		    const struct conf_key *, void *obj, void *arg);

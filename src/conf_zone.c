@@ -87,11 +87,11 @@ parse_soa(struct loader *ld, const config_setting_t *g,
 	conf_section_read(ld, g, soa_keys, &soa, "", NULL);
 	if (soa.mname != NULL && (m = conf_parse_name(soa.mname, z->origin)) ==
 	    NULL)
-		conf_errf(ld, conf_line(config_setting_get_member(g, "mname")),
+		conf_errf(ld, conf_line(conf_member(g, "mname")),
 		    "bad name \"%s\" in soa mname", soa.mname);
 	if (soa.rname != NULL && (r = conf_parse_name(soa.rname, z->origin)) ==
 	    NULL)
-		conf_errf(ld, conf_line(config_setting_get_member(g, "rname")),
+		conf_errf(ld, conf_line(conf_member(g, "rname")),
 		    "bad name \"%s\" in soa rname", soa.rname);
 	if (m == NULL || r == NULL || ld->nerr != nerr) {
 		ldns_rdf_deep_free(m);
@@ -533,7 +533,7 @@ conf_load_zone(struct loader *ld, const char *file, struct conf_zone *z)
 	conf_section_unknown(ld, root, "zone file", tables);
 	conf_section_defaults(zone_keys, z);
 	/* Nothing else means anything without an origin. */
-	if ((s = config_setting_get_member(root, "origin")) == NULL) {
+	if ((s = conf_member(root, "origin")) == NULL) {
 		conf_errf(ld, conf_line(root), "missing \"origin\"");
 		goto out;
 	}
@@ -542,13 +542,13 @@ conf_load_zone(struct loader *ld, const char *file, struct conf_zone *z)
 		goto out;
 	conf_zindex_build(z, &x);
 	check_zone_data(ld, z, &x);
-	if ((s = config_setting_get_member(root, "checks")) != NULL)
+	if ((s = conf_member(root, "checks")) != NULL)
 		conf_load_checks(ld, s, z);
-	if ((s = config_setting_get_member(root, "regions")) != NULL)
+	if ((s = conf_member(root, "regions")) != NULL)
 		conf_load_regions(ld, s, z);
-	if ((s = config_setting_get_member(root, "pools")) != NULL)
+	if ((s = conf_member(root, "pools")) != NULL)
 		conf_load_pools(ld, s, z, &x.pools);
-	if ((s = config_setting_get_member(root, "names")) != NULL)
+	if ((s = conf_member(root, "names")) != NULL)
 		conf_load_names(ld, s, z, &x);
 	conf_zindex_free(&x);
 out:

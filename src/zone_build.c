@@ -579,6 +579,7 @@ zone_db_new(const struct conf *c)
 
 	e = xmalloc(sizeof(*e));
 	e->dict = NULL;
+	e->dictlen = NULL;
 	e->fix = NULL;
 	e->sets = NULL;
 	e->capdict = e->capfix = e->capsets = 0;
@@ -596,6 +597,7 @@ zone_db_new(const struct conf *c)
 		    c->zones[z - db->zones].neg_ttl);
 	}
 	free(e->dict);
+	free(e->dictlen);
 	free(e->fix);
 	free(e->sets);
 	free(e);

@@ -19,7 +19,10 @@
 #include "zone.h"
 #include "zone_int.h"
 
-/* Expand the (possibly compressed) name at pkt[off] in lower case. */
+/*
+ * Expand the (possibly compressed) name at pkt[off] into out in lower case,
+ * or only measure it when out is NULL; returns its length.
+ */
 static size_t
 enc_expand(const struct enc *e, size_t off, uint8_t *out)
 {
@@ -32,13 +35,15 @@ enc_expand(const struct enc *e, size_t off, uint8_t *out)
 			off = wire_get16(e->pkt + off) & 0x3fff;
 			continue;
 		}
-		memcpy(out + n, e->pkt + off, c + 1);
+		if (out != NULL)
+			memcpy(out + n, e->pkt + off, c + 1);
 		n += c + 1;
 		if (c == 0)
 			break;
 		off += c + 1;
 	}
-	wire_name_lower(out, n);
+	if (out != NULL)
+		wire_name_lower(out, n);
 	return n;
 }
 
@@ -50,7 +55,10 @@ enc_dict_add(struct enc *e, size_t off)
 	if (e->ndict == e->capdict) {
 		e->capdict = e->capdict ? e->capdict * 2 : 64;
 		e->dict = xreallocarray(e->dict, e->capdict, sizeof(*e->dict));
+		e->dictlen = xreallocarray(e->dictlen, e->capdict,
+		    sizeof(*e->dictlen));
 	}
+	e->dictlen[e->ndict] = enc_expand(e, off, NULL);
 	e->dict[e->ndict++] = off;
 }
 
@@ -92,6 +100,9 @@ enc_name(struct enc *e, const uint8_t *name, bool compress)
 	n = zone_labels_of(lname, off);
 	for (i = 0; compress && i < n; i++) {
 		for (d = 0; d < e->ndict; d++) {
+			/* Only a name of the same length can match. */
+			if (e->dictlen[d] != len - off[i])
+				continue;
 			clen = enc_expand(e, e->dict[d], cand);
 			if (clen == len - off[i] && memcmp(cand, lname + off[i],
 			    clen) == 0)
@@ -135,7 +146,8 @@ zone_enc_find(const struct enc *e, const uint8_t *lname, size_t len)
 	size_t	 d;
 
 	for (d = 0; d < e->ndict; d++)
-		if (enc_expand(e, e->dict[d], cand) == len && memcmp(cand,
+		if (e->dictlen[d] == len && enc_expand(e, e->dict[d],
+		    cand) == len && memcmp(cand,
 		    lname, len) == 0)
 			return e->dict[d];
 	return 0;

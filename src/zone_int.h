@@ -34,6 +34,7 @@ struct enc {
 	size_t		 len;
 	size_t		 base;		/* where the answer's wire starts */
 	uint16_t	*dict;		/* offsets of names to point at */
+	uint8_t		*dictlen;	/* their lengths, expanded */
 	size_t		 ndict, capdict;
 	uint16_t	*fix;
 	size_t		 nfix, capfix;

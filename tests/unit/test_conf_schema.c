@@ -107,6 +107,30 @@ man_page_keys_are_the_tables(void **state)
 			    "but no table has it", m[i].key, m[i].sec);
 }
 
+/* conf_section_read() maps members to keys by name: at most
+ * CONF_KEYS_MAX keys a table, each name once. */
+static void
+tables_fit_the_reader(void **state)
+{
+	const struct conf_key	*tabs[64], *k, *o;
+	size_t			 nt = 0, s, n;
+
+	(void)state;
+	for (s = 0; conf_sections[s] != NULL; s++)
+		tabs[nt++] = conf_sections[s]->keys;
+	for (s = 0; check_kinds[s] != NULL; s++)
+		tabs[nt++] = check_kinds[s]->keys;
+	for (s = 0; s < nt; s++) {
+		n = 0;
+		for (k = tabs[s]; k->name != NULL; k++, n++)
+			for (o = tabs[s]; o < k; o++)
+				if (strcmp(o->name, k->name) == 0)
+					fail_msg("key \"%s\" twice in a table",
+					    k->name);
+		assert_true(n <= CONF_KEYS_MAX);
+	}
+}
+
 /*
  * Every strategy is documented with its parameters, every entry of the
  * page is a strategy, and the table of presets is lb_presets.
@@ -397,6 +421,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(man_page_keys_are_the_tables),
 		cmocka_unit_test(man_page_strategies_are_the_list),
+		cmocka_unit_test(tables_fit_the_reader),
 		cmocka_unit_test(check_equality_covers_every_key),
 		cmocka_unit_test(engine_defaults_format_same),
 	};
