@@ -212,6 +212,30 @@ client_of(const struct answer_env *env, const struct wire_query *q,
 }
 
 /*
+ * The one answer of a name whose chain is one picking step (m->pick) cut
+ * to one, when every member of the family is usable and of positive
+ * weight: the step chooses it without a candidate array or the chain.
+ * False when that does not hold; the chain then runs as usual.
+ */
+static bool
+pick_one(const struct zone_name *m, const uint16_t *idx, size_t n,
+    const struct health_slot *slots, struct lb_query *lq, struct lb_cand *c)
+{
+	const struct lb_member	*mb = m->pool->members;
+	size_t			 i;
+
+	if (!lq->positive || n == 0)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!health_usable(&slots[mb[idx[i]].slot]))
+			return false;
+	lq->clean = true;
+	c[0].member = idx[m->pick->s->pick(m->pick, lq, idx, n)];
+	c[0].usable = true;
+	return true;
+}
+
+/*
  * Run the name's chain over the members of the family.  Returns how many
  * candidates to answer (0 with *all_down set when none is usable).
  */
@@ -251,28 +275,36 @@ run_chain(const struct answer_env *env, const struct wire_query *q,
 		client_of(env, q, m, &lq);
 	else
 		lq.family = lq.bits = 0;
-	for (i = 0, down = false; i < n; i++) {
-		k = idx[i];
-		u = health_usable(&slots[mb[k].slot]);
-		c[i].member = k;
-		c[i].usable = u;	/* key: each sorting step sets its own */
-		down |= !u;
-	}
-	*degraded = down;
 	lq.positive = p->positive[a->tail_family == 6];
-	lq.clean = !down && lq.positive;
 	lq.nall = n;
 	lq.total = p->total[a->tail_family == 6];
-	if (tr != NULL) {
-		n = lb_run_traced(m->steps, m->nsteps, &lq, c, n, &tr->lb);
-		if (m->max_answers != 0 && n > m->max_answers)
-			n = m->max_answers;
+	if (m->pick != NULL && tr == NULL && pick_one(m, idx, n, slots, &lq,
+	    c)) {
+		*degraded = false;
+		n = 1;
 	} else {
-		/* Clean candidates: "up" and its kind have nothing to do. */
-		i = lq.clean ? m->lead : 0;
-		n = lb_run(m->steps + i, m->nrun - i, &lq, c, n);
-		if (m->cut != 0 && n > m->cut)
-			n = m->cut;
+		for (i = 0, down = false; i < n; i++) {
+			k = idx[i];
+			u = health_usable(&slots[mb[k].slot]);
+			c[i].member = k;
+			c[i].usable = u;	/* key: each sorting step sets
+						   its own */
+			down |= !u;
+		}
+		*degraded = down;
+		lq.clean = !down && lq.positive;
+		if (tr != NULL) {
+			n = lb_run_traced(m->steps, m->nsteps, &lq, c, n,
+			    &tr->lb);
+			if (m->max_answers != 0 && n > m->max_answers)
+				n = m->max_answers;
+		} else {
+			/* Clean: "up" and its kind have nothing to do. */
+			i = lq.clean ? m->lead : 0;
+			n = lb_run(m->steps + i, m->nrun - i, &lq, c, n);
+			if (m->cut != 0 && n > m->cut)
+				n = m->cut;
+		}
 	}
 	if (tr != NULL) {
 		tr->managed = true;

@@ -99,6 +99,15 @@ typedef void	 lb_why_fn(const struct lb_step *, const struct lb_why *,
  */
 typedef const char *lb_drop_fn(const struct lb_step *, const struct lb_why *,
 		    uint16_t m, char *buf, size_t len);
+/*
+ * The one member a step puts first when its input is a whole family of
+ * a pool, every member usable and of positive weight (q->clean), and one
+ * place is wanted (keep 1): its position in members[0..n), chosen exactly
+ * as run() would choose c[0] from the same state (rng, rotation).  Lets a
+ * name answer one member without building candidates.
+ */
+typedef size_t	 lb_pick_fn(const struct lb_step *, struct lb_query *,
+		    const uint16_t *members, size_t n);
 /* Checks between parameters; -1 with a message in err. */
 typedef int	 lb_check_fn(const struct lb_step *, char *err, size_t len);
 
@@ -128,6 +137,7 @@ struct lb_strategy {
 	lb_why_fn		*why;
 	lb_drop_fn		*drop;		/* NULL: health is the reason */
 	lb_check_fn		*check;		/* NULL: no cross checks */
+	lb_pick_fn		*pick;		/* NULL: run() only */
 	bool			 truncates;	/* keeps a prefix of its input
 						   (first): the step before
 						   need only order that many */

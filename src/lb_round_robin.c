@@ -28,6 +28,18 @@ rr_run(const struct lb_step *st, struct lb_query *q, struct lb_cand *c,
 	return n;
 }
 
+/* Where run()'s rotation starts, without candidates. */
+static size_t
+rr_pick(const struct lb_step *st, struct lb_query *q, const uint16_t *members,
+    size_t n)
+{
+	(void)st;
+	(void)members;
+	if (n == 0)
+		return 0;
+	return atomic_fetch_add_explicit(q->rr, 1, memory_order_relaxed) % n;
+}
+
 static void
 rr_why(const struct lb_step *st, const struct lb_why *w, char *buf,
     size_t len)
@@ -41,5 +53,6 @@ const struct lb_strategy lb_strategy_round_robin = {
 	.name = "round_robin",
 	.doc = "rotate the order by one per answer",
 	.run = rr_run,
+	.pick = rr_pick,
 	.why = rr_why,
 };

@@ -25,6 +25,16 @@ shuffle_run(const struct lb_step *st, struct lb_query *q, struct lb_cand *c,
 	return n;
 }
 
+/* run()'s first draw, without candidates. */
+static size_t
+shuffle_pick(const struct lb_step *st, struct lb_query *q,
+    const uint16_t *members, size_t n)
+{
+	(void)st;
+	(void)members;
+	return n < 2 ? 0 : lb_random_below(q->rng, n);
+}
+
 static void
 shuffle_why(const struct lb_step *st, const struct lb_why *w, char *buf,
     size_t len)
@@ -38,5 +48,6 @@ const struct lb_strategy lb_strategy_shuffle = {
 	.name = "shuffle",
 	.doc = "a random order, every order equally likely",
 	.run = shuffle_run,
+	.pick = shuffle_pick,
 	.why = shuffle_why,
 };

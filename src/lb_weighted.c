@@ -81,9 +81,11 @@ weighted_run(const struct lb_step *st, struct lb_query *q, struct lb_cand *c,
 	 * wanted ("weighted, first 1"): one draw, one swap.
 	 */
 	if (st->keep == 1 && q->positive && n > 1) {
-		total = n == q->nall ? q->total : 0;
-		for (i = 0; total == 0 && i < n; i++)
-			total += mb[c[i].member].weight;
+		if (n == q->nall)
+			total = q->total;
+		else
+			for (total = 0, i = 0; i < n; i++)
+				total += mb[c[i].member].weight;
 		r = lb_random_below(q->rng, total);
 		for (j = 0; r >= mb[c[j].member].weight; j++)
 			r -= mb[c[j].member].weight;
@@ -93,6 +95,24 @@ weighted_run(const struct lb_step *st, struct lb_query *q, struct lb_cand *c,
 		return n;
 	}
 	return weighted_all(st, q, c, n);
+}
+
+/* run()'s draw over a clean whole family, without candidates. */
+static size_t
+weighted_pick(const struct lb_step *st, struct lb_query *q,
+    const uint16_t *members, size_t n)
+{
+	const struct lb_member	*mb = q->members;
+	uint64_t		 r;
+	size_t			 j;
+
+	(void)st;
+	if (n < 2)
+		return 0;
+	r = lb_random_below(q->rng, q->total);
+	for (j = 0; r >= mb[members[j]].weight; j++)
+		r -= mb[members[j]].weight;
+	return j;
 }
 
 static void
@@ -115,5 +135,6 @@ const struct lb_strategy lb_strategy_weighted = {
 	.name = "weighted",
 	.doc = "random order, each place drawn in proportion to weight",
 	.run = weighted_run,
+	.pick = weighted_pick,
 	.why = weighted_why,
 };

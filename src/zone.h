@@ -80,6 +80,10 @@ struct zone_name {
 						   "first"s, which ... */
 	unsigned		 cut;		/* ... with max_answers keep at
 						   most this many; 0: all */
+	const struct lb_step	*pick;		/* the one step that runs on
+						   clean candidates, when it
+						   can pick the one answer;
+						   NULL: none */
 	uint32_t		 ttl, degraded_ttl;
 	unsigned		 max_answers;	/* 0: all */
 	bool			 client;	/* a step reads the client */

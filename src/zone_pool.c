@@ -240,6 +240,9 @@ zone_build_pools(struct zone_db *db, const struct conf *c)
 					m->cut = m->steps[m->nrun - 1].p[0];
 			if (m->lead > m->nrun)
 				m->lead = m->nrun;
+			if (m->cut == 1 && m->nrun == m->lead + 1 &&
+			    m->steps[m->lead].s->pick != NULL)
+				m->pick = &m->steps[m->lead];
 			m->all_down = cn->all_down;
 			m->ecs = cn->ecs;
 			m->rr = xcalloc(2, sizeof(*m->rr));

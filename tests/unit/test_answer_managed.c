@@ -85,6 +85,12 @@ static const char	*zone_head =
 	"\t\t{ address = \"2001:db8::50\"; admin = \"drain\"; },\n"
 	"\t\t{ address = \"2001:db8::51\"; }\n"
 	"\t); };\n"
+	"\tweights = { members = (\n"
+	"\t\t{ address = \"192.0.2.70\"; weight = 1; },\n"
+	"\t\t{ address = \"192.0.2.71\"; weight = 2; },\n"
+	"\t\t{ address = \"192.0.2.72\"; weight = 3; },\n"
+	"\t\t{ address = \"192.0.2.73\"; weight = 4; }\n"
+	"\t); };\n"
 	"\tdead = { members = (\n"
 	"\t\t{ address = \"192.0.2.66\"; admin = \"down\"; },\n"
 	"\t\t{ address = \"2001:db8::66\"; admin = \"drain\"; }\n"
@@ -117,6 +123,11 @@ static const char	*zone_tail =
 	"\tfbc = { pool = \"dead\"; fallback_cname = \"sorry.example.net.\";\n"
 	"\t\tdegraded_ttl = 12; };\n"
 	"\tbig = { pool = \"huge\"; };\n"
+	"\tpick1 = { pool = \"weights\"; chain = [ \"up\", \"weighted\",\n"
+	"\t\t\"first 1\" ]; };\n"
+	"\trr1 = { pool = \"many\"; strategy = \"round_robin\";\n"
+	"\t\tmax_answers = 1; };\n"
+	"\trnd1 = { pool = \"many\"; chain = [ \"shuffle\", \"first 1\" ]; };\n"
 	"\tapex = { owner = \"@\"; pool = \"v4only\"; };\n"
 	"\tdeep = { owner = \"a.b.deep\"; pool = \"v4only\"; ttl = 7; };\n"
 	"};\n";
@@ -681,6 +692,112 @@ max_answers_caps(void **state)
 		ans_free(&a);
 	}
 	/* Ten answers of a rotation over ten: each member once first. */
+	assert_int_equal(seen, 0x3ff);
+}
+
+/* The managed name called label. */
+static const struct zone_name *
+zname_of(const struct mt *t, const char *label)
+{
+	const struct zone	*z = &t->db->zones[0];
+	size_t			 i;
+
+	for (i = 0; i < z->nnames; i++)
+		if (strncmp(z->names[i].name, label, strlen(label)) == 0 &&
+		    z->names[i].name[strlen(label)] == '.')
+			return &z->names[i];
+	fail_msg("no managed name %s", label);
+	return NULL;
+}
+
+/* How often each of 192.0.2.70..73 is the one answer of "pick1". */
+static void
+pick1_counts(struct mt *t, unsigned long *seen, size_t runs)
+{
+	struct ans	 a;
+	size_t		 k;
+
+	memset(seen, 0, 4 * sizeof(*seen));
+	for (k = 0; k < runs; k++) {
+		ask(t, "pick1.lb.example.", LDNS_RR_TYPE_A, NULL, &a);
+		assert_int_equal(a.naddr, 1);
+		assert_int_equal(strncmp(a.addr[0], "192.0.2.7", 9), 0);
+		seen[a.addr[0][9] - '0']++;
+		ans_free(&a);
+	}
+}
+
+/*
+ * A chain of one ordering step cut to one answer picks that answer
+ * directly from a clean pool (zone_name.pick): the same shares as the
+ * whole chain, and the whole chain as soon as a member is down.
+ */
+static void
+one_answer_picked(void **state)
+{
+	struct mt	*t = *state;
+	unsigned long	 seen[4];
+	/* Chi-squared, 3 degrees of freedom, p = 0.001. */
+	const double	 crit = 16.266;
+	const double	 all[4] = { 0.1, 0.2, 0.3, 0.4 };
+	const double	 three[4] = { 1 / 6.0, 2 / 6.0, 3 / 6.0, 0 };
+	double		 x;
+	size_t		 i, runs = 40000;
+
+	assert_non_null(zname_of(t, "pick1")->pick);
+	assert_non_null(zname_of(t, "rr1")->pick);
+	assert_non_null(zname_of(t, "rnd1")->pick);
+	assert_null(zname_of(t, "wgt")->pick);		/* no cut */
+	assert_null(zname_of(t, "capped")->pick);	/* cut to 3 */
+	assert_null(zname_of(t, "fo")->pick);		/* priority first */
+	assert_null(zname_of(t, "hash")->pick);		/* hash: no pick */
+
+	pick1_counts(t, seen, runs);
+	for (i = 0, x = 0; i < 4; i++)
+		x += (seen[i] - runs * all[i]) * (seen[i] - runs * all[i]) /
+		    (runs * all[i]);
+	if (x > crit)
+		fail_msg("weights 1:2:3:4 answered %lu:%lu:%lu:%lu (chi2 %.1f)",
+		    seen[0], seen[1], seen[2], seen[3], x);
+	health_set_state(t->health, slot_of(t, "192.0.2.73"), HEALTH_DOWN);
+	pick1_counts(t, seen, runs);
+	assert_int_equal(seen[3], 0);
+	for (i = 0, x = 0; i < 3; i++)
+		x += (seen[i] - runs * three[i]) * (seen[i] - runs * three[i]) /
+		    (runs * three[i]);
+	if (x > 13.816)		/* 2 degrees of freedom */
+		fail_msg("with .73 down, 1:2:3 answered %lu:%lu:%lu (chi2 %.1f)",
+		    seen[0], seen[1], seen[2], x);
+}
+
+/* Round robin cut to one answer: each member in turn, in pool order. */
+static void
+one_answer_rotates(void **state)
+{
+	struct mt	*t = *state;
+	struct ans	 a;
+	unsigned	 seen = 0, d, prev = 10;
+	size_t		 k;
+
+	for (k = 0; k < 20; k++) {
+		ask(t, "rr1.lb.example.", LDNS_RR_TYPE_A, NULL, &a);
+		assert_int_equal(a.naddr, 1);
+		d = a.addr[0][9] - '0';
+		if (prev != 10)
+			assert_int_equal(d, (prev + 1) % 10);
+		prev = d;
+		seen |= 1u << d;
+		ans_free(&a);
+	}
+	assert_int_equal(seen, 0x3ff);
+	/* shuffle, first 1: every member, about as often. */
+	seen = 0;
+	for (k = 0; k < 400; k++) {
+		ask(t, "rnd1.lb.example.", LDNS_RR_TYPE_A, NULL, &a);
+		assert_int_equal(a.naddr, 1);
+		seen |= 1u << (a.addr[0][9] - '0');
+		ans_free(&a);
+	}
 	assert_int_equal(seen, 0x3ff);
 }
 
@@ -1702,6 +1819,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(round_robin_per_family, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(max_answers_caps, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(one_answer_picked, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(one_answer_rotates, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(failover_tiers, setup,
 		    teardown),

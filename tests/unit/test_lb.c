@@ -287,34 +287,59 @@ weighted_all_zero_keeps_order(void **state)
 }
 
 /* Through lb_run: a down member never shows; the others keep their odds. */
+/*
+ * up + weighted (+ first 1, cut to one place) with a member down: never
+ * the down one, the others first by their weights.
+ */
 static void
-weighted_chain_skips_down(void **state)
+weighted_skips_down(const char *const *text, size_t nsteps, size_t want)
 {
-	static const char *const text[] = { "up", "weighted" };
 	static const uint16_t	 w[] = { 6, 10, 3, 1 };
 	static const double	 p[] = { 0.6, 0.3, 0.1 };
 	struct fix		*f = fix_new(NITEMS(w));
-	struct lb_step		 st[2];
+	struct lb_step		 st[3];
 	struct lb_cand		 c[NITEMS(w)];
 	unsigned long		 obs[3] = { 0 };
 	size_t			 i, r, n;
 
-	(void)state;
 	for (i = 0; i < NITEMS(w); i++)
 		f->m[i].weight = w[i];
-	chain(text, 2, st);
+	lb_chain_prepare(st, chain(text, nsteps, st), 0);
 	health_set_state(f->h, 1, HEALTH_DOWN);
+	/* As run_chain() sets them: the pool's total, before up. */
+	f->q.positive = true;
+	f->q.nall = NITEMS(w);
+	f->q.total = 20;
 	for (r = 0; r < RUNS; r++) {
 		fix_cands(f, c, NITEMS(w));
-		n = lb_run(st, 2, &f->q, c, NITEMS(w));
-		assert_int_equal(n, 3);
+		n = lb_run(st, nsteps, &f->q, c, NITEMS(w));
+		assert_int_equal(n, want);
 		for (i = 0; i < n; i++)
 			assert_int_not_equal(c[i].member, 1);
 		obs[c[0].member == 0 ? 0 : c[0].member == 2 ? 1 : 2]++;
 	}
 	assert_false(f->q.all_down);
-	assert_chi2(obs, p, 3, RUNS, "up+weighted 6:3:1 first");
+	assert_chi2(obs, p, 3, RUNS, text[nsteps - 1]);
 	fix_free(f);
+}
+
+static void
+weighted_chain_skips_down(void **state)
+{
+	static const char *const text[] = { "up", "weighted" };
+
+	(void)state;
+	weighted_skips_down(text, 2, 3);
+}
+
+/* Cut to one place, weighted draws only that place. */
+static void
+weighted_first1_skips_down(void **state)
+{
+	static const char *const text[] = { "up", "weighted", "first 1" };
+
+	(void)state;
+	weighted_skips_down(text, 3, 1);
 }
 
 /* ---------------------------------------------------------- round_robin */
@@ -1906,6 +1931,83 @@ step_text_round_trips(void **state)
 	}
 }
 
+/*
+ * Every strategy's pick() chooses what its run() puts first, on a clean
+ * whole family cut to one place, and leaves the generator and the
+ * rotation as run() does: the per-query shortcut changes no answer.
+ */
+static void
+pick_is_run_first(void **state)
+{
+	const struct lb_strategy *s;
+	const char		*text[2] = { NULL, "first 1" };
+	struct lb_step		 st[2];
+	struct lb_cand		 c[LB_MAX_MEMBERS];
+	struct fix		*f;
+	uint16_t		 idx[16];
+	uint64_t		 rng0, rng1;
+	uint32_t		 rr0, rr1;
+	size_t			 si, trial, n, i, j, npick = 0;
+
+	(void)state;
+	for (si = 0; (s = lb_strategies[si]) != NULL; si++) {
+		if (s->pick == NULL)
+			continue;
+		npick++;
+		text[0] = s->name;
+		lb_chain_prepare(st, chain(text, 2, st), 0);
+		assert_int_equal(st[0].keep, 1);
+		f = fix_new(16);
+		f->rng = 0x1234567;
+		for (trial = 0; trial < 3000; trial++) {
+			n = 1 + trial % 16;
+			/* A family: some members, in some order. */
+			for (i = 0; i < n; i++)
+				idx[i] = i;
+			for (i = n; i > 1; i--) {
+				j = lb_random_below(&f->rng, i);
+				rr0 = idx[i - 1];
+				idx[i - 1] = idx[j];
+				idx[j] = rr0;
+			}
+			f->q.total = 0;
+			for (i = 0; i < 16; i++) {
+				f->m[i].weight = 1 + lb_random_below(&f->rng,
+				    LB_WEIGHT_MAX);
+			}
+			for (i = 0; i < n; i++)
+				f->q.total += f->m[idx[i]].weight;
+			f->q.positive = f->q.clean = true;
+			f->q.nall = n;
+			rng0 = f->rng;
+			rr0 = lb_random_below(&f->rng, 1000);
+			rng0 = f->rng;
+
+			atomic_store(&f->rr, rr0);
+			for (i = 0; i < n; i++) {
+				c[i].member = idx[i];
+				c[i].usable = true;
+			}
+			assert_int_equal(lb_step_run(&st[0], &f->q, c, n), n);
+			rng1 = f->rng;
+			rr1 = atomic_load(&f->rr);
+
+			f->rng = rng0;
+			atomic_store(&f->rr, rr0);
+			j = s->pick(&st[0], &f->q, idx, n);
+			assert_true(j < n);
+			if (idx[j] != c[0].member)
+				fail_msg("%s over %zu: pick %u, run %u", s->name,
+				    n, idx[j], c[0].member);
+			assert_true(f->rng == rng1);
+			assert_int_equal(atomic_load(&f->rr), rr1);
+		}
+		fix_free(f);
+	}
+	/* weighted, shuffle, round_robin */
+	assert_true(npick >= 3);
+}
+
 int
 main(void)
 {
@@ -1916,6 +2018,7 @@ main(void)
 		cmocka_unit_test(weighted_zero_weight_last),
 		cmocka_unit_test(weighted_all_zero_keeps_order),
 		cmocka_unit_test(weighted_chain_skips_down),
+		cmocka_unit_test(weighted_first1_skips_down),
 		cmocka_unit_test(round_robin_rotates),
 		cmocka_unit_test(round_robin_chain_rotates_over_up),
 		cmocka_unit_test(shuffle_uniform_first),
@@ -1950,6 +2053,7 @@ main(void)
 		cmocka_unit_test(parse_kind_names),
 		cmocka_unit_test(parse_errors),
 		cmocka_unit_test(random_below_bounds),
+		cmocka_unit_test(pick_is_run_first),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
