@@ -3,7 +3,8 @@
 # start, while idle TCP connections are open and while UDP queries are
 # flowing; the ports are free again at once (a new daemon starts on
 # them); queries in flight at SIGTERM or SIGINT are answered; -V, -h and
-# bad arguments; workers = 0 (one per core) and workers = 1 work.
+# bad arguments; workers = 0 (one per core) and workers = 1 work; the
+# heap is under huge pages.
 . "$(dirname "$0")/lib.sh"
 require_dnspython
 need_daemon
@@ -25,6 +26,23 @@ dq www.lb.example A
 expect_eq "workers = 0: www A answered" "NOERROR 2" "$(d_status) $(d_count ANSWER)" "$DIG_OUT"
 dq @::1 +tcp www.lb.example A
 expect_eq "workers = 0: www A over TCP/IPv6 answered" "NOERROR 2" "$(d_status) $(d_count ANSWER)" "$DIG_OUT"
+
+# The heap is advised for huge pages (main.c, heap_hugepages), unless it
+# is not glibc's brk heap, as under AddressSanitizer.
+# The largest [heap] mapping (the unaligned start is a mapping of its own).
+heap=$(awk '/^[0-9a-f]+-[0-9a-f]+ / {h = ($NF == "[heap]")}
+    h && /^Size:/ {size = $2}
+    h && /^VmFlags:/ && size > best {best = size; flags = $0}
+    END {print best + 0, flags}' "/proc/$DAEMON_PID/smaps")
+heap_size=${heap%% *}
+heap_flags=${heap#* }
+if ldd "$STEERDNS" | grep -q libasan; then
+    expect_nomatch "under ASan the heap is left alone" ' hg' "$heap_flags"
+else
+    expect_match "the heap is advised for huge pages" ' hg' "$heap_flags"
+    check "the heap reserved at least 256 MiB of address space (${heap_size} kB)" \
+        test "${heap_size:-0}" -ge 262144
+fi
 
 DPID=$DAEMON_PID py <<'EOF'
 import os, signal, socket, threading, time
