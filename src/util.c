@@ -119,3 +119,72 @@ util_mono(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
+
+static const char b64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+void
+util_b64_encode(const void *in, size_t n, char *out)
+{
+	const uint8_t	*p = in;
+	uint32_t	 v;
+	size_t		 i;
+
+	for (i = 0; i + 2 < n; i += 3) {
+		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+		*out++ = b64[v >> 18];
+		*out++ = b64[(v >> 12) & 63];
+		*out++ = b64[(v >> 6) & 63];
+		*out++ = b64[v & 63];
+	}
+	if (i < n) {
+		v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 :
+		    0);
+		*out++ = b64[v >> 18];
+		*out++ = b64[(v >> 12) & 63];
+		*out++ = i + 1 < n ? b64[(v >> 6) & 63] : '=';
+		*out++ = '=';
+	}
+	*out = '\0';
+}
+
+static int
+b64_value(char c)
+{
+	const char	*p;
+
+	if (c == '\0' || (p = strchr(b64, c)) == NULL)
+		return -1;
+	return p - b64;
+}
+
+long
+util_b64_decode(const char *in, size_t len, void *out)
+{
+	uint8_t		*o = out;
+	uint32_t	 v;
+	size_t		 i, j, pad;
+	int		 d;
+
+	if (len % 4 != 0)
+		return -1;
+	for (i = 0; i < len; i += 4) {
+		pad = 0;
+		for (v = 0, j = 0; j < 4; j++) {
+			if (in[i + j] == '=' && i + 4 == len && j >= 2) {
+				pad++;
+				v <<= 6;
+				continue;
+			}
+			if (pad > 0 || (d = b64_value(in[i + j])) < 0)
+				return -1;
+			v = v << 6 | d;
+		}
+		*o++ = v >> 16;
+		if (pad < 2)
+			*o++ = v >> 8;
+		if (pad < 1)
+			*o++ = v;
+	}
+	return o - (uint8_t *)out;
+}

@@ -24,6 +24,16 @@ void	 util_span(char *buf, size_t len, double seconds);
 /* How long ago t was, from now: "42s ago"; "-" for 0. */
 void	 util_ago(char *buf, size_t len, double t, double now);
 
+/*
+ * Base64 (RFC 4648, with padding), as etcd's JSON gateway wants keys and
+ * values.  util_b64_encode() writes a NUL-terminated text of
+ * UTIL_B64_LEN(n) bytes into out; util_b64_decode() writes at most
+ * (len / 4) * 3 bytes and returns how many, or -1 on bad input.
+ */
+#define UTIL_B64_LEN(n)	(((n) + 2) / 3 * 4 + 1)
+void	 util_b64_encode(const void *in, size_t n, char *out);
+long	 util_b64_decode(const char *in, size_t len, void *out);
+
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 #endif

@@ -44,11 +44,53 @@ time_and_address_helpers(void **state)
 	assert_int_equal(util_parse_addr("example.com", a), 0);
 }
 
+/* RFC 4648 section 10's vectors, both ways, and bad input. */
+static void
+base64_vectors(void **state)
+{
+	static const char *const vec[][2] = {
+		{ "", "" }, { "f", "Zg==" }, { "fo", "Zm8=" },
+		{ "foo", "Zm9v" }, { "foob", "Zm9vYg==" },
+		{ "fooba", "Zm9vYmE=" }, { "foobar", "Zm9vYmFy" },
+	};
+	static const char *const bad[] = { "Zg=", "Z===", "Zm9v!A==",
+	    "Zg==Zg==", "=Zg=", "Zm=v" };
+	char	 out[64];
+	uint8_t	 bin[64], all[256];
+	size_t	 i;
+	long	 n;
+
+	(void)state;
+	for (i = 0; i < NELEM(vec); i++) {
+		util_b64_encode(vec[i][0], strlen(vec[i][0]), out);
+		assert_string_equal(out, vec[i][1]);
+		n = util_b64_decode(vec[i][1], strlen(vec[i][1]), bin);
+		assert_int_equal(n, strlen(vec[i][0]));
+		assert_memory_equal(bin, vec[i][0], n);
+	}
+	for (i = 0; i < NELEM(bad); i++)
+		assert_int_equal(util_b64_decode(bad[i], strlen(bad[i]), bin),
+		    -1);
+	/* Every byte value survives the round trip. */
+	for (i = 0; i < 256; i++)
+		all[i] = i;
+	{
+		char	 text[UTIL_B64_LEN(256)];
+		uint8_t	 back[256];
+
+		util_b64_encode(all, 256, text);
+		assert_int_equal(strlen(text), UTIL_B64_LEN(256) - 1);
+		assert_int_equal(util_b64_decode(text, strlen(text), back), 256);
+		assert_memory_equal(back, all, 256);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(time_and_address_helpers),
+		cmocka_unit_test(base64_vectors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
