@@ -70,6 +70,16 @@ health_set_admin(struct health *h, size_t i, enum health_admin a)
 }
 
 void
+health_set_local(struct health *h, size_t i, enum health_state st)
+{
+	h->track[i].local = st;
+	if (!h->shared)
+		health_set_state(h, i, st);
+	else if (h->notify != NULL)
+		h->notify(h->notify_arg, i);
+}
+
+void
 health_set_rtt(struct health *h, size_t i, uint32_t us)
 {
 	atomic_store_explicit(&h->slots[i].rtt_us, us, memory_order_relaxed);
@@ -103,7 +113,7 @@ health_record(struct health *h, size_t i, enum probe_result r,
 		t->ok_run = 0;
 		t->failures++;
 	}
-	st = atomic_load_explicit(&h->slots[i].state, memory_order_relaxed);
+	st = t->local;
 	want = st;
 	if (!t->seen) {
 		t->seen = true;
@@ -115,7 +125,7 @@ health_record(struct health *h, size_t i, enum probe_result r,
 		want = HEALTH_DOWN;
 	if (want == st)
 		return false;
-	health_set_state(h, i, want);
+	health_set_local(h, i, want);
 	t->since = now;
 	t->transitions++;
 	return true;

@@ -61,6 +61,8 @@ struct health_slot {
  * Only the main thread (the prober) reads and writes these.
  */
 struct health_track {
+	uint8_t		 local;		/* enum health_state: this node's
+					   checks' verdict */
 	bool		 seen;		/* a result (not a local error) came */
 	uint8_t		 last;		/* enum probe_result */
 	unsigned	 ok_run;	/* consecutive successes */
@@ -73,6 +75,12 @@ struct health {
 	struct health_slot	*slots;
 	struct health_track	*track;		/* one per slot */
 	size_t			 n;
+	bool			 shared;	/* the fleet decides the state:
+						   health_record() keeps the
+						   verdict in track.local */
+	/* Shared: told of each change of this node's verdict. */
+	void			(*notify)(void *arg, size_t i);
+	void			*notify_arg;
 };
 
 struct health	*health_new(size_t n);
@@ -90,12 +98,18 @@ void		 health_set_admin(struct health *, size_t, enum health_admin);
 void		 health_set_rtt(struct health *, size_t, uint32_t);
 void		 health_set_load(struct health *, size_t, uint32_t);
 /*
- * Count one check result r of slot i at time now and apply hysteresis:
- * rise consecutive successes turn a down slot up, fall consecutive
- * failures turn an up slot down.  The first result (that is not a local
- * error) sets the state at once: "initial" only holds until then.
- * PROBE_LOCAL_ERROR is counted but never changes the state.  Returns true
- * when the state changed (health_set_state() done).
+ * Set this node's verdict of slot i, and the state unless shared (then
+ * notify is called, when set).
+ */
+void		 health_set_local(struct health *, size_t, enum health_state);
+/*
+ * Count one check result r of slot i at time now and apply hysteresis to
+ * this node's verdict (track.local): rise consecutive successes turn a
+ * down verdict up, fall consecutive failures turn an up one down.  The
+ * first result (that is not a local error) sets it at once: "initial"
+ * only holds until then.  PROBE_LOCAL_ERROR is counted but never changes
+ * it.  The slot's state follows the verdict, unless the table is shared
+ * (then the fleet sets it).  Returns true when the verdict changed.
  */
 bool		 health_record(struct health *, size_t i, enum probe_result r,
 		    unsigned rise, unsigned fall, double now);

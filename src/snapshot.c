@@ -34,7 +34,7 @@ snapshot_new(struct conf *c, unsigned nrows, uint64_t generation)
 		t = &s->db->targets[i];
 		health_set_admin(s->health, i, t->admin);
 		if (t->check != NULL && t->check->initial == CONF_INITIAL_DOWN)
-			health_set_state(s->health, i, HEALTH_DOWN);
+			health_set_local(s->health, i, HEALTH_DOWN);
 	}
 	/* One row of answer counters per thread, a cache line apart. */
 	s->stride = (s->db->ncounters + 7) & ~(size_t)7;

@@ -126,7 +126,7 @@ first_result_decides_initial_down(void **state)
 
 	(void)state;
 	/* initial = "down": one OK is enough before any other result. */
-	health_set_state(h, 0, HEALTH_DOWN);
+	health_set_local(h, 0, HEALTH_DOWN);
 	assert_true(health_record(h, 0, OK, 5, 5, ++now));
 	assert_true(up(h, 0));
 	/* ... and after it, rise applies again. */
@@ -159,10 +159,52 @@ local_error_never_downs(void **state)
 	/* A local error as the very first result decides nothing. */
 	health_free(h);
 	h = health_new(1);
-	health_set_state(h, 0, HEALTH_DOWN);
+	health_set_local(h, 0, HEALTH_DOWN);
 	assert_false(health_record(h, 0, PROBE_LOCAL_ERROR, 2, 2, ++now));
 	assert_false(h->track[0].seen);
 	assert_true(health_record(h, 0, OK, 2, 2, ++now));
+	health_free(h);
+}
+
+static void
+count_notify(void *arg, size_t i)
+{
+	((size_t *)arg)[i]++;
+}
+
+/*
+ * In a fleet the checks keep this node's verdict in track.local and say
+ * so; the state is left to the fleet.  Alone, the state follows.
+ */
+static void
+shared_table_keeps_the_verdict_local(void **state)
+{
+	struct health	*h = health_new(2);
+	size_t		 told[2] = { 0, 0 };
+	double		 now = 0;
+
+	(void)state;
+	h->shared = true;
+	h->notify = count_notify;
+	h->notify_arg = told;
+	assert_true(health_record(h, 0, BAD, 1, 1, ++now));
+	assert_int_equal(h->track[0].local, HEALTH_DOWN);
+	assert_true(up(h, 0));		/* the fleet has not said so */
+	assert_int_equal(told[0], 1);
+	assert_int_equal(told[1], 0);
+	/* No change of verdict, nobody told. */
+	assert_false(health_record(h, 0, BAD, 1, 1, ++now));
+	assert_int_equal(told[0], 1);
+	health_set_state(h, 0, HEALTH_DOWN);	/* what the fleet decides */
+	assert_false(up(h, 0));
+	assert_true(health_record(h, 0, OK, 1, 1, ++now));
+	assert_int_equal(told[0], 2);
+	assert_false(up(h, 0));
+	/* Alone again: verdict and state are one. */
+	h->shared = false;
+	assert_true(health_record(h, 1, BAD, 1, 1, ++now));
+	assert_false(up(h, 1));
+	assert_int_equal(told[1], 0);
 	health_free(h);
 }
 
@@ -204,6 +246,7 @@ main(void)
 		cmocka_unit_test(rise_one_fall_one_follow_each_result),
 		cmocka_unit_test(first_result_decides_initial_down),
 		cmocka_unit_test(local_error_never_downs),
+		cmocka_unit_test(shared_table_keeps_the_verdict_local),
 		cmocka_unit_test(admin_beats_checks),
 		cmocka_unit_test(result_names),
 	};
