@@ -98,8 +98,22 @@ struct conf_zone {
 	size_t		 nnames;
 };
 
+/* The main file's "fleet" group: nodes that answer as one, over etcd. */
+struct conf_fleet {
+	char			*node;		/* this node; NULL: no fleet */
+	char			**etcd;		/* client endpoints, in turn */
+	size_t			 netcd;
+	char			*prefix;	/* of every key: "/steerdns/" */
+	unsigned		 quorum;	/* nodes that must see a target
+						   down; 0: a majority */
+	double			 lease;		/* seconds verdicts outlive a
+						   node */
+};
+
 struct conf {
 	char			*path;
+	uint64_t		 hash;		/* of the files' text, with a
+						   fleet: nodes compare it */
 	struct conf_listen	*listen;
 	size_t			 nlisten;
 	unsigned		 workers;	/* 0: one per core */
@@ -118,6 +132,7 @@ struct conf {
 	double			 query_log;	/* fraction of queries logged */
 	struct conf_zone	*zones;
 	size_t			 nzones;
+	struct conf_fleet	 fleet;
 };
 
 #define CONF_LOG_STDERR		0

@@ -126,6 +126,9 @@ const ldns_rdf *conf_zindex_cut(const struct conf_zindex *,
 void	 conf_load_server(struct loader *, const config_setting_t *,
 	    struct conf *);
 void	 conf_server_free(struct conf *);
+void	 conf_load_fleet(struct loader *, const config_setting_t *,
+	    struct conf *);
+void	 conf_fleet_free(struct conf *);
 /* A zone file; -1 when it cannot be read (the caller says where). */
 int	 conf_load_zone(struct loader *, const char *file,
 	    struct conf_zone *);

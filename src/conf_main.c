@@ -5,6 +5,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +34,15 @@ parse_server(struct loader *ld, const config_setting_t *s,
 		return;
 	}
 	conf_load_server(ld, s, obj);
+}
+
+static void
+parse_fleet(struct loader *ld, const config_setting_t *s,
+    const struct conf_key *k, void *obj, void *arg)
+{
+	(void)k;
+	(void)arg;
+	conf_load_fleet(ld, s, obj);
 }
 
 /* Each zone file named, relative to the main file. */
@@ -96,6 +107,8 @@ static const struct conf_key main_keys[] = {
 	    .doc = "the server's settings" },
 	{ "zones", CONF_CUSTOM, .parse = parse_zones, .flags = CONF_REQUIRED,
 	    .doc = "the zone files" },
+	{ "fleet", CONF_CUSTOM, .parse = parse_fleet,
+	    .doc = "the nodes this one answers with (see FLEET)" },
 	{ NULL }
 };
 
@@ -103,13 +116,15 @@ static const struct conf_section main_section = {
 	"the main file", main_keys, "MAIN FILE"
 };
 
-extern const struct conf_section conf_server_section, conf_zone_section,
+extern const struct conf_section conf_server_section, conf_fleet_section,
+    conf_zone_section,
     conf_soa_section, conf_check_section, conf_pool_section,
     conf_member_section, conf_name_section, conf_name_tail_section;
 
 const struct conf_section *const conf_sections[] = {
 	&main_section,
 	&conf_server_section,
+	&conf_fleet_section,
 	&conf_zone_section,
 	&conf_soa_section,
 	&conf_check_section,
@@ -119,6 +134,39 @@ const struct conf_section *const conf_sections[] = {
 	&conf_name_tail_section,
 	NULL
 };
+
+/* FNV-1a over the file's bytes into h; false when it cannot be read. */
+static bool
+hash_file(const char *path, uint64_t *h)
+{
+	unsigned char	 buf[65536];
+	size_t		 n, i;
+	FILE		*fp;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		return false;
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		for (i = 0; i < n; i++)
+			*h = (*h ^ buf[i]) * 0x100000001b3ULL;
+	fclose(fp);
+	return true;
+}
+
+/*
+ * What nodes of a fleet compare to find a config that differs: the main
+ * file and every zone file, in order.
+ */
+static uint64_t
+conf_hash(const struct conf *c)
+{
+	uint64_t	 h = 0xcbf29ce484222325ULL;
+	size_t		 i;
+
+	hash_file(c->path, &h);
+	for (i = 0; i < c->nzones; i++)
+		hash_file(c->zones[i].file, &h);
+	return h;
+}
 
 int
 conf_load(const char *path, struct conf **out, struct conf_errs *errs)
@@ -147,6 +195,8 @@ conf_load(const char *path, struct conf **out, struct conf_errs *errs)
 	root = config_root_setting(&cfg);
 	conf_section_unknown(&ld, root, main_section.name, tables);
 	conf_section_read(&ld, root, main_keys, c, "", NULL);
+	if (ld.nerr == 0 && c->fleet.node != NULL)
+		c->hash = conf_hash(c);
 	if (ld.nerr == 0) {
 		*out = c;
 		c = NULL;
@@ -169,6 +219,7 @@ conf_free(struct conf *c)
 	if (c == NULL)
 		return;
 	conf_server_free(c);
+	conf_fleet_free(c);
 	for (i = 0; i < c->nzones; i++)
 		conf_zone_free(&c->zones[i]);
 	free(c->zones);
