@@ -24,6 +24,7 @@
 #include <ev.h>
 #include "conf.h"
 #include "ctl.h"
+#include "fleet.h"
 #include "health.h"
 #include "http.h"
 #include "json.h"
@@ -102,6 +103,15 @@ tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)w;
 	(void)revents;
 	server_admin_expire(&srv, time(NULL));
+}
+
+/* Waiting for the fleet at start: wakes the loop. */
+static void
+fleet_wait_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)w;
+	(void)revents;
 }
 
 /* Every check ran once (or the startup bound passed): start serving. */
@@ -324,13 +334,14 @@ main(int argc, char *argv[])
 	struct http		*http = NULL;
 	struct conf_listen	 ml;
 	ev_signal		 sigterm_w, sigint_w, sighup_w;
-	ev_timer		 tick_w;
+	ev_timer		 tick_w, fleet_w;
 	char			*pid_file = NULL, *abspath = NULL;
 	uid_t			 uid;
 	gid_t			 gid;
 	unsigned		 i;
 	long			 ncpu;
 	double			 t_start, t_conf = 0, t_db = 0, t_probe = 0;
+	double			 t_fleet;
 	int			 ch;
 
 	while ((ch = getopt_long(argc, argv, "c:fnVh", longopts, NULL)) != -1) {
@@ -479,6 +490,7 @@ main(int argc, char *argv[])
 	ev_signal_start(loop, &sighup_w);
 	ev_timer_init(&tick_w, tick_cb, 1.0, 1.0);
 	ev_timer_start(loop, &tick_w);
+	ev_timer_init(&fleet_w, fleet_wait_cb, 1.0, 0);
 	/*
 	 * Run every check once before answering, so that the first answers
 	 * already leave out what is down; probe_start() bounds the wait by
@@ -488,10 +500,29 @@ main(int argc, char *argv[])
 	if ((srv.probe = probe_new(loop, srv.snap->db, srv.snap->health)) ==
 	    NULL)
 		fatalx("cannot start the prober: see above");
+	/*
+	 * Join the fleet while the first checks run: the first answers
+	 * should already be the fleet's, if the store answers in time.
+	 */
+	if (c->fleet.node != NULL && (srv.fleet = fleet_new(loop, &srv)) ==
+	    NULL)
+		fatalx("cannot join the fleet: see above");
 	probe_start(srv.probe, probes_ready_cb, loop);
 	/* ev_run() forgets a break that came before it. */
 	while (!probed && !stopping)
 		ev_run(loop, EVRUN_ONCE);
+	t_fleet = util_mono() + FLEET_START_WAIT;
+	while (srv.fleet != NULL && !fleet_synced(srv.fleet) && !stopping &&
+	    util_mono() < t_fleet) {
+		ev_timer_set(&fleet_w, t_fleet - util_mono(), 0);
+		ev_timer_start(loop, &fleet_w);
+		ev_run(loop, EVRUN_ONCE);
+		ev_timer_stop(loop, &fleet_w);
+	}
+	if (srv.fleet != NULL && !fleet_synced(srv.fleet) && !stopping)
+		log_warnx("fleet: not in step with the store after %.0f s; "
+		    "answering from this node's checks until it is",
+		    FLEET_START_WAIT);
 	if (!stopping) {
 		for (i = 0; i < srv.nworkers; i++)
 			if (worker_start(srv.workers[i]) == -1)
@@ -510,6 +541,7 @@ main(int argc, char *argv[])
 
 	ctl_free(ctl);
 	http_free(http);
+	fleet_free(srv.fleet);
 	probe_free(srv.probe);
 	for (i = 0; i < srv.nworkers; i++)
 		worker_free(srv.workers[i]);

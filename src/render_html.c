@@ -55,6 +55,65 @@ static const char html_head[] =
 "border-radius:3px;font-weight:600}\n"
 "</style></head><body>\n";
 
+/* The fleet: this node with the store, then a row per node. */
+static void
+fleet_html(FILE *f, const struct view *vw)
+{
+	const struct fleet_info	*fi = &vw->fi;
+	const struct view_node	*n;
+	char			 t1[64];
+	size_t			 i;
+
+	fprintf(f, "<h2>Fleet</h2>\n<p id=\"fleet\" class=\"%s\">Node "
+	    "<b>", fi->connected ? "up" : "down");
+	html_esc(f, fi->node);
+	fputs("</b>: ", f);
+	if (fi->connected) {
+		fputs("in step with etcd at ", f);
+		html_esc(f, fi->endpoint);
+	} else {
+		fputs("<b>not reaching etcd</b>: answering from the last fleet "
+		    "state and this node's checks", f);
+		if (fi->error[0] != '\0') {
+			fputs(" (", f);
+			html_esc(f, fi->error);
+			fputs(")", f);
+		}
+	}
+	fprintf(f, " &middot; %zu of %zu nodes live &middot; quorum ",
+	    fi->nodes_live, fi->nodes);
+	if (fi->quorum == 0)
+		fputs("majority", f);
+	else
+		fprintf(f, "%u", fi->quorum);
+	fprintf(f, " &middot; <span class=\"%s\">%zu target%s in "
+	    "disagreement</span> &middot; <span class=\"%s\">%zu node%s with "
+	    "another config</span> &middot; lag %u ms (max %u ms)</p>\n",
+	    fi->disagree ? "drain" : "up", fi->disagree, fi->disagree == 1 ?
+	    "" : "s", fi->config_mismatch ? "down" : "up",
+	    fi->config_mismatch, fi->config_mismatch == 1 ? "" : "s",
+	    fi->lag_ms, fi->lag_max_ms);
+	fputs("<table class=\"nodes\"><tr><th>Node</th><th>Live</th>"
+	    "<th>Last seen</th><th>Config</th><th>Version</th><th>Lag</th>"
+	    "</tr>\n", f);
+	for (i = 0; i < vw->nnodes; i++) {
+		n = &vw->nodes[i];
+		fprintf(f, "<tr class=\"node %s\"><td>", n->live || n->self ?
+		    "up" : "down");
+		html_esc(f, n->name);
+		util_ago(t1, sizeof(t1), n->seen, vw->now);
+		fprintf(f, "%s</td><td>%s</td><td>%s</td><td%s>%s%s</td><td>",
+		    n->self ? " (this node)" : "", n->live ? "yes" : "no",
+		    n->self ? "now" : n->seen > 0 ? t1 : "-",
+		    n->config_same ? "" : " class=\"down\"", n->config_hash,
+		    n->config_same ? "" : " (differs)");
+		html_esc(f, n->version);
+		fprintf(f, "</td><td class=\"num\">%u ms</td></tr>\n",
+		    n->lag_ms);
+	}
+	fputs("</table>\n", f);
+}
+
 char *
 render_html(const struct view *vw, size_t *lenp)
 {
@@ -85,6 +144,8 @@ render_html(const struct view *vw, size_t *lenp)
 	    (unsigned long long)answer_stat_get(&st->q.queries),
 	    (unsigned long long)answer_stat_get(&st->tr[0].queries),
 	    (unsigned long long)answer_stat_get(&st->tr[1].queries));
+	if (vw->fleet)
+		fleet_html(f, vw);
 	for (i = 0; i < vw->nzones; i++) {
 		z = &vw->zones[i];
 		fputs("<h2>Zone ", f);
@@ -152,6 +213,8 @@ render_html(const struct view *vw, size_t *lenp)
 				    "<td class=\"num\">%u</td><td>",
 				    v->weight, v->priority);
 				if (v->has_override) {
+					if (v->op.fleet)
+						fputs("fleet ", f);
 					html_esc(f, v->op.state);
 					if (v->op.reason[0] != '\0') {
 						fputs(": ", f);
@@ -163,6 +226,16 @@ render_html(const struct view *vw, size_t *lenp)
 						fprintf(f, " (until %s)", t2);
 					}
 				}
+				if (v->has_override && v->op.fleet &&
+				    v->op.by[0] != '\0') {
+					fputs(" by ", f);
+					html_esc(f, v->op.by);
+				}
+				if (v->local != NULL)
+					fprintf(f, "%s<span class=\"votes\">"
+					    "%zu of %zu nodes see it down"
+					    "</span>", v->has_override ?
+					    "<br>" : "", v->down, v->voters);
 				fprintf(f, "</td><td class=\"num\">%llu</td>"
 				    "</tr>\n", (unsigned long long)v->answers);
 			}

@@ -81,6 +81,69 @@ static const struct {
 	    offsetof(struct answer_stats, ecs) },
 };
 
+/* Only in a fleet: how this node stands with the store and the others. */
+static void
+fleet_metrics(FILE *f, const struct view *v)
+{
+	const struct fleet_info	*fi = &v->fi;
+	size_t			 i;
+
+	help(f, "steerdns_fleet_connected", "gauge",
+	    "1 while the node is in step with the fleet's store (etcd).");
+	fprintf(f, "steerdns_fleet_connected %d\n", fi->connected);
+	help(f, "steerdns_fleet_nodes", "gauge",
+	    "Nodes of the fleet known, live or not.");
+	fprintf(f, "steerdns_fleet_nodes %zu\n", fi->nodes);
+	help(f, "steerdns_fleet_nodes_live", "gauge",
+	    "Nodes whose lease is alive, this one included.");
+	fprintf(f, "steerdns_fleet_nodes_live %zu\n", fi->nodes_live);
+	help(f, "steerdns_fleet_targets_disagree", "gauge",
+	    "Targets some live nodes see down and others up.");
+	fprintf(f, "steerdns_fleet_targets_disagree %zu\n", fi->disagree);
+	help(f, "steerdns_fleet_config_mismatch", "gauge",
+	    "Live nodes whose config hash is not this node's.");
+	fprintf(f, "steerdns_fleet_config_mismatch %zu\n",
+	    fi->config_mismatch);
+	help(f, "steerdns_fleet_lag_seconds", "gauge",
+	    "From a change written by a node to this node seeing it, last.");
+	fprintf(f, "steerdns_fleet_lag_seconds %.3f\n", fi->lag_ms / 1e3);
+	help(f, "steerdns_fleet_lag_seconds_max", "gauge",
+	    "The longest such delay since start.");
+	fprintf(f, "steerdns_fleet_lag_seconds_max %.3f\n",
+	    fi->lag_max_ms / 1e3);
+	help(f, "steerdns_fleet_writes_total", "counter",
+	    "Keys this node wrote to the store (put or deleted).");
+	fprintf(f, "steerdns_fleet_writes_total %llu\n",
+	    (unsigned long long)fi->writes);
+	help(f, "steerdns_fleet_events_total", "counter",
+	    "Changes the store's watch told this node.");
+	fprintf(f, "steerdns_fleet_events_total %llu\n",
+	    (unsigned long long)fi->events);
+	help(f, "steerdns_fleet_resyncs_total", "counter",
+	    "Full reads of the store (at start and after each failure).");
+	fprintf(f, "steerdns_fleet_resyncs_total %llu\n",
+	    (unsigned long long)fi->resyncs);
+	help(f, "steerdns_fleet_failures_total", "counter",
+	    "Calls to the store that failed.");
+	fprintf(f, "steerdns_fleet_failures_total %llu\n",
+	    (unsigned long long)fi->failures);
+	help(f, "steerdns_fleet_node_live", "gauge",
+	    "Per node of the fleet: 1 while its lease is alive.");
+	for (i = 0; i < v->nnodes; i++) {
+		fprintf(f, "steerdns_fleet_node_live{node=\"");
+		label(f, v->nodes[i].name);
+		fprintf(f, "\"} %d\n", v->nodes[i].live || v->nodes[i].self);
+	}
+	help(f, "steerdns_fleet_member_down_votes", "gauge",
+	    "Per checked member: live nodes that see it down.");
+	for (i = 0; i < v->nmembers; i++)
+		if (v->members[i].local != NULL) {
+			member_labels(f, "steerdns_fleet_member_down_votes",
+			    &v->members[i]);
+			fprintf(f, "} %zu\n", v->members[i].down);
+		}
+}
+
 char *
 render_metrics(const struct view *v, size_t *lenp)
 {
@@ -252,6 +315,8 @@ render_metrics(const struct view *v, size_t *lenp)
 	help(f, "steerdns_admin_overrides", "gauge",
 	    "Operator overrides (drain, force-up, force-down) in force.");
 	fprintf(f, "steerdns_admin_overrides %zu\n", v->noverrides);
+	if (v->fleet)
+		fleet_metrics(f, v);
 	if (fclose(f) != 0) {
 		free(buf);
 		return NULL;

@@ -15,6 +15,7 @@
 
 #include <ev.h>
 #include "conf.h"
+#include "fleet.h"
 #include "health.h"
 #include "log.h"
 #include "notify.h"
@@ -134,6 +135,16 @@ server_reload(struct server *srv, struct conf_errs *errs)
 	free(map);
 	srv->snap = new;
 	server_admin_apply(srv);
+	/* The fleet's verdicts go in before a worker sees the table. */
+	if (srv->fleet != NULL && fleet_snapshot(srv->fleet)) {
+		log_info("reload: the fleet group changed: joining again");
+		fleet_free(srv->fleet);
+		srv->fleet = NULL;
+	}
+	if (srv->fleet == NULL && c->fleet.node != NULL &&
+	    (srv->fleet = fleet_new(srv->loop, srv)) == NULL)
+		log_warnx("reload: cannot join the fleet: see above; this "
+		    "node answers alone");
 	snapshot_publish(new, old);
 	carry_hist(srv->probe, p);
 	if (srv->probe != NULL) {
@@ -181,24 +192,111 @@ server_admin_apply(struct server *srv)
 	const struct snapshot	*s = srv->snap;
 	size_t			 i;
 
-	/* The config's states first, then the operator's on top. */
+	/*
+	 * The config's states first, then the fleet's, then this node's
+	 * own on top.
+	 */
 	for (i = 0; i < s->db->ntargets; i++)
 		health_set_admin(s->health, i, s->db->targets[i].admin);
+	for (i = 0; i < srv->nfadmin; i++)
+		admin_mark(s, srv->fadmin[i].family, srv->fadmin[i].addr,
+		    srv->fadmin[i].state);
 	for (i = 0; i < srv->nadmin; i++)
 		admin_mark(s, srv->admin[i].family, srv->admin[i].addr,
 		    srv->admin[i].state);
 }
 
 static struct admin_entry *
-admin_find(const struct server *srv, uint8_t family, const uint8_t *addr)
+entry_find(struct admin_entry *a, size_t n, uint8_t family,
+    const uint8_t *addr)
 {
 	size_t	 i;
 
-	for (i = 0; i < srv->nadmin; i++)
-		if (srv->admin[i].family == family &&
-		    memcmp(srv->admin[i].addr, addr, 16) == 0)
-			return &srv->admin[i];
+	for (i = 0; i < n; i++)
+		if (a[i].family == family && memcmp(a[i].addr, addr, 16) == 0)
+			return &a[i];
 	return NULL;
+}
+
+static struct admin_entry *
+admin_find(const struct server *srv, uint8_t family, const uint8_t *addr)
+{
+	return entry_find(srv->admin, srv->nadmin, family, addr);
+}
+
+const struct admin_entry *
+server_fleet_admin_find(const struct server *srv, uint8_t family,
+    const uint8_t *addr)
+{
+	return entry_find(srv->fadmin, srv->nfadmin, family, addr);
+}
+
+/* Members with this address, in every pool. */
+static size_t
+admin_count(const struct snapshot *s, uint8_t fam, const uint8_t *addr)
+{
+	const struct zone_pool	*p;
+	size_t			 z, i, k, n = 0;
+
+	for (z = 0; z < s->db->nzones; z++)
+		for (i = 0; i < s->db->zones[z].npools; i++) {
+			p = &s->db->zones[z].pools[i];
+			for (k = 0; k < p->nmembers; k++)
+				n += p->members[k].family == fam &&
+				    memcmp(p->members[k].addr, addr, 16) == 0;
+		}
+	return n;
+}
+
+int
+server_admin_check(const struct server *srv, const char *text,
+    const char *reason, struct admin_entry *e, char *err, size_t errlen)
+{
+	const char	*p;
+	size_t		 n;
+
+	if ((e->family = util_parse_addr(text, e->addr)) == 0) {
+		snprintf(err, errlen, "bad address \"%s\"", text);
+		return -1;
+	}
+	inet_ntop(e->family == 4 ? AF_INET : AF_INET6, e->addr, e->text,
+	    sizeof(e->text));
+	/* The state file is lines of tab-separated fields. */
+	for (p = reason; p != NULL && *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			snprintf(err, errlen, "the reason must be one line of "
+			    "text, without tabs or control characters");
+			return -1;
+		}
+	if ((n = admin_count(srv->snap, e->family, e->addr)) == 0) {
+		snprintf(err, errlen, "no pool has a member %s", text);
+		return -1;
+	}
+	return n;
+}
+
+void
+server_fleet_admin(struct server *srv, const struct admin_entry *e)
+{
+	struct admin_entry	*f;
+	size_t			 i;
+
+	f = entry_find(srv->fadmin, srv->nfadmin, e->family, e->addr);
+	if (e->state == HEALTH_ADMIN_NONE) {
+		if (f == NULL)
+			return;
+		i = f - srv->fadmin;
+		memmove(f, f + 1, (srv->nfadmin - i - 1) * sizeof(*f));
+		srv->nfadmin--;
+	} else {
+		if (f == NULL) {
+			srv->fadmin = xreallocarray(srv->fadmin,
+			    srv->nfadmin + 1, sizeof(*srv->fadmin));
+			f = &srv->fadmin[srv->nfadmin++];
+		}
+		*f = *e;
+	}
+	server_admin_apply(srv);
 }
 
 const struct admin_entry *
@@ -213,26 +311,17 @@ server_admin_set(struct server *srv, const char *text,
     enum health_admin state, double expires, const char *reason, char *err,
     size_t errlen)
 {
-	struct admin_entry	*e;
-	const char		*p;
+	struct admin_entry	*e, chk;
 	uint8_t			 fam, addr[16];
-	size_t			 i, n;
+	size_t			 i;
+	int			 n;
 
-	if ((fam = util_parse_addr(text, addr)) == 0) {
-		snprintf(err, errlen, "bad address \"%s\"", text);
+	memset(&chk, 0, sizeof(chk));
+	if ((n = server_admin_check(srv, text, reason, &chk, err, errlen)) ==
+	    -1)
 		return -1;
-	}
-	/* The state file is lines of tab-separated fields. */
-	for (p = reason; p != NULL && *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
-			snprintf(err, errlen, "the reason must be one line of "
-			    "text, without tabs or control characters");
-			return -1;
-		}
-	if ((n = admin_mark(srv->snap, fam, addr, HEALTH_ADMIN_NONE)) == 0) {
-		snprintf(err, errlen, "no pool has a member %s", text);
-		return -1;
-	}
+	fam = chk.family;
+	memcpy(addr, chk.addr, 16);
 	e = admin_find(srv, fam, addr);
 	if (state == HEALTH_ADMIN_NONE) {
 		if (e != NULL) {
@@ -269,7 +358,7 @@ void
 server_admin_expire(struct server *srv, double now)
 {
 	size_t	 i = 0;
-	bool	 changed = false;
+	bool	 changed = false, fchanged = false;
 
 	while (i < srv->nadmin) {
 		if (srv->admin[i].expires == 0 || srv->admin[i].expires > now) {
@@ -283,10 +372,25 @@ server_admin_expire(struct server *srv, double now)
 		srv->nadmin--;
 		changed = true;
 	}
-	if (changed) {
-		server_admin_apply(srv);
-		admin_save(srv);
+	/* The store drops a timed fleet override by its lease; so do we. */
+	i = 0;
+	while (i < srv->nfadmin) {
+		if (srv->fadmin[i].expires == 0 || srv->fadmin[i].expires >
+		    now) {
+			i++;
+			continue;
+		}
+		log_info("admin (fleet): %s %s expired", srv->fadmin[i].text,
+		    health_admin_str(srv->fadmin[i].state));
+		memmove(&srv->fadmin[i], &srv->fadmin[i + 1], (srv->nfadmin -
+		    i - 1) * sizeof(srv->fadmin[0]));
+		srv->nfadmin--;
+		fchanged = true;
 	}
+	if (changed)
+		admin_save(srv);
+	if (changed || fchanged)
+		server_admin_apply(srv);
 }
 
 /*

@@ -14,6 +14,7 @@
 struct conf;
 struct conf_errs;
 struct ev_loop;
+struct fleet;
 struct probe;
 struct snapshot;
 struct worker;
@@ -29,6 +30,7 @@ struct admin_entry {
 	double		 set_at;		/* wall clock (time(3)) */
 	double		 expires;		/* wall clock, 0: never */
 	char		 reason[SERVER_REASON_MAX];
+	char		 by[64];		/* fleet: the node that set it */
 };
 
 /* Counters summed over every thread. */
@@ -49,8 +51,12 @@ struct server {
 	unsigned		 nrows;		/* of answer counters:
 						   worker_rows() */
 	struct probe		*probe;		/* for snap->db */
-	struct admin_entry	*admin;
+	struct admin_entry	*admin;		/* this node's overrides */
 	size_t			 nadmin;
+	struct fleet		*fleet;		/* NULL: alone */
+	struct admin_entry	*fadmin;	/* the fleet's overrides, as
+						   the store has them */
+	size_t			 nfadmin;
 	double			 started;	/* wall clock */
 	int			 pid;
 	uint64_t		 reloads_ok, reloads_failed;
@@ -77,8 +83,25 @@ int		 server_reload(struct server *, struct conf_errs *errs);
 int		 server_admin_set(struct server *, const char *addr,
 		    enum health_admin state, double expires, const char *reason,
 		    char *err, size_t errlen);
-/* The override of a member address, or NULL. */
+/*
+ * Check an override before it is set: the address (into e->family,
+ * e->addr, e->text) and the reason.  Returns the number of members with
+ * the address, or -1 with a message in err.
+ */
+int		 server_admin_check(const struct server *, const char *addr,
+		    const char *reason, struct admin_entry *e, char *err,
+		    size_t errlen);
+/*
+ * Set (e->state UP, DOWN, DRAIN) or clear (NONE) the fleet's override of
+ * e's address, as the store says, and apply.  This node's own override of
+ * the address, when it has one, stays on top.
+ */
+void		 server_fleet_admin(struct server *, const struct admin_entry *e);
+/* This node's override of a member address, or NULL. */
 const struct admin_entry *server_admin_find(const struct server *,
+		    uint8_t family, const uint8_t *addr);
+/* The fleet's override of a member address, or NULL. */
+const struct admin_entry *server_fleet_admin_find(const struct server *,
 		    uint8_t family, const uint8_t *addr);
 /* Drop overrides whose time has come; called every second. */
 void		 server_admin_expire(struct server *, double now);

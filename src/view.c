@@ -12,6 +12,8 @@
 #include "health.h"
 #include "lb.h"
 #include "probe.h"
+#include "fleet.h"
+#include "fleet_state.h"
 #include "server.h"
 #include "snapshot.h"
 #include "util.h"
@@ -64,12 +66,26 @@ member_of(const struct server *srv, const struct zone *z,
 		    "down";
 	v->usable = health_usable(hs);
 	v->admin = health_admin_str(atomic_load(&hs->admin));
-	if ((op = server_admin_find(srv, lm->family, lm->addr)) != NULL) {
+	/* This node's override wins over the fleet's. */
+	if ((op = server_admin_find(srv, lm->family, lm->addr)) == NULL &&
+	    (op = server_fleet_admin_find(srv, lm->family, lm->addr)) !=
+	    NULL)
+		v->op.fleet = true;
+	if (op != NULL) {
 		v->has_override = true;
 		v->op.state = health_admin_str(op->state);
 		snprintf(v->op.reason, sizeof(v->op.reason), "%s", op->reason);
+		snprintf(v->op.by, sizeof(v->op.by), "%s", op->by);
 		v->op.set_at = op->set_at;
 		v->op.expires = op->expires;
+	}
+	if (srv->fleet != NULL && t->check != NULL) {
+		const struct health_track *tr = &s->health->track[lm->slot];
+
+		v->local = !tr->seen ? "none" : tr->local == HEALTH_UP ? "up" :
+		    "down";
+		(void)fleet_target_votes(srv->fleet, lm->slot, &v->voters,
+		    &v->down);
 	}
 	v->since = v->info.since > 0 ? v->info.since : srv->started;
 	v->answers = snapshot_count(s, p->counter + k);
@@ -86,6 +102,45 @@ check_zone(const struct conf *c, const struct conf_check *ck)
 		    c->zones[i].nchecks)
 			return c->zones[i].file;
 	return "";
+}
+
+/* The fleet's nodes and how this one stands with the store. */
+static void
+fleet_view(const struct server *srv, struct view *v)
+{
+	const struct fleet_state	*st;
+	const struct fleet_node		*n;
+	struct view_node		*vn;
+	size_t				 i, self;
+
+	v->fleet = true;
+	fleet_info(srv->fleet, &v->fi);
+	st = fleet_nodes(srv->fleet, &self);
+	v->nodes = xcalloc(st->nnodes + 1, sizeof(*v->nodes));
+	for (i = 0; i < st->nnodes; i++) {
+		n = &st->nodes[i];
+		vn = &v->nodes[v->nnodes++];
+		vn->name = n->name;
+		vn->self = i == self;
+		vn->live = n->live;
+		vn->version = n->version;
+		vn->started = n->started;
+		vn->seen = n->seen;
+		vn->lag_ms = n->lag_ms;
+		vn->revision = n->revision;
+		snprintf(vn->config_hash, sizeof(vn->config_hash), "%016llx",
+		    (unsigned long long)n->config_hash);
+		vn->config_same = n->config_hash == srv->snap->conf->hash;
+		if (vn->self) {
+			/* What we know of ourselves needs no store. */
+			vn->version = PACKAGE_VERSION;
+			vn->started = srv->started;
+			snprintf(vn->config_hash, sizeof(vn->config_hash),
+			    "%016llx", (unsigned long long)
+			    srv->snap->conf->hash);
+			vn->config_same = true;
+		}
+	}
 }
 
 struct view *
@@ -114,7 +169,9 @@ view_new(const struct server *srv)
 	v->reloads_failed = srv->reloads_failed;
 	v->config = srv->conf_path;
 	v->workers = srv->nworkers;
-	v->noverrides = srv->nadmin;
+	v->noverrides = srv->nadmin + srv->nfadmin;
+	if (srv->fleet != NULL)
+		fleet_view(srv, v);
 	server_stats(srv, &v->st);
 	server_probe_stats(srv, &v->ps);
 	for (i = 0; i < db->nzones; i++) {
@@ -196,5 +253,6 @@ view_free(struct view *v)
 	free(v->members);
 	free(v->targets);
 	free(v->checks);
+	free(v->nodes);
 	free(v);
 }

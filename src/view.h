@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fleet.h"
 #include "probe.h"
 #include "server.h"
 
@@ -22,6 +23,8 @@ struct view_override {
 	const char	*state;		/* drain, up, down */
 	char		 reason[SERVER_REASON_MAX];
 	double		 set_at, expires;	/* wall clock; 0: never */
+	bool		 fleet;		/* the fleet's, not this node's */
+	char		 by[64];	/* fleet: the node that set it */
 };
 
 struct view_member {
@@ -38,6 +41,22 @@ struct view_member {
 	struct probe_info	 info;
 	double			 since;
 	uint64_t		 answers;
+	/* In a fleet (view.fleet), of a checked member: */
+	const char		*local;		/* this node's verdict: up,
+						   down, none (not yet) */
+	size_t			 voters, down;	/* nodes voting, seeing it
+						   down (this one included) */
+};
+
+/* A node of the fleet. */
+struct view_node {
+	const char		*name;
+	bool			 live, self, config_same;
+	char			 config_hash[20];
+	const char		*version;
+	double			 started, seen;	/* wall clock */
+	uint32_t		 lag_ms;
+	int64_t			 revision;
 };
 
 struct view_name {
@@ -93,6 +112,10 @@ struct view {
 	size_t			 ntargets;
 	struct view_check	*checks;
 	size_t			 nchecks;
+	bool			 fleet;		/* a member of one */
+	struct fleet_info	 fi;
+	struct view_node	*nodes;
+	size_t			 nnodes;
 };
 
 /* The view of srv now; free with view_free(). */
