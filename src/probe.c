@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,8 @@ struct probe_target {
 	bool			 carried;	/* known from before a reload */
 	double			 last_run;
 	uint32_t		 srtt;		/* µs; HEALTH_RTT_NONE: none */
+	unsigned		 local_run;	/* local errors in a row: the
+						   first one was logged */
 	size_t			 hist;		/* index in probe->hist */
 	char			 reason[PROBE_REASON_MAX];
 };
@@ -138,8 +141,22 @@ on_done(struct check_target *c, enum probe_result r, const char *reason,
 			t->srtt = t->srtt - t->srtt / 8 + rtt_us / 8;
 		health_set_rtt(p->health, c->slot, t->srtt);
 	}
-	if (r == PROBE_LOCAL_ERROR)
-		log_warnx("health: %s: %s", c->label, t->reason);
+	/*
+	 * A local error repeats every round until someone fixes our side
+	 * (an address gone from the host, a full descriptor table): log
+	 * when the episode starts and when it ends, not each round.
+	 */
+	if (r == PROBE_LOCAL_ERROR) {
+		if (t->local_run == 0)
+			log_warnx("health: %s: %s", c->label, t->reason);
+		if (t->local_run < UINT_MAX)
+			t->local_run++;
+	} else if (t->local_run > 0) {
+		log_info("health: %s: probes run again after %u local "
+		    "error%s", c->label, t->local_run, t->local_run == 1 ? "" :
+		    "s");
+		t->local_run = 0;
+	}
 	if (health_record(p->health, c->slot, r, c->ck->rise, c->ck->fall,
 	    ev_now(p->loop))) {
 		up = r == PROBE_OK;
@@ -533,6 +550,8 @@ probe_carry(struct probe *p, size_t ni, const struct probe *old, size_t oi)
 	memcpy(t->reason, o->reason, sizeof(t->reason));
 	t->srtt = o->srtt;
 	t->last_run = o->last_run;
+	/* The same trouble after a reload is not news. */
+	t->local_run = o->local_run;
 	/* It had its first result already: hysteresis from here on. */
 	t->carried = o->first_done || o->carried;
 }
