@@ -165,6 +165,9 @@ bool	conf_check_same(const struct conf_check *, const struct conf_check *);
  * -1 when text is not one.
  */
 int	conf_parse_source(const char *, struct conf_source *out);
+/* The same address, or both unset? */
+bool	conf_source_same(const struct conf_source *,
+	    const struct conf_source *);
 
 /* Parse "ADDR", "ADDR:PORT" or "[ADDR6]:PORT" (port default 53). */
 int	conf_parse_listen(const char *, struct sockaddr_storage *,

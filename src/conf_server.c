@@ -264,8 +264,8 @@ parse_probe_source(struct loader *ld, const config_setting_t *s,
 	}
 }
 
-static bool
-same_source(const struct conf_source *a, const struct conf_source *b)
+bool
+conf_source_same(const struct conf_source *a, const struct conf_source *b)
 {
 	return a->sslen == b->sslen && (a->sslen == 0 ||
 	    memcmp(&a->ss, &b->ss, a->sslen) == 0);
@@ -277,8 +277,8 @@ same_probe_source(const struct conf_key *k, const void *a, const void *b)
 	const struct conf	*x = a, *y = b;
 
 	(void)k;
-	return same_source(&x->probe_source.v4, &y->probe_source.v4) &&
-	    same_source(&x->probe_source.v6, &y->probe_source.v6);
+	return conf_source_same(&x->probe_source.v4, &y->probe_source.v4) &&
+	    conf_source_same(&x->probe_source.v6, &y->probe_source.v6);
 }
 
 static void

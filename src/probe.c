@@ -52,6 +52,7 @@ struct probe {
 	struct ev_loop		*loop;		/* borrowed */
 	const struct zone_db	*db;		/* borrowed */
 	struct health		*health;	/* borrowed */
+	struct conf_sources	 src;		/* where probes come from */
 	struct probe_target	*t;		/* one per health slot */
 	size_t			 n;
 	uint64_t		 rng;
@@ -321,9 +322,16 @@ target_addr(struct check_target *c, const struct zone_target *zt)
 	}
 }
 
+/* The source address of family in p, set or not. */
+static const struct conf_source *
+source_of(const struct probe *p, int family)
+{
+	return family == AF_INET6 ? &p->src.v6 : &p->src.v4;
+}
+
 struct probe *
 probe_new(struct ev_loop *loop, const struct zone_db *db,
-    struct health *health)
+    struct health *health, const struct conf_sources *src)
 {
 	const struct zone_target	*zt;
 	struct probe_target		*t;
@@ -335,6 +343,8 @@ probe_new(struct ev_loop *loop, const struct zone_db *db,
 	p->loop = loop;
 	p->db = db;
 	p->health = health;
+	if (src != NULL)
+		p->src = *src;
 	p->n = db->ntargets;
 	p->t = xcalloc(p->n, sizeof(*p->t));
 	p->rng = ((uint64_t)getpid() << 32) ^ check_clock_us() ^
@@ -374,6 +384,9 @@ probe_new(struct ev_loop *loop, const struct zone_db *db,
 		}
 		t->hist = k;
 		target_addr(c, zt);
+		c->src = source_of(p, c->ss.ss_family);
+		if (c->src->sslen == 0)
+			c->src = NULL;
 		if (kind_state(p, c->kind, &c->kstate) == -1 ||
 		    (c->kind->target_init != NULL &&
 		    c->kind->target_init(c) == -1)) {
@@ -550,8 +563,10 @@ probe_carry(struct probe *p, size_t ni, const struct probe *old, size_t oi)
 	memcpy(t->reason, o->reason, sizeof(t->reason));
 	t->srtt = o->srtt;
 	t->last_run = o->last_run;
-	/* The same trouble after a reload is not news. */
-	t->local_run = o->local_run;
+	/* The same trouble after a reload is not news; a new source is. */
+	if (conf_source_same(source_of(p, t->c.ss.ss_family),
+	    source_of(old, o->c.ss.ss_family)))
+		t->local_run = o->local_run;
 	/* It had its first result already: hysteresis from here on. */
 	t->carried = o->first_done || o->carried;
 }
