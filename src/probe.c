@@ -42,8 +42,9 @@ struct probe_target {
 	bool			 carried;	/* known from before a reload */
 	double			 last_run;
 	uint32_t		 srtt;		/* µs; HEALTH_RTT_NONE: none */
-	unsigned		 local_run;	/* local errors in a row: the
-						   first one was logged */
+	unsigned		 local_run;	/* local errors in a row */
+	bool			 local_said;	/* ... logged, with this
+						   source address */
 	size_t			 hist;		/* index in probe->hist */
 	char			 reason[PROBE_REASON_MAX];
 };
@@ -148,8 +149,9 @@ on_done(struct check_target *c, enum probe_result r, const char *reason,
 	 * when the episode starts and when it ends, not each round.
 	 */
 	if (r == PROBE_LOCAL_ERROR) {
-		if (t->local_run == 0)
+		if (!t->local_said)
 			log_warnx("health: %s: %s", c->label, t->reason);
+		t->local_said = true;
 		if (t->local_run < UINT_MAX)
 			t->local_run++;
 	} else if (t->local_run > 0) {
@@ -157,6 +159,7 @@ on_done(struct check_target *c, enum probe_result r, const char *reason,
 		    "error%s", c->label, t->local_run, t->local_run == 1 ? "" :
 		    "s");
 		t->local_run = 0;
+		t->local_said = false;
 	}
 	if (health_record(p->health, c->slot, r, c->ck->rise, c->ck->fall,
 	    ev_now(p->loop))) {
@@ -563,10 +566,13 @@ probe_carry(struct probe *p, size_t ni, const struct probe *old, size_t oi)
 	memcpy(t->reason, o->reason, sizeof(t->reason));
 	t->srtt = o->srtt;
 	t->last_run = o->last_run;
-	/* The same trouble after a reload is not news; a new source is. */
-	if (conf_source_same(source_of(p, t->c.ss.ss_family),
-	    source_of(old, o->c.ss.ss_family)))
-		t->local_run = o->local_run;
+	/*
+	 * The same trouble after a reload is not news; with a new source
+	 * address it may be another trouble, said again if it lasts.
+	 */
+	t->local_run = o->local_run;
+	t->local_said = o->local_said && conf_source_same(source_of(p,
+	    t->c.ss.ss_family), source_of(old, o->c.ss.ss_family));
 	/* It had its first result already: hysteresis from here on. */
 	t->carried = o->first_done || o->carried;
 }
