@@ -265,13 +265,8 @@ dns_run(struct check_target *t)
 	struct dns_target	*d = t->kt;
 	int			 fd, err;
 
-	fd = socket(t->ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0);
-	if (fd == -1) {
-		check_done(t, PROBE_LOCAL_ERROR, NULL, errno, 0);
+	if ((fd = check_sock_open(t, SOCK_DGRAM)) == -1)
 		return;
-	}
-	t->fd = fd;
 	d->id = (uint16_t)arc4random();
 	d->wire[0] = d->id >> 8;
 	d->wire[1] = d->id & 0xff;

@@ -79,25 +79,34 @@ exec_describe(const struct conf_check *ck, enum probe_result r, int detail,
 	return true;
 }
 
-/* Our environment plus STEERDNS_ADDRESS and STEERDNS_PORT; free() it. */
+/*
+ * Our environment with STEERDNS_ADDRESS and STEERDNS_PORT, and
+ * STEERDNS_PROBE_SOURCE when probes of the address's family have a source
+ * (else none, even if we were given one); free() it.
+ */
 static char **
 make_env(const struct check_target *t, char *addr, size_t alen, char *port,
-    size_t plen)
+    size_t plen, char *src, size_t slen)
 {
 	char	**env;
 	size_t	  n, i, j = 0;
 
 	for (n = 0; environ[n] != NULL; n++)
 		;
-	env = xcalloc(n + 3, sizeof(*env));
+	env = xcalloc(n + 4, sizeof(*env));
 	for (i = 0; i < n; i++)
 		if (strncmp(environ[i], "STEERDNS_ADDRESS=", 17) != 0 &&
-		    strncmp(environ[i], "STEERDNS_PORT=", 14) != 0)
+		    strncmp(environ[i], "STEERDNS_PORT=", 14) != 0 &&
+		    strncmp(environ[i], "STEERDNS_PROBE_SOURCE=", 22) != 0)
 			env[j++] = environ[i];
 	snprintf(addr, alen, "STEERDNS_ADDRESS=%s", t->addr);
 	snprintf(port, plen, "STEERDNS_PORT=%u", t->port);
 	env[j++] = addr;
 	env[j++] = port;
+	if (t->src != NULL) {
+		snprintf(src, slen, "STEERDNS_PROBE_SOURCE=%s", t->src->text);
+		env[j++] = src;
+	}
 	env[j] = NULL;
 	return env;
 }
@@ -149,7 +158,7 @@ spawn(struct exec_target *x)
 	posix_spawn_file_actions_t	 fa;
 	posix_spawnattr_t		 attr;
 	sigset_t			 none, def;
-	char				 ea[96], ep[32], port[8];
+	char				 ea[96], ep[32], es[80], port[8];
 	char				*argv[7], **env;
 	pid_t				 pid;
 	int				 rv;
@@ -163,7 +172,7 @@ spawn(struct exec_target *x)
 	argv[4] = t->addr;
 	argv[5] = port;
 	argv[6] = NULL;
-	env = make_env(t, ea, sizeof(ea), ep, sizeof(ep));
+	env = make_env(t, ea, sizeof(ea), ep, sizeof(ep), es, sizeof(es));
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);

@@ -221,7 +221,7 @@ finish(struct check_target *t, CURLcode cc)
 	struct probe_http	*h = t->kt;
 	const struct http_opts	*ck = t->ck->opts;
 	curl_off_t		 us = 0;
-	long			 status = 0;
+	long			 status = 0, oserr = 0;
 	char			 reason[CHECK_REASON_MAX];
 	uint32_t		 load;
 	size_t			 i;
@@ -244,6 +244,18 @@ finish(struct check_target *t, CURLcode cc)
 	case CURLE_WEIRD_SERVER_REPLY:
 	case CURLE_UNSUPPORTED_PROTOCOL:
 		check_done(t, PROBE_GARBAGE, NULL, 0, 0);
+		return;
+	case CURLE_INTERFACE_FAILED:
+		/*
+		 * The source address could not be bound: ours to fix, said
+		 * as the other kinds say it.
+		 */
+		curl_easy_getinfo(h->easy, CURLINFO_OS_ERRNO, &oserr);
+		snprintf(reason, sizeof(reason), "local error: source %s: "
+		    "%.60s", t->src != NULL ? t->src->text : "?", oserr != 0 ?
+		    strerror((int)oserr) : h->err[0] != '\0' ? h->err :
+		    curl_easy_strerror(cc));
+		check_done(t, PROBE_LOCAL_ERROR, reason, (int)oserr, 0);
 		return;
 	case CURLE_OUT_OF_MEMORY:
 	case CURLE_FAILED_INIT:
@@ -364,6 +376,12 @@ setup(struct check_target *t, struct probe_http *h)
 	    path[0] == '/' ? "" : "/", path);
 	if (curl_easy_setopt(e, CURLOPT_URL, url) != CURLE_OK)
 		return -1;
+	if (t->src != NULL) {
+		/* "host!": an address to bind, never an interface name. */
+		snprintf(buf, sizeof(buf), "host!%s", t->src->text);
+		if (curl_easy_setopt(e, CURLOPT_INTERFACE, buf) != CURLE_OK)
+			return -1;
+	}
 	if (ck->host != NULL) {
 		snprintf(buf, sizeof(buf), "Host: %s", ck->host);
 		if ((l = curl_slist_append(h->headers, buf)) == NULL)

@@ -16,6 +16,7 @@
 
 struct check_kind;
 struct conf_check;
+struct conf_source;
 struct check_target;
 
 #define CHECK_REASON_MAX	128
@@ -43,6 +44,10 @@ struct check_target {
 	socklen_t		 sslen;
 	char			 addr[64];	/* presentation form */
 	uint16_t		 port;		/* with the kind's default */
+	const struct conf_source *src;		/* borrowed: the prober's
+						   source address for ss's
+						   family; NULL: the
+						   kernel picks */
 	ev_timer		 tmo;		/* check_timer_start() */
 	ev_io			 io;		/* a kind's socket */
 	int			 fd;		/* -1: none */
@@ -58,6 +63,14 @@ struct check_target {
 /* Finish the run: reason NULL means check_reason() with detail. */
 void		 check_done(struct check_target *, enum probe_result,
 		    const char *reason, int detail, uint64_t rtt_us);
+/*
+ * Open t's socket: non-blocking, close-on-exec, of t's family and type
+ * (SOCK_STREAM, SOCK_DGRAM), bound to t->src when there is one.  Returns
+ * the descriptor, also in t->fd.  On failure the run is over: check_done()
+ * with PROBE_LOCAL_ERROR (a source not on this host is our side's
+ * trouble, not the target's), and -1.
+ */
+int		 check_sock_open(struct check_target *, int type);
 /* Stop t's io watcher and close its socket. */
 void		 check_sock_close(struct check_target *);
 /* Monotonic clock in microseconds. */

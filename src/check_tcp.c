@@ -44,13 +44,8 @@ tcp_run(struct check_target *t)
 	static const struct linger	 nolinger = { 1, 0 };
 	int				 fd, err;
 
-	fd = socket(t->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0);
-	if (fd == -1) {
-		check_done(t, PROBE_LOCAL_ERROR, NULL, errno, 0);
+	if ((fd = check_sock_open(t, SOCK_STREAM)) == -1)
 		return;
-	}
-	t->fd = fd;
 	/*
 	 * Close with a reset: a check that closes thousands of connections a
 	 * second would otherwise leave as many in TIME_WAIT on our side.

@@ -2,6 +2,12 @@
 /* SPDX-License-Identifier: ISC */
 #include "config.h"
 
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -17,6 +23,45 @@ check_clock_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+int
+check_sock_open(struct check_target *t, int type)
+{
+	char	 reason[CHECK_REASON_MAX];
+	int	 fd, err;
+#ifdef IP_BIND_ADDRESS_NO_PORT
+	int	 one = 1;
+#endif
+
+	fd = socket(t->ss.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1) {
+		check_done(t, PROBE_LOCAL_ERROR, NULL, errno, 0);
+		return -1;
+	}
+	if (t->src != NULL) {
+#ifdef IP_BIND_ADDRESS_NO_PORT
+		/*
+		 * bind() would choose the port alone, without the peer, and
+		 * one source address has only some 28,000 of them; let
+		 * connect() choose by the whole four-tuple.
+		 */
+		if (type == SOCK_STREAM)
+			(void)setsockopt(fd, IPPROTO_IP,
+			    IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
+#endif
+		if (bind(fd, (const struct sockaddr *)&t->src->ss,
+		    t->src->sslen) == -1) {
+			err = errno;
+			close(fd);
+			snprintf(reason, sizeof(reason), "local error: source "
+			    "%s: %s", t->src->text, strerror(err));
+			check_done(t, PROBE_LOCAL_ERROR, reason, err, 0);
+			return -1;
+		}
+	}
+	t->fd = fd;
+	return fd;
 }
 
 void

@@ -4,6 +4,7 @@
 #define STEER_CONF_H
 
 #include <sys/socket.h>
+#include <netinet/in.h>
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -19,6 +20,18 @@ struct conf_listen {
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen;
 	char			*text;		/* as written */
+};
+
+/* A source address of probes: port 0; sslen 0: none, the kernel picks. */
+struct conf_source {
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+	char			 text[INET6_ADDRSTRLEN];	/* inet_ntop() */
+};
+
+/* server.probe_source: at most one address per family. */
+struct conf_sources {
+	struct conf_source	 v4, v6;
 };
 
 /* One resource record with where it was written. */
@@ -130,6 +143,7 @@ struct conf {
 	int			 log;		/* CONF_LOG_*, -1: by -f */
 	unsigned		 log_level;	/* enum log_level */
 	double			 query_log;	/* fraction of queries logged */
+	struct conf_sources	 probe_source;	/* where probes come from */
 	struct conf_zone	*zones;
 	size_t			 nzones;
 	struct conf_fleet	 fleet;
@@ -160,6 +174,15 @@ void	conf_errs_clear(struct conf_errs *);
  * same only as NULL.
  */
 bool	conf_check_same(const struct conf_check *, const struct conf_check *);
+
+/*
+ * Parse an IPv4 or IPv6 address alone (no brackets, no port) into *out;
+ * -1 when text is not one.
+ */
+int	conf_parse_source(const char *, struct conf_source *out);
+/* The same address, or both unset? */
+bool	conf_source_same(const struct conf_source *,
+	    const struct conf_source *);
 
 /* Parse "ADDR", "ADDR:PORT" or "[ADDR6]:PORT" (port default 53). */
 int	conf_parse_listen(const char *, struct sockaddr_storage *,

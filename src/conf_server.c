@@ -170,6 +170,134 @@ parse_metrics(struct loader *ld, const config_setting_t *s,
 	c->has_metrics = true;
 }
 
+int
+conf_parse_source(const char *text, struct conf_source *out)
+{
+	struct sockaddr_in	*sin = (struct sockaddr_in *)&out->ss;
+	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&out->ss;
+
+	memset(out, 0, sizeof(*out));
+	if (inet_pton(AF_INET, text, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		out->sslen = sizeof(*sin);
+		inet_ntop(AF_INET, &sin->sin_addr, out->text,
+		    sizeof(out->text));
+		return 0;
+	}
+	if (inet_pton(AF_INET6, text, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		out->sslen = sizeof(*sin6);
+		inet_ntop(AF_INET6, &sin6->sin6_addr, out->text,
+		    sizeof(out->text));
+		return 0;
+	}
+	memset(out, 0, sizeof(*out));
+	return -1;
+}
+
+/*
+ * One address or an array of them, at most one per family: what probes
+ * of that family bind to.  A port would be taken by every probe at
+ * once, so it is refused rather than ignored.
+ */
+static void
+parse_probe_source(struct loader *ld, const config_setting_t *s,
+    const struct conf_key *k, void *obj, void *arg)
+{
+	struct conf		*c = obj;
+	struct conf_source	 src, *slot;
+	const struct sockaddr_in6 *sin6;
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+	const config_setting_t	*e;
+	const char		*t;
+	int			 i, n, line, type = config_setting_type(s);
+	bool			 one = type == CONFIG_TYPE_STRING;
+
+	(void)k;
+	(void)arg;
+	if (!one && type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST) {
+		conf_errf(ld, conf_line(s), "\"probe_source\" must be an "
+		    "address or an array of them, not %s", conf_type_name(type));
+		return;
+	}
+	n = one ? 1 : config_setting_length(s);
+	for (i = 0; i < n; i++) {
+		e = one ? s : config_setting_get_elem(s, i);
+		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+			conf_errf(ld, conf_line(e), "\"probe_source\" must "
+			    "hold strings, not %s",
+			    conf_type_name(config_setting_type(e)));
+			continue;
+		}
+		t = config_setting_get_string(e);
+		line = one ? conf_line(e) : conf_elem_line(ld, e);
+		if (conf_parse_source(t, &src) == -1) {
+			if (conf_parse_listen(t, &ss, &sslen) == 0)
+				conf_errf(ld, line, "bad probe_source \"%s\": "
+				    "want an address alone, without brackets "
+				    "or a port", t);
+			else
+				conf_errf(ld, line, "bad probe_source \"%s\": "
+				    "want an IPv4 or IPv6 address", t);
+			continue;
+		}
+		sin6 = (const struct sockaddr_in6 *)&src.ss;
+		if (src.ss.ss_family == AF_INET6 &&
+		    IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+			/* An IPv6 socket bound to it cannot reach IPv6. */
+			conf_errf(ld, line, "bad probe_source \"%s\": an "
+			    "IPv4-mapped address; write %s", t,
+			    strrchr(src.text, ':') + 1);
+			continue;
+		}
+		slot = src.ss.ss_family == AF_INET ? &c->probe_source.v4 :
+		    &c->probe_source.v6;
+		if (slot->sslen != 0) {
+			conf_errf(ld, line, "probe_source \"%s\": a second "
+			    "IPv%c address after \"%s\"; at most one per "
+			    "family", t, slot == &c->probe_source.v4 ? '4' :
+			    '6', slot->text);
+			continue;
+		}
+		*slot = src;
+	}
+}
+
+bool
+conf_source_same(const struct conf_source *a, const struct conf_source *b)
+{
+	return a->sslen == b->sslen && (a->sslen == 0 ||
+	    memcmp(&a->ss, &b->ss, a->sslen) == 0);
+}
+
+static bool
+same_probe_source(const struct conf_key *k, const void *a, const void *b)
+{
+	const struct conf	*x = a, *y = b;
+
+	(void)k;
+	return conf_source_same(&x->probe_source.v4, &y->probe_source.v4) &&
+	    conf_source_same(&x->probe_source.v6, &y->probe_source.v6);
+}
+
+static void
+format_probe_source(const struct conf_key *k, const void *obj, char *buf,
+    size_t len)
+{
+	const struct conf	*c = obj;
+	const char		*a = c->probe_source.v4.text;
+	const char		*b = c->probe_source.v6.text;
+
+	(void)k;
+	if (*a == '\0' && *b == '\0')
+		snprintf(buf, len, "(none)");
+	else if (*a == '\0' || *b == '\0')
+		snprintf(buf, len, "\"%s\"", *a != '\0' ? a : b);
+	else
+		snprintf(buf, len, "[ \"%s\", \"%s\" ]", a, b);
+}
+
 static const char *const log_names[] = { "stderr", "syslog", NULL };
 /* In the order of enum log_level. */
 static const char *const level_names[] = { "err", "warn", "info", "debug",
@@ -204,6 +332,10 @@ static const struct conf_key server_keys[] = {
 	    .def = 2, .doc = "the least important messages logged" },
 	{ "query_log", CONF_NUM, F(query_log), .min = 0, .max = 1,
 	    .doc = "fraction of queries logged" },
+	{ "probe_source", CONF_CUSTOM, .parse = parse_probe_source,
+	    .same = same_probe_source, .format = format_probe_source,
+	    .example = "[ \"192.0.2.53\", \"2001:db8::53\" ]",
+	    .doc = "source address of probes, one per family" },
 	{ NULL }
 };
 

@@ -497,8 +497,8 @@ main(int argc, char *argv[])
 	 * the largest check timeout + 1 s.
 	 */
 	t_probe = util_mono();
-	if ((srv.probe = probe_new(loop, srv.snap->db, srv.snap->health)) ==
-	    NULL)
+	if ((srv.probe = probe_new(loop, srv.snap->db, srv.snap->health,
+	    &srv.snap->conf->probe_source)) == NULL)
 		fatalx("cannot start the prober: see above");
 	/*
 	 * Join the fleet while the first checks run: the first answers

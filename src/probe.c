@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,9 @@ struct probe_target {
 	bool			 carried;	/* known from before a reload */
 	double			 last_run;
 	uint32_t		 srtt;		/* µs; HEALTH_RTT_NONE: none */
+	unsigned		 local_run;	/* local errors in a row */
+	bool			 local_said;	/* ... logged, with this
+						   source address */
 	size_t			 hist;		/* index in probe->hist */
 	char			 reason[PROBE_REASON_MAX];
 };
@@ -49,6 +53,7 @@ struct probe {
 	struct ev_loop		*loop;		/* borrowed */
 	const struct zone_db	*db;		/* borrowed */
 	struct health		*health;	/* borrowed */
+	struct conf_sources	 src;		/* where probes come from */
 	struct probe_target	*t;		/* one per health slot */
 	size_t			 n;
 	uint64_t		 rng;
@@ -138,8 +143,24 @@ on_done(struct check_target *c, enum probe_result r, const char *reason,
 			t->srtt = t->srtt - t->srtt / 8 + rtt_us / 8;
 		health_set_rtt(p->health, c->slot, t->srtt);
 	}
-	if (r == PROBE_LOCAL_ERROR)
-		log_warnx("health: %s: %s", c->label, t->reason);
+	/*
+	 * A local error repeats every round until someone fixes our side
+	 * (an address gone from the host, a full descriptor table): log
+	 * when the episode starts and when it ends, not each round.
+	 */
+	if (r == PROBE_LOCAL_ERROR) {
+		if (!t->local_said)
+			log_warnx("health: %s: %s", c->label, t->reason);
+		t->local_said = true;
+		if (t->local_run < UINT_MAX)
+			t->local_run++;
+	} else if (t->local_run > 0) {
+		log_info("health: %s: probes run again after %u local "
+		    "error%s", c->label, t->local_run, t->local_run == 1 ? "" :
+		    "s");
+		t->local_run = 0;
+		t->local_said = false;
+	}
 	if (health_record(p->health, c->slot, r, c->ck->rise, c->ck->fall,
 	    ev_now(p->loop))) {
 		up = r == PROBE_OK;
@@ -304,9 +325,16 @@ target_addr(struct check_target *c, const struct zone_target *zt)
 	}
 }
 
+/* The source address of family in p, set or not. */
+static const struct conf_source *
+source_of(const struct probe *p, int family)
+{
+	return family == AF_INET6 ? &p->src.v6 : &p->src.v4;
+}
+
 struct probe *
 probe_new(struct ev_loop *loop, const struct zone_db *db,
-    struct health *health)
+    struct health *health, const struct conf_sources *src)
 {
 	const struct zone_target	*zt;
 	struct probe_target		*t;
@@ -318,6 +346,8 @@ probe_new(struct ev_loop *loop, const struct zone_db *db,
 	p->loop = loop;
 	p->db = db;
 	p->health = health;
+	if (src != NULL)
+		p->src = *src;
 	p->n = db->ntargets;
 	p->t = xcalloc(p->n, sizeof(*p->t));
 	p->rng = ((uint64_t)getpid() << 32) ^ check_clock_us() ^
@@ -357,6 +387,9 @@ probe_new(struct ev_loop *loop, const struct zone_db *db,
 		}
 		t->hist = k;
 		target_addr(c, zt);
+		c->src = source_of(p, c->ss.ss_family);
+		if (c->src->sslen == 0)
+			c->src = NULL;
 		if (kind_state(p, c->kind, &c->kstate) == -1 ||
 		    (c->kind->target_init != NULL &&
 		    c->kind->target_init(c) == -1)) {
@@ -533,6 +566,13 @@ probe_carry(struct probe *p, size_t ni, const struct probe *old, size_t oi)
 	memcpy(t->reason, o->reason, sizeof(t->reason));
 	t->srtt = o->srtt;
 	t->last_run = o->last_run;
+	/*
+	 * The same trouble after a reload is not news; with a new source
+	 * address it may be another trouble, said again if it lasts.
+	 */
+	t->local_run = o->local_run;
+	t->local_said = o->local_said && conf_source_same(source_of(p,
+	    t->c.ss.ss_family), source_of(old, o->c.ss.ss_family));
 	/* It had its first result already: hysteresis from here on. */
 	t->carried = o->first_done || o->carried;
 }

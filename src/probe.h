@@ -10,6 +10,7 @@
 #include "health.h"
 
 struct conf_check;
+struct conf_sources;
 struct ev_loop;
 struct health;
 struct zone_db;
@@ -59,13 +60,15 @@ typedef void	 probe_ready_fn(struct probe *, void *arg);
 
 /*
  * Make a prober for every target of db that has a check; results go to
- * health (slot i = db->targets[i]).  loop should be the default loop (exec
- * checks need ev_child).  Nothing runs until probe_start().  db and health
- * are borrowed and must outlive the prober.  Returns NULL, having logged
- * why, when libcurl cannot be set up.
+ * health (slot i = db->targets[i]).  Probes of a target leave from src's
+ * address of its family (copied; NULL or an unset family: the kernel
+ * picks).  loop should be the default loop (exec checks need ev_child).
+ * Nothing runs until probe_start().  db and health are borrowed and must
+ * outlive the prober.  Returns NULL, having logged why, when libcurl
+ * cannot be set up.
  */
 struct probe	*probe_new(struct ev_loop *, const struct zone_db *,
-		    struct health *);
+		    struct health *, const struct conf_sources *src);
 /*
  * Run every check once now, then each on its own schedule.  ready (may be
  * NULL) is called once, when every target has its first result or when

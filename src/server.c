@@ -119,7 +119,8 @@ server_reload(struct server *srv, struct conf_errs *errs)
 	t2 = util_mono();
 	map = xcalloc(new->db->ntargets + 1, sizeof(*map));
 	kept = snapshot_carry_health(old, new, map);
-	if ((p = probe_new(srv->loop, new->db, new->health)) == NULL) {
+	if ((p = probe_new(srv->loop, new->db, new->health,
+	    &c->probe_source)) == NULL) {
 		free(map);
 		snapshot_free(new);
 		notify("READY=1");

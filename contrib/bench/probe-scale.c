@@ -173,7 +173,7 @@ main(int argc, char *argv[])
 
 	r0 = rss_kib();
 	h = health_new(n);
-	if ((p = probe_new(loop, &db, h)) == NULL)
+	if ((p = probe_new(loop, &db, h, NULL)) == NULL)
 		fatalx("probe_new");
 	r1 = rss_kib();
 	c0 = cpu_s();

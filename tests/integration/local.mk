@@ -25,6 +25,7 @@ INTEGRATION_TESTS = \
 	tests/integration/30-probe.sh \
 	tests/integration/31-probe-http.sh \
 	tests/integration/32-probe-sched.sh \
+	tests/integration/33-probe-source.sh \
 	tests/integration/40-control.sh \
 	tests/integration/41-reload-load.sh \
 	tests/integration/42-status-page.sh
@@ -32,6 +33,7 @@ INTEGRATION_TESTS = \
 EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/README \
 	tests/integration/lib.sh \
+	tests/integration/peer-recorder.py \
 	tests/integration/probe-backend.py \
 	tests/integration/probe-lib.sh \
 	tests/integration/pycheck.py \

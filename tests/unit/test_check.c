@@ -3,6 +3,10 @@
 /* SPDX-License-Identifier: ISC */
 #include "config.h"
 
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -12,11 +16,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
+#include <ev.h>
 #include <ldns/ldns.h>
 
 #include "check.h"
+#include "check_target.h"
 #include "conf.h"
 #include "probe.h"
 #include "testutil.h"
@@ -454,6 +461,106 @@ reason_strings(void **state)
 	conf_free(c);
 }
 
+/* --- check_sock_open(): the probe source --- */
+
+static enum probe_result	 done_r;
+static char			 done_reason[CHECK_REASON_MAX];
+static int			 done_n;
+
+static void
+record_done(struct check_target *t, enum probe_result r, const char *why,
+    int detail, uint64_t rtt_us)
+{
+	(void)t;
+	(void)detail;
+	(void)rtt_us;
+	done_r = r;
+	snprintf(done_reason, sizeof(done_reason), "%s", why != NULL ? why :
+	    "");
+	done_n++;
+}
+
+/* A target at 127.0.0.1 with the source text (NULL: none) in *src. */
+static void
+sock_target(struct check_target *t, struct conf_source *src,
+    const char *text)
+{
+	struct sockaddr_in	*sin = (struct sockaddr_in *)&t->ss;
+
+	memset(t, 0, sizeof(*t));
+	t->loop = ev_default_loop(0);
+	ev_init(&t->tmo, NULL);
+	t->fd = -1;
+	t->done = record_done;
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	t->sslen = sizeof(*sin);
+	if (text != NULL) {
+		assert_int_equal(conf_parse_source(text, src), 0);
+		t->src = src;
+	}
+	done_n = 0;
+}
+
+/* The address fd is bound to, as text. */
+static const char *
+bound_addr(int fd, char *buf, size_t len)
+{
+	struct sockaddr_in	 sin;
+	socklen_t		 sl = sizeof(sin);
+
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &sl), 0);
+	return inet_ntop(AF_INET, &sin.sin_addr, buf, len);
+}
+
+static void
+sock_open_binds_the_source(void **state)
+{
+	struct check_target	 t;
+	struct conf_source	 src;
+	char			 buf[INET6_ADDRSTRLEN];
+	int			 fd;
+
+	(void)state;
+	/* No source: the kernel picks at connect(); nothing bound yet. */
+	sock_target(&t, &src, NULL);
+	fd = check_sock_open(&t, SOCK_STREAM);
+	assert_true(fd >= 0);
+	assert_int_equal(t.fd, fd);
+	assert_string_equal(bound_addr(fd, buf, sizeof(buf)), "0.0.0.0");
+	close(fd);
+
+	sock_target(&t, &src, "127.0.0.11");
+	fd = check_sock_open(&t, SOCK_STREAM);
+	assert_true(fd >= 0);
+	assert_string_equal(bound_addr(fd, buf, sizeof(buf)), "127.0.0.11");
+	close(fd);
+	sock_target(&t, &src, "127.0.0.11");
+	fd = check_sock_open(&t, SOCK_DGRAM);
+	assert_true(fd >= 0);
+	assert_string_equal(bound_addr(fd, buf, sizeof(buf)), "127.0.0.11");
+	close(fd);
+	assert_int_equal(done_n, 0);	/* the runs go on */
+}
+
+/* An address this host lacks ends the run: ours, not the target's. */
+static void
+sock_open_source_not_here(void **state)
+{
+	struct check_target	 t;
+	struct conf_source	 src;
+
+	(void)state;
+	sock_target(&t, &src, "192.0.2.53");
+	t.running = true;
+	assert_int_equal(check_sock_open(&t, SOCK_STREAM), -1);
+	assert_int_equal(t.fd, -1);
+	assert_int_equal(done_n, 1);
+	assert_int_equal(done_r, PROBE_LOCAL_ERROR);
+	assert_string_equal(done_reason, "local error: source 192.0.2.53: "
+	    "Cannot assign requested address");
+	assert_false(t.running);
+}
 
 int
 main(void)
@@ -471,6 +578,8 @@ main(void)
 		cmocka_unit_test(check_valid_forms),
 		cmocka_unit_test(check_kind_defaults),
 		cmocka_unit_test(reason_strings),
+		cmocka_unit_test(sock_open_binds_the_source),
+		cmocka_unit_test(sock_open_source_not_here),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

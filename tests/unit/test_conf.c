@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf_schema.h"
 #include "testutil.h"
 
 #ifndef CONF_DIR
@@ -1111,6 +1112,203 @@ relative_names_resolved_against_origin(void **state)
 	conf_free(c);
 }
 
+/* --- server.probe_source --- */
+
+/* The main file with these server settings beside listen, one zone. */
+static struct conf *
+load_server(const char *settings)
+{
+	struct tu_file		 f[2];
+	struct conf		*c = NULL;
+	struct conf_errs	 errs = { NULL, 0 };
+	char			*main_text;
+	size_t			 n;
+	int			 rv;
+
+	main_text = tu_printf("server = {\n  listen = [ \"127.0.0.1:5353\" ];"
+	    "\n  %s\n};\nzones = [ \"z.conf\" ];\n", settings);
+	f[0].name = "steerdns.conf";
+	f[0].text = main_text;
+	f[1].name = "z.conf";
+	f[1].text = "origin = \"lb.example.\";\n"
+	    "soa = { mname = \"ns1\"; rname = \"h\"; };\n"
+	    "ns = [ \"ns1\" ];\n";
+	rv = tu_load_files(f, 2, &c, &errs);
+	tu_print_errs(&errs);
+	n = errs.n;
+	conf_errs_clear(&errs);
+	free(main_text);
+	assert_int_equal(n, 0);
+	assert_int_equal(rv, 0);
+	return c;
+}
+
+/* src is set to addr (port 0), or unset when addr is NULL. */
+static void
+assert_source(const struct conf_source *src, const char *addr)
+{
+	const struct sockaddr_in	*sin = (const void *)&src->ss;
+	const struct sockaddr_in6	*sin6 = (const void *)&src->ss;
+	char				 buf[INET6_ADDRSTRLEN];
+
+	if (addr == NULL) {
+		assert_int_equal(src->sslen, 0);
+		assert_string_equal(src->text, "");
+		return;
+	}
+	assert_string_equal(src->text, addr);
+	if (strchr(addr, ':') == NULL) {
+		assert_int_equal(src->ss.ss_family, AF_INET);
+		assert_int_equal(src->sslen, sizeof(*sin));
+		assert_int_equal(sin->sin_port, 0);
+		inet_ntop(AF_INET, &sin->sin_addr, buf, sizeof(buf));
+	} else {
+		assert_int_equal(src->ss.ss_family, AF_INET6);
+		assert_int_equal(src->sslen, sizeof(*sin6));
+		assert_int_equal(sin6->sin6_port, 0);
+		inet_ntop(AF_INET6, &sin6->sin6_addr, buf, sizeof(buf));
+	}
+	assert_string_equal(buf, addr);
+}
+
+static void
+probe_source_read(void **state)
+{
+	extern const struct conf_section	 conf_server_section;
+	const struct conf_key	*k;
+	struct conf		*c;
+	char			 buf[128];
+
+	(void)state;
+	k = conf_key_find(conf_server_section.keys, "probe_source");
+	assert_non_null(k);
+
+	c = load_server("");			/* not set: the kernel picks */
+	assert_source(&c->probe_source.v4, NULL);
+	assert_source(&c->probe_source.v6, NULL);
+	conf_key_format(k, c, buf, sizeof(buf));
+	assert_string_equal(buf, "(none)");
+	conf_free(c);
+
+	c = load_server("probe_source = [ \"192.0.2.53\" ];");
+	assert_source(&c->probe_source.v4, "192.0.2.53");
+	assert_source(&c->probe_source.v6, NULL);
+	conf_free(c);
+
+	c = load_server("probe_source = [ \"2001:DB8:0::53\" ];");
+	assert_source(&c->probe_source.v4, NULL);
+	assert_source(&c->probe_source.v6, "2001:db8::53");	/* as printed */
+	conf_key_format(k, c, buf, sizeof(buf));
+	assert_string_equal(buf, "\"2001:db8::53\"");
+	conf_free(c);
+
+	/* Either order; a list does as well as an array. */
+	c = load_server("probe_source = ( \"2001:db8::53\", \"192.0.2.53\" );");
+	assert_source(&c->probe_source.v4, "192.0.2.53");
+	assert_source(&c->probe_source.v6, "2001:db8::53");
+	conf_key_format(k, c, buf, sizeof(buf));
+	assert_string_equal(buf, "[ \"192.0.2.53\", \"2001:db8::53\" ]");
+	conf_free(c);
+
+	/* One address as a plain string; an empty array is no address. */
+	c = load_server("probe_source = \"127.0.0.11\";");
+	assert_source(&c->probe_source.v4, "127.0.0.11");
+	assert_source(&c->probe_source.v6, NULL);
+	conf_free(c);
+	c = load_server("probe_source = [ ];");
+	assert_source(&c->probe_source.v4, NULL);
+	assert_source(&c->probe_source.v6, NULL);
+	conf_free(c);
+}
+
+static void
+probe_source_errors(void **state)
+{
+	static const char *const want[] = {
+		D "bad-probe-source.conf:5: probe_source \"192.0.2.54\": a "
+		    "second IPv4 address after \"192.0.2.53\"; at most one per "
+		    "family",
+		D "bad-probe-source.conf:7: probe_source \"2001:DB8::54\": a "
+		    "second IPv6 address after \"2001:db8::53\"; at most one "
+		    "per family",
+		D "bad-probe-source.conf:8: bad probe_source "
+		    "\"www.example.com\": want an IPv4 or IPv6 address",
+		D "bad-probe-source.conf:9: bad probe_source "
+		    "\"192.0.2.55:5353\": want an address alone, without "
+		    "brackets or a port",
+		D "bad-probe-source.conf:10: bad probe_source "
+		    "\"[2001:db8::55]\": want an address alone, without "
+		    "brackets or a port",
+		D "bad-probe-source.conf:11: bad probe_source \"fe80::1%lo\": "
+		    "want an IPv4 or IPv6 address",
+		D "bad-probe-source.conf:12: bad probe_source "
+		    "\"::ffff:192.0.2.56\": an IPv4-mapped address; write "
+		    "192.0.2.56",
+		D "bad-probe-source.conf:13: \"probe_source\" must hold "
+		    "strings, not an integer",
+	};
+	static const char *const want_int[] = {
+		D "bad-probe-source-int.conf:4: \"probe_source\" must be an "
+		    "address or an array of them, not an integer",
+	};
+
+	(void)state;
+	assert_errs("bad-probe-source.conf", want);
+	assert_errs("bad-probe-source-int.conf", want_int);
+}
+
+/*
+ * The same sources are the same setting, whatever the order or spelling;
+ * another address or one family fewer is not.
+ */
+static void
+probe_source_same(void **state)
+{
+	extern const struct conf_section	 conf_server_section;
+	const struct conf_key	*keys = conf_server_section.keys;
+	struct conf		*a, *b, *c, *d, *e;
+
+	(void)state;
+	a = load_server("probe_source = [ \"192.0.2.53\", \"2001:db8::53\" ];");
+	b = load_server("probe_source = [ \"2001:db8:0:0::53\", "
+	    "\"192.0.2.53\" ];");
+	c = load_server("probe_source = [ \"192.0.2.54\", \"2001:db8::53\" ];");
+	d = load_server("probe_source = \"192.0.2.53\";");
+	e = load_server("");
+	assert_true(conf_section_same(keys, a, b));
+	assert_false(conf_section_same(keys, a, c));
+	assert_false(conf_section_same(keys, a, d));
+	assert_false(conf_section_same(keys, d, e));
+	assert_true(conf_section_same(keys, e, e));
+	conf_free(a);
+	conf_free(b);
+	conf_free(c);
+	conf_free(d);
+	conf_free(e);
+}
+
+static void
+parse_source_forms(void **state)
+{
+	static const char *const bad[] = {
+		"", "192.0.2.1:53", "[::1]", "[::1]:53", "localhost", "1.2.3",
+		" 192.0.2.1", "192.0.2.1 ", "::1/128", "256.0.0.1",
+	};
+	struct conf_source	 src;
+	size_t			 i;
+
+	(void)state;
+	assert_int_equal(conf_parse_source("0:0::1", &src), 0);
+	assert_string_equal(src.text, "::1");
+	assert_int_equal(conf_parse_source("::ffff:192.0.2.1", &src), 0);
+	assert_int_equal(src.ss.ss_family, AF_INET6);
+	for (i = 0; i < NITEMS(bad); i++) {
+		if (conf_parse_source(bad[i], &src) != -1)
+			fail_msg("\"%s\" accepted", bad[i]);
+		assert_int_equal(src.sslen, 0);
+	}
+}
+
 /* --- conf_parse_listen() --- */
 
 static void
@@ -1214,6 +1412,10 @@ main(void)
 		cmocka_unit_test(empty_listen),
 		cmocka_unit_test(empty_zones),
 		cmocka_unit_test(bad_listen_addresses),
+		cmocka_unit_test(probe_source_read),
+		cmocka_unit_test(probe_source_errors),
+		cmocka_unit_test(probe_source_same),
+		cmocka_unit_test(parse_source_forms),
 		cmocka_unit_test(listen_address_twice),
 		cmocka_unit_test(duplicate_zone),
 		cmocka_unit_test(duplicate_zone_bracket_below),
