@@ -20,6 +20,7 @@
 #include "ctl.h"
 #include "health.h"
 #include "json.h"
+#include "jw.h"
 #include "log.h"
 #include "reqsock.h"
 #include "explain.h"
@@ -37,49 +38,49 @@ struct ctl {
 static char *
 error_reply(const char *msg, const struct conf_errs *errs)
 {
-	struct json	 j;
+	struct jw	 j;
 	size_t		 i;
 
-	json_init(&j);
-	json_obj_begin(&j);
-	json_key(&j, "ok");
-	json_bool(&j, false);
-	json_key(&j, "error");
-	json_str(&j, msg);
+	jw_init(&j);
+	jw_obj_begin(&j);
+	jw_key(&j, "ok");
+	jw_bool(&j, false);
+	jw_key(&j, "error");
+	jw_str(&j, msg);
 	if (errs != NULL) {
-		json_key(&j, "errors");
-		json_arr_begin(&j);
+		jw_key(&j, "errors");
+		jw_arr_begin(&j);
 		for (i = 0; i < errs->n; i++)
-			json_str(&j, errs->msg[i]);
-		json_arr_end(&j);
+			jw_str(&j, errs->msg[i]);
+		jw_arr_end(&j);
 	}
-	json_obj_end(&j);
-	return json_take(&j);
+	jw_obj_end(&j);
+	return jw_take(&j);
 }
 
 /* {"ok":true,"<key>": ...}: the caller writes the value. */
 static void
-ok_begin(struct json *j, const char *key)
+ok_begin(struct jw *j, const char *key)
 {
-	json_init(j);
-	json_obj_begin(j);
-	json_kv_bool(j, "ok", true);
+	jw_init(j);
+	jw_obj_begin(j);
+	jw_kv_bool(j, "ok", true);
 	if (key != NULL)
-		json_key(j, key);
+		jw_key(j, key);
 }
 
 static char *
-ok_end(struct json *j)
+ok_end(struct jw *j)
 {
-	json_obj_end(j);
-	return json_take(j);
+	jw_obj_end(j);
+	return jw_take(j);
 }
 
 static char *
 do_admin(struct server *srv, const struct json_val *req,
     enum health_admin state)
 {
-	struct json	 j;
+	struct jw	 j;
 	const char	*member = json_get_str(req, "member", NULL);
 	const char	*reason = json_get_str(req, "reason", "");
 	double		 expires = json_get_num(req, "expires", 0);
@@ -97,16 +98,16 @@ do_admin(struct server *srv, const struct json_val *req,
 	    sizeof(err))) == -1)
 		return error_reply(err, NULL);
 	ok_begin(&j, "member");
-	json_str(&j, member);
-	json_key(&j, "state");
-	json_str(&j, health_admin_str(state));
-	json_key(&j, "members");
-	json_int(&j, n);
-	json_key(&j, "expires");
+	jw_str(&j, member);
+	jw_key(&j, "state");
+	jw_str(&j, health_admin_str(state));
+	jw_key(&j, "members");
+	jw_int(&j, n);
+	jw_key(&j, "expires");
 	if (expires > 0)
-		json_double(&j, expires);
+		jw_double(&j, expires);
 	else
-		json_null(&j);
+		jw_null(&j);
 	return ok_end(&j);
 }
 
@@ -116,7 +117,7 @@ ctl_handle(struct server *srv, const char *text, size_t len)
 	struct json_val		*req;
 	struct view		*v;
 	struct conf_errs	 errs = { 0 };
-	struct json		 j;
+	struct jw		 j;
 	const char		*cmd;
 	char			*reply, err[256];
 	size_t			 off;
@@ -161,7 +162,7 @@ ctl_handle(struct server *srv, const char *text, size_t len)
 			    "configuration keeps serving", &errs);
 		else {
 			ok_begin(&j, "generation");
-			json_uint(&j, server_generation(srv));
+			jw_uint(&j, server_generation(srv));
 			reply = ok_end(&j);
 		}
 		conf_errs_clear(&errs);
@@ -178,7 +179,7 @@ ctl_handle(struct server *srv, const char *text, size_t len)
 			ok_begin(&j, "explain");
 			if (explain(srv, name, type, client, ecs, &j,
 			    err, sizeof(err)) == -1) {
-				json_free(&j);
+				jw_free(&j);
 				reply = error_reply(err, NULL);
 			} else
 				reply = ok_end(&j);

@@ -19,6 +19,7 @@
 #include <libconfig.h>
 
 #include "json.h"
+#include "jw.h"
 #include "util.h"
 
 #define DEFAULT_CONF	SYSCONFDIR "/steerdns/steerdns.conf"
@@ -504,7 +505,7 @@ main(int argc, char *argv[])
 	};
 	const char		*conf = DEFAULT_CONF, *cmd;
 	char			*path = NULL, *reply = NULL, *req;
-	struct json		 j;
+	struct jw		 j;
 	struct json_val		*v = NULL;
 	const struct json_val	*errs;
 	size_t			 len, i;
@@ -558,10 +559,10 @@ main(int argc, char *argv[])
 	argv[optind - 1] = argv[0];
 	argv += optind - 1;
 	argc -= optind - 1;
-	json_init(&j);
-	json_obj_begin(&j);
-	json_key(&j, "cmd");
-	json_str(&j, cmd);
+	jw_init(&j);
+	jw_obj_begin(&j);
+	jw_key(&j, "cmd");
+	jw_str(&j, cmd);
 	if (strcmp(cmd, "status") == 0 || strcmp(cmd, "members") == 0 ||
 	    strcmp(cmd, "stats") == 0 || strcmp(cmd, "reload") == 0) {
 		if (argc != 1)
@@ -570,37 +571,37 @@ main(int argc, char *argv[])
 	    strcmp(cmd, "force-up") == 0 || strcmp(cmd, "force-down") == 0) {
 		if (argc != 2)
 			goto bad;
-		json_key(&j, "member");
-		json_str(&j, argv[1]);
+		jw_key(&j, "member");
+		jw_str(&j, argv[1]);
 		if (reason != NULL) {
-			json_key(&j, "reason");
-			json_str(&j, reason);
+			jw_key(&j, "reason");
+			jw_str(&j, reason);
 		}
 		if (expires > 0) {
-			json_key(&j, "expires");
-			json_double(&j, expires);
+			jw_key(&j, "expires");
+			jw_double(&j, expires);
 		}
 	} else if (strcmp(cmd, "explain") == 0) {
 		if (argc != 4 && argc != 5)
 			goto bad;
-		json_key(&j, "name");
-		json_str(&j, argv[1]);
-		json_key(&j, "type");
-		json_str(&j, argv[2]);
-		json_key(&j, "client");
-		json_str(&j, argv[3]);
+		jw_key(&j, "name");
+		jw_str(&j, argv[1]);
+		jw_key(&j, "type");
+		jw_str(&j, argv[2]);
+		jw_key(&j, "client");
+		jw_str(&j, argv[3]);
 		if (argc == 5) {
-			json_key(&j, "ecs");
-			json_str(&j, argv[4]);
+			jw_key(&j, "ecs");
+			jw_str(&j, argv[4]);
 		}
 	} else {
 		fprintf(stderr, "steerdnsctl: unknown command \"%s\"\n", cmd);
-		json_free(&j);
+		jw_free(&j);
 		usage(stderr);
 		return EX_USAGE;
 	}
-	json_obj_end(&j);
-	req = json_take(&j);
+	jw_obj_end(&j);
+	req = jw_take(&j);
 	/* One line: the writer puts no newline inside a document. */
 	len = strlen(req);
 	req = xreallocarray(req, len + 2, 1);
@@ -659,7 +660,7 @@ main(int argc, char *argv[])
 	free(reply);
 	return rv;
 bad:
-	json_free(&j);
+	jw_free(&j);
 	fprintf(stderr, "steerdnsctl: wrong arguments for \"%s\"\n", cmd);
 	usage(stderr);
 	return EX_USAGE;

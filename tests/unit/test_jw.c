@@ -1,4 +1,4 @@
-/* test_json.c -- the JSON writer and reader */
+/* test_jw.c -- the JSON writer (and the old reader, until it goes) */
 /* SPDX-License-Identifier: ISC */
 #include "config.h"
 
@@ -14,33 +14,34 @@
 #include <cmocka.h>
 
 #include "json.h"
+#include "jw.h"
 #include "util.h"
 
 static void
 writer_places_commas_and_keys(void **state)
 {
-	struct json	 j;
+	struct jw	 j;
 	char		*s;
 
 	(void)state;
-	json_init(&j);
-	json_obj_begin(&j);
-	json_kv_str(&j, "a", "x");
-	json_key(&j, "b");
-	json_arr_begin(&j);
-	json_uint(&j, 1);
-	json_int(&j, -2);
-	json_obj_begin(&j);
-	json_obj_end(&j);
-	json_arr_begin(&j);
-	json_arr_end(&j);
-	json_null(&j);
-	json_arr_end(&j);
-	json_kv_bool(&j, "c", true);
-	json_kv_double(&j, "d", 0.5);
-	json_kv_str(&j, "e", NULL);
-	json_obj_end(&j);
-	s = json_take(&j);
+	jw_init(&j);
+	jw_obj_begin(&j);
+	jw_kv_str(&j, "a", "x");
+	jw_key(&j, "b");
+	jw_arr_begin(&j);
+	jw_uint(&j, 1);
+	jw_int(&j, -2);
+	jw_obj_begin(&j);
+	jw_obj_end(&j);
+	jw_arr_begin(&j);
+	jw_arr_end(&j);
+	jw_null(&j);
+	jw_arr_end(&j);
+	jw_kv_bool(&j, "c", true);
+	jw_kv_double(&j, "d", 0.5);
+	jw_kv_str(&j, "e", NULL);
+	jw_obj_end(&j);
+	s = jw_take(&j);
 	assert_string_equal(s,
 	    "{\"a\":\"x\",\"b\":[1,-2,{},[],null],\"c\":true,\"d\":0.5,"
 	    "\"e\":null}");
@@ -50,21 +51,21 @@ writer_places_commas_and_keys(void **state)
 static void
 writer_escapes_strings(void **state)
 {
-	struct json	 j;
+	struct jw	 j;
 	char		*s;
 
 	(void)state;
-	json_init(&j);
-	json_arr_begin(&j);
-	json_str(&j, "q\"b\\n\nr\rt\t\x01\x7f");
-	json_str(&j, "caf\xc3\xa9 \xe2\x82\xac");	/* valid UTF-8 kept */
-	json_str(&j, "bad \xff\xc3 end");		/* not UTF-8 */
-	json_str(&j, "\xed\xa0\x80");			/* a surrogate */
-	json_str(&j, "\xc0\xaf");			/* overlong */
-	json_double(&j, NAN);
-	json_double(&j, INFINITY);
-	json_arr_end(&j);
-	s = json_take(&j);
+	jw_init(&j);
+	jw_arr_begin(&j);
+	jw_str(&j, "q\"b\\n\nr\rt\t\x01\x7f");
+	jw_str(&j, "caf\xc3\xa9 \xe2\x82\xac");	/* valid UTF-8 kept */
+	jw_str(&j, "bad \xff\xc3 end");		/* not UTF-8 */
+	jw_str(&j, "\xed\xa0\x80");			/* a surrogate */
+	jw_str(&j, "\xc0\xaf");			/* overlong */
+	jw_double(&j, NAN);
+	jw_double(&j, INFINITY);
+	jw_arr_end(&j);
+	s = jw_take(&j);
 	assert_string_equal(s, "[\"q\\\"b\\\\n\\nr\\rt\\t\\u0001\\u007f\","
 	    "\"caf\xc3\xa9 \xe2\x82\xac\",\"bad \\ufffd\\ufffd end\","
 	    "\"\\ufffd\\ufffd\\ufffd\",\"\\ufffd\\ufffd\",null,null]");
@@ -74,25 +75,25 @@ writer_escapes_strings(void **state)
 static void
 reader_reads_what_writer_wrote(void **state)
 {
-	struct json		 j;
+	struct jw		 j;
 	struct json_val		*v;
 	const struct json_val	*a;
 	char			*s;
 
 	(void)state;
-	json_init(&j);
-	json_obj_begin(&j);
-	json_kv_str(&j, "name", "www.lb.example.");
-	json_kv_uint(&j, "n", 18446744073709551615ULL);
-	json_kv_double(&j, "rtt", 1.25);
-	json_kv_bool(&j, "ok", false);
-	json_key(&j, "list");
-	json_arr_begin(&j);
-	json_str(&j, "tab\there \"quoted\" caf\xc3\xa9");
-	json_int(&j, -7);
-	json_arr_end(&j);
-	json_obj_end(&j);
-	s = json_take(&j);
+	jw_init(&j);
+	jw_obj_begin(&j);
+	jw_kv_str(&j, "name", "www.lb.example.");
+	jw_kv_uint(&j, "n", 18446744073709551615ULL);
+	jw_kv_double(&j, "rtt", 1.25);
+	jw_kv_bool(&j, "ok", false);
+	jw_key(&j, "list");
+	jw_arr_begin(&j);
+	jw_str(&j, "tab\there \"quoted\" caf\xc3\xa9");
+	jw_int(&j, -7);
+	jw_arr_end(&j);
+	jw_obj_end(&j);
+	s = jw_take(&j);
 	v = json_parse(s, strlen(s), NULL);
 	assert_non_null(v);
 	assert_string_equal(json_get_str(v, "name", ""), "www.lb.example.");
