@@ -334,8 +334,9 @@ expect_eq "explain with a bad client: exit 1 and the message" \
 # ---- requests: malformed, ambiguous, too long; memory stays bounded
 printf '%s\n' '{"cmd":"status",}' >"$T/req"
 ctl_raw "$T/req"
-expect_eq "a request that is not JSON: the error with its position" \
-    "{\"ok\":false,\"error\":\"request is not JSON (at byte 17: string or '}' expected near '}')\"}" \
+# (the reason after the position is jansson's wording)
+expect_match "a request that is not JSON: the error with its position and reason" \
+    '^\{"ok":false,"error":"request is not JSON \(at byte 17: [^"]*expected near [^"]*\)"\}$' \
     "$(cat "$T/raw.out")"
 printf '%s\n' '{"cmd":"status","cmd":"stats"}' >"$T/req"
 ctl_raw "$T/req"
