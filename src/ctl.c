@@ -15,11 +15,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
 
 #include "conf.h"
 #include "ctl.h"
 #include "health.h"
-#include "json.h"
+#include "jw.h"
 #include "log.h"
 #include "reqsock.h"
 #include "explain.h"
@@ -37,58 +38,69 @@ struct ctl {
 static char *
 error_reply(const char *msg, const struct conf_errs *errs)
 {
-	struct json	 j;
+	struct jw	 j;
 	size_t		 i;
 
-	json_init(&j);
-	json_obj_begin(&j);
-	json_key(&j, "ok");
-	json_bool(&j, false);
-	json_key(&j, "error");
-	json_str(&j, msg);
+	jw_init(&j);
+	jw_obj_begin(&j);
+	jw_key(&j, "ok");
+	jw_bool(&j, false);
+	jw_key(&j, "error");
+	jw_str(&j, msg);
 	if (errs != NULL) {
-		json_key(&j, "errors");
-		json_arr_begin(&j);
+		jw_key(&j, "errors");
+		jw_arr_begin(&j);
 		for (i = 0; i < errs->n; i++)
-			json_str(&j, errs->msg[i]);
-		json_arr_end(&j);
+			jw_str(&j, errs->msg[i]);
+		jw_arr_end(&j);
 	}
-	json_obj_end(&j);
-	return json_take(&j);
+	jw_obj_end(&j);
+	return jw_take(&j);
 }
 
 /* {"ok":true,"<key>": ...}: the caller writes the value. */
 static void
-ok_begin(struct json *j, const char *key)
+ok_begin(struct jw *j, const char *key)
 {
-	json_init(j);
-	json_obj_begin(j);
-	json_kv_bool(j, "ok", true);
+	jw_init(j);
+	jw_obj_begin(j);
+	jw_kv_bool(j, "ok", true);
 	if (key != NULL)
-		json_key(j, key);
+		jw_key(j, key);
 }
 
 static char *
-ok_end(struct json *j)
+ok_end(struct jw *j)
 {
-	json_obj_end(j);
-	return json_take(j);
+	jw_obj_end(j);
+	return jw_take(j);
+}
+
+/* The string at key in the request, or fallback (missing, not a string). */
+static const char *
+req_str(const json_t *req, const char *key, const char *fallback)
+{
+	const char	*s = json_string_value(json_object_get(req, key));
+
+	return s != NULL ? s : fallback;
 }
 
 static char *
-do_admin(struct server *srv, const struct json_val *req,
-    enum health_admin state)
+do_admin(struct server *srv, const json_t *req, enum health_admin state)
 {
-	struct json	 j;
-	const char	*member = json_get_str(req, "member", NULL);
-	const char	*reason = json_get_str(req, "reason", "");
-	double		 expires = json_get_num(req, "expires", 0);
+	struct jw	 j;
+	const char	*member = req_str(req, "member", NULL);
+	const char	*reason = req_str(req, "reason", "");
+	const json_t	*e = json_object_get(req, "expires");
+	double		 expires = json_number_value(e);
 	char		 err[256];
 	int		 n;
 
 	if (member == NULL)
 		return error_reply("which member? (\"member\" missing)", NULL);
-	if (expires < 0 || !isfinite(expires))
+	/* Missing or null: no end.  "600" is not taken for "never". */
+	if ((e != NULL && !json_is_null(e) && !json_is_number(e)) ||
+	    expires < 0 || !isfinite(expires))
 		return error_reply("expires must be a number of seconds >= 0",
 		    NULL);
 	if (expires > 0)
@@ -97,36 +109,45 @@ do_admin(struct server *srv, const struct json_val *req,
 	    sizeof(err))) == -1)
 		return error_reply(err, NULL);
 	ok_begin(&j, "member");
-	json_str(&j, member);
-	json_key(&j, "state");
-	json_str(&j, health_admin_str(state));
-	json_key(&j, "members");
-	json_int(&j, n);
-	json_key(&j, "expires");
+	jw_str(&j, member);
+	jw_key(&j, "state");
+	jw_str(&j, health_admin_str(state));
+	jw_key(&j, "members");
+	jw_int(&j, n);
+	jw_key(&j, "expires");
 	if (expires > 0)
-		json_double(&j, expires);
+		jw_double(&j, expires);
 	else
-		json_null(&j);
+		jw_null(&j);
 	return ok_end(&j);
 }
+
+/*
+ * jansson reads a request into a tree in memory proportional to its
+ * length, which reqsock bounds (CTL_REQ_MAX).  A key given twice is
+ * refused rather than guessed at; numbers are all seconds, read as
+ * doubles; \u0000 is refused (strings are C strings here).
+ */
+#define CTL_JSON_FLAGS	(JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL)
 
 char *
 ctl_handle(struct server *srv, const char *text, size_t len)
 {
-	struct json_val		*req;
+	json_t			*req;
+	json_error_t		 jerr;
 	struct view		*v;
 	struct conf_errs	 errs = { 0 };
-	struct json		 j;
+	struct jw		 j;
 	const char		*cmd;
 	char			*reply, err[256];
-	size_t			 off;
 
-	if ((req = json_parse(text, len, &off)) == NULL) {
-		snprintf(err, sizeof(err), "request is not JSON (at byte %zu)",
-		    off);
+	if ((req = json_loadb(text, len, CTL_JSON_FLAGS, &jerr)) == NULL) {
+		/* position: bytes read when the error was found. */
+		snprintf(err, sizeof(err), "request is not JSON (at byte %d: "
+		    "%s)", jerr.position, jerr.text);
 		return error_reply(err, NULL);
 	}
-	cmd = json_get_str(req, "cmd", NULL);
+	cmd = req_str(req, "cmd", NULL);
 	if (cmd == NULL) {
 		reply = error_reply("request without \"cmd\"", NULL);
 	} else if (strcmp(cmd, "status") == 0) {
@@ -161,15 +182,15 @@ ctl_handle(struct server *srv, const char *text, size_t len)
 			    "configuration keeps serving", &errs);
 		else {
 			ok_begin(&j, "generation");
-			json_uint(&j, server_generation(srv));
+			jw_uint(&j, server_generation(srv));
 			reply = ok_end(&j);
 		}
 		conf_errs_clear(&errs);
 	} else if (strcmp(cmd, "explain") == 0) {
-		const char	*name = json_get_str(req, "name", NULL);
-		const char	*type = json_get_str(req, "type", "A");
-		const char	*client = json_get_str(req, "client", NULL);
-		const char	*ecs = json_get_str(req, "ecs", NULL);
+		const char	*name = req_str(req, "name", NULL);
+		const char	*type = req_str(req, "type", "A");
+		const char	*client = req_str(req, "client", NULL);
+		const char	*ecs = req_str(req, "ecs", NULL);
 
 		if (name == NULL || client == NULL)
 			reply = error_reply("explain needs \"name\" and "
@@ -178,7 +199,7 @@ ctl_handle(struct server *srv, const char *text, size_t len)
 			ok_begin(&j, "explain");
 			if (explain(srv, name, type, client, ecs, &j,
 			    err, sizeof(err)) == -1) {
-				json_free(&j);
+				jw_free(&j);
 				reply = error_reply(err, NULL);
 			} else
 				reply = ok_end(&j);
@@ -187,7 +208,7 @@ ctl_handle(struct server *srv, const char *text, size_t len)
 		snprintf(err, sizeof(err), "unknown command \"%s\"", cmd);
 		reply = error_reply(err, NULL);
 	}
-	json_val_free(req);
+	json_decref(req);
 	return reply;
 }
 

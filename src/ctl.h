@@ -14,7 +14,9 @@ struct ctl;
  * The protocol: the client sends one JSON object on one line, such as
  * {"cmd":"drain","member":"192.0.2.10","reason":"upgrade","expires":600};
  * the daemon answers one JSON object, {"ok":true,...} or
- * {"ok":false,"error":"...","errors":[...]}, then closes.
+ * {"ok":false,"error":"...","errors":[...]}, then closes.  A request is
+ * at most CTL_REQ_MAX bytes; one that is not JSON (jansson decides) or
+ * gives a key twice gets an error naming the byte where reading stopped.
  */
 #define CTL_REQ_MAX	65536
 #define CTL_TIMEOUT	10.0

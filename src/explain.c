@@ -16,7 +16,7 @@
 #include "conf.h"
 #include "explain.h"
 #include "health.h"
-#include "json.h"
+#include "jw.h"
 #include "lb.h"
 #include "probe.h"
 #include "server.h"
@@ -95,46 +95,46 @@ dropped_why(const struct server *srv, const struct lb_member *lm,
 }
 
 static void
-json_members_of(struct json *j, const struct zone_name *m,
+write_members_of(struct jw *j, const struct zone_name *m,
     const uint16_t *idx, size_t n)
 {
 	const struct lb_member	*lm;
 	char			 a[INET6_ADDRSTRLEN];
 	size_t			 k;
 
-	json_arr_begin(j);
+	jw_arr_begin(j);
 	for (k = 0; k < n; k++) {
 		lm = &m->pool->members[idx[k]];
 		lb_member_str(lm, a, sizeof(a));
-		json_str(j, a);
+		jw_str(j, a);
 	}
-	json_arr_end(j);
+	jw_arr_end(j);
 }
 
 static void
-json_answer(struct json *j, const uint8_t *wire, size_t len)
+write_answer(struct jw *j, const uint8_t *wire, size_t len)
 {
 	ldns_pkt	*pkt = NULL;
 	ldns_rr_list	*l;
 	char		*s;
 	size_t		 i;
 
-	json_key(j, "rcode");
+	jw_key(j, "rcode");
 	if (len < WIRE_HDR_LEN) {
-		json_str(j, "(no answer: dropped)");
+		jw_str(j, "(no answer: dropped)");
 		return;
 	}
-	json_str(j, (wire[3] & 0xf) < NELEM(rcode_names) ?
+	jw_str(j, (wire[3] & 0xf) < NELEM(rcode_names) ?
 	    rcode_names[wire[3] & 0xf] : "other");
-	json_key(j, "answer");
-	json_arr_begin(j);
+	jw_key(j, "answer");
+	jw_arr_begin(j);
 	if (ldns_wire2pkt(&pkt, wire, len) == LDNS_STATUS_OK) {
 		l = ldns_pkt_answer(pkt);
 		for (i = 0; i < ldns_rr_list_rr_count(l); i++) {
 			s = ldns_rr2str(ldns_rr_list_rr(l, i));
 			if (s != NULL) {
 				s[strcspn(s, "\n")] = '\0';
-				json_str(j, s);
+				jw_str(j, s);
 			}
 			free(s);
 		}
@@ -144,13 +144,13 @@ json_answer(struct json *j, const uint8_t *wire, size_t len)
 				s = ldns_rr2str(ldns_rr_list_rr(l, i));
 				if (s != NULL) {
 					s[strcspn(s, "\n")] = '\0';
-					json_str(j, s);
+					jw_str(j, s);
 				}
 				free(s);
 			}
 		}
 	}
-	json_arr_end(j);
+	jw_arr_end(j);
 	ldns_pkt_free(pkt);
 }
 
@@ -190,7 +190,7 @@ parse_subnet(const char *s, uint8_t *family, uint8_t *addr, uint8_t *bits)
 
 int
 explain(const struct server *srv, const char *name, const char *type,
-    const char *client, const char *ecs, struct json *j, char *err,
+    const char *client, const char *ecs, struct jw *j, char *err,
     size_t errlen)
 {
 	const struct snapshot	*s = srv->snap;
@@ -258,57 +258,57 @@ explain(const struct server *srv, const char *name, const char *type,
 	env.trace = tr;
 	olen = answer_query(&env, q, qlen, out, ANSWER_TCP_MAX);
 
-	json_obj_begin(j);
-	json_key(j, "name");
+	jw_obj_begin(j);
+	jw_key(j, "name");
 	{
 		char	*t = ldns_rdf2str(dname);
 
-		json_str(j, t);
+		jw_str(j, t);
 		free(t);
 	}
-	json_kv_str(j, "type", type);
-	json_kv_str(j, "client", client);
-	json_kv_str(j, "ecs", ecs);
-	json_answer(j, out, olen);
-	json_kv_bool(j, "managed", tr->managed);
+	jw_kv_str(j, "type", type);
+	jw_kv_str(j, "client", client);
+	jw_kv_str(j, "ecs", ecs);
+	write_answer(j, out, olen);
+	jw_kv_bool(j, "managed", tr->managed);
 	if (tr->managed) {
 		m = tr->name;
-		json_kv_str(j, "pool", m->pool->name);
-		json_kv_uint(j, "ttl", tr->degraded ? m->degraded_ttl : m->ttl);
-		json_kv_bool(j, "degraded", tr->degraded);
-		json_kv_bool(j, "all_down", tr->all_down);
-		json_kv_str(j, "all_down_action", lb_all_down_str(m->all_down));
-		json_key(j, "strategy_client");
+		jw_kv_str(j, "pool", m->pool->name);
+		jw_kv_uint(j, "ttl", tr->degraded ? m->degraded_ttl : m->ttl);
+		jw_kv_bool(j, "degraded", tr->degraded);
+		jw_kv_bool(j, "all_down", tr->all_down);
+		jw_kv_str(j, "all_down_action", lb_all_down_str(m->all_down));
+		jw_key(j, "strategy_client");
 		if (tr->client_family == 0)
-			json_null(j);
+			jw_null(j);
 		else {
 			lb_addr_str(tr->client_family, tr->client_addr, a,
 			    sizeof(a));
 			snprintf(buf, sizeof(buf), "%s/%u%s", a,
 			    tr->client_bits, tr->client_ecs ? " (ECS)" : "");
-			json_str(j, buf);
+			jw_str(j, buf);
 		}
-		json_kv_uint(j, "ecs_scope", tr->scope);
-		json_key(j, "candidates");
-		json_members_of(j, m, tr->lb.member[0], tr->lb.n[0]);
-		json_key(j, "steps");
-		json_arr_begin(j);
+		jw_kv_uint(j, "ecs_scope", tr->scope);
+		jw_key(j, "candidates");
+		write_members_of(j, m, tr->lb.member[0], tr->lb.n[0]);
+		jw_key(j, "steps");
+		jw_arr_begin(j);
 		for (i = 0; i < m->nsteps; i++) {
 			lb_step_str(&m->steps[i], step, sizeof(step));
-			json_obj_begin(j);
-			json_kv_str(j, "step", step);
+			jw_obj_begin(j);
+			jw_kv_str(j, "step", step);
 			if (i >= tr->lb.nsteps) {
-				json_kv_str(j, "why",
+				jw_kv_str(j, "why",
 				    "not run: no candidate left");
-				json_obj_end(j);
+				jw_obj_end(j);
 				continue;
 			}
-			json_key(j, "kept");
-			json_members_of(j, m, tr->lb.member[i + 1],
+			jw_key(j, "kept");
+			write_members_of(j, m, tr->lb.member[i + 1],
 			    tr->lb.n[i + 1]);
 			/* Who was left out, with the member's own reason. */
-			json_key(j, "dropped");
-			json_arr_begin(j);
+			jw_key(j, "dropped");
+			jw_arr_begin(j);
 			lb_why_of(&tr->lb, i, &w);
 			for (k = 0; k < tr->lb.n[i]; k++) {
 				for (n = 0; n < tr->lb.n[i + 1]; n++)
@@ -324,31 +324,31 @@ explain(const struct server *srv, const char *name, const char *type,
 				if (why == NULL)
 					why = dropped_why(srv, lm, buf,
 					    sizeof(buf));
-				json_obj_begin(j);
-				json_kv_str(j, "member", a);
-				json_kv_str(j, "why", why != NULL ? why : "");
-				json_obj_end(j);
+				jw_obj_begin(j);
+				jw_kv_str(j, "member", a);
+				jw_kv_str(j, "why", why != NULL ? why : "");
+				jw_obj_end(j);
 			}
-			json_arr_end(j);
+			jw_arr_end(j);
 			lb_step_why(&m->steps[i], &w, buf, sizeof(buf));
-			json_kv_str(j, "why", buf);
-			json_obj_end(j);
+			jw_kv_str(j, "why", buf);
+			jw_obj_end(j);
 		}
 		if (m->max_answers != 0) {
-			json_obj_begin(j);
-			json_key(j, "step");
+			jw_obj_begin(j);
+			jw_key(j, "step");
 			snprintf(step, sizeof(step), "max_answers %u",
 			    m->max_answers);
-			json_str(j, step);
-			json_key(j, "kept");
-			json_members_of(j, m, tr->lb.member[tr->lb.nsteps],
+			jw_str(j, step);
+			jw_key(j, "kept");
+			write_members_of(j, m, tr->lb.member[tr->lb.nsteps],
 			    tr->chosen);
-			json_kv_str(j, "why", "the name's max_answers");
-			json_obj_end(j);
+			jw_kv_str(j, "why", "the name's max_answers");
+			jw_obj_end(j);
 		}
-		json_arr_end(j);
+		jw_arr_end(j);
 	}
-	json_obj_end(j);
+	jw_obj_end(j);
 	free(tr);
 	rv = 0;
 out:

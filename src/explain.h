@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-struct json;
+struct jw;
 struct server;
 
 /*
@@ -17,7 +17,7 @@ struct server;
  * bad input.
  */
 int	 explain(const struct server *, const char *name, const char *type,
-	    const char *client, const char *ecs, struct json *j, char *err,
+	    const char *client, const char *ecs, struct jw *j, char *err,
 	    size_t errlen);
 
 #endif

@@ -27,7 +27,7 @@
 #include "fleet.h"
 #include "health.h"
 #include "http.h"
-#include "json.h"
+#include "jw.h"
 #include "log.h"
 #include "notify.h"
 #include "probe.h"
@@ -128,7 +128,7 @@ probes_ready_cb(struct probe *p, void *arg)
 static void
 http_cb(void *arg, const char *path, struct http_reply *r)
 {
-	struct json	 j;
+	struct jw	 j;
 	struct view	*v;
 	size_t		 n = strcspn(path, "?");
 
@@ -144,12 +144,12 @@ http_cb(void *arg, const char *path, struct http_reply *r)
 		r->ctype = "text/html; charset=utf-8";
 		r->body = render_html(v, &r->len);
 	} else if (n == 12 && strncmp(path, "/status.json", n) == 0) {
-		json_init(&j);
+		jw_init(&j);
 		render_json_full(v, &j);
 		r->status = 200;
 		r->ctype = "application/json";
 		r->len = j.len;
-		r->body = json_take(&j);
+		r->body = jw_take(&j);
 	} else {
 		r->status = 404;
 		r->body = xstrdup("not found: try /status, /status.json or "

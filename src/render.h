@@ -5,17 +5,17 @@
 
 #include <stddef.h>
 
-struct json;
+struct jw;
 struct view;
 
 /*
- * Each writes one JSON value into j (see json.h): the data of the control
+ * Each writes one JSON value into j (see jw.h): the data of the control
  * commands status, members and stats, and of /status.json.
  */
-void	 render_json_status(const struct view *, struct json *);
-void	 render_json_members(const struct view *, struct json *);
-void	 render_json_stats(const struct view *, struct json *);
-void	 render_json_full(const struct view *, struct json *);
+void	 render_json_status(const struct view *, struct jw *);
+void	 render_json_members(const struct view *, struct jw *);
+void	 render_json_stats(const struct view *, struct jw *);
+void	 render_json_full(const struct view *, struct jw *);
 
 /* Prometheus text format (version 0.0.4); the caller frees, NULL: ENOMEM */
 char	*render_metrics(const struct view *, size_t *len);

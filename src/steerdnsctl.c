@@ -16,9 +16,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <libconfig.h>
 
-#include "json.h"
+#include "jw.h"
 #include "util.h"
 
 #define DEFAULT_CONF	SYSCONFDIR "/steerdns/steerdns.conf"
@@ -28,6 +29,13 @@
 #define EX_REFUSED	1	/* the daemon said no */
 #define EX_USAGE	2
 #define EX_UNREACHABLE	3	/* no daemon, or no access */
+
+/*
+ * Replies are read with jansson; our writer (jw.h) writes the requests.
+ * Every number is read as a double: the counters are 64-bit unsigned,
+ * more than jansson's json_int_t holds, and are only printed.
+ */
+#define REPLY_JSON_FLAGS	JSON_DECODE_INT_AS_REAL
 
 static bool	 as_json;
 static double	 expires;	/* seconds from now, 0: never */
@@ -275,46 +283,70 @@ table_print(struct table *t)
 	free(t->cells);
 }
 
-static unsigned long long
-num(const struct json_val *v, const char *key)
+/*
+ * Members of the reply: the fallback when missing or of another type, so
+ * that a field an older or newer daemon lacks prints as "?" or 0.
+ */
+static const char *
+str(const json_t *o, const char *key, const char *fallback)
 {
-	return (unsigned long long)json_get_num(v, key, 0);
+	const char	*s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : fallback;
+}
+
+static double
+number(const json_t *o, const char *key)
+{
+	return json_number_value(json_object_get(o, key));
+}
+
+static bool
+boolean(const json_t *o, const char *key, bool fallback)
+{
+	const json_t	*b = json_object_get(o, key);
+
+	return json_is_boolean(b) ? json_is_true(b) : fallback;
+}
+
+static unsigned long long
+num(const json_t *o, const char *key)
+{
+	return (unsigned long long)number(o, key);
 }
 
 static void
-show_status(const struct json_val *s)
+show_status(const json_t *s)
 {
-	const struct json_val	*zones = json_get(s, "zones"), *z, *rc;
-	const struct json_val	*rl = json_get(s, "reloads");
-	struct table		 t = { .ncols = 5 };
-	char			 a[64], b[64], c[32], d[32], e[32];
-	size_t			 i;
+	const json_t	*zones = json_object_get(s, "zones"), *z, *rc;
+	const json_t	*rl = json_object_get(s, "reloads");
+	struct table	 t = { .ncols = 5 };
+	char		 a[64], b[64], c[32], d[32], e[32];
+	size_t		 i;
 
-	util_span(a, sizeof(a), json_get_num(s, "uptime", 0));
-	util_utc(b, sizeof(b), json_get_num(s, "started", 0));
+	util_span(a, sizeof(a), number(s, "uptime"));
+	util_utc(b, sizeof(b), number(s, "started"));
 	printf("steerdns %s, pid %llu, up %s (since %s)\n",
-	    json_get_str(s, "version", "?"), num(s, "pid"), a, b);
+	    str(s, "version", "?"), num(s, "pid"), a, b);
 	printf("config %s, generation %llu; reloads: %llu ok, %llu failed",
-	    json_get_str(s, "config", "?"), num(s, "generation"),
-	    num(rl, "ok"), num(rl, "failed"));
-	if (json_get_num(rl, "last", 0) > 0) {
-		util_ago(a, sizeof(a), json_get_num(rl, "last", 0),
-		    time(NULL));
+	    str(s, "config", "?"), num(s, "generation"), num(rl, "ok"),
+	    num(rl, "failed"));
+	if (number(rl, "last") > 0) {
+		util_ago(a, sizeof(a), number(rl, "last"), time(NULL));
 		printf(", last %s", a);
 	}
 	printf("\n%llu workers, %llu probed targets, %llu overrides\n\n",
 	    num(s, "workers"), num(s, "targets"), num(s, "overrides"));
 	row(&t, "ZONE", "NAMES", "POOLS", "MEMBERS", "FILE");
-	for (i = 0; zones != NULL && i < zones->n; i++) {
-		z = &zones->items[i];
+	for (i = 0; i < json_array_size(zones); i++) {
+		z = json_array_get(zones, i);
 		snprintf(c, sizeof(c), "%llu", num(z, "names"));
 		snprintf(d, sizeof(d), "%llu", num(z, "pools"));
 		snprintf(e, sizeof(e), "%llu", num(z, "members"));
-		row(&t, json_get_str(z, "zone", "?"), c, d, e,
-		    json_get_str(z, "file", "?"));
+		row(&t, str(z, "zone", "?"), c, d, e, str(z, "file", "?"));
 	}
 	table_print(&t);
-	rc = json_get(s, "rcodes");
+	rc = json_object_get(s, "rcodes");
 	printf("\nqueries %llu (UDP %llu, TCP %llu): NOERROR %llu, "
 	    "NXDOMAIN %llu, REFUSED %llu, SERVFAIL %llu, FORMERR %llu, "
 	    "NOTIMP %llu, BADVERS %llu; dropped %llu, truncated %llu\n",
@@ -327,45 +359,42 @@ show_status(const struct json_val *s)
 }
 
 static void
-show_members(const struct json_val *m)
+show_members(const json_t *m)
 {
-	const struct json_val	*r, *o;
-	struct table		 t = { .ncols = 10 };
-	char			 since[32], rtt[32], load[32], adm[256],
-				 state[32], tmp[64];
-	const char		*admin;
-	size_t			 i;
+	const json_t	*r, *o;
+	struct table	 t = { .ncols = 10 };
+	char		 since[32], rtt[32], load[32], adm[256], state[32],
+			 tmp[64];
+	const char	*admin;
+	size_t		 i;
 
 	row(&t, "ZONE", "POOL", "MEMBER", "CHECK", "STATE", "SINCE",
 	    "REASON", "RTT", "LOAD", "OVERRIDE");
-	for (i = 0; m != NULL && i < m->n; i++) {
-		r = &m->items[i];
-		util_ago(since, sizeof(since), json_get_num(r, "since", 0),
-		    time(NULL));
-		if (json_is_null(json_get(r, "rtt_ms")))
+	for (i = 0; i < json_array_size(m); i++) {
+		r = json_array_get(m, i);
+		util_ago(since, sizeof(since), number(r, "since"), time(NULL));
+		/* null: not measured yet, or no check */
+		if (!json_is_number(json_object_get(r, "rtt_ms")))
 			snprintf(rtt, sizeof(rtt), "-");
 		else
 			snprintf(rtt, sizeof(rtt), "%.2fms",
-			    json_get_num(r, "rtt_ms", 0));
-		if (json_is_null(json_get(r, "load")))
+			    number(r, "rtt_ms"));
+		if (!json_is_number(json_object_get(r, "load")))
 			snprintf(load, sizeof(load), "-");
 		else
 			snprintf(load, sizeof(load), "%llu", num(r, "load"));
-		admin = json_get_str(r, "admin", "none");
-		snprintf(state, sizeof(state), "%s%s",
-		    json_get_str(r, "state", "?"), json_get_bool(r, "usable",
-		    true) ? "" : "*");
-		o = json_get(r, "override");
-		if (o != NULL && !json_is_null(o)) {
-			snprintf(adm, sizeof(adm), "%s",
-			    json_get_str(o, "state", "?"));
-			if (*json_get_str(o, "reason", "") != '\0')
+		admin = str(r, "admin", "none");
+		snprintf(state, sizeof(state), "%s%s", str(r, "state", "?"),
+		    boolean(r, "usable", true) ? "" : "*");
+		o = json_object_get(r, "override");
+		if (json_is_object(o)) {
+			snprintf(adm, sizeof(adm), "%s", str(o, "state", "?"));
+			if (*str(o, "reason", "") != '\0')
 				snprintf(adm + strlen(adm), sizeof(adm) -
-				    strlen(adm), " (%s)",
-				    json_get_str(o, "reason", ""));
-			if (json_get_num(o, "expires", 0) > 0) {
-				util_span(tmp, sizeof(tmp), json_get_num(o,
-				    "expires", 0) - time(NULL));
+				    strlen(adm), " (%s)", str(o, "reason", ""));
+			if (number(o, "expires") > 0) {
+				util_span(tmp, sizeof(tmp), number(o,
+				    "expires") - time(NULL));
 				snprintf(adm + strlen(adm), sizeof(adm) -
 				    strlen(adm), " %s left", tmp);
 			}
@@ -373,121 +402,126 @@ show_members(const struct json_val *m)
 			snprintf(adm, sizeof(adm), "%s (config)", admin);
 		else
 			snprintf(adm, sizeof(adm), "-");
-		row(&t, json_get_str(r, "zone", "?"), json_get_str(r, "pool",
-		    "?"), json_get_str(r, "member", "?"),
-		    json_get_str(r, "check", NULL), state, since,
-		    *json_get_str(r, "reason", "") ? json_get_str(r, "reason",
-		    "") : "-", rtt, load, adm);
+		row(&t, str(r, "zone", "?"), str(r, "pool", "?"),
+		    str(r, "member", "?"), str(r, "check", NULL), state, since,
+		    *str(r, "reason", "") ? str(r, "reason", "") : "-", rtt,
+		    load, adm);
 	}
 	table_print(&t);
 	printf("(* not answered: down, drained or forced down)\n");
 }
 
+/* An object's scalars one a line, its objects indented below their key. */
 static void
-show_obj(const struct json_val *v, int indent)
+show_obj(json_t *v, int indent)
 {
-	size_t	 i;
+	const char	*k;
+	json_t		*x;
 
-	for (i = 0; v != NULL && v->type == JSON_OBJECT && i < v->n; i++) {
-		const struct json_val	*x = &v->items[i];
-
-		if (x->type == JSON_OBJECT) {
-			printf("%*s%s:\n", indent, "", v->keys[i]);
+	json_object_foreach(v, k, x) {
+		if (json_is_object(x)) {
+			printf("%*s%s:\n", indent, "", k);
 			show_obj(x, indent + 2);
-		} else if (x->type == JSON_NUMBER)
-			printf("%*s%-14s %.15g\n", indent, "", v->keys[i],
-			    x->num);
-		else if (x->type == JSON_STRING)
-			printf("%*s%-14s %s\n", indent, "", v->keys[i],
-			    x->str);
-		else if (x->type == JSON_BOOL)
-			printf("%*s%-14s %s\n", indent, "", v->keys[i],
-			    x->b ? "yes" : "no");
+		} else if (json_is_number(x))
+			printf("%*s%-14s %.15g\n", indent, "", k,
+			    json_number_value(x));
+		else if (json_is_string(x))
+			printf("%*s%-14s %s\n", indent, "", k,
+			    json_string_value(x));
+		else if (json_is_boolean(x))
+			printf("%*s%-14s %s\n", indent, "", k,
+			    json_is_true(x) ? "yes" : "no");
 	}
 }
 
 static void
-show_stats(const struct json_val *s)
+show_stats(json_t *s)
 {
-	const struct json_val	*names = json_get(s, "names");
-	struct table		 t = { .ncols = 2 };
-	char			 n[32];
-	size_t			 i;
+	const json_t	*names = json_object_get(s, "names"), *n;
+	struct table	 t = { .ncols = 2 };
+	char		 a[32];
+	size_t		 i;
 
 	show_obj(s, 0);
-	if (names == NULL || names->n == 0)
+	if (json_array_size(names) == 0)
 		return;
 	printf("answers per managed name:\n");
-	for (i = 0; i < names->n; i++) {
-		snprintf(n, sizeof(n), "%llu", num(&names->items[i],
-		    "answers"));
-		row(&t, json_get_str(&names->items[i], "name", "?"), n);
+	for (i = 0; i < json_array_size(names); i++) {
+		n = json_array_get(names, i);
+		snprintf(a, sizeof(a), "%llu", num(n, "answers"));
+		row(&t, str(n, "name", "?"), a);
 	}
 	table_print(&t);
 }
 
+/* The strings of an array, space-separated; "(none)" for none. */
 static void
-join(const struct json_val *arr, char *buf, size_t len)
+join(const json_t *arr, char *buf, size_t len)
 {
-	size_t	 i, off = 0;
+	const char	*s;
+	size_t		 i, off = 0;
 
 	buf[0] = '\0';
-	for (i = 0; arr != NULL && i < arr->n && off < len; i++)
+	for (i = 0; i < json_array_size(arr) && off < len; i++) {
+		s = json_string_value(json_array_get(arr, i));
 		off += snprintf(buf + off, len - off, "%s%s", i ? " " : "",
-		    arr->items[i].type == JSON_STRING ? arr->items[i].str :
-		    "?");
-	if (arr == NULL || arr->n == 0)
+		    s != NULL ? s : "?");
+	}
+	if (json_array_size(arr) == 0)
 		snprintf(buf, len, "(none)");
 }
 
 static void
-show_explain(const struct json_val *e)
+show_explain(const json_t *e)
 {
-	const struct json_val	*ans = json_get(e, "answer"), *steps, *st,
-				*dr;
-	char			 buf[2048];
-	size_t			 i, k;
+	const json_t	*ans = json_object_get(e, "answer"), *ecs, *steps,
+			*st, *dr, *d;
+	const char	*s;
+	char		 buf[2048];
+	size_t		 i, k;
 
-	printf("%s %s asked by %s", json_get_str(e, "name", "?"),
-	    json_get_str(e, "type", "?"), json_get_str(e, "client", "?"));
-	if (!json_is_null(json_get(e, "ecs")) && json_get(e, "ecs") != NULL)
-		printf(" with ECS %s", json_get_str(e, "ecs", "?"));
-	printf("\n\nanswer: %s\n", json_get_str(e, "rcode", "?"));
-	for (i = 0; ans != NULL && i < ans->n; i++)
-		printf("  %s\n", ans->items[i].type == JSON_STRING ?
-		    ans->items[i].str : "?");
-	if (!json_get_bool(e, "managed", false)) {
+	printf("%s %s asked by %s", str(e, "name", "?"), str(e, "type", "?"),
+	    str(e, "client", "?"));
+	ecs = json_object_get(e, "ecs");
+	if (ecs != NULL && !json_is_null(ecs))
+		printf(" with ECS %s", str(e, "ecs", "?"));
+	printf("\n\nanswer: %s\n", str(e, "rcode", "?"));
+	for (i = 0; i < json_array_size(ans); i++) {
+		s = json_string_value(json_array_get(ans, i));
+		printf("  %s\n", s != NULL ? s : "?");
+	}
+	if (!boolean(e, "managed", false)) {
 		printf("\nstatic data: no pool, no chain\n");
 		return;
 	}
-	printf("\npool %s, TTL %llu%s, ECS scope /%llu", json_get_str(e,
-	    "pool", "?"), num(e, "ttl"), json_get_bool(e, "degraded", false) ?
+	printf("\npool %s, TTL %llu%s, ECS scope /%llu", str(e, "pool", "?"),
+	    num(e, "ttl"), boolean(e, "degraded", false) ?
 	    " (degraded: a member is down)" : "", num(e, "ecs_scope"));
-	if (json_get_str(e, "strategy_client", NULL) != NULL)
+	if (str(e, "strategy_client", NULL) != NULL)
 		printf(", strategies saw client %s",
-		    json_get_str(e, "strategy_client", "?"));
+		    str(e, "strategy_client", "?"));
 	printf("\n");
-	join(json_get(e, "candidates"), buf, sizeof(buf));
+	join(json_object_get(e, "candidates"), buf, sizeof(buf));
 	printf("candidates: %s\n", buf);
-	steps = json_get(e, "steps");
-	for (i = 0; steps != NULL && i < steps->n; i++) {
-		st = &steps->items[i];
-		printf("%zu. %s\n", i + 1, json_get_str(st, "step", "?"));
-		if (json_get(st, "kept") != NULL) {
-			join(json_get(st, "kept"), buf, sizeof(buf));
+	steps = json_object_get(e, "steps");
+	for (i = 0; i < json_array_size(steps); i++) {
+		st = json_array_get(steps, i);
+		printf("%zu. %s\n", i + 1, str(st, "step", "?"));
+		if (json_object_get(st, "kept") != NULL) {
+			join(json_object_get(st, "kept"), buf, sizeof(buf));
 			printf("   kept:    %s\n", buf);
 		}
-		dr = json_get(st, "dropped");
-		for (k = 0; dr != NULL && k < dr->n; k++)
-			printf("   dropped: %s%s%s\n",
-			    json_get_str(&dr->items[k], "member", "?"),
-			    *json_get_str(&dr->items[k], "why", "") ? ": " :
-			    "", json_get_str(&dr->items[k], "why", ""));
-		printf("   why:     %s\n", json_get_str(st, "why", ""));
+		dr = json_object_get(st, "dropped");
+		for (k = 0; k < json_array_size(dr); k++) {
+			d = json_array_get(dr, k);
+			printf("   dropped: %s%s%s\n", str(d, "member", "?"),
+			    *str(d, "why", "") ? ": " : "", str(d, "why", ""));
+		}
+		printf("   why:     %s\n", str(st, "why", ""));
 	}
-	if (json_get_bool(e, "all_down", false))
+	if (boolean(e, "all_down", false))
 		printf("no member usable: all_down \"%s\" applies\n",
-		    json_get_str(e, "all_down_action", "?"));
+		    str(e, "all_down_action", "?"));
 }
 
 int
@@ -504,9 +538,11 @@ main(int argc, char *argv[])
 	};
 	const char		*conf = DEFAULT_CONF, *cmd;
 	char			*path = NULL, *reply = NULL, *req;
-	struct json		 j;
-	struct json_val		*v = NULL;
-	const struct json_val	*errs;
+	struct jw		 j;
+	json_t			*v = NULL;
+	const json_t		*errs;
+	json_error_t		 jerr;
+	const char		*s;
 	size_t			 len, i;
 	int			 ch, rv;
 
@@ -558,10 +594,10 @@ main(int argc, char *argv[])
 	argv[optind - 1] = argv[0];
 	argv += optind - 1;
 	argc -= optind - 1;
-	json_init(&j);
-	json_obj_begin(&j);
-	json_key(&j, "cmd");
-	json_str(&j, cmd);
+	jw_init(&j);
+	jw_obj_begin(&j);
+	jw_key(&j, "cmd");
+	jw_str(&j, cmd);
 	if (strcmp(cmd, "status") == 0 || strcmp(cmd, "members") == 0 ||
 	    strcmp(cmd, "stats") == 0 || strcmp(cmd, "reload") == 0) {
 		if (argc != 1)
@@ -570,37 +606,37 @@ main(int argc, char *argv[])
 	    strcmp(cmd, "force-up") == 0 || strcmp(cmd, "force-down") == 0) {
 		if (argc != 2)
 			goto bad;
-		json_key(&j, "member");
-		json_str(&j, argv[1]);
+		jw_key(&j, "member");
+		jw_str(&j, argv[1]);
 		if (reason != NULL) {
-			json_key(&j, "reason");
-			json_str(&j, reason);
+			jw_key(&j, "reason");
+			jw_str(&j, reason);
 		}
 		if (expires > 0) {
-			json_key(&j, "expires");
-			json_double(&j, expires);
+			jw_key(&j, "expires");
+			jw_double(&j, expires);
 		}
 	} else if (strcmp(cmd, "explain") == 0) {
 		if (argc != 4 && argc != 5)
 			goto bad;
-		json_key(&j, "name");
-		json_str(&j, argv[1]);
-		json_key(&j, "type");
-		json_str(&j, argv[2]);
-		json_key(&j, "client");
-		json_str(&j, argv[3]);
+		jw_key(&j, "name");
+		jw_str(&j, argv[1]);
+		jw_key(&j, "type");
+		jw_str(&j, argv[2]);
+		jw_key(&j, "client");
+		jw_str(&j, argv[3]);
 		if (argc == 5) {
-			json_key(&j, "ecs");
-			json_str(&j, argv[4]);
+			jw_key(&j, "ecs");
+			jw_str(&j, argv[4]);
 		}
 	} else {
 		fprintf(stderr, "steerdnsctl: unknown command \"%s\"\n", cmd);
-		json_free(&j);
+		jw_free(&j);
 		usage(stderr);
 		return EX_USAGE;
 	}
-	json_obj_end(&j);
-	req = json_take(&j);
+	jw_obj_end(&j);
+	req = jw_take(&j);
 	/* One line: the writer puts no newline inside a document. */
 	len = strlen(req);
 	req = xreallocarray(req, len + 2, 1);
@@ -616,50 +652,51 @@ main(int argc, char *argv[])
 	free(path);
 	if (rv != EX_OK)
 		return rv;
-	if ((v = json_parse(reply, len, NULL)) == NULL) {
-		fprintf(stderr, "steerdnsctl: the daemon's reply is not JSON: "
-		    "%.200s\n", reply);
+	if ((v = json_loadb(reply, len, REPLY_JSON_FLAGS, &jerr)) == NULL) {
+		fprintf(stderr, "steerdnsctl: the daemon's reply is not JSON "
+		    "(at byte %d: %s): %.200s\n", jerr.position, jerr.text,
+		    reply);
 		free(reply);
 		return EX_UNREACHABLE;
 	}
-	rv = json_get_bool(v, "ok", false) ? EX_OK : EX_REFUSED;
+	rv = boolean(v, "ok", false) ? EX_OK : EX_REFUSED;
 	if (as_json)
 		fputs(reply, stdout);
 	else if (rv != EX_OK) {
-		fprintf(stderr, "steerdnsctl: %s\n", json_get_str(v, "error",
-		    "failed"));
-		errs = json_get(v, "errors");
-		for (i = 0; errs != NULL && i < errs->n; i++)
-			if (errs->items[i].type == JSON_STRING)
-				fprintf(stderr, "%s\n", errs->items[i].str);
+		fprintf(stderr, "steerdnsctl: %s\n", str(v, "error", "failed"));
+		errs = json_object_get(v, "errors");
+		for (i = 0; i < json_array_size(errs); i++)
+			if ((s = json_string_value(json_array_get(errs, i))) !=
+			    NULL)
+				fprintf(stderr, "%s\n", s);
 	} else if (strcmp(cmd, "status") == 0)
-		show_status(json_get(v, "status"));
+		show_status(json_object_get(v, "status"));
 	else if (strcmp(cmd, "members") == 0)
-		show_members(json_get(v, "members"));
+		show_members(json_object_get(v, "members"));
 	else if (strcmp(cmd, "stats") == 0)
-		show_stats(json_get(v, "stats"));
+		show_stats(json_object_get(v, "stats"));
 	else if (strcmp(cmd, "explain") == 0)
-		show_explain(json_get(v, "explain"));
+		show_explain(json_object_get(v, "explain"));
 	else if (strcmp(cmd, "reload") == 0)
 		printf("reloaded: generation %llu\n", num(v, "generation"));
 	else {
-		printf("%s: %s %s", cmd, json_get_str(v, "member", "?"),
+		printf("%s: %s %s", cmd, str(v, "member", "?"),
 		    strcmp(cmd, "undrain") == 0 ? "has no override now" :
-		    json_get_str(v, "state", "?"));
-		if (json_get_num(v, "expires", 0) > 0) {
+		    str(v, "state", "?"));
+		if (number(v, "expires") > 0) {
 			char	 t[64];
 
-			util_utc(t, sizeof(t), json_get_num(v, "expires", 0));
+			util_utc(t, sizeof(t), number(v, "expires"));
 			printf(" until %s", t);
 		}
 		printf(" (%llu pool member%s)\n", num(v, "members"),
 		    num(v, "members") == 1 ? "" : "s");
 	}
-	json_val_free(v);
+	json_decref(v);
 	free(reply);
 	return rv;
 bad:
-	json_free(&j);
+	jw_free(&j);
 	fprintf(stderr, "steerdnsctl: wrong arguments for \"%s\"\n", cmd);
 	usage(stderr);
 	return EX_USAGE;

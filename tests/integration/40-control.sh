@@ -8,8 +8,11 @@
 # bumps the generation, of a bad one is refused with file:line errors while
 # the old config keeps answering; health state carries over a reload;
 # explain shows the chain; exit 1 when the daemon refuses, 2 on usage
-# errors, 3 when no daemon answers or the socket is not accessible; a
-# daemonised steerdns started with a relative -c still reloads.
+# errors, 3 when no daemon answers or the socket is not accessible; raw
+# requests that are not JSON, repeat a key or pass 64 KB get a clear
+# error, and two 64 KB requests of many strings leave the daemon's peak
+# memory within 20 MB; a daemonised steerdns started with a relative -c
+# still reloads.
 . "$(dirname "$0")/lib.sh"
 . "$TI_SRC/probe-lib.sh"
 need_ctl
@@ -44,6 +47,32 @@ ctl_json() {
         show "$T/ctl.out"; show "$T/ctl.err"
     fi
 }
+# ctl_raw FILE: FILE's bytes as they are to the control socket; the reply
+# in $T/raw.out
+ctl_raw() {
+    "$PYTHON" - "$T/ctl.sock" "$1" >"$T/raw.out" 2>&1 <<'EOF'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(10)
+s.connect(sys.argv[1])
+try:
+    s.sendall(open(sys.argv[2], "rb").read())
+except OSError:
+    pass        # the daemon answered a request too long and closed
+r = b""
+while True:
+    try:
+        b = s.recv(65536)
+    except ConnectionResetError:
+        break
+    if not b:
+        break
+    r += b
+sys.stdout.write(r.decode())
+EOF
+}
+# hwm: the daemon's peak resident memory (VmHWM) in kB
+hwm() { awk '/^VmHWM:/ {print $2}' "/proc/$DAEMON_PID/status"; }
 # mrow POOL MEMBER: that row of `steerdnsctl members`, blanks squeezed
 mrow() {
     ctl members
@@ -301,6 +330,53 @@ expect_eq "force-down of a non-address: exit 1 and the message" \
 ctl explain www.ops.test A not-an-ip
 expect_eq "explain with a bad client: exit 1 and the message" \
     '1 steerdnsctl: bad client address "not-an-ip"' "$CTL_RC $(cat "$T/ctl.err")"
+
+# ---- requests: malformed, ambiguous, too long; memory stays bounded
+printf '%s\n' '{"cmd":"status",}' >"$T/req"
+ctl_raw "$T/req"
+# (the reason after the position is jansson's wording)
+expect_match "a request that is not JSON: the error with its position and reason" \
+    '^\{"ok":false,"error":"request is not JSON \(at byte 17: [^"]*expected near [^"]*\)"\}$' \
+    "$(cat "$T/raw.out")"
+printf '%s\n' '{"cmd":"status","cmd":"stats"}' >"$T/req"
+ctl_raw "$T/req"
+expect_match "a request with a key twice is refused, not guessed" \
+    '^\{"ok":false,"error":"request is not JSON \(at byte [0-9]+: duplicate object key' \
+    "$(cat "$T/raw.out")"
+printf '%s\n' '{"cmd":"drain","member":"127.0.0.2","expires":"600"}' >"$T/req"
+ctl_raw "$T/req"
+expect_eq "expires as a string is refused, not taken for 'never'" \
+    '{"ok":false,"error":"expires must be a number of seconds >= 0"}' "$(cat "$T/raw.out")"
+printf '%s\n' '{"command":"status"}' >"$T/req"
+ctl_raw "$T/req"
+expect_eq "a request without cmd: the error" \
+    '{"ok":false,"error":"request without \"cmd\""}' "$(cat "$T/raw.out")"
+printf '{"cmd":"status","pad":"%070000d"}\n' 0 >"$T/req"
+ctl_raw "$T/req"
+expect_eq "a request over 64 KB: 'request too long'" \
+    '{"ok":false,"error":"request too long"}' "$(cat "$T/raw.out")"
+# The old reader gave each string the rest of the input: one 64 KB request
+# of 16,000 short strings took 83 MB.  Two such requests (strings in an
+# array, keys of an object), each just under the 64 KB bound.
+"$PYTHON" - "$T/req-strings" "$T/req-keys" <<'EOF'
+import sys
+open(sys.argv[1], "w").write('{"cmd":"status","pad":[' +
+                             ",".join(['"a"'] * 16375) + "]}\n")
+open(sys.argv[2], "w").write('{"cmd":"status",' +
+                             ",".join('"k%05d":""' % i for i in range(5450)) + "}\n")
+EOF
+h0=$(hwm)
+for f in req-strings req-keys; do
+    ctl_raw "$T/$f"
+    expect_match "a $(wc -c <"$T/$f" | tr -d ' ')-byte request ($f): answered" \
+        '^\{"ok":true,"status":' "$(head -c 100 "$T/raw.out")"
+done
+h1=$(hwm)
+if [ $((h1 - h0)) -lt 20480 ]; then
+    ok "two 64 KB requests: peak RSS grew by $((h1 - h0)) kB, under 20 MB ($h0 -> $h1 kB)"
+else
+    notok "two 64 KB requests: peak RSS grew by under 20 MB" "$h0 -> $h1 kB: $((h1 - h0)) kB"
+fi
 
 # ---- explain
 ctl explain fo.ops.test A 10.0.0.1
