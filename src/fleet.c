@@ -352,9 +352,12 @@ range_cb(void *arg, json_t *reply, const char *err)
 	 */
 	st = fleet_state_new();
 	fleet_admin_clear(f);
+	f->reading = true;
 	json_array_foreach(json_object_get(reply, "kvs"), i, kv)
 		apply_json(f, st, kv, false, false);
+	f->reading = false;
 	fleet_swap_state(f, st);
+	server_fleet_admin_save(f->srv);
 	snprintf(end, sizeof(end), "%s", f->prefix);
 	end[strlen(end) - 1]++;
 	create = json_pack("{sosos{sI}}", "key", etcd_b64(f->prefix,

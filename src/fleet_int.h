@@ -78,6 +78,7 @@ struct fleet {
 	struct fleet_op		*outbox, **outbox_tail;
 
 	bool			 connected, synced, logged;
+	bool			 reading;	/* a whole read is applied */
 	double			 since;
 	char			 error[160];
 	uint32_t		 lag_ms, lag_max_ms;

@@ -393,6 +393,8 @@ fleet_admin_apply(struct fleet *f, const char *addr, const json_t *v)
 		e.expires = num(v, "expires");
 	}
 	server_fleet_admin(f->srv, &e);
+	if (!f->reading)
+		server_fleet_admin_save(f->srv);
 }
 
 static void op_run(struct fleet *);
@@ -547,6 +549,7 @@ fleet_admin_set(struct fleet *f, const char *text, enum health_admin state,
 	}
 	/* Here at once; the others when the store tells them. */
 	server_fleet_admin(f->srv, &e);
+	server_fleet_admin_save(f->srv);
 	*f->outbox_tail = op;
 	f->outbox_tail = &op->next;
 	op_run(f);

@@ -27,6 +27,8 @@
 #include "zone.h"
 
 static void	admin_save(const struct server *);
+static void	save_entries(const char *, const char *,
+		    const struct admin_entry *, size_t);
 
 /* RTT histograms of unchanged checks go on counting. */
 static void
@@ -390,6 +392,8 @@ server_admin_expire(struct server *srv, double now)
 	}
 	if (changed)
 		admin_save(srv);
+	if (fchanged)
+		server_fleet_admin_save(srv);
 	if (changed || fchanged)
 		server_admin_apply(srv);
 }
@@ -401,13 +405,29 @@ server_admin_expire(struct server *srv, double now)
 static void
 admin_save(const struct server *srv)
 {
-	const char	*path = srv->snap->conf->state_file;
-	char		 tmp[4096];
+	save_entries(srv->snap->conf->state_file, "", srv->admin,
+	    srv->nadmin);
+}
+
+void
+server_fleet_admin_save(const struct server *srv)
+{
+	save_entries(srv->snap->conf->state_file, ".fleet", srv->fadmin,
+	    srv->nfadmin);
+}
+
+/* Write path + suffix whole, then rename it into place. */
+static void
+save_entries(const char *state, const char *suffix,
+    const struct admin_entry *a, size_t n)
+{
+	char		 tmp[4200], path[4096];
 	FILE		*f;
 	size_t		 i;
 
-	if (path == NULL)
+	if (state == NULL)
 		return;
+	snprintf(path, sizeof(path), "%s%s", state, suffix);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	if ((f = fopen(tmp, "w")) == NULL) {
 		log_warn("state file %s", tmp);
@@ -415,11 +435,10 @@ admin_save(const struct server *srv)
 	}
 	fprintf(f, "# steerdns admin overrides: address state set_at "
 	    "expires reason\n");
-	for (i = 0; i < srv->nadmin; i++)
-		fprintf(f, "%s\t%s\t%.0f\t%.0f\t%s\n", srv->admin[i].text,
-		    health_admin_str(srv->admin[i].state),
-		    srv->admin[i].set_at, srv->admin[i].expires,
-		    srv->admin[i].reason);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s\t%s\t%.0f\t%.0f\t%s\n", a[i].text,
+		    health_admin_str(a[i].state), a[i].set_at, a[i].expires,
+		    a[i].reason);
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
 		log_warn("state file %s", tmp);
 		fclose(f);
@@ -486,6 +505,21 @@ server_admin_load(struct server *srv)
 	if (srv->nadmin > 0)
 		log_info("state file %s: %zu override%s", path, srv->nadmin,
 		    srv->nadmin == 1 ? "" : "s");
+	/*
+	 * In a fleet, the fleet's overrides as this node last knew them,
+	 * until the store says otherwise: a drain holds even when the
+	 * store cannot be reached at start.
+	 */
+	if (srv->snap->conf->fleet.node != NULL && path != NULL) {
+		char	 fpath[4096];
+
+		snprintf(fpath, sizeof(fpath), "%s.fleet", path);
+		if (server_admin_read(fpath, &srv->fadmin, &srv->nfadmin) !=
+		    -1 && srv->nfadmin > 0)
+			log_info("state file %s: %zu fleet override%s, until "
+			    "the store is read", fpath, srv->nfadmin,
+			    srv->nfadmin == 1 ? "" : "s");
+	}
 	server_admin_expire(srv, time(NULL));
 	server_admin_apply(srv);
 }

@@ -97,6 +97,11 @@ int		 server_admin_check(const struct server *, const char *addr,
  * the address, when it has one, stays on top.
  */
 void		 server_fleet_admin(struct server *, const struct admin_entry *e);
+/*
+ * Keep the fleet's overrides beside the state file (STATE.fleet), so that
+ * a node that starts while the store is away still applies them.
+ */
+void		 server_fleet_admin_save(const struct server *);
 /* This node's override of a member address, or NULL. */
 const struct admin_entry *server_admin_find(const struct server *,
 		    uint8_t family, const uint8_t *addr);
