@@ -116,6 +116,13 @@ struct conf {
 	int			 log;		/* CONF_LOG_*, -1: by -f */
 	unsigned		 log_level;	/* enum log_level */
 	double			 query_log;	/* fraction of queries logged */
+	uint8_t			*nsid;		/* sent to who asks (RFC 5001),
+						   NULL: none */
+	size_t			 nsid_len;
+	char			*identity;	/* CH TXT id.server., NULL:
+						   REFUSED */
+	char			*version;	/* CH TXT version.server.,
+						   NULL: REFUSED */
 	struct conf_zone	*zones;
 	size_t			 nzones;
 };
