@@ -39,8 +39,8 @@ enum conf_type {
 };
 
 #define CONF_REQUIRED	0x01	/* missing is an error */
-#define CONF_NONEMPTY	0x02	/* CONF_STRS: at least one; CONF_STR: not
-				   "" */
+#define CONF_NONEMPTY	0x02	/* CONF_STRS: at least one; CONF_STR and
+				   CONF_PATH: not "" */
 #define CONF_NOCMP	0x04	/* not part of "the same definition" */
 #define CONF_NODEF	0x08	/* no default: the field is left alone */
 
