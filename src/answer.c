@@ -14,22 +14,43 @@
 #include "wire.h"
 #include "zone.h"
 
-/* Length of our OPT RR for this query, the ECS echo included. */
-static size_t
-opt_len(const struct wire_query *q, bool with_ecs)
+/*
+ * The header, the longest question and our OPT with both options fit in
+ * the 512 bytes every answer may use: no option ever has to be dropped.
+ */
+_Static_assert(WIRE_HDR_LEN + WIRE_MAX_NAME + 4 + WIRE_OPT_LEN + 4 + 4 + 16 +
+    4 + WIRE_NSID_MAX <= 512, "a question and our OPT fit in 512 bytes");
+
+/* Is our NSID to be sent: asked for and configured? */
+static bool
+with_nsid(const struct answer_env *env, const struct wire_query *q)
 {
-	if (!q->edns)
-		return 0;
-	if (with_ecs && q->ecs)
-		return WIRE_OPT_LEN + 4 + 4 + (q->ecs_source + 7) / 8;
-	return WIRE_OPT_LEN;
+	return q->nsid && env->db->ident.nsid != NULL;
 }
 
+/* Length of our OPT RR for this query, the ECS echo and NSID included. */
+static size_t
+opt_len(const struct answer_env *env, const struct wire_query *q,
+    bool with_opts)
+{
+	size_t	 n = WIRE_OPT_LEN;
+
+	if (!q->edns)
+		return 0;
+	if (with_opts && q->ecs)
+		n += 4 + 4 + (q->ecs_source + 7) / 8;
+	if (with_opts && with_nsid(env, q))
+		n += 4 + env->db->ident.nsid_len;
+	return n;
+}
+
+/* Our OPT RR; the options (ECS echo, NSID) only with with_opts. */
 static size_t
 put_opt(uint8_t *p, const struct answer_env *env, const struct wire_query *q,
-    uint8_t ext_rcode, bool with_ecs, uint8_t scope)
+    uint8_t ext_rcode, bool with_opts, uint8_t scope)
 {
-	size_t	 alen, rdlen = 0;
+	const struct zone_ident	*id = &env->db->ident;
+	size_t			 alen, rdlen = 0;
 
 	p[0] = 0;
 	wire_put16(p + WIRE_OPT_TYPE, WIRE_TYPE_OPT);
@@ -37,7 +58,7 @@ put_opt(uint8_t *p, const struct answer_env *env, const struct wire_query *q,
 	p[WIRE_OPT_EXT_RCODE] = ext_rcode;
 	p[WIRE_OPT_VERSION] = 0;
 	wire_put16(p + WIRE_OPT_FLAGS, q->edns_do ? 0x8000 : 0);	/* RFC 3225 */
-	if (with_ecs && q->ecs) {
+	if (with_opts && q->ecs) {
 		alen = (q->ecs_source + 7) / 8;
 		wire_put16(p + WIRE_OPT_RDATA, WIRE_EDNS_ECS);
 		wire_put16(p + WIRE_OPT_RDATA + 2, 4 + alen);
@@ -46,6 +67,12 @@ put_opt(uint8_t *p, const struct answer_env *env, const struct wire_query *q,
 		p[WIRE_OPT_RDATA + 7] = scope;
 		memcpy(p + WIRE_OPT_RDATA + 8, q->ecs_addr, alen);
 		rdlen = 8 + alen;
+	}
+	if (with_opts && with_nsid(env, q)) {
+		wire_put16(p + WIRE_OPT_RDATA + rdlen, WIRE_EDNS_NSID);
+		wire_put16(p + WIRE_OPT_RDATA + rdlen + 2, id->nsid_len);
+		memcpy(p + WIRE_OPT_RDATA + rdlen + 4, id->nsid, id->nsid_len);
+		rdlen += 4 + id->nsid_len;
 	}
 	wire_put16(p + WIRE_OPT_RDLEN, rdlen);
 	return WIRE_OPT_LEN + rdlen;
@@ -401,10 +428,16 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 	}
 	if (q.qtype == WIRE_TYPE_OPT)
 		return bare(env, &q, pkt, out, WIRE_RCODE_FORMERR);
-	if (q.qclass != WIRE_CLASS_IN || q.qtype == WIRE_TYPE_AXFR ||
-	    q.qtype == WIRE_TYPE_IXFR)
-		return bare(env, &q, pkt, out, WIRE_RCODE_REFUSED);
-	if ((a = find_answer(env->db, &q)) == NULL)
+	/* CHAOS: what the server says about itself; other classes: none. */
+	if (q.qclass == WIRE_CLASS_CH)
+		a = zone_ident_chaos(&env->db->ident, q.lname, q.qname_len,
+		    q.qtype);
+	else if (q.qclass == WIRE_CLASS_IN && q.qtype != WIRE_TYPE_AXFR &&
+	    q.qtype != WIRE_TYPE_IXFR)
+		a = find_answer(env->db, &q);
+	else
+		a = NULL;
+	if (a == NULL)
 		return bare(env, &q, pkt, out, WIRE_RCODE_REFUSED);
 	if (a->tail != NULL) {
 		if (env->stats != NULL)
@@ -437,8 +470,12 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 	assert(a->ref_len <= q.qname_len);
 	memcpy(out, pkt, q.qend);
 	pos = q.qend;
-	olen = opt_len(&q, true);
-	/* 512 bytes hold any question with its OPT and ECS echo. */
+	/*
+	 * The OPT's room is kept before the records, as Knot reserves it:
+	 * records that do not fit beside it are cut as below.  512 bytes hold
+	 * any question with our OPT (the assertion at the top).
+	 */
+	olen = opt_len(env, &q, true);
 	assert(pos + olen <= limit);
 	avail = limit - pos - olen;
 	if (a->len <= avail) {

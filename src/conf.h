@@ -144,6 +144,13 @@ struct conf {
 	unsigned		 log_level;	/* enum log_level */
 	double			 query_log;	/* fraction of queries logged */
 	struct conf_sources	 probe_source;	/* where probes come from */
+	uint8_t			*nsid;		/* sent to who asks (RFC 5001),
+						   NULL: none */
+	size_t			 nsid_len;
+	char			*identity;	/* CH TXT id.server., NULL:
+						   REFUSED */
+	char			*version;	/* CH TXT version.server.,
+						   NULL: REFUSED */
 	struct conf_zone	*zones;
 	size_t			 nzones;
 	struct conf_fleet	 fleet;

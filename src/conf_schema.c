@@ -302,6 +302,18 @@ conf_section_read(struct loader *ld, const config_setting_t *g,
 				    "%s", ctx, k->name, t, list);
 				break;
 			}
+			if ((k->flags & CONF_NONEMPTY) && *t == '\0') {
+				conf_errf(ld, conf_line(s), "\"%s\" must not be "
+				    "empty", k->name);
+				break;
+			}
+			if (k->type == CONF_STR && k->max > 0 && strlen(t) >
+			    k->max) {
+				conf_errf(ld, conf_line(s), "\"%s\" is %zu bytes "
+				    "long, at most %.0f", k->name, strlen(t),
+				    k->max);
+				break;
+			}
 			sp = field(obj, k);
 			free(*sp);
 			*sp = k->type == CONF_PATH ? conf_relative_to(ld->file,

@@ -17,7 +17,8 @@ struct conf_key;
  *   CONF_UINT	an integer in [min, max]; an unsigned field of size bytes
  *   CONF_NUM	an integer or float in [min, max]; a double
  *   CONF_BOOL	true or false; a bool
- *   CONF_STR	a string; a char * (owned)
+ *   CONF_STR	a string, of at most max bytes when max is not 0; a char *
+ *		(owned)
  *   CONF_PATH	a string, relative to the file's directory; a char *
  *   CONF_STRS	an array of strings; a char ** with its count (size_t)
  *		at noff (owned)
@@ -38,7 +39,8 @@ enum conf_type {
 };
 
 #define CONF_REQUIRED	0x01	/* missing is an error */
-#define CONF_NONEMPTY	0x02	/* CONF_STRS: at least one */
+#define CONF_NONEMPTY	0x02	/* CONF_STRS: at least one; CONF_STR and
+				   CONF_PATH: not "" */
 #define CONF_NOCMP	0x04	/* not part of "the same definition" */
 #define CONF_NODEF	0x08	/* no default: the field is left alone */
 
@@ -60,7 +62,7 @@ struct conf_key {
 	size_t			 off;
 	size_t			 size;		/* UINT, ENUM, MODE */
 	size_t			 noff;		/* STRS: the count */
-	double			 min, max;	/* UINT, NUM */
+	double			 min, max;	/* UINT, NUM; STR: max */
 	double			 def;		/* UINT, NUM, BOOL, ENUM, MODE */
 	const char		*defs;		/* STR, PATH: default text */
 	const char *const	*names;		/* ENUM, NULL-ended */

@@ -17,6 +17,7 @@
 #include "conf_load.h"
 #include "conf_schema.h"
 #include "util.h"
+#include "wire.h"
 
 int
 conf_parse_listen(const char *text, struct sockaddr_storage *ss,
@@ -168,6 +169,86 @@ parse_metrics(struct loader *ld, const config_setting_t *s,
 	}
 	c->metrics.text = xstrdup(t);
 	c->has_metrics = true;
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The NSID: a string sent as its bytes, or "0x" and pairs of hex digits. */
+static void
+parse_nsid(struct loader *ld, const config_setting_t *s,
+    const struct conf_key *k, void *obj, void *arg)
+{
+	struct conf	*c = obj;
+	uint8_t		 buf[WIRE_NSID_MAX];
+	const char	*t, *h = NULL;
+	size_t		 n, i;
+
+	(void)k;
+	(void)arg;
+	if ((t = conf_get_str(ld, s)) == NULL)
+		return;
+	if (strncmp(t, "0x", 2) == 0) {
+		h = t + 2;
+		n = strlen(h);
+		for (i = 0; i < n && hexval(h[i]) != -1; i++)
+			;
+		if (n == 0 || n % 2 != 0 || i < n) {
+			conf_errf(ld, conf_line(s), "\"nsid\" \"%s\": want an "
+			    "even number of hex digits after 0x", t);
+			return;
+		}
+		n /= 2;
+	} else
+		n = strlen(t);
+	if (n == 0) {
+		conf_errf(ld, conf_line(s), "\"nsid\" must not be empty");
+		return;
+	}
+	if (n > WIRE_NSID_MAX) {
+		conf_errf(ld, conf_line(s), "\"nsid\" is %zu bytes long, at "
+		    "most %d", n, WIRE_NSID_MAX);
+		return;
+	}
+	if (h == NULL)
+		memcpy(buf, t, n);
+	else
+		for (i = 0; i < n; i++)
+			buf[i] = hexval(h[2 * i]) << 4 | hexval(h[2 * i + 1]);
+	free(c->nsid);
+	c->nsid = xmalloc(n);
+	memcpy(c->nsid, buf, n);
+	c->nsid_len = n;
+}
+
+static bool
+same_nsid(const struct conf_key *k, const void *a, const void *b)
+{
+	const struct conf	*x = a, *y = b;
+
+	(void)k;
+	return x->nsid_len == y->nsid_len && (x->nsid_len == 0 ||
+	    memcmp(x->nsid, y->nsid, x->nsid_len) == 0);
+}
+
+static void
+free_nsid(const struct conf_key *k, void *obj)
+{
+	struct conf	*c = obj;
+
+	(void)k;
+	free(c->nsid);
+	c->nsid = NULL;
+	c->nsid_len = 0;
 }
 
 int
@@ -336,6 +417,15 @@ static const struct conf_key server_keys[] = {
 	    .same = same_probe_source, .format = format_probe_source,
 	    .example = "[ \"192.0.2.53\", \"2001:db8::53\" ]",
 	    .doc = "source address of probes, one per family" },
+	{ "nsid", CONF_CUSTOM, .parse = parse_nsid, .same = same_nsid,
+	    .free = free_nsid, .example = "\"0x6e7332\"",
+	    .doc = "the NSID option sent to who asks (RFC 5001)" },
+	/* One TXT character-string each (RFC 1035 3.3): at most 255. */
+	{ "identity", CONF_STR, F(identity), .max = 255,
+	    .flags = CONF_NONEMPTY,
+	    .doc = "CHAOS TXT of id.server. and hostname.bind." },
+	{ "version", CONF_STR, F(version), .max = 255, .flags = CONF_NONEMPTY,
+	    .doc = "CHAOS TXT of version.server. and version.bind." },
 	{ NULL }
 };
 

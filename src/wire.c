@@ -131,6 +131,10 @@ parse_opt(const uint8_t *p, size_t rdlen, struct wire_query *q)
 			}
 			q->ecs = true;
 		}
+		/* RFC 5001 2.2: whatever payload the option carries is
+		   ignored; a length past the OPT is FORMERR above. */
+		if (code == WIRE_EDNS_NSID)
+			q->nsid = true;
 		/* Unknown options are ignored (RFC 6891 section 6.1.2). */
 		i += olen;
 	}
@@ -149,7 +153,7 @@ wire_parse_query(const uint8_t *pkt, size_t len, struct wire_query *q)
 
 	q->qend = 0;
 	q->qname_len = 0;
-	q->edns = q->ecs = false;
+	q->edns = q->ecs = q->nsid = false;
 	if (len < WIRE_HDR_LEN)
 		return WIRE_DROP;
 	q->id = wire_get16(pkt);

@@ -46,6 +46,7 @@
 #define WIRE_TYPE_AXFR		252
 #define WIRE_TYPE_ANY		255
 #define WIRE_CLASS_IN		1
+#define WIRE_CLASS_CH		3
 
 #define WIRE_RCODE_NOERROR	0
 #define WIRE_RCODE_FORMERR	1
@@ -55,7 +56,13 @@
 #define WIRE_RCODE_REFUSED	5
 #define WIRE_RCODE_BADVERS	16	/* extended: needs OPT */
 
+#define WIRE_EDNS_NSID		3	/* Name Server Identifier (RFC 5001) */
 #define WIRE_EDNS_ECS		8	/* EDNS Client Subnet option code */
+/*
+ * The longest NSID we send.  With it, any question and our OPT with the
+ * ECS echo fit in 512 bytes, so the option never has to be left out.
+ */
+#define WIRE_NSID_MAX		128
 
 /* Header flag bits in the second 16-bit word. */
 #define WIRE_QR		0x8000
@@ -86,6 +93,7 @@ struct wire_query {
 	bool		 edns_do;
 	uint8_t		 edns_version;
 	uint16_t	 edns_udp;	/* requestor's payload size */
+	bool		 nsid;		/* asked for our NSID (RFC 5001) */
 	/* EDNS Client Subnet (RFC 7871) */
 	bool		 ecs;
 	uint8_t		 ecs_source;	/* source prefix length */

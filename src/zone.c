@@ -146,5 +146,6 @@ zone_db_free(struct zone_db *db)
 	free(db->table);
 	free(db->targets);
 	free(db->tindex);
+	zone_ident_free(&db->ident);
 	free(db);
 }

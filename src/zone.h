@@ -131,6 +131,21 @@ struct zone_node {
 	struct zone_answer	 referral;	/* when this node is a cut */
 };
 
+/*
+ * What the server says about itself, made at load from the server group
+ * (zone_ident.c): the NSID option (RFC 5001) and the CHAOS TXT answers
+ * of RFC 4892 for id.server., hostname.bind., version.server. and
+ * version.bind., in that order.
+ */
+#define ZONE_IDENT_NAMES	4
+
+struct zone_ident {
+	uint8_t			*nsid;		/* NULL: none */
+	uint16_t		 nsid_len;	/* at most WIRE_NSID_MAX */
+	struct zone_answer	 chaos[ZONE_IDENT_NAMES]; /* wire NULL: not
+						   configured (REFUSED) */
+};
+
 struct zone_slot {
 	uint64_t		 hash;
 	uint32_t		 node;		/* index in nodes + 1, 0: free */
@@ -150,6 +165,7 @@ struct zone_db {
 						   0: free */
 	size_t			 tmask;
 	size_t			 ncounters;	/* names + pool members */
+	struct zone_ident	 ident;
 };
 
 /*
@@ -173,6 +189,14 @@ const struct zone_node	*zone_db_lookup_hashed(const struct zone_db *,
  */
 size_t			 zone_db_target_find(const struct zone_db *,
 			    const struct zone_target *t);
+
+/*
+ * The answer to a CHAOS query for lname (lower-case wire, len bytes) of
+ * qtype: TXT or ANY at one of the four names whose text is configured.
+ * NULL: REFUSED.
+ */
+const struct zone_answer *zone_ident_chaos(const struct zone_ident *,
+			    const uint8_t *lname, size_t len, uint16_t qtype);
 
 /* The answer of node for qtype (never NULL). */
 const struct zone_answer *zone_node_answer(const struct zone_node *,

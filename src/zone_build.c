@@ -533,6 +533,7 @@ zone_db_new(const struct conf *c)
 			    1;
 	}
 	zone_build_pools(db, c);
+	zone_ident_build(&db->ident, c);
 	for (size = 16; size < total * 2; size *= 2)
 		;
 	db->table = xcalloc(size, sizeof(*db->table));

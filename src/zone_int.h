@@ -70,4 +70,8 @@ void		 zone_lower_copy(uint8_t *dst, const uint8_t *src, size_t len);
 /* Pools, names and health targets of every zone (zone_pool.c). */
 void		 zone_build_pools(struct zone_db *, const struct conf *);
 
+/* The NSID and the CHAOS answers of the server group (zone_ident.c). */
+void		 zone_ident_build(struct zone_ident *, const struct conf *);
+void		 zone_ident_free(struct zone_ident *);
+
 #endif

@@ -43,8 +43,9 @@ else notok "no include loops between modules" "$loops"; fi
 #    out, no event loop, no sockets, no threads, no clock, no libraries
 #    of I/O.  (Allocation is load time there; test_answer_noalloc shows the
 #    per-query path has none.)
-pure="answer wire zone lb lb_up lb_priority lb_topology lb_round_robin
- lb_shuffle lb_weighted lb_hash lb_fastest lb_least_load lb_first health"
+pure="answer wire zone zone_ident lb lb_up lb_priority lb_topology
+ lb_round_robin lb_shuffle lb_weighted lb_hash lb_fastest lb_least_load lb_first
+ health"
 bad=
 for m in $pure; do
 	for f in "$src/$m.c" "$src/$m.h"; do

@@ -21,6 +21,7 @@ INTEGRATION_TESTS = \
 	tests/integration/14-resolver.sh \
 	tests/integration/15-lifecycle.sh \
 	tests/integration/16-load.sh \
+	tests/integration/18-identity.sh \
 	tests/integration/20-managed.sh \
 	tests/integration/30-probe.sh \
 	tests/integration/31-probe-http.sh \

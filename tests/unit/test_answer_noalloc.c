@@ -6,7 +6,8 @@
  * counting is on and otherwise pass on to the real ones (the sanitizers'
  * when built with them).  Then every kind of query -- static, negative,
  * referral, CNAME, ANY, every strategy over UDP and TCP, with and without
- * ECS, truncated, malformed -- is answered with counting on.
+ * ECS and NSID, CHAOS TXT, truncated, malformed -- is answered with
+ * counting on.
  */
 #include "config.h"
 
@@ -150,28 +151,38 @@ static const char *const qnames[] = {
 	"deep.nx.m.example", "WwW.Lb.Example", "lb.example", "big.lb.example",
 	"huge.lb.example", "x.y.sub.lb.example", "cname.lb.example",
 	"nowhere.test", "www.other.test",
+	/* CHAOS names in class CH (and IN), configured or not. */
+	"id.server", "HOSTNAME.bind", "version.server", "Version.Bind",
+	"authors.bind",
 };
+
+static const uint16_t qclasses[] = { WIRE_CLASS_IN, WIRE_CLASS_CH };
 
 static const uint16_t qtypes[] = { WIRE_TYPE_A, WIRE_TYPE_AAAA,
     WIRE_TYPE_TXT, WIRE_TYPE_NS, WIRE_TYPE_SOA, WIRE_TYPE_MX,
     WIRE_TYPE_ANY, WIRE_TYPE_CNAME, 99 };
 
-/* A query with or without EDNS, ECS of the given family. */
+/* A query with or without EDNS, ECS of the given family, NSID. */
 static size_t
-make(uint8_t *q, const char *name, uint16_t type, int edns, int ecs_family)
+make(uint8_t *q, const char *name, uint16_t type, uint16_t qclass, int edns,
+    int ecs_family, bool nsid)
 {
 	static const uint8_t	 v4[] = { 192, 0, 2, 200 };
 	static const uint8_t	 v6[] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1 };
 	uint8_t			 opt[64];
 	size_t			 len, olen = 0;
 
-	len = tu_query(q, 0x1234, WIRE_RD, name, type, WIRE_CLASS_IN);
+	len = tu_query(q, 0x1234, WIRE_RD, name, type, qclass);
 	if (!edns)
 		return len;
+	if (nsid) {
+		memcpy(opt, "\0\3\0\0", 4);
+		olen = 4;
+	}
 	if (ecs_family == 1)
-		olen = tu_ecs(opt, 1, 25, 0, v4, 4);
+		olen += tu_ecs(opt + olen, 1, 25, 0, v4, 4);
 	else if (ecs_family == 2)
-		olen = tu_ecs(opt, 2, 48, 0, v6, 6);
+		olen += tu_ecs(opt + olen, 2, 48, 0, v6, 6);
 	len += tu_opt(q + len, edns == 2 ? 512 : 1232, 0, 0, 0, opt, olen);
 	tu_count_add(q, 10, 1);
 	return len;
@@ -191,8 +202,10 @@ answers_allocate_nothing(void **state)
 	uint8_t			 q[600], out[ANSWER_TCP_MAX], bad[64];
 	_Atomic uint64_t	*counts;
 	uint64_t		 rng = 0x2545f4914f6cdd1dULL;
-	char			*example;
-	size_t			 i, t, e, len, n = 0, pass, k;
+	char			*example, *server;
+	char			 hex[2 * WIRE_NSID_MAX + 1];
+	size_t			 i, t, e, len, n = 0, pass, k, cl;
+	size_t			 rlen, nchaos = 0;
 	void *volatile		 p;
 
 	(void)state;
@@ -200,7 +213,14 @@ answers_allocate_nothing(void **state)
 	zones[0] = example;
 	zones[1] = tu_other_zone;
 	zones[2] = managed_zone;
-	c = tu_load_zones(zones, 3);
+	/* The longest NSID, so that it also cuts answers short. */
+	for (i = 0; i < WIRE_NSID_MAX; i++)
+		memcpy(hex + 2 * i, "6e", 2);
+	hex[2 * WIRE_NSID_MAX] = '\0';
+	server = tu_printf("nsid = \"0x%s\"; identity = \"ns1.example\"; "
+	    "version = \"steerdns\";", hex);
+	c = tu_load_zones_with(server, zones, 3);
+	free(server);
 	db = zone_db_new(c);
 	h = health_new(db->ntargets);
 	counts = calloc(db->ncounters + 1, sizeof(*counts));
@@ -241,17 +261,26 @@ answers_allocate_nothing(void **state)
 		}
 		for (i = 0; i < NITEMS(qnames); i++)
 			for (t = 0; t < NITEMS(qtypes); t++)
-				for (e = 0; e < 8; e++) {
+				for (e = 0; e < 16; e++) {
 					/* e: edns 0/1/2 x ecs none/v4/v6,
-					   UDP or TCP, v4 or v6 source. */
+					   UDP or TCP, v4 or v6 source;
+					   then the same asking for the
+					   NSID.  A name is asked in IN in
+					   one half, in CH in the other. */
+					cl = qclasses[(i + e / 8) % 2];
 					len = make(q, qnames[i], qtypes[t],
-					    e % 3, (e / 2) % 3);
-					env.tcp = e >= 6;
+					    cl, e % 3, (e / 2) % 3, e >= 8);
+					env.tcp = e % 8 >= 6;
 					env.client = e % 2 ? (struct sockaddr *)
 					    &sin6 : (struct sockaddr *)&sin;
-					answer_query(&env, q, len, out,
+					rlen = answer_query(&env, q, len, out,
 					    env.tcp ? sizeof(out) :
 					    ANSWER_UDP_MAX);
+					/* A CHAOS TXT answer. */
+					if (cl == WIRE_CLASS_CH && rlen > 0 &&
+					    wire_get16(out +
+					    WIRE_OFF_ANCOUNT) == 1)
+						nchaos++;
 					n++;
 				}
 	}
@@ -261,19 +290,25 @@ answers_allocate_nothing(void **state)
 		answer_query(&env, bad, len, out, ANSWER_UDP_MAX);
 		n++;
 	}
-	len = make(q, "www.m.example", WIRE_TYPE_A, 0, 0);
+	len = make(q, "www.m.example", WIRE_TYPE_A, WIRE_CLASS_IN, 0, 0, false);
 	q[2] |= 0x80;
 	answer_query(&env, q, len, out, ANSWER_UDP_MAX);
-	len = make(q, "www.m.example", WIRE_TYPE_A, 0, 0);
+	len = make(q, "www.m.example", WIRE_TYPE_A, WIRE_CLASS_IN, 0, 0, false);
 	tu_count_add(q, 4, 1);
 	answer_query(&env, q, len, out, ANSWER_UDP_MAX);
 	len = tu_query(q, 1, 0, "www.m.example", WIRE_TYPE_A, WIRE_CLASS_IN);
 	len += tu_opt(q + len, 1232, 0, 1, 0, NULL, 0);
 	tu_count_add(q, 10, 1);
 	answer_query(&env, q, len, out, ANSWER_UDP_MAX);
+	/* An NSID whose length runs past the OPT. */
+	len = tu_query(q, 1, 0, "id.server", WIRE_TYPE_TXT, WIRE_CLASS_CH);
+	len += tu_opt(q + len, 1232, 0, 0, 0, (const uint8_t *)"\0\3\0\11", 4);
+	tu_count_add(q, 10, 1);
+	answer_query(&env, q, len, out, ANSWER_UDP_MAX);
 	counting = false;
 
 	assert_true(n > 3000);
+	assert_true(nchaos > 100);	/* CHAOS TXT answers among them */
 	assert_true(answer_stat_get(&st.managed) >= 600);
 	if (allocs != 0)
 		fail_msg("%zu allocations while answering %zu queries", allocs,

@@ -1068,6 +1068,119 @@ ops_settings_errors(void **state)
 	assert_errs("bad-ops-mode.conf", want_mode);
 }
 
+/* nsid as text and in hex; identity and version as written. */
+static void
+ident_settings_read(void **state)
+{
+	static const uint8_t	 hex3[] = { 0x00, 0xff, 0x7a };
+	uint8_t			 ab[128];
+	struct conf		*c;
+	char			 v255[256];
+
+	(void)state;
+	memset(v255, 'v', 255);
+	v255[255] = '\0';
+	c = load_ok("good-ident.conf");
+	assert_int_equal(c->nsid_len, 7);
+	assert_memory_equal(c->nsid, "ns1.fra", 7);
+	assert_string_equal(c->identity, "ns1.fra.example.net");
+	assert_string_equal(c->version, v255);	/* one character-string */
+	conf_free(c);
+
+	memset(ab, 0xab, sizeof(ab));
+	c = load_ok("good-ident-hex.conf");
+	assert_int_equal(c->nsid_len, 128);
+	assert_memory_equal(c->nsid, ab, 128);
+	assert_null(c->identity);
+	assert_null(c->version);
+	conf_free(c);
+
+	c = load_ok("good-ident-0x.conf");
+	assert_int_equal(c->nsid_len, 3);
+	assert_memory_equal(c->nsid, hex3, 3);
+	conf_free(c);
+
+	/* Off unless configured. */
+	c = load_ok("good-defaults.conf");
+	assert_null(c->nsid);
+	assert_int_equal(c->nsid_len, 0);
+	assert_null(c->identity);
+	assert_null(c->version);
+	conf_free(c);
+}
+
+/* Each of the keys is part of the server group's equality. */
+static void
+ident_settings_compared(void **state)
+{
+	extern const struct conf_section	 conf_server_section;
+	const struct conf_key			*keys = conf_server_section.keys;
+	struct conf				*a, *b;
+
+	(void)state;
+	a = load_ok("good-ident.conf");
+	b = load_ok("good-ident.conf");
+	assert_true(conf_section_same(keys, a, b));
+	b->nsid[0] ^= 1;
+	assert_false(conf_section_same(keys, a, b));
+	b->nsid[0] ^= 1;
+	b->nsid_len--;
+	assert_false(conf_section_same(keys, a, b));
+	b->nsid_len++;
+	b->identity[0] = 'x';
+	assert_false(conf_section_same(keys, a, b));
+	b->identity[0] = 'n';
+	b->version[254] = 'x';
+	assert_false(conf_section_same(keys, a, b));
+	b->version[254] = 'v';
+	assert_true(conf_section_same(keys, a, b));
+	conf_free(a);
+	conf_free(b);
+}
+
+static void
+ident_settings_errors(void **state)
+{
+	static const char *const want[] = {
+		D "bad-ident.conf:4: \"nsid\" \"0xabc\": want an even number "
+		    "of hex digits after 0x",
+		D "bad-ident.conf:5: \"identity\" must not be empty",
+		D "bad-ident.conf:6: \"version\" must be a string, not an "
+		    "integer",
+	};
+	static const char *const want_long[] = {
+		D "bad-ident-long.conf:4: \"nsid\" is 129 bytes long, at most "
+		    "128",
+		D "bad-ident-long.conf:5: \"identity\" is 256 bytes long, at "
+		    "most 255",
+		D "bad-ident-long.conf:6: \"version\" is 300 bytes long, at "
+		    "most 255",
+	};
+	static const char *const want_hex_long[] = {
+		D "bad-nsid-hex-long.conf:4: \"nsid\" is 129 bytes long, at "
+		    "most 128",
+	};
+	static const char *const want_empty[] = {
+		D "bad-nsid-empty.conf:4: \"nsid\" must not be empty",
+	};
+	static const char *const want_digits[] = {
+		D "bad-nsid-digits.conf:4: \"nsid\" \"0xzz\": want an even "
+		    "number of hex digits after 0x",
+	};
+	static const char *const want_0x[] = {
+		D "bad-nsid-0x.conf:4: \"nsid\" \"0x\": want an even number "
+		    "of hex digits after 0x",
+	};
+
+	(void)state;
+	assert_errs("bad-ident.conf", want);
+	assert_errs("bad-ident-long.conf", want_long);
+	assert_errs("bad-nsid-hex-long.conf", want_hex_long);
+	assert_errs("bad-nsid-empty.conf", want_empty);
+	assert_errs("bad-nsid-digits.conf", want_digits);
+	assert_errs("bad-nsid-0x.conf", want_0x);
+}
+
 static void
 relative_names_resolved_against_origin(void **state)
 {
@@ -1462,6 +1575,9 @@ main(void)
 		cmocka_unit_test(server_settings_read),
 		cmocka_unit_test(ops_settings_read),
 		cmocka_unit_test(ops_settings_errors),
+		cmocka_unit_test(ident_settings_read),
+		cmocka_unit_test(ident_settings_compared),
+		cmocka_unit_test(ident_settings_errors),
 		cmocka_unit_test(relative_names_resolved_against_origin),
 		cmocka_unit_test(parse_listen_accepts),
 		cmocka_unit_test(parse_listen_rejects),

@@ -792,6 +792,132 @@ ecs_after_other_options_is_parsed(void **state)
 	assert_int_equal(q.ecs_addr[2], 0);
 }
 
+/* A query whose OPT RR holds the options in opt. */
+static enum wire_verdict
+parse_opts(const uint8_t *opt, size_t olen, struct wire_query *q)
+{
+	uint8_t	 pkt[512];
+	size_t	 n;
+
+	n = edns_query(pkt, "www.example.", 1232, 0, 0, opt, olen);
+	return parse(pkt, n, q);
+}
+
+static void
+nsid_request_is_parsed(void **state)
+{
+	static const uint8_t	 nsid[] = { 0, 3, 0, 0 };
+	struct wire_query	 q;
+
+	(void)state;
+	assert_int_equal(parse_opts(nsid, sizeof(nsid), &q), WIRE_OK);
+	assert_true(q.edns);
+	assert_true(q.nsid);
+	assert_false(q.ecs);
+}
+
+static void
+nsid_absent_is_not_asked(void **state)
+{
+	static const uint8_t	 other[] = { 0, 10, 0, 8, 1, 2, 3, 4, 5, 6,
+				    7, 8 };
+	uint8_t			 pkt[512];
+	struct wire_query	 q;
+	size_t			 n;
+
+	(void)state;
+	assert_int_equal(parse_opts(NULL, 0, &q), WIRE_OK);
+	assert_true(q.edns);
+	assert_false(q.nsid);
+	assert_int_equal(parse_opts(other, sizeof(other), &q), WIRE_OK);
+	assert_false(q.nsid);
+	n = tu_query(pkt, 1, 0, "www.example.", WIRE_TYPE_A, WIRE_CLASS_IN);
+	assert_int_equal(parse(pkt, n, &q), WIRE_OK);
+	assert_false(q.edns);
+	assert_false(q.nsid);
+}
+
+/* RFC 5001 2.2: a server ignores what a request carries in the option. */
+static void
+nsid_payload_in_query_is_ignored(void **state)
+{
+	static const uint8_t	 nsid[] = { 0, 3, 0, 2, 'n', 's' };
+	struct wire_query	 q;
+
+	(void)state;
+	assert_int_equal(parse_opts(nsid, sizeof(nsid), &q), WIRE_OK);
+	assert_true(q.nsid);
+}
+
+static void
+nsid_bad_lengths_are_formerr(void **state)
+{
+	static const uint8_t	 past[] = { 0, 3, 0, 5, 'a' };
+	static const uint8_t	 header[] = { 0, 3, 0 };
+	static const uint8_t	 after[] = { 0, 3, 0, 0, 0, 10, 0, 9, 1 };
+	struct wire_query	 q;
+
+	(void)state;
+	assert_int_equal(parse_opts(past, sizeof(past), &q), WIRE_FORMERR);
+	assert_int_equal(parse_opts(header, sizeof(header), &q),
+	    WIRE_FORMERR);
+	/* A good NSID, then an option that runs past the OPT. */
+	assert_int_equal(parse_opts(after, sizeof(after), &q), WIRE_FORMERR);
+}
+
+static void
+nsid_beside_ecs_either_order(void **state)
+{
+	static const uint8_t	 addr[] = { 192, 0, 2 };
+	static const uint8_t	 nsid[] = { 0, 3, 0, 0 };
+	uint8_t			 opt[64];
+	struct wire_query	 q;
+	size_t			 olen;
+
+	(void)state;
+	memcpy(opt, nsid, 4);
+	olen = 4 + tu_ecs(opt + 4, 1, 24, 0, addr, 3);
+	assert_int_equal(parse_opts(opt, olen, &q), WIRE_OK);
+	assert_true(q.nsid);
+	assert_true(q.ecs);
+	assert_int_equal(q.ecs_source, 24);
+	olen = tu_ecs(opt, 1, 24, 0, addr, 3);
+	memcpy(opt + olen, nsid, 4);
+	olen += 4;
+	assert_int_equal(parse_opts(opt, olen, &q), WIRE_OK);
+	assert_true(q.nsid);
+	assert_true(q.ecs);
+	/* A bad ECS beside it is still FORMERR. */
+	olen = tu_ecs(opt, 1, 24, 0, addr, 2);
+	memcpy(opt + olen, nsid, 4);
+	olen += 4;
+	assert_int_equal(parse_opts(opt, olen, &q), WIRE_FORMERR);
+}
+
+/* The OPT after other records: the slow path reads options alike. */
+static void
+nsid_after_other_records_is_parsed(void **state)
+{
+	static const uint8_t	 ans[] = { 0xc0, 12, 0, 1, 0, 1, 0, 0, 1,
+				    0, 0, 4, 192, 0, 2, 1 };
+	static const uint8_t	 nsid[] = { 0, 3, 0, 0 };
+	uint8_t			 pkt[512];
+	struct wire_query	 q;
+	size_t			 n;
+
+	(void)state;
+	n = tu_query(pkt, 1, 0, "www.example.", WIRE_TYPE_A, WIRE_CLASS_IN);
+	memcpy(pkt + n, ans, sizeof(ans));
+	n += sizeof(ans);
+	n += tu_opt(pkt + n, 1232, 0, 0, 0, nsid, sizeof(nsid));
+	tu_count_add(pkt, 6, 1);
+	tu_count_add(pkt, 10, 1);
+	assert_int_equal(parse(pkt, n, &q), WIRE_OK);
+	assert_true(q.nsid);
+	pkt[n - 1] = 1;		/* NSID length 1, past the OPT */
+	assert_int_equal(parse(pkt, n, &q), WIRE_FORMERR);
+}
+
 static void
 skip_name_plain_and_compressed(void **state)
 {
@@ -871,23 +997,27 @@ struct gen {
 	uint16_t	 udp;		/* 0: no EDNS */
 	bool		 do_bit;
 	int		 ecs;		/* 0 none, 4 or 6 */
+	bool		 nsid;		/* ask for the NSID */
 };
 
 static const struct gen gens[] = {
 	{ "www.example.", LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, true, 0, false,
-	    0 },
+	    0, false },
 	{ "WWW.Example.", LDNS_RR_TYPE_AAAA, LDNS_RR_CLASS_IN, false, 512,
-	    false, 0 },
-	{ ".", LDNS_RR_TYPE_NS, LDNS_RR_CLASS_IN, true, 4096, true, 0 },
+	    false, 0, true },
+	{ ".", LDNS_RR_TYPE_NS, LDNS_RR_CLASS_IN, true, 4096, true, 0, false },
 	{ "a.b.c.d.e.f.g.h.i.j.example.", LDNS_RR_TYPE_TXT, LDNS_RR_CLASS_CH,
-	    true, 1232, true, 4 },
+	    true, 1232, true, 4, true },
 	{ "xn--bcher-kva.example.", LDNS_RR_TYPE_MX, LDNS_RR_CLASS_IN, false,
-	    1400, false, 6 },
+	    1400, false, 6, false },
 	{ "_sip._udp.Example.NET.", LDNS_RR_TYPE_SRV, LDNS_RR_CLASS_IN, true,
-	    65535, true, 4 },
-	{ "x.", LDNS_RR_TYPE_ANY, LDNS_RR_CLASS_ANY, false, 0, false, 0 },
+	    65535, true, 4, false },
+	{ "x.", LDNS_RR_TYPE_ANY, LDNS_RR_CLASS_ANY, false, 0, false, 0,
+	    false },
 	{ "a-very-long-label-that-is-exactly-at-the-limit-of-63-characters"
-	    ".example.", 65280, 65280, true, 1, true, 6 },
+	    ".example.", 65280, 65280, true, 1, true, 6, true },
+	{ "id.server.", LDNS_RR_TYPE_TXT, LDNS_RR_CLASS_CH, false, 1232,
+	    false, 0, true },
 };
 
 static ldns_pkt *
@@ -906,15 +1036,33 @@ gen_pkt(const struct gen *g, uint16_t id)
 		ldns_pkt_set_edns_udp_size(p, g->udp);
 		ldns_pkt_set_edns_do(p, g->do_bit);
 	}
-	if (g->ecs != 0) {
+	if (g->ecs != 0 || g->nsid) {
 		l = ldns_edns_option_list_new();
-		assert_true(ldns_edns_option_list_push(l,
-		    ldns_edns_new_from_data(LDNS_EDNS_CLIENT_SUBNET,
-		    g->ecs == 4 ? sizeof(e4) : sizeof(e6),
-		    g->ecs == 4 ? e4 : e6)));
+		if (g->nsid)
+			assert_true(ldns_edns_option_list_push(l,
+			    ldns_edns_new_from_data(LDNS_EDNS_NSID, 0, NULL)));
+		if (g->ecs != 0)
+			assert_true(ldns_edns_option_list_push(l,
+			    ldns_edns_new_from_data(LDNS_EDNS_CLIENT_SUBNET,
+			    g->ecs == 4 ? sizeof(e4) : sizeof(e6),
+			    g->ecs == 4 ? e4 : e6)));
 		ldns_pkt_set_edns_option_list(p, l);
 	}
 	return p;
+}
+
+/* Does ldns see an NSID option in the OPT of p? */
+static bool
+ldns_has_nsid(ldns_pkt *p)
+{
+	ldns_edns_option_list	*l = ldns_pkt_edns_get_option_list(p);
+	size_t			 i;
+
+	for (i = 0; l != NULL && i < ldns_edns_option_list_get_count(l); i++)
+		if (ldns_edns_get_code(ldns_edns_option_list_get_option(l, i)) ==
+		    LDNS_EDNS_NSID)
+			return true;
+	return false;
 }
 
 /* Do our question and EDNS values equal those ldns parsed? */
@@ -939,6 +1087,7 @@ assert_same_as_ldns(const struct wire_query *q, ldns_pkt *p)
 		assert_int_equal(q->edns_udp, ldns_pkt_edns_udp_size(p));
 		assert_int_equal(q->edns_do, ldns_pkt_edns_do(p));
 		assert_int_equal(q->edns_version, ldns_pkt_edns_version(p));
+		assert_int_equal(q->nsid, ldns_has_nsid(p));
 	}
 	ldns_rdf_deep_free(owner);
 }
@@ -966,6 +1115,7 @@ agrees_with_ldns_on_generated_queries(void **state)
 			assert_int_equal(q.edns_do, gens[i].do_bit);
 		}
 		assert_int_equal(q.ecs, gens[i].ecs != 0);
+		assert_int_equal(q.nsid, gens[i].nsid && gens[i].udp != 0);
 		if (gens[i].ecs == 4) {
 			assert_int_equal(q.ecs_family, 1);
 			assert_int_equal(q.ecs_source, 24);
@@ -1171,6 +1321,12 @@ main(void)
 		cmocka_unit_test(ecs_bits_past_prefix_are_formerr),
 		cmocka_unit_test(ecs_option_too_short_is_formerr),
 		cmocka_unit_test(ecs_after_other_options_is_parsed),
+		cmocka_unit_test(nsid_request_is_parsed),
+		cmocka_unit_test(nsid_absent_is_not_asked),
+		cmocka_unit_test(nsid_payload_in_query_is_ignored),
+		cmocka_unit_test(nsid_bad_lengths_are_formerr),
+		cmocka_unit_test(nsid_beside_ecs_either_order),
+		cmocka_unit_test(nsid_after_other_records_is_parsed),
 		cmocka_unit_test(skip_name_plain_and_compressed),
 		cmocka_unit_test(skip_name_longer_than_255_fails),
 		cmocka_unit_test(name_lower_stops_at_root),

@@ -182,6 +182,12 @@ tu_load_files(const struct tu_file *files, size_t n, struct conf **out,
 struct conf *
 tu_load_zones(const char *const *zones, size_t n)
 {
+	return tu_load_zones_with("", zones, n);
+}
+
+struct conf *
+tu_load_zones_with(const char *server, const char *const *zones, size_t n)
+{
 	struct tu_file		*files;
 	struct conf		*c = NULL;
 	struct conf_errs	 errs = { NULL, 0 };
@@ -199,7 +205,7 @@ tu_load_zones(const char *const *zones, size_t n)
 		free(names);
 	}
 	main_text = tu_printf("server = {\n\tlisten = [ \"127.0.0.1:5353\" ];"
-	    "\n};\nzones = [ %s ];\n", list != NULL ? list : "");
+	    "\n%s\n};\nzones = [ %s ];\n", server, list != NULL ? list : "");
 	files[0].name = "steerdns.conf";
 	files[0].text = main_text;
 	rv = tu_load_files(files, n + 1, &c, &errs);

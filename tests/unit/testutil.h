@@ -28,6 +28,9 @@ int		 tu_load_files(const struct tu_file *, size_t, struct conf **,
 		    struct conf_errs *);
 /* Load zone files behind a generated main file; fails the test on error. */
 struct conf	*tu_load_zones(const char *const *zones, size_t n);
+/* The same with server, lines of config text, in the server group. */
+struct conf	*tu_load_zones_with(const char *server,
+		    const char *const *zones, size_t n);
 /*
  * Load dir/name and expect it to fail with exactly the n messages in
  * want, in order; else print both lists and fail at file:line.
