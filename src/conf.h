@@ -125,7 +125,7 @@ struct conf_fleet {
 
 struct conf {
 	char			*path;
-	uint64_t		 hash;		/* of the files' text, with a
+	uint64_t		 hash;		/* of the zone files, with a
 						   fleet: nodes compare it */
 	struct conf_listen	*listen;
 	size_t			 nlisten;

@@ -153,8 +153,9 @@ hash_file(const char *path, uint64_t *h)
 }
 
 /*
- * What nodes of a fleet compare to find a config that differs: the main
- * file and every zone file, in order.
+ * What nodes of a fleet compare to find a config that differs: every zone
+ * file, in order.  Not the main file: each node's has its own name,
+ * addresses and probe source.
  */
 static uint64_t
 conf_hash(const struct conf *c)
@@ -162,7 +163,6 @@ conf_hash(const struct conf *c)
 	uint64_t	 h = 0xcbf29ce484222325ULL;
 	size_t		 i;
 
-	hash_file(c->path, &h);
 	for (i = 0; i < c->nzones; i++)
 		hash_file(c->zones[i].file, &h);
 	return h;

@@ -19,6 +19,7 @@
 
 #include "conf.h"
 #include "ctl.h"
+#include "fleet.h"
 #include "health.h"
 #include "jw.h"
 #include "log.h"
@@ -92,6 +93,9 @@ do_admin(struct server *srv, const json_t *req, enum health_admin state)
 	const char	*member = req_str(req, "member", NULL);
 	const char	*reason = req_str(req, "reason", "");
 	const json_t	*e = json_object_get(req, "expires");
+	const json_t	*local = json_object_get(req, "local");
+	const char	*scope = "local";
+	struct admin_entry chk;
 	double		 expires = json_number_value(e);
 	char		 err[256];
 	int		 n;
@@ -105,8 +109,22 @@ do_admin(struct server *srv, const json_t *req, enum health_admin state)
 		    NULL);
 	if (expires > 0)
 		expires += time(NULL);
-	if ((n = server_admin_set(srv, member, state, expires, reason, err,
-	    sizeof(err))) == -1)
+	if (local != NULL && !json_is_boolean(local))
+		return error_reply("local must be true or false", NULL);
+	if (srv->fleet != NULL && !json_is_true(local)) {
+		/* The fleet's; this node's own goes with an undrain too. */
+		if ((n = fleet_admin_set(srv->fleet, member, state, expires,
+		    reason, err, sizeof(err))) == -1)
+			return error_reply(err, NULL);
+		memset(&chk, 0, sizeof(chk));
+		if (state == HEALTH_ADMIN_NONE && server_admin_check(srv, member,
+		    NULL, &chk, err, sizeof(err)) > 0 && server_admin_find(srv,
+		    chk.family, chk.addr) != NULL && server_admin_set(srv,
+		    member, state, 0, NULL, err, sizeof(err)) == -1)
+			return error_reply(err, NULL);
+		scope = "fleet";
+	} else if ((n = server_admin_set(srv, member, state, expires, reason,
+	    err, sizeof(err))) == -1)
 		return error_reply(err, NULL);
 	ok_begin(&j, "member");
 	jw_str(&j, member);
@@ -114,6 +132,7 @@ do_admin(struct server *srv, const json_t *req, enum health_admin state)
 	jw_str(&j, health_admin_str(state));
 	jw_key(&j, "members");
 	jw_int(&j, n);
+	jw_kv_str(&j, "scope", scope);
 	jw_key(&j, "expires");
 	if (expires > 0)
 		jw_double(&j, expires);
@@ -166,6 +185,12 @@ ctl_handle(struct server *srv, const char *text, size_t len)
 		v = view_new(srv);
 		ok_begin(&j, "stats");
 		render_json_stats(v, &j);
+		view_free(v);
+		reply = ok_end(&j);
+	} else if (strcmp(cmd, "fleet") == 0) {
+		v = view_new(srv);
+		ok_begin(&j, "fleet");
+		render_json_fleet(v, &j);
 		view_free(v);
 		reply = ok_end(&j);
 	} else if (strcmp(cmd, "drain") == 0) {

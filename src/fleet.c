@@ -212,7 +212,7 @@ keep_ev(struct ev_loop *loop, ev_timer *w, int revents)
 /* Apply one key (value NULL: deleted); true when a verdict changed. */
 static void
 apply_kv(struct fleet *f, struct fleet_state *st, const char *key,
-    const char *value, bool live_event)
+    const char *value, int64_t lease, bool live_event)
 {
 	size_t		 n = strlen(f->prefix), node, ti;
 	const char	*k, *slash;
@@ -239,6 +239,16 @@ apply_kv(struct fleet *f, struct fleet_state *st, const char *key,
 		memcpy(name, k + 2, slash - k - 2);
 		name[slash - k - 2] = '\0';
 		node = fleet_node_get(st, name);
+		/*
+		 * Our name under another lease: a process of ours before a
+		 * restart wrote it, and its lease will take it away.  Not
+		 * ours to count on: we write it again under our lease.
+		 */
+		if (v != NULL && strcmp(name, f->node) == 0 && lease !=
+		    f->lease) {
+			json_decref(v);
+			return;
+		}
 		ti = fleet_target_get(st, slash + 1, v != NULL);
 		if (node != SIZE_MAX && ti != SIZE_MAX)
 			fleet_vote_apply(f, st, ti, node, v);
@@ -268,7 +278,7 @@ apply_json(struct fleet *f, struct fleet_state *st, const json_t *kv,
 			return;
 		}
 	}
-	apply_kv(f, st, key, value, live_event);
+	apply_kv(f, st, key, value, etcd_int(kv, "lease"), live_event);
 	free(value);
 }
 
@@ -538,6 +548,15 @@ flush_ev(struct ev_loop *loop, ev_timer *w, int revents)
 	flush(w->data);
 }
 
+void
+fleet_kick(struct fleet *f)
+{
+	if (!ev_is_active(&f->flush_w)) {
+		ev_timer_set(&f->flush_w, 0.001, 0);
+		ev_timer_start(f->loop, &f->flush_w);
+	}
+}
+
 /* The checks changed this node's verdict of slot i. */
 static void
 local_cb(void *arg, size_t i)
@@ -546,10 +565,7 @@ local_cb(void *arg, size_t i)
 
 	fleet_mark(f, i);
 	fleet_merge(f, i);
-	if (!ev_is_active(&f->flush_w)) {
-		ev_timer_set(&f->flush_w, 0.001, 0);
-		ev_timer_start(f->loop, &f->flush_w);
-	}
+	fleet_kick(f);
 }
 
 /* ---- life ---- */

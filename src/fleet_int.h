@@ -87,6 +87,8 @@ struct fleet {
 
 /* fleet.c */
 void	 fleet_fail(struct fleet *, const char *what, const char *err);
+/* Publish what is dirty soon, outside any curl callback. */
+void	 fleet_kick(struct fleet *);
 /* Transaction operations (key and value: base64 JSON strings, taken). */
 json_t	*fleet_op_put(json_t *key, json_t *value, int64_t lease);
 json_t	*fleet_op_del(json_t *key);

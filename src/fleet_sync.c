@@ -262,6 +262,11 @@ fleet_vote_apply(struct fleet *f, struct fleet_state *st, size_t ti,
 			rev_fit(f);
 			if (f->rev[ti] != 0)
 				pend(f, f->rev[ti] - 1);
+			/* Ours went (an old lease ended): say it again. */
+			if (node == f->self && f->rev[ti] != 0) {
+				fleet_mark(f, f->rev[ti] - 1);
+				fleet_kick(f);
+			}
 		}
 		return;
 	}

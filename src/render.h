@@ -16,6 +16,8 @@ void	 render_json_status(const struct view *, struct jw *);
 void	 render_json_members(const struct view *, struct jw *);
 void	 render_json_stats(const struct view *, struct jw *);
 void	 render_json_full(const struct view *, struct jw *);
+/* The fleet command: this node with the store, every node; null alone. */
+void	 render_json_fleet(const struct view *, struct jw *);
 
 /* Prometheus text format (version 0.0.4); the caller frees, NULL: ENOMEM */
 char	*render_metrics(const struct view *, size_t *len);

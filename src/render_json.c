@@ -48,6 +48,9 @@ write_member(struct jw *j, const struct view_member *v)
 		jw_obj_begin(j);
 		jw_kv_str(j, "state", v->op.state);
 		jw_kv_str(j, "reason", v->op.reason);
+		jw_kv_str(j, "scope", v->op.fleet ? "fleet" : "local");
+		if (v->op.fleet)
+			jw_kv_str(j, "by", v->op.by);
 		jw_kv_double(j, "set_at", v->op.set_at);
 		jw_key(j, "expires");
 		if (v->op.expires == 0)
@@ -57,6 +60,70 @@ write_member(struct jw *j, const struct view_member *v)
 		jw_obj_end(j);
 	}
 	jw_kv_uint(j, "answers", v->answers);
+	if (v->local != NULL) {
+		jw_key(j, "fleet");
+		jw_obj_begin(j);
+		jw_kv_str(j, "local", v->local);
+		jw_kv_uint(j, "voters", v->voters);
+		jw_kv_uint(j, "down", v->down);
+		jw_obj_end(j);
+	}
+	jw_obj_end(j);
+}
+
+void
+render_json_fleet(const struct view *v, struct jw *j)
+{
+	const struct fleet_info	*fi = &v->fi;
+	const struct view_node	*n;
+	size_t			 i;
+
+	if (!v->fleet) {
+		jw_null(j);
+		return;
+	}
+	jw_obj_begin(j);
+	jw_kv_str(j, "node", fi->node);
+	jw_kv_bool(j, "connected", fi->connected);
+	jw_kv_bool(j, "synced", fi->synced);
+	jw_kv_str(j, "endpoint", fi->endpoint);
+	jw_kv_str(j, "error", fi->error);
+	jw_kv_double(j, "since", fi->since);
+	jw_key(j, "quorum");
+	if (fi->quorum == 0)
+		jw_str(j, "majority");
+	else
+		jw_uint(j, fi->quorum);
+	jw_kv_double(j, "lease", fi->lease);
+	jw_kv_uint(j, "nodes_live", fi->nodes_live);
+	jw_kv_uint(j, "disagree", fi->disagree);
+	jw_kv_uint(j, "config_mismatch", fi->config_mismatch);
+	jw_kv_uint(j, "lag_ms", fi->lag_ms);
+	jw_kv_uint(j, "lag_max_ms", fi->lag_max_ms);
+	jw_kv_int(j, "revision", fi->revision);
+	jw_kv_uint(j, "writes", fi->writes);
+	jw_kv_uint(j, "transactions", fi->txns);
+	jw_kv_uint(j, "events", fi->events);
+	jw_kv_uint(j, "resyncs", fi->resyncs);
+	jw_kv_uint(j, "failures", fi->failures);
+	jw_key(j, "nodes");
+	jw_arr_begin(j);
+	for (i = 0; i < v->nnodes; i++) {
+		n = &v->nodes[i];
+		jw_obj_begin(j);
+		jw_kv_str(j, "name", n->name);
+		jw_kv_bool(j, "self", n->self);
+		jw_kv_bool(j, "live", n->live);
+		jw_kv_double(j, "seen", n->self ? v->now : n->seen);
+		jw_kv_str(j, "config_hash", n->config_hash);
+		jw_kv_bool(j, "config_same", n->config_same);
+		jw_kv_str(j, "version", n->version);
+		jw_kv_double(j, "started", n->started);
+		jw_kv_uint(j, "lag_ms", n->lag_ms);
+		jw_kv_int(j, "revision", n->revision);
+		jw_obj_end(j);
+	}
+	jw_arr_end(j);
 	jw_obj_end(j);
 }
 
@@ -131,6 +198,8 @@ render_json_status(const struct view *v, struct jw *j)
 	jw_arr_end(j);
 	jw_kv_uint(j, "targets", v->ntargets);
 	jw_kv_uint(j, "overrides", v->noverrides);
+	jw_key(j, "fleet");
+	render_json_fleet(v, j);
 	write_counters(j, &v->st);
 	jw_obj_end(j);
 }

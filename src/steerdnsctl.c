@@ -40,6 +40,7 @@
 static bool	 as_json;
 static double	 expires;	/* seconds from now, 0: never */
 static const char *reason;
+static bool	 local_only;	/* --local: this node, not the fleet */
 
 static void
 usage(FILE *f)
@@ -55,6 +56,8 @@ usage(FILE *f)
 "  force-up MEMBER [-e DUR] [-r WHY]   answer MEMBER whatever its checks say\n"
 "  force-down MEMBER [-e DUR] [-r WHY] never answer MEMBER\n"
 "  undrain MEMBER                remove any override of MEMBER\n"
+"  fleet                         the nodes of the fleet: live, last seen,\n"
+"                                config hash, lag; this node with etcd\n"
 "  reload                        load the configuration again, atomically\n"
 "  explain NAME TYPE CLIENT-IP [ECS-SUBNET]\n"
 "                                the answer that client would get, step by step\n"
@@ -65,6 +68,8 @@ usage(FILE *f)
 "  -j, --json          print the daemon's JSON reply\n"
 "  -e, --expires DUR   the override ends after DUR (30s, 10m, 2h, 1d)\n"
 "  -r, --reason TEXT   why, shown in members and the status page\n"
+"  -l, --local         in a fleet: set or remove the override on this\n"
+"                      node only (the default: every node, through etcd)\n"
 "  -h, --help          this text\n"
 "\n"
 "Exit status: 0 done, 1 the daemon refused, 2 usage, 3 no daemon reached.\n",
@@ -91,7 +96,7 @@ duration(const char *s)
 	return -1;
 }
 
-/* -j, -e DUR, -r WHY wherever they stand; -1 when wrong. */
+/* -j, -e DUR, -r WHY, -l wherever they stand; -1 when wrong. */
 static int
 common_opt(int ch, const char *arg)
 {
@@ -108,6 +113,9 @@ common_opt(int ch, const char *arg)
 		return 0;
 	case 'r':
 		reason = arg;
+		return 0;
+	case 'l':
+		local_only = true;
 		return 0;
 	default:
 		return -1;
@@ -363,13 +371,22 @@ show_members(const json_t *m)
 {
 	const json_t	*r, *o;
 	struct table	 t = { .ncols = 10 };
+	bool		 fleet = false;
+	char		 votes[64];
 	char		 since[32], rtt[32], load[32], adm[256], state[32],
 			 tmp[64];
 	const char	*admin;
 	size_t		 i;
 
+	/* In a fleet, one more column: how many nodes see it down. */
+	for (i = 0; i < json_array_size(m); i++)
+		if (json_is_object(json_object_get(json_array_get(m, i),
+		    "fleet")))
+			fleet = true;
+	if (fleet)
+		t.ncols = 11;
 	row(&t, "ZONE", "POOL", "MEMBER", "CHECK", "STATE", "SINCE",
-	    "REASON", "RTT", "LOAD", "OVERRIDE");
+	    "REASON", "RTT", "LOAD", "OVERRIDE", "FLEET");
 	for (i = 0; i < json_array_size(m); i++) {
 		r = json_array_get(m, i);
 		util_ago(since, sizeof(since), number(r, "since"), time(NULL));
@@ -388,7 +405,9 @@ show_members(const json_t *m)
 		    boolean(r, "usable", true) ? "" : "*");
 		o = json_object_get(r, "override");
 		if (json_is_object(o)) {
-			snprintf(adm, sizeof(adm), "%s", str(o, "state", "?"));
+			snprintf(adm, sizeof(adm), "%s%s", strcmp(str(o, "scope",
+			    "local"), "fleet") == 0 ? "fleet " : "",
+			    str(o, "state", "?"));
 			if (*str(o, "reason", "") != '\0')
 				snprintf(adm + strlen(adm), sizeof(adm) -
 				    strlen(adm), " (%s)", str(o, "reason", ""));
@@ -402,13 +421,79 @@ show_members(const json_t *m)
 			snprintf(adm, sizeof(adm), "%s (config)", admin);
 		else
 			snprintf(adm, sizeof(adm), "-");
+		o = json_object_get(r, "fleet");
+		if (json_is_object(o))
+			snprintf(votes, sizeof(votes), "%llu/%llu down (here %s)",
+			    num(o, "down"), num(o, "voters"), str(o, "local",
+			    "?"));
+		else
+			snprintf(votes, sizeof(votes), "-");
 		row(&t, str(r, "zone", "?"), str(r, "pool", "?"),
 		    str(r, "member", "?"), str(r, "check", NULL), state, since,
 		    *str(r, "reason", "") ? str(r, "reason", "") : "-", rtt,
-		    load, adm);
+		    load, adm, votes);
 	}
 	table_print(&t);
 	printf("(* not answered: down, drained or forced down)\n");
+	if (fleet)
+		printf("(FLEET: live nodes that see it down of those that "
+		    "check it; here: this node's own checks)\n");
+}
+
+static void
+show_fleet(const json_t *f)
+{
+	const json_t	*nodes = json_object_get(f, "nodes"), *n;
+	struct table	 t = { .ncols = 7 };
+	char		 seen[32], lag[32], since[32];
+	const char	*q;
+	size_t		 i;
+
+	if (!json_is_object(f)) {
+		printf("no fleet: this node answers alone (no \"fleet\" group "
+		    "in its config)\n");
+		return;
+	}
+	util_ago(since, sizeof(since), number(f, "since"), time(NULL));
+	printf("node %s: %s", str(f, "node", "?"), boolean(f, "connected",
+	    false) ? "in step with etcd at " : "NOT reaching etcd, answering "
+	    "from the last fleet state and its own checks; last tried ");
+	printf("%s", str(f, "endpoint", "?"));
+	if (number(f, "since") > 0)
+		printf(" (since %s)", since);
+	printf("\n");
+	if (!boolean(f, "connected", false) && *str(f, "error", "") != '\0')
+		printf("  %s\n", str(f, "error", ""));
+	q = json_is_string(json_object_get(f, "quorum")) ? "majority" : NULL;
+	printf("%llu of %zu nodes live; quorum ", num(f, "nodes_live"),
+	    json_array_size(nodes));
+	if (q != NULL)
+		printf("%s", q);
+	else
+		printf("%llu", num(f, "quorum"));
+	printf("; %llu target%s in disagreement; %llu node%s with another "
+	    "config; revision %llu\n\n", num(f, "disagree"),
+	    num(f, "disagree") == 1 ? "" : "s", num(f, "config_mismatch"),
+	    num(f, "config_mismatch") == 1 ? "" : "s", num(f, "revision"));
+	row(&t, "NODE", "LIVE", "LAST SEEN", "CONFIG", "VERSION", "LAG",
+	    "");
+	for (i = 0; i < json_array_size(nodes); i++) {
+		n = json_array_get(nodes, i);
+		if (boolean(n, "self", false))
+			snprintf(seen, sizeof(seen), "now");
+		else if (number(n, "seen") > 0)
+			util_ago(seen, sizeof(seen), number(n, "seen"),
+			    time(NULL));
+		else
+			snprintf(seen, sizeof(seen), "-");
+		snprintf(lag, sizeof(lag), "%llu ms", num(n, "lag_ms"));
+		row(&t, str(n, "name", "?"), boolean(n, "live", false) ? "yes" :
+		    "no", seen, str(n, "config_hash", "?"), str(n, "version",
+		    "?"), lag, boolean(n, "self", false) ? "(this node)" :
+		    boolean(n, "config_same", true) ? "" :
+		    "CONFIG DIFFERS");
+	}
+	table_print(&t);
 }
 
 /* An object's scalars one a line, its objects indented below their key. */
@@ -533,6 +618,7 @@ main(int argc, char *argv[])
 		{ "json", no_argument, NULL, 'j' },
 		{ "expires", required_argument, NULL, 'e' },
 		{ "reason", required_argument, NULL, 'r' },
+		{ "local", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -547,7 +633,7 @@ main(int argc, char *argv[])
 	int			 ch, rv;
 
 	/* "+": options stop at the command, as in git and ip. */
-	while ((ch = getopt_long(argc, argv, "+c:s:je:r:h", longopts, NULL))
+	while ((ch = getopt_long(argc, argv, "+c:s:je:r:lh", longopts, NULL))
 	    != -1) {
 		switch (ch) {
 		case 'c':
@@ -560,6 +646,7 @@ main(int argc, char *argv[])
 		case 'j':
 		case 'e':
 		case 'r':
+		case 'l':
 			if (common_opt(ch, optarg) == -1)
 				return EX_USAGE;
 			break;
@@ -584,7 +671,7 @@ main(int argc, char *argv[])
 	 * not options to the end.
 	 */
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "je:r:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "je:r:l", longopts, NULL)) != -1) {
 		if (common_opt(ch, optarg) == -1) {
 			usage(stderr);
 			return EX_USAGE;
@@ -599,7 +686,8 @@ main(int argc, char *argv[])
 	jw_key(&j, "cmd");
 	jw_str(&j, cmd);
 	if (strcmp(cmd, "status") == 0 || strcmp(cmd, "members") == 0 ||
-	    strcmp(cmd, "stats") == 0 || strcmp(cmd, "reload") == 0) {
+	    strcmp(cmd, "stats") == 0 || strcmp(cmd, "reload") == 0 ||
+	    strcmp(cmd, "fleet") == 0) {
 		if (argc != 1)
 			goto bad;
 	} else if (strcmp(cmd, "drain") == 0 || strcmp(cmd, "undrain") == 0 ||
@@ -615,6 +703,10 @@ main(int argc, char *argv[])
 		if (expires > 0) {
 			jw_key(&j, "expires");
 			jw_double(&j, expires);
+		}
+		if (local_only) {
+			jw_key(&j, "local");
+			jw_bool(&j, true);
 		}
 	} else if (strcmp(cmd, "explain") == 0) {
 		if (argc != 4 && argc != 5)
@@ -675,6 +767,8 @@ main(int argc, char *argv[])
 		show_members(json_object_get(v, "members"));
 	else if (strcmp(cmd, "stats") == 0)
 		show_stats(json_object_get(v, "stats"));
+	else if (strcmp(cmd, "fleet") == 0)
+		show_fleet(json_object_get(v, "fleet"));
 	else if (strcmp(cmd, "explain") == 0)
 		show_explain(json_object_get(v, "explain"));
 	else if (strcmp(cmd, "reload") == 0)
@@ -689,8 +783,10 @@ main(int argc, char *argv[])
 			util_utc(t, sizeof(t), number(v, "expires"));
 			printf(" until %s", t);
 		}
-		printf(" (%llu pool member%s)\n", num(v, "members"),
-		    num(v, "members") == 1 ? "" : "s");
+		printf(" (%llu pool member%s%s)\n", num(v, "members"),
+		    num(v, "members") == 1 ? "" : "s", strcmp(str(v, "scope",
+		    "local"), "fleet") == 0 ? ", every node of the fleet" :
+		    "");
 	}
 	json_decref(v);
 	free(reply);

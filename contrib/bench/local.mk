@@ -6,5 +6,6 @@ EXTRA_DIST += \
 	contrib/bench/ir.sh \
 	contrib/bench/lib.sh \
 	contrib/bench/scale.sh \
+	contrib/bench/fleet.sh \
 	contrib/bench/scale-gen.py \
 	contrib/bench/local.mk

@@ -80,3 +80,7 @@ INTEGRATION_TESTS += tests/integration/43-service.sh
 
 # configure names the Debian package of a missing library.
 INTEGRATION_TESTS += tests/integration/17-configure.sh
+
+# A fleet: three nodes over a three-member etcd cluster, all on loopback.
+INTEGRATION_TESTS += tests/integration/50-fleet.sh
+EXTRA_DIST += tests/integration/fleet-backend.py

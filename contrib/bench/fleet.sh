@@ -1,0 +1,206 @@
+#!/bin/bash
+# contrib/bench/fleet.sh -- a fleet of 3 nodes over a 1-member etcd on
+# loopback, with N health-checked tcp targets (default 10,000).
+#
+# Half the targets are up (a listener on 0.0.0.0 accepts for every
+# 127.x.y.z), half refuse.  Measures:
+#   - initial sync: from starting the 3 nodes together until etcd holds
+#     every node's verdict of every target and each node has seen the
+#     store up to that revision;
+#   - steady state for --steady seconds: etcd writes per second from each
+#     node (only changes and the 10 s node refresh) and the CPU and
+#     resident memory of each node, against one node alone (no fleet) on
+#     the same config;
+#   - a change: one port's targets all going down, until every node sees
+#     every vote.
+# Usage: contrib/bench/fleet.sh [--targets N] [--interval S] [--steady S]
+#        [BUILD_DIR]
+# SPDX-License-Identifier: ISC
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/../.." && pwd)
+targets=10000 interval=5 steady=20 build=
+while [ $# -gt 0 ]; do
+    case $1 in
+        --targets) targets=$2; shift 2 ;;
+        --interval) interval=$2; shift 2 ;;
+        --steady) steady=$2; shift 2 ;;
+        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        *) build=$1; shift ;;
+    esac
+done
+[ -n "$build" ] || build=$( [ -x ./src/steerdns ] && pwd || echo "$top")
+D=$build/src/steerdns
+C=$build/src/steerdnsctl
+[ -x "$D" ] || { echo "fleet.sh: no $D (build first)" >&2; exit 1; }
+for t in etcd curl python3; do
+    command -v $t >/dev/null || { echo "fleet.sh: needs $t" >&2; exit 1; }
+done
+
+T=$(mktemp -d /tmp/steerdns-fleet-bench.XXXXXX)
+PIDS=""
+cleanup() {
+    for p in $PIDS; do kill -TERM "$p" 2>/dev/null || true; done
+    for p in $PIDS; do wait "$p" 2>/dev/null || true; done
+    rm -rf "$T"
+}
+trap cleanup EXIT
+
+base=${STEERDNS_BENCH_PORT:-16400}
+EC=$base EPP=$((base + 1)) UP=$((base + 2)) DOWN=$((base + 3)) DP=$((base + 4))
+etcd --name b1 --data-dir "$T/etcd" \
+    --listen-client-urls "http://127.0.0.1:$EC" \
+    --advertise-client-urls "http://127.0.0.1:$EC" \
+    --listen-peer-urls "http://127.0.0.1:$EPP" \
+    --initial-advertise-peer-urls "http://127.0.0.1:$EPP" \
+    --initial-cluster "b1=http://127.0.0.1:$EPP" \
+    --quota-backend-bytes 1073741824 --log-level error >"$T/etcd.log" 2>&1 &
+EPID=$!
+PIDS="$PIDS $EPID"
+python3 - "$UP" >"$T/listener.log" 2>&1 <<'EOF' &
+import socket, sys, select
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", int(sys.argv[1])))
+s.listen(4096)
+print("listening", flush=True)
+while True:
+    c, _ = s.accept()
+    c.close()
+EOF
+LPID=$!
+PIDS="$PIDS $LPID"
+for _ in $(seq 100); do
+    curl -s -m 1 "http://127.0.0.1:$EC/health" | grep -q true && break
+    sleep 0.1
+done
+
+# The zone: targets/2 up members, targets/2 refusing, 8 per pool.
+python3 - "$T/z.conf" "$targets" "$UP" "$DOWN" "$interval" <<'EOF'
+import sys
+path, n, up, down, iv = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+with open(path, "w") as f:
+    f.write('origin = "fleet.bench.";\nsoa = { mname = "ns1"; rname = "h"; };\n')
+    f.write('ns = [ "ns1" ];\nrecords = [ "ns1 A 127.0.0.1" ];\n')
+    f.write('checks = {\n')
+    f.write('  up = { type = "tcp"; port = %s; interval = %s; timeout = 1; rise = 1; fall = 1; };\n' % (up, iv))
+    f.write('  dn = { type = "tcp"; port = %s; interval = %s; timeout = 1; rise = 1; fall = 1; };\n' % (down, iv))
+    f.write('};\npools = (\n')
+    pools = []
+    for p in range((n + 7) // 8):
+        mem = []
+        for k in range(8):
+            i = p * 8 + k
+            if i >= n:
+                break
+            a = "127.%d.%d.%d" % (10 + i // 65025, (i // 255) % 255, i % 255 + 1)
+            mem.append('{ address = "%s"; check = "%s"; }' % (a, "up" if i % 2 == 0 else "dn"))
+        pools.append('  { name = "p%d"; members = ( %s ); }' % (p, ", ".join(mem)))
+    f.write(",\n".join(pools) + "\n);\n")
+    f.write('names = ( { name = "www"; pool = "p0"; } );\n')
+EOF
+node_conf() {
+    cat >"$T/n$1.conf" <<EOF
+server = { listen = [ "127.0.0.1:$((DP + $1))" ]; workers = 1; metrics = "";
+           control = "$T/n$1.sock"; };
+zones = [ "z.conf" ];
+EOF
+    [ "$2" = fleet ] && cat >>"$T/n$1.conf" <<EOF
+fleet = { node = "n$1"; etcd = [ "http://127.0.0.1:$EC" ]; prefix = "/bench/"; };
+EOF
+    return 0
+}
+count() {
+    curl -s "http://127.0.0.1:$EC/v3/kv/range" -d "$(python3 -c "
+import base64,json
+k=b'$1'; e=k[:-1]+bytes([k[-1]+1])
+print(json.dumps({'key':base64.b64encode(k).decode(),'range_end':base64.b64encode(e).decode(),'count_only':True}))")" |
+        python3 -c 'import json,sys; r=json.load(sys.stdin); print(r.get("count","0"), r["header"]["revision"])'
+}
+rev_of() {
+    "$C" -s "$T/n$1.sock" --json fleet 2>/dev/null |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["revision"])' 2>/dev/null || echo 0
+}
+cpu_of() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+rss_of() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+now() { date +%s.%N; }
+
+# ---- one node alone, for the baseline
+node_conf 0 alone
+"$D" -f -c "$T/n0.conf" >"$T/n0.log" 2>&1 &
+P0=$!
+PIDS="$PIDS $P0"
+for _ in $(seq 300); do grep -q ready "$T/n0.log" && break; sleep 0.1; done
+c0=$(cpu_of $P0)
+sleep "$steady"
+alone_cpu=$(( $(cpu_of $P0) - c0 ))
+alone_rss=$(rss_of $P0)
+kill -TERM $P0; wait $P0 || true
+
+# ---- three nodes together
+for k in 1 2 3; do node_conf $k fleet; done
+t0=$(now)
+for k in 1 2 3; do
+    "$D" -f -c "$T/n$k.conf" >"$T/n$k.log" 2>&1 &
+    eval "P$k=$!"
+    PIDS="$PIDS $!"
+done
+want=$((targets * 3))
+sync_s=""
+for _ in $(seq 600); do
+    read -r n rev < <(count /bench/v/)
+    if [ "$n" -ge "$want" ]; then
+        r1=$(rev_of 1) r2=$(rev_of 2) r3=$(rev_of 3)
+        if [ "$r1" -ge "$rev" ] && [ "$r2" -ge "$rev" ] && [ "$r3" -ge "$rev" ]; then
+            sync_s=$(echo "$(now) - $t0" | bc)
+            break
+        fi
+    fi
+    sleep 0.05
+done
+ready=$(sed -n 's/.*ready: .*; \([0-9.]*\) s (.*/\1/p' "$T/n1.log")
+echo "targets: $targets per node (interval $interval s), 3 nodes, 1 etcd member"
+echo "initial sync: ${sync_s:-not reached in 30 s} s from start to every node holding all $want verdicts (node 1 ready after ${ready:-?} s)"
+
+w_before=$(for k in 1 2 3; do "$C" -s "$T/n$k.sock" --json fleet | python3 -c 'import json,sys; print(json.load(sys.stdin)["writes"])'; done)
+c_before=$(for k in 1 2 3; do eval "cpu_of \$P$k"; done)
+sleep "$steady"
+w_after=$(for k in 1 2 3; do "$C" -s "$T/n$k.sock" --json fleet | python3 -c 'import json,sys; print(json.load(sys.stdin)["writes"])'; done)
+c_after=$(for k in 1 2 3; do eval "cpu_of \$P$k"; done)
+hz=$(getconf CLK_TCK)
+paste <(echo "$w_before") <(echo "$w_after") <(echo "$c_before") <(echo "$c_after") |
+    awk -v s="$steady" -v hz="$hz" -v a="$alone_cpu" -v ar="$alone_rss" '
+    { printf "node %d steady: %.2f etcd writes/s, CPU %.1f%% of a core (alone: %.1f%%)\n",
+        NR, ($2 - $1) / s, ($4 - $3) / hz / s * 100, a / hz / s * 100 }'
+for k in 1 2 3; do
+    eval "p=\$P$k"
+    echo "node $k resident memory: $(( $(rss_of "$p") / 1024 )) MB (alone: $(( alone_rss / 1024 )) MB)"
+done
+
+# ---- a change: every "up" target goes down
+writes() {
+    t=0
+    for k in 1 2 3; do
+        w=$("$C" -s "$T/n$k.sock" --json fleet | python3 -c 'import json,sys; print(json.load(sys.stdin)["writes"])')
+        t=$((t + w))
+    done
+    echo $t
+}
+w0=$(writes)
+t1=$(now)
+kill -TERM $LPID
+wait $LPID 2>/dev/null || true
+chg=""
+for _ in $(seq 600); do
+    if [ $(( $(writes) - w0 )) -ge $(( targets / 2 * 3 )) ]; then
+        read -r n rev < <(count /bench/v/)
+        r1=$(rev_of 1) r2=$(rev_of 2) r3=$(rev_of 3)
+        if [ "$r1" -ge "$rev" ] && [ "$r2" -ge "$rev" ] && [ "$r3" -ge "$rev" ]; then
+            chg=$(echo "$(now) - $t1" | bc)
+            break
+        fi
+    fi
+    sleep 0.05
+done
+echo "change: $((targets / 2)) targets down on 3 nodes ($(( targets / 2 * 3 )) writes): every node in step after ${chg:-not reached} s (checks every $interval s)"
