@@ -157,6 +157,16 @@ if wait_until 5000 live3 1 && live3 2 && live3 3; then
 else
     notok "every node is connected and sees 3 live nodes" "$(cat "$T/ctl.out")"
 fi
+# fetch N PATH OUT: GET PATH from node N's metrics address
+fetch() {
+    "$PYTHON" -c 'import sys, urllib.request; open(sys.argv[4], "wb").write(urllib.request.urlopen("http://%s:%s%s" % (sys.argv[1], sys.argv[2], sys.argv[3]), timeout=5).read())' "127.0.0.1$1" "$MP" "$2" "$3"
+}
+fetch 1 /metrics "$T/m1"
+expect_match "metrics: steerdns_fleet_connected 1" '^steerdns_fleet_connected 1$' "$(cat "$T/m1")"
+expect_match "metrics: 3 nodes live" '^steerdns_fleet_nodes_live 3$' "$(cat "$T/m1")"
+expect_match "metrics: node ns3 live" '^steerdns_fleet_node_live\{node="ns3"\} 1$' "$(cat "$T/m1")"
+fetch 2 /status "$T/status2.html"
+expect_match "status page: the fleet section, 3 of 3 nodes live" 'id="fleet".*3 of 3 nodes live' "$(cat "$T/status2.html")"
 check "no node has another config" fleet_py 1 "f['config_mismatch'] == 0 and all(n['config_same'] for n in f['nodes'])"
 nctl 1 fleet
 expect_match "steerdnsctl fleet: a row per node" '^ns2 +yes ' "$(cat "$T/ctl.out")"
@@ -242,6 +252,11 @@ for k in 1 2 3; do
     expect_eq "127.0.0.4 stays in node $k's answers" "$ALL" "$(ans $k www)"
 done
 check "node 1 counts 1 target in disagreement" fleet_py 1 "f['disagree'] == 1"
+fetch 3 /metrics "$T/m3"
+expect_match "metrics on node 3: 1 target in disagreement" '^steerdns_fleet_targets_disagree 1$' "$(cat "$T/m3")"
+expect_match "metrics on node 3: 1 node sees 127.0.0.4 down" 'steerdns_fleet_member_down_votes\{.*member="127.0.0.4"\} 1$' "$(cat "$T/m3")"
+nctl 3 members
+expect_match "members on node 3: the FLEET column" '127\.0\.0\.4 .*1/3 down \(here up\)' "$(cat "$T/ctl.out")"
 same_hash "127.0.0.4 down for node 1 only"
 echo 127.0.0.12 >>"$T/fail-4"
 if wait_until 1500 everywhere www "127.0.0.2 127.0.0.3"; then
@@ -319,10 +334,7 @@ nctl 1 drain 127.0.0.2 --local -r "etcd down"
 expect_eq "store gone: drain --local on node 1 works" 0 "$CTL_RC" "$T/ctl.err"
 expect_eq "node 1 leaves 127.0.0.2 out" "127.0.0.3" "$(ans 1 www)"
 expect_eq "node 2 still answers it (a local drain is local)" "$ALL" "$(ans 2 www)"
-"$PYTHON" - "$MP" "$T/m1" <<'EOF'
-import sys, urllib.request
-open(sys.argv[2], "wb").write(urllib.request.urlopen("http://127.0.0.11:%s/metrics" % sys.argv[1], timeout=5).read())
-EOF
+fetch 1 /metrics "$T/m1"
 expect_match "metrics: steerdns_fleet_connected 0" '^steerdns_fleet_connected 0' "$(cat "$T/m1")"
 # A node that restarts meanwhile keeps the fleet's drain (from STATE.fleet).
 stop_daemon "${NPIDS[2]}" "${NLOG[2]}"

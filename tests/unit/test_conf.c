@@ -1225,6 +1225,130 @@ relative_names_resolved_against_origin(void **state)
 	conf_free(c);
 }
 
+/* --- fleet --- */
+
+/*
+ * Load a main file whose text after the server group is fleet (lines
+ * 4..), over one zone file with zone_extra appended; the errors in errs.
+ */
+static int
+load_fleet(const char *fleet, const char *zone_extra, struct conf **c,
+    struct conf_errs *errs)
+{
+	struct tu_file	 f[2];
+	char		*main_text, *zone_text;
+	int		 rv;
+
+	main_text = tu_printf("server = {\n  listen = [ \"127.0.0.1:5353\" ];"
+	    "\n};\n%s\nzones = [ \"z.conf\" ];\n", fleet);
+	zone_text = tu_printf("origin = \"lb.example.\";\n"
+	    "soa = { mname = \"ns1\"; rname = \"h\"; };\n"
+	    "ns = [ \"ns1\" ];\n%s", zone_extra);
+	f[0].name = "steerdns.conf";
+	f[0].text = main_text;
+	f[1].name = "z.conf";
+	f[1].text = zone_text;
+	*c = NULL;
+	rv = tu_load_files(f, 2, c, errs);
+	free(main_text);
+	free(zone_text);
+	return rv;
+}
+
+/* Some error of errs ends with want ("steerdns.conf:5: ..."). */
+static void
+assert_has_err(const struct conf_errs *errs, const char *want)
+{
+	size_t	 i;
+
+	for (i = 0; i < errs->n; i++)
+		if (strstr(errs->msg[i], want) != NULL)
+			return;
+	tu_print_errs(errs);
+	fail_msg("no error \"%s\"", want);
+}
+
+static void
+fleet_read(void **state)
+{
+	struct conf		*c, *d;
+	struct conf_errs	 errs = { NULL, 0 };
+
+	(void)state;
+	/* No group: alone, no hash. */
+	assert_int_equal(load_fleet("", "", &c, &errs), 0);
+	assert_null(c->fleet.node);
+	assert_int_equal(c->hash, 0);
+	conf_free(c);
+	/* The defaults. */
+	assert_int_equal(load_fleet("fleet = { node = \"ns1\"; etcd = [ "
+	    "\"http://127.0.0.1:2379\" ]; };", "", &c, &errs), 0);
+	assert_string_equal(c->fleet.node, "ns1");
+	assert_int_equal(c->fleet.netcd, 1);
+	assert_string_equal(c->fleet.etcd[0], "http://127.0.0.1:2379");
+	assert_string_equal(c->fleet.prefix, "/steerdns/");
+	assert_int_equal(c->fleet.quorum, 0);
+	assert_true(c->fleet.lease == 5.0);
+	assert_int_not_equal(c->hash, 0);
+	/*
+	 * Another node: another main file, the same zone file, the same
+	 * hash; another zone file, another hash.
+	 */
+	assert_int_equal(load_fleet("fleet = { node = \"ns-2_b.x\"; etcd = [ "
+	    "\"http://192.0.2.1:2379\", \"https://[2001:db8::1]:2379\" ]; "
+	    "prefix = \"/lb/a/\"; quorum = \"majority\"; lease = 2.5; };", "",
+	    &d, &errs), 0);
+	assert_true(c->hash == d->hash);
+	assert_int_equal(d->fleet.netcd, 2);
+	assert_string_equal(d->fleet.prefix, "/lb/a/");
+	assert_true(d->fleet.lease == 2.5);
+	conf_free(d);
+	assert_int_equal(load_fleet("fleet = { node = \"ns1\"; etcd = [ "
+	    "\"http://127.0.0.1:2379\" ]; quorum = 2; };",
+	    "records = [ \"a A 192.0.2.1\" ];\n", &d, &errs), 0);
+	assert_true(c->hash != d->hash);
+	assert_int_equal(d->fleet.quorum, 2);
+	conf_free(d);
+	conf_free(c);
+}
+
+static void
+fleet_errors(void **state)
+{
+	struct conf		*c;
+	struct conf_errs	 errs = { NULL, 0 };
+
+	(void)state;
+	assert_int_equal(load_fleet("fleet = {\n"
+	    "  node = \"ns 1\";\n"
+	    "  etcd = [ \"127.0.0.1:2379\" ];\n"
+	    "  prefix = \"steerdns\";\n"
+	    "  quorum = \"most\";\n"
+	    "  lease = 0.5;\n"
+	    "  leases = 5;\n"
+	    "};", "", &c, &errs), -1);
+	assert_has_err(&errs, "steerdns.conf:5: fleet: bad node name \"ns 1\"");
+	assert_has_err(&errs, "steerdns.conf:6: fleet: bad etcd endpoint "
+	    "\"127.0.0.1:2379\": want http://HOST:PORT or https://HOST:PORT");
+	assert_has_err(&errs, "steerdns.conf:7: fleet: the prefix must start "
+	    "and end with '/'");
+	assert_has_err(&errs, "steerdns.conf:8: \"quorum\" must be "
+	    "\"majority\" or a number of nodes");
+	assert_has_err(&errs, "steerdns.conf:9: \"lease\" 0.5 not in 1..300");
+	assert_has_err(&errs, "steerdns.conf:10: unknown key \"leases\" in fleet");
+	conf_errs_clear(&errs);
+	/* node and etcd are required; quorum within 1..64. */
+	assert_int_equal(load_fleet("fleet = { quorum = 65; };", "", &c, &errs),
+	    -1);
+	assert_has_err(&errs, "\"quorum\" 65 not in 1..64");
+	assert_has_err(&errs, "node");
+	assert_has_err(&errs, "etcd");
+	conf_errs_clear(&errs);
+	assert_int_equal(load_fleet("fleet = [ \"ns1\" ];", "", &c, &errs), -1);
+	assert_has_err(&errs, "steerdns.conf:4: \"fleet\" must be a group");
+	conf_errs_clear(&errs);
+}
+
 /* --- server.probe_source --- */
 
 /* The main file with these server settings beside listen, one zone. */
@@ -1526,6 +1650,8 @@ main(void)
 		cmocka_unit_test(empty_zones),
 		cmocka_unit_test(bad_listen_addresses),
 		cmocka_unit_test(probe_source_read),
+		cmocka_unit_test(fleet_read),
+		cmocka_unit_test(fleet_errors),
 		cmocka_unit_test(probe_source_errors),
 		cmocka_unit_test(probe_source_same),
 		cmocka_unit_test(parse_source_forms),
