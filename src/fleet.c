@@ -497,47 +497,50 @@ txn_cb(void *arg, json_t *reply, const char *err)
 /*
  * Write what this node's checks say of every dirty target where it
  * differs from what the store has of us, FLEET_TXN_OPS keys per
- * transaction, FLEET_TXN_MAX transactions at a time.
+ * transaction.  A change alone goes at once; while a transaction is in
+ * flight, changes gather until it ends or a whole batch is ready, and
+ * at most FLEET_TXN_MAX whole batches fly at a time.
  */
 static void
 flush(struct fleet *f)
 {
-	json_t		*ops = NULL;
-	size_t		 slot, i, n = 0;
+	json_t		*ops;
+	size_t		 slot, i, n, busy;
 
 	ev_timer_stop(f->loop, &f->flush_w);
 	if (!f->connected)
 		return;
-	for (slot = 0; slot < FLEET_TXN_MAX && f->txn[slot] != NULL; slot++)
-		;
-	while (slot < FLEET_TXN_MAX && f->ndirty > 0) {
-		if (ops == NULL) {
-			ops = json_array();
-			n = 0;
+	for (;;) {
+		for (busy = 0, slot = FLEET_TXN_MAX, i = 0; i < FLEET_TXN_MAX;
+		    i++) {
+			if (f->txn[i] != NULL)
+				busy++;
+			else if (slot == FLEET_TXN_MAX)
+				slot = i;
 		}
-		while (f->ndirty > 0 && n < FLEET_TXN_OPS) {
+		if (slot == FLEET_TXN_MAX || f->ndirty == 0 ||
+		    (busy > 0 && f->ndirty < FLEET_TXN_OPS))
+			return;
+		ops = json_array();
+		for (n = 0; f->ndirty > 0 && n < FLEET_TXN_OPS;) {
 			i = f->dirtyq[--f->ndirty];
 			f->dirty[i] = false;
 			n += fleet_publish_op(f, i, ops);
 		}
-		if (n == FLEET_TXN_OPS || (f->ndirty == 0 && n > 0)) {
-			f->txns++;
-			f->writes += n;
-			f->txn[slot] = etcd_post(f->etcd, "/v3/kv/txn",
-			    json_pack("{so}", "success", ops), txn_cb,
-			    &f->txn_slot[slot]);
-			ops = NULL;
-			if (f->txn[slot] == NULL) {
-				fleet_fail(f, "publishing verdicts", "the "
-				    "request could not start");
-				return;
-			}
-			for (; slot < FLEET_TXN_MAX && f->txn[slot] != NULL;
-			    slot++)
-				;
+		if (n == 0) {
+			json_decref(ops);
+			continue;
+		}
+		f->txns++;
+		f->writes += n;
+		if ((f->txn[slot] = etcd_post(f->etcd, "/v3/kv/txn",
+		    json_pack("{so}", "success", ops), txn_cb,
+		    &f->txn_slot[slot])) == NULL) {
+			fleet_fail(f, "publishing verdicts", "the request "
+			    "could not start");
+			return;
 		}
 	}
-	json_decref(ops);
 }
 
 static void
@@ -564,7 +567,9 @@ local_cb(void *arg, size_t i)
 	struct fleet	*f = arg;
 
 	fleet_mark(f, i);
+	f->local_change = true;
 	fleet_merge(f, i);
+	f->local_change = false;
 	fleet_kick(f);
 }
 

@@ -12,7 +12,7 @@
 
 #define FLEET_KEY_MAX	512
 #define FLEET_TXN_OPS	128	/* etcd's default --max-txn-ops */
-#define FLEET_TXN_MAX	4	/* transactions in flight */
+#define FLEET_TXN_MAX	8	/* transactions in flight */
 #define FLEET_RETRY	0.5	/* seconds between attempts to reconnect */
 #define FLEET_BEAT	10.0	/* seconds between node key refreshes */
 #define FLEET_TIMEOUT	3.0	/* seconds a unary call may take */
@@ -79,6 +79,7 @@ struct fleet {
 
 	bool			 connected, synced, logged;
 	bool			 reading;	/* a whole read is applied */
+	bool			 local_change;	/* merging a change of ours */
 	double			 since;
 	char			 error[160];
 	uint32_t		 lag_ms, lag_max_ms;

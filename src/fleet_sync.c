@@ -189,7 +189,12 @@ fleet_merge(struct fleet *f, size_t i)
 	if (want == cur)
 		return;
 	health_set_state(h, i, want);
-	if (r >= 0)
+	/*
+	 * When the fleet follows this node's own change, the prober has
+	 * said it already; say what the others changed, and where the
+	 * fleet decides otherwise than this node.
+	 */
+	if (r >= 0 && (!f->local_change || want != h->track[i].local))
 		log_info("fleet: %s %s: %zu of %zu node%s see it down",
 		    f->srv->snap->db->targets[i].label, want == HEALTH_DOWN ?
 		    "down" : "up", down, voters, voters == 1 ? "" : "s");

@@ -20,7 +20,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
-targets=10000 interval=5 steady=20 build=
+targets=10000 interval=10 steady=20 build=
 while [ $# -gt 0 ]; do
     case $1 in
         --targets) targets=$2; shift 2 ;;
@@ -43,13 +43,13 @@ PIDS=""
 cleanup() {
     for p in $PIDS; do kill -TERM "$p" 2>/dev/null || true; done
     for p in $PIDS; do wait "$p" 2>/dev/null || true; done
-    rm -rf "$T"
+    [ -n "${KEEP:-}" ] && echo "kept $T" || rm -rf "$T"
 }
 trap cleanup EXIT
 
 base=${STEERDNS_BENCH_PORT:-16400}
 EC=$base EPP=$((base + 1)) UP=$((base + 2)) DOWN=$((base + 3)) DP=$((base + 4))
-etcd --name b1 --data-dir "$T/etcd" \
+etcd --name b1 --data-dir "${ETCD_DIR:-$T/etcd}" \
     --listen-client-urls "http://127.0.0.1:$EC" \
     --advertise-client-urls "http://127.0.0.1:$EC" \
     --listen-peer-urls "http://127.0.0.1:$EPP" \
@@ -84,8 +84,7 @@ with open(path, "w") as f:
     f.write('origin = "fleet.bench.";\nsoa = { mname = "ns1"; rname = "h"; };\n')
     f.write('ns = [ "ns1" ];\nrecords = [ "ns1 A 127.0.0.1" ];\n')
     f.write('checks = {\n')
-    f.write('  up = { type = "tcp"; port = %s; interval = %s; timeout = 1; rise = 1; fall = 1; };\n' % (up, iv))
-    f.write('  dn = { type = "tcp"; port = %s; interval = %s; timeout = 1; rise = 1; fall = 1; };\n' % (down, iv))
+    f.write('  up = { type = "tcp"; port = %s; interval = %s; timeout = 1; rise = 1; fall = 2; };\n' % (up, iv))
     f.write('};\npools = (\n')
     pools = []
     for p in range((n + 7) // 8):
@@ -95,10 +94,10 @@ with open(path, "w") as f:
             if i >= n:
                 break
             a = "127.%d.%d.%d" % (10 + i // 65025, (i // 255) % 255, i % 255 + 1)
-            mem.append('{ address = "%s"; check = "%s"; }' % (a, "up" if i % 2 == 0 else "dn"))
-        pools.append('  { name = "p%d"; members = ( %s ); }' % (p, ", ".join(mem)))
+            mem.append('{ address = "%s";%s }' % (a, "" if i % 2 == 0 else " check_port = %s;" % down))
+        pools.append('  { name = "p%d"; check = "up"; members = ( %s ); }' % (p, ", ".join(mem)))
     f.write(",\n".join(pools) + "\n);\n")
-    f.write('names = ( { name = "www"; pool = "p0"; } );\n')
+    f.write('names = ( { owner = "www"; pool = "p0"; } );\n')
 EOF
 node_conf() {
     cat >"$T/n$1.conf" <<EOF
@@ -120,7 +119,7 @@ print(json.dumps({'key':base64.b64encode(k).decode(),'range_end':base64.b64encod
 }
 rev_of() {
     "$C" -s "$T/n$1.sock" --json fleet 2>/dev/null |
-        python3 -c 'import json,sys; print(json.load(sys.stdin)["revision"])' 2>/dev/null || echo 0
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["fleet"]["revision"])' 2>/dev/null || echo 0
 }
 cpu_of() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_of() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
@@ -151,6 +150,7 @@ sync_s=""
 for _ in $(seq 600); do
     read -r n rev < <(count /bench/v/)
     if [ "$n" -ge "$want" ]; then
+        [ -n "${stored_s:-}" ] || stored_s=$(echo "$(now) - $t0" | bc)
         r1=$(rev_of 1) r2=$(rev_of 2) r3=$(rev_of 3)
         if [ "$r1" -ge "$rev" ] && [ "$r2" -ge "$rev" ] && [ "$r3" -ge "$rev" ]; then
             sync_s=$(echo "$(now) - $t0" | bc)
@@ -160,29 +160,57 @@ for _ in $(seq 600); do
     sleep 0.05
 done
 ready=$(sed -n 's/.*ready: .*; \([0-9.]*\) s (.*/\1/p' "$T/n1.log")
+hz=$(getconf CLK_TCK)
+echo "CPU during the sync: etcd $(echo "scale=2; $(cpu_of $EPID) / $hz" | bc) s; nodes $(for k in 1 2 3; do eval "echo -n \"\$(echo \"scale=2; \$(cpu_of \$P$k) / $hz\" | bc) s \""; done)"
 echo "targets: $targets per node (interval $interval s), 3 nodes, 1 etcd member"
-echo "initial sync: ${sync_s:-not reached in 30 s} s from start to every node holding all $want verdicts (node 1 ready after ${ready:-?} s)"
+echo "initial sync: ${sync_s:-not reached in 30 s} s from start to every node holding all $want verdicts (all in etcd after ${stored_s:-?} s; node 1 ready after ${ready:-?} s)"
 
-w_before=$(for k in 1 2 3; do "$C" -s "$T/n$k.sock" --json fleet | python3 -c 'import json,sys; print(json.load(sys.stdin)["writes"])'; done)
+changes() {
+    "$C" -s "$T/n$1.sock" --json stats | python3 -c 'import json,sys; p=json.load(sys.stdin)["stats"]["probes"]; print(p["to_up"] + p["to_down"])'
+}
+x_before=$(for k in 1 2 3; do changes $k; done)
+w_before=$(for k in 1 2 3; do "$C" -s "$T/n$k.sock" --json fleet | python3 -c 'import json,sys; print(json.load(sys.stdin)["fleet"]["writes"])'; done)
 c_before=$(for k in 1 2 3; do eval "cpu_of \$P$k"; done)
 sleep "$steady"
-w_after=$(for k in 1 2 3; do "$C" -s "$T/n$k.sock" --json fleet | python3 -c 'import json,sys; print(json.load(sys.stdin)["writes"])'; done)
+w_after=$(for k in 1 2 3; do "$C" -s "$T/n$k.sock" --json fleet | python3 -c 'import json,sys; print(json.load(sys.stdin)["fleet"]["writes"])'; done)
+x_after=$(for k in 1 2 3; do changes $k; done)
 c_after=$(for k in 1 2 3; do eval "cpu_of \$P$k"; done)
 hz=$(getconf CLK_TCK)
-paste <(echo "$w_before") <(echo "$w_after") <(echo "$c_before") <(echo "$c_after") |
+paste <(echo "$w_before") <(echo "$w_after") <(echo "$c_before") <(echo "$c_after") \
+    <(echo "$x_before") <(echo "$x_after") |
     awk -v s="$steady" -v hz="$hz" -v a="$alone_cpu" -v ar="$alone_rss" '
-    { printf "node %d steady: %.2f etcd writes/s, CPU %.1f%% of a core (alone: %.1f%%)\n",
-        NR, ($2 - $1) / s, ($4 - $3) / hz / s * 100, a / hz / s * 100 }'
+    { printf "node %d steady: %.2f etcd writes/s for %d verdict changes of its checks in %d s, CPU %.1f%% of a core (alone: %.1f%%)\n",
+        NR, ($2 - $1) / s, $6 - $5, s, ($4 - $3) / hz / s * 100, a / hz / s * 100 }'
 for k in 1 2 3; do
     eval "p=\$P$k"
     echo "node $k resident memory: $(( $(rss_of "$p") / 1024 )) MB (alone: $(( alone_rss / 1024 )) MB)"
 done
 
+# ---- a node joins a fleet that has been running: node 3 restarts
+kill -TERM "$P3"
+wait "$P3" 2>/dev/null || true
+t2=$(now)
+"$D" -f -c "$T/n3.conf" >"$T/n3b.log" 2>&1 &
+P3=$!
+PIDS="$PIDS $P3"
+join=""
+for _ in $(seq 600); do
+    r3=$(rev_of 3)
+    read -r n rev < <(count /bench/v/)
+    if [ "$n" -ge "$want" ] && [ "$r3" -ge "$rev" ] && "$C" -s "$T/n3.sock" --json fleet 2>/dev/null |
+        python3 -c 'import json,sys; f=json.load(sys.stdin)["fleet"]; sys.exit(0 if f["connected"] and f["nodes_live"] == 3 and f["writes"] >= '"$targets"' else 1)'; then
+        join=$(echo "$(now) - $t2" | bc)
+        break
+    fi
+    sleep 0.05
+done
+echo "join: node 3 restarted into the running fleet: in step (read $((targets * 2)) verdicts, wrote its $targets) after ${join:-not reached} s"
+
 # ---- a change: every "up" target goes down
 writes() {
     t=0
     for k in 1 2 3; do
-        w=$("$C" -s "$T/n$k.sock" --json fleet | python3 -c 'import json,sys; print(json.load(sys.stdin)["writes"])')
+        w=$("$C" -s "$T/n$k.sock" --json fleet | python3 -c 'import json,sys; print(json.load(sys.stdin)["fleet"]["writes"])')
         t=$((t + w))
     done
     echo $t
