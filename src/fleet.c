@@ -701,6 +701,13 @@ fleet_snapshot(struct fleet *f)
 	fleet_dirty_all(f);
 	for (i = 0; i < h->n; i++)
 		fleet_merge(f, i);
+	/* The others see our new config hash now, not at the next beat. */
+	if (f->connected && f->bcall == NULL) {
+		f->txns++;
+		f->writes++;
+		f->bcall = etcd_post(f->etcd, "/v3/kv/txn", node_txn(f),
+		    beat_cb, f);
+	}
 	/* Later: at a reload, the prober of this snapshot comes next. */
 	ev_timer_stop(f->loop, &f->flush_w);
 	ev_timer_set(&f->flush_w, 0.001, 0);

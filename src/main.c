@@ -105,6 +105,25 @@ tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	server_admin_expire(&srv, time(NULL));
 }
 
+/*
+ * A reload built a new snapshot: the fleet maps its targets and merges
+ * before workers see it, or leaves and joins again when its group
+ * changed.
+ */
+static void
+fleet_reload(struct server *s)
+{
+	if (s->fleet != NULL && fleet_snapshot(s->fleet)) {
+		log_info("reload: the fleet group changed: joining again");
+		fleet_free(s->fleet);
+		s->fleet = NULL;
+	}
+	if (s->fleet == NULL && s->snap->conf->fleet.node != NULL &&
+	    (s->fleet = fleet_new(s->loop, s)) == NULL)
+		log_warnx("reload: cannot join the fleet: see above; this "
+		    "node answers alone");
+}
+
 /* Waiting for the fleet at start: wakes the loop. */
 static void
 fleet_wait_cb(struct ev_loop *loop, ev_timer *w, int revents)
@@ -413,6 +432,7 @@ main(int argc, char *argv[])
 	log_set_level((enum log_level)c->log_level);
 
 	srv.conf_path = xstrdup(path);
+	srv.before_publish = fleet_reload;
 	srv.started = time(NULL);
 	srv.nworkers = c->workers;
 	if (srv.nworkers == 0) {

@@ -15,7 +15,6 @@
 
 #include <ev.h>
 #include "conf.h"
-#include "fleet.h"
 #include "health.h"
 #include "log.h"
 #include "notify.h"
@@ -139,15 +138,8 @@ server_reload(struct server *srv, struct conf_errs *errs)
 	srv->snap = new;
 	server_admin_apply(srv);
 	/* The fleet's verdicts go in before a worker sees the table. */
-	if (srv->fleet != NULL && fleet_snapshot(srv->fleet)) {
-		log_info("reload: the fleet group changed: joining again");
-		fleet_free(srv->fleet);
-		srv->fleet = NULL;
-	}
-	if (srv->fleet == NULL && c->fleet.node != NULL &&
-	    (srv->fleet = fleet_new(srv->loop, srv)) == NULL)
-		log_warnx("reload: cannot join the fleet: see above; this "
-		    "node answers alone");
+	if (srv->before_publish != NULL)
+		srv->before_publish(srv);
 	snapshot_publish(new, old);
 	carry_hist(srv->probe, p);
 	if (srv->probe != NULL) {

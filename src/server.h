@@ -54,6 +54,11 @@ struct server {
 	struct admin_entry	*admin;		/* this node's overrides */
 	size_t			 nadmin;
 	struct fleet		*fleet;		/* NULL: alone */
+	/*
+	 * Called by server_reload() with the new snapshot in srv->snap,
+	 * before workers see it (main.c: the fleet merges its verdicts).
+	 */
+	void			(*before_publish)(struct server *);
 	struct admin_entry	*fadmin;	/* the fleet's overrides, as
 						   the store has them */
 	size_t			 nfadmin;

@@ -380,6 +380,31 @@ else
 fi
 expect_eq "members on node 2: 1 of 2 now" "1/2" "$(votes 2 127.0.0.3)"
 
+# ---- another zone file on node 2: flagged at once
+sed 's/records = \[ "ns1 A 127.0.0.11" \];/records = [ "ns1 A 127.0.0.11", "extra A 127.0.0.99" ];/' \
+    "$T/fleet.test.conf" >"$T/fleet2.test.conf"
+sed -i 's/"fleet.test.conf"/"fleet2.test.conf"/' "$T/ns2.conf"
+nctl 2 reload
+expect_eq "node 2 reloads another zone file" 0 "$CTL_RC" "$T/ctl.err"
+mism() { fleet_py 1 "f['config_mismatch'] == 1 and [n for n in f['nodes'] if n['name'] == 'ns2' and not n['config_same']]"; }
+if wait_until 2000 mism; then
+    ok "node 1 flags node 2's config as different ($WAITED)"
+else
+    notok "node 1 flags node 2's config" "$(cat "$T/ctl.out")"
+fi
+nctl 1 fleet
+expect_match "steerdnsctl fleet: ns2 CONFIG DIFFERS" '^ns2 .*CONFIG DIFFERS' "$(cat "$T/ctl.out")"
+
+# ---- node 1 leaves the fleet by a reload: alone, its own checks decide
+sed -i '/^fleet = {/,/^};/d' "$T/ns1.conf"
+nctl 1 reload
+expect_eq "node 1 reloads without its fleet group" 0 "$CTL_RC" "$T/ctl.err"
+nctl 1 fleet
+expect_match "steerdnsctl fleet: no fleet now" '^no fleet' "$(cat "$T/ctl.out")"
+expect_eq "alone, node 1 leaves out what its own checks see down" "127.0.0.2 127.0.0.4" "$(ans 1 www)"
+left1() { fleet_py 2 "[n for n in f['nodes'] if n['name'] == 'ns1' and not n['live']]"; }
+check "node 2 saw node 1 leave at once (lease revoked)" wait_until 1500 left1
+
 for k in 1 2; do stop_daemon "${NPIDS[$k]}" "${NLOG[$k]}"; done
 expect_nomatch "no ERROR lines in node 1's log" 'ERROR' "$(cat "${NLOG[1]}")"
 finish
