@@ -1,4 +1,4 @@
-/* check_http.c -- "http", "https": libcurl multi-socket on libev */
+/* check_http.c -- "http", "https": libcurl on the prober's curlev */
 /* SPDX-License-Identifier: ISC */
 #include "config.h"
 
@@ -17,6 +17,7 @@
 #include "conf.h"
 #include "conf_load.h"
 #include "conf_schema.h"
+#include "curlev.h"
 #include "health.h"
 #include "log.h"
 #include "util.h"
@@ -33,15 +34,9 @@ struct http_opts {
 
 extern const struct check_kind	 check_kind_http, check_kind_https;
 
-/* The libcurl multi handle the targets of one prober share. */
-struct http_state {
-	struct ev_loop	*loop;
-	CURLM		*multi;
-	ev_timer	 curl_w;
-};
-
-/* One run in flight: the target's kt. */
+/* One run in flight: the target's kt, on the prober's curlev. */
 struct probe_http {
+	struct curlev_xfer	 x;
 	CURL			*easy;
 	struct curl_slist	*headers;
 	struct curl_slist	*resolve;
@@ -51,14 +46,6 @@ struct probe_http {
 	bool			 have_load;
 	char			 err[CURL_ERROR_SIZE];
 };
-
-/* A socket curl wants watched. */
-struct http_sock {
-	ev_io			 w;
-	struct http_state	*p;
-};
-
-static void	 drain(struct http_state *);
 
 static void
 http_free(struct probe_http *h)
@@ -71,83 +58,6 @@ http_free(struct probe_http *h)
 	curl_slist_free_all(h->resolve);
 	free(h->body);
 	free(h);
-}
-
-static void
-sock_cb_ev(struct ev_loop *loop, ev_io *w, int revents)
-{
-	struct http_sock	*s = w->data;
-	struct http_state	*p = s->p;	/* curl may free s */
-	int			 running, flags = 0;
-
-	(void)loop;
-	if (revents & EV_READ)
-		flags |= CURL_CSELECT_IN;
-	if (revents & EV_WRITE)
-		flags |= CURL_CSELECT_OUT;
-	curl_multi_socket_action(p->multi, w->fd, flags, &running);
-	drain(p);
-}
-
-static void
-timer_cb_ev(struct ev_loop *loop, ev_timer *w, int revents)
-{
-	struct http_state	*p = w->data;
-	int			 running;
-
-	(void)loop;
-	(void)revents;
-	curl_multi_socket_action(p->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-	drain(p);
-}
-
-/* CURLMOPT_SOCKETFUNCTION: watch s for what curl wants. */
-static int
-sock_cb(CURL *e, curl_socket_t fd, int what, void *userp, void *sockp)
-{
-	struct http_state	*p = userp;
-	struct http_sock	*s = sockp;
-	int			 ev = 0;
-
-	(void)e;
-	if (what == CURL_POLL_REMOVE) {
-		if (s != NULL) {
-			ev_io_stop(p->loop, &s->w);
-			free(s);
-			curl_multi_assign(p->multi, fd, NULL);
-		}
-		return 0;
-	}
-	if (s == NULL) {
-		if ((s = calloc(1, sizeof(*s))) == NULL)
-			return -1;
-		s->p = p;
-		s->w.data = s;
-		curl_multi_assign(p->multi, fd, s);
-	} else
-		ev_io_stop(p->loop, &s->w);
-	if (what & CURL_POLL_IN)
-		ev |= EV_READ;
-	if (what & CURL_POLL_OUT)
-		ev |= EV_WRITE;
-	ev_io_init(&s->w, sock_cb_ev, fd, ev);
-	ev_io_start(p->loop, &s->w);
-	return 0;
-}
-
-/* CURLMOPT_TIMERFUNCTION: call curl back after ms (-1: never). */
-static int
-timer_cb(CURLM *m, long ms, void *userp)
-{
-	struct http_state	*p = userp;
-
-	(void)m;
-	ev_timer_stop(p->loop, &p->curl_w);
-	if (ms >= 0) {
-		ev_timer_set(&p->curl_w, ms / 1000.0, 0);
-		ev_timer_start(p->loop, &p->curl_w);
-	}
-	return 0;
 }
 
 static size_t
@@ -292,58 +202,23 @@ finish(struct check_target *t, CURLcode cc)
 	check_done(t, r, NULL, (int)status, us > 0 ? (uint64_t)us : 1);
 }
 
-/* Take every finished transfer off the multi handle. */
+/* A transfer ended (curlev took it off the handle): judge it. */
 static void
-drain(struct http_state *p)
+done_cb(struct curlev_xfer *x, CURLcode cc)
 {
-	struct check_target	*t;
-	struct probe_http	*h;
-	CURLMsg			*m;
-	CURLcode		 cc;
-	char			*priv;
-	int			 left;
+	struct check_target	*t = x->arg;
+	struct probe_http	*h = t->kt;
 
-	while ((m = curl_multi_info_read(p->multi, &left)) != NULL) {
-		if (m->msg != CURLMSG_DONE)
-			continue;
-		priv = NULL;
-		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &priv);
-		cc = m->data.result;
-		t = (struct check_target *)(void *)priv;
-		curl_multi_remove_handle(p->multi, m->easy_handle);
-		if (t == NULL)
-			continue;
-		h = t->kt;
-		finish(t, cc);
-		t->kt = NULL;
-		http_free(h);
-	}
+	finish(t, cc);
+	t->kt = NULL;
+	http_free(h);
 }
 
+/* The targets of one prober share a multi handle on its loop. */
 static void *
 http_start(struct ev_loop *loop)
 {
-	struct http_state	*p;
-
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		log_warnx("curl_global_init failed");
-		return NULL;
-	}
-	p = xcalloc(1, sizeof(*p));
-	p->loop = loop;
-	if ((p->multi = curl_multi_init()) == NULL) {
-		log_warnx("curl_multi_init failed");
-		curl_global_cleanup();
-		free(p);
-		return NULL;
-	}
-	curl_multi_setopt(p->multi, CURLMOPT_SOCKETFUNCTION, sock_cb);
-	curl_multi_setopt(p->multi, CURLMOPT_SOCKETDATA, p);
-	curl_multi_setopt(p->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
-	curl_multi_setopt(p->multi, CURLMOPT_TIMERDATA, p);
-	ev_timer_init(&p->curl_w, timer_cb_ev, 0, 0);
-	p->curl_w.data = p;
-	return p;
+	return curlev_new(loop);
 }
 
 /* Set up the transfer; -1 when curl refused an option. */
@@ -420,14 +295,12 @@ setup(struct check_target *t, struct probe_http *h)
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h->err);
-	curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)(void *)t);
 	return 0;
 }
 
 static void
 http_run(struct check_target *t)
 {
-	struct http_state	*p = t->kstate;
 	struct probe_http	*h;
 
 	h = xcalloc(1, sizeof(*h));
@@ -437,8 +310,11 @@ http_run(struct check_target *t)
 		    0, 0);
 		return;
 	}
+	h->x.easy = h->easy;
+	h->x.done = done_cb;
+	h->x.arg = t;
 	t->kt = h;
-	if (curl_multi_add_handle(p->multi, h->easy) != CURLM_OK) {
+	if (curlev_start(t->kstate, &h->x) == -1) {
 		t->kt = NULL;
 		http_free(h);
 		check_done(t, PROBE_LOCAL_ERROR, "local error: curl multi",
@@ -449,12 +325,11 @@ http_run(struct check_target *t)
 static void
 http_cancel(struct check_target *t)
 {
-	struct http_state	*p = t->kstate;
 	struct probe_http	*h = t->kt;
 
 	if (h == NULL)
 		return;
-	curl_multi_remove_handle(p->multi, h->easy);
+	curlev_stop(t->kstate, &h->x);
 	http_free(h);
 	t->kt = NULL;
 }
@@ -462,14 +337,7 @@ http_cancel(struct check_target *t)
 static void
 http_stop(void *arg)
 {
-	struct http_state	*p = arg;
-
-	if (p == NULL)
-		return;
-	curl_multi_cleanup(p->multi);
-	ev_timer_stop(p->loop, &p->curl_w);
-	curl_global_cleanup();
-	free(p);
+	curlev_free(arg);
 }
 
 /* ------------------------------------------------------------- config */
