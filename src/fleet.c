@@ -209,16 +209,43 @@ keep_ev(struct ev_loop *loop, ev_timer *w, int revents)
 
 /* ---- reading the store ---- */
 
+/*
+ * A bucket of node's verdicts (v NULL: deleted): each target in it gets
+ * its vote, each target it held before and not now loses it.
+ */
+static void
+apply_bucket(struct fleet *f, struct fleet_state *st, size_t node,
+    const char *bkey, const json_t *v)
+{
+	json_t		*entries = json_object_get(v, "v"), *e;
+	const char	*tk;
+	size_t		*tis, *gone, n = 0, ng, ti, j;
+
+	tis = xcalloc(json_object_size(entries) + 1, sizeof(*tis));
+	json_object_foreach(entries, tk, e) {
+		if ((ti = fleet_target_get(st, tk, true)) == SIZE_MAX)
+			continue;
+		fleet_vote_apply(f, st, ti, node, e);
+		tis[n++] = ti;
+	}
+	ng = fleet_bucket_set(st, bkey, tis, n, &gone);
+	for (j = 0; j < ng; j++)
+		fleet_vote_apply(f, st, gone[j], node, NULL);
+	free(gone);
+	free(tis);
+}
+
 /* Apply one key (value NULL: deleted); true when a verdict changed. */
 static void
 apply_kv(struct fleet *f, struct fleet_state *st, const char *key,
     const char *value, int64_t lease, bool live_event)
 {
-	size_t		 n = strlen(f->prefix), node, ti;
+	size_t		 n = strlen(f->prefix), node;
 	const char	*k, *slash;
 	char		 name[FLEET_NAME_MAX];
 	json_t		*v = NULL;
 	double		 t;
+	bool		 self;
 
 	if (strncmp(key, f->prefix, n) != 0)
 		return;
@@ -239,19 +266,21 @@ apply_kv(struct fleet *f, struct fleet_state *st, const char *key,
 		memcpy(name, k + 2, slash - k - 2);
 		name[slash - k - 2] = '\0';
 		node = fleet_node_get(st, name);
+		self = strcmp(name, f->node) == 0;
 		/*
 		 * Our name under another lease: a process of ours before a
 		 * restart wrote it, and its lease will take it away.  Not
 		 * ours to count on: we write it again under our lease.
 		 */
-		if (v != NULL && strcmp(name, f->node) == 0 && lease !=
-		    f->lease) {
+		if (v != NULL && self && lease != f->lease) {
 			json_decref(v);
 			return;
 		}
-		ti = fleet_target_get(st, slash + 1, v != NULL);
-		if (node != SIZE_MAX && ti != SIZE_MAX)
-			fleet_vote_apply(f, st, ti, node, v);
+		if (node != SIZE_MAX)
+			apply_bucket(f, st, node, k + 2, v);
+		if (self)
+			fleet_store_bucket(f, strtoul(slash + 1, NULL, 16),
+			    json_object_get(v, "v"));
 	} else if (strncmp(k, "a/", 2) == 0)
 		fleet_admin_apply(f, k + 2, v);
 	json_decref(v);
@@ -363,6 +392,8 @@ range_cb(void *arg, json_t *reply, const char *err)
 	st = fleet_state_new();
 	fleet_admin_clear(f);
 	f->reading = true;
+	/* What the store holds of ours, as this read says. */
+	memset(f->bstore, 0, sizeof(f->bstore));
 	json_array_foreach(json_object_get(reply, "kvs"), i, kv)
 		apply_json(f, st, kv, false, false);
 	f->reading = false;
@@ -495,51 +526,37 @@ txn_cb(void *arg, json_t *reply, const char *err)
 }
 
 /*
- * Write what this node's checks say of every dirty target where it
- * differs from what the store has of us, FLEET_TXN_OPS keys per
- * transaction.  A change alone goes at once; while a transaction is in
- * flight, changes gather until it ends or a whole batch is ready, and
- * at most FLEET_TXN_MAX whole batches fly at a time.
+ * Write this node's verdicts where a bucket differs from what the store
+ * has of us, FLEET_TXN_OPS buckets or FLEET_TXN_BYTES per transaction,
+ * one transaction at a time: a change alone goes at once, and changes
+ * that come meanwhile gather until it ends.
  */
 static void
 flush(struct fleet *f)
 {
 	json_t		*ops;
-	size_t		 slot, i, n, busy;
+	size_t		 n, bytes;
 
 	ev_timer_stop(f->loop, &f->flush_w);
-	if (!f->connected)
+	if (!f->connected || f->txn[0] != NULL)
 		return;
-	for (;;) {
-		for (busy = 0, slot = FLEET_TXN_MAX, i = 0; i < FLEET_TXN_MAX;
-		    i++) {
-			if (f->txn[i] != NULL)
-				busy++;
-			else if (slot == FLEET_TXN_MAX)
-				slot = i;
-		}
-		if (slot == FLEET_TXN_MAX || f->ndirty == 0 ||
-		    (busy > 0 && f->ndirty < FLEET_TXN_OPS))
-			return;
+	while (f->nbq > 0) {
 		ops = json_array();
-		for (n = 0; f->ndirty > 0 && n < FLEET_TXN_OPS;) {
-			i = f->dirtyq[--f->ndirty];
-			f->dirty[i] = false;
-			n += fleet_publish_op(f, i, ops);
-		}
+		for (n = bytes = 0; n < FLEET_TXN_OPS && bytes <
+		    FLEET_TXN_BYTES && f->nbq > 0;)
+			n += fleet_publish_next(f, ops, &bytes);
 		if (n == 0) {
 			json_decref(ops);
-			continue;
+			return;
 		}
 		f->txns++;
 		f->writes += n;
-		if ((f->txn[slot] = etcd_post(f->etcd, "/v3/kv/txn",
+		if ((f->txn[0] = etcd_post(f->etcd, "/v3/kv/txn",
 		    json_pack("{so}", "success", ops), txn_cb,
-		    &f->txn_slot[slot])) == NULL) {
+		    &f->txn_slot[0])) == NULL)
 			fleet_fail(f, "publishing verdicts", "the request "
 			    "could not start");
-			return;
-		}
+		return;
 	}
 }
 

@@ -32,6 +32,8 @@ struct fleet_info {
 					   on */
 	size_t		 config_mismatch;	/* live nodes whose config
 						   hash is not ours */
+	size_t		 votes;		/* verdicts of live nodes on our
+					   targets, ours included */
 	uint32_t	 lag_ms;	/* of the last change seen, from its
 					   writer's clock to ours */
 	uint32_t	 lag_max_ms;	/* since start */

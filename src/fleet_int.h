@@ -12,7 +12,14 @@
 
 #define FLEET_KEY_MAX	512
 #define FLEET_TXN_OPS	128	/* etcd's default --max-txn-ops */
-#define FLEET_TXN_MAX	8	/* transactions in flight */
+#define FLEET_TXN_BYTES	(512u << 10)	/* a request, well below etcd's
+					   1.5 MB */
+/*
+ * Transactions in flight: one, so that two writes of one bucket never
+ * race (etcd may commit concurrent requests in either order).
+ */
+#define FLEET_TXN_MAX	1
+#define FLEET_BUCKETS	512	/* keys a node's verdicts are spread over */
 #define FLEET_RETRY	0.5	/* seconds between attempts to reconnect */
 #define FLEET_BEAT	10.0	/* seconds between node key refreshes */
 #define FLEET_TIMEOUT	3.0	/* seconds a unary call may take */
@@ -68,8 +75,17 @@ struct fleet {
 	size_t			*tmap;		/* -> target in st; SIZE_MAX:
 						   no check */
 	char			**tkey;		/* "ADDR,PORT,HASH" */
-	bool			*dirty;		/* to publish */
-	size_t			*dirtyq, ndirty;
+	uint16_t		*bkt;		/* its bucket */
+	/* Publishing, by bucket: its slots, and what the store has. */
+	size_t			 bstart[FLEET_BUCKETS + 1];
+	size_t			*bslot;		/* slots of b: bslot[bstart[b]
+						   .. bstart[b + 1]) */
+	uint64_t		 bstore[FLEET_BUCKETS];	/* hash of what the
+						   store holds of ours; 0:
+						   nothing */
+	bool			 bdirty[FLEET_BUCKETS];
+	uint16_t		 bq[FLEET_BUCKETS];
+	size_t			 nbq;
 	bool			*pend;		/* to merge */
 	size_t			*pendq, npend;
 	size_t			*rev;		/* target in st -> slot + 1 */
@@ -107,11 +123,18 @@ void	 fleet_admin_clear(struct fleet *);
 void	 fleet_swap_state(struct fleet *, struct fleet_state *);
 void	 fleet_slots_map(struct fleet *);
 void	 fleet_slots_free(struct fleet *);
-void	 fleet_mark(struct fleet *, size_t slot);
-void	 fleet_dirty_all(struct fleet *);
 void	 fleet_merge(struct fleet *, size_t slot);
 void	 fleet_merge_pending(struct fleet *);
-size_t	 fleet_publish_op(struct fleet *, size_t slot, json_t *ops);
+int	 fleet_self_verdict(const struct fleet *, size_t slot);
+
+/* fleet_pub.c: this node's verdicts, in buckets */
+void	 fleet_pub_map(struct fleet *);
+void	 fleet_mark(struct fleet *, size_t slot);
+void	 fleet_dirty_all(struct fleet *);
+/* Add the write of the next dirty bucket to ops; its size to *bytes. */
+size_t	 fleet_publish_next(struct fleet *, json_t *ops, size_t *bytes);
+/* What the store holds of our bucket b (entries NULL: nothing). */
+void	 fleet_store_bucket(struct fleet *, unsigned b, json_t *entries);
 void	 fleet_outbox_run(struct fleet *);
 void	 fleet_outbox_free(struct fleet *);
 

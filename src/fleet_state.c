@@ -17,6 +17,8 @@ fleet_state_new(void)
 	fs = xcalloc(1, sizeof(*fs));
 	fs->mask = 1023;
 	fs->index = xcalloc(fs->mask + 1, sizeof(*fs->index));
+	fs->bmask = 255;
+	fs->bindex = xcalloc(fs->bmask + 1, sizeof(*fs->bindex));
 	return fs;
 }
 
@@ -35,6 +37,12 @@ fleet_state_free(struct fleet_state *fs)
 	}
 	free(fs->t);
 	free(fs->index);
+	for (i = 0; i < fs->nb; i++) {
+		free(fs->b[i].key);
+		free(fs->b[i].ti);
+	}
+	free(fs->b);
+	free(fs->bindex);
 	free(fs);
 }
 
@@ -203,4 +211,67 @@ fleet_verdict(const struct fleet_state *fs, size_t ti, size_t self_node,
 		return *down * 2 > *voters;
 	need = quorum < *voters ? quorum : *voters;
 	return *down >= need;
+}
+
+/* The bucket of key, made (empty) when new. */
+static struct fleet_bucket *
+bucket_get(struct fleet_state *fs, const char *key)
+{
+	size_t	 i, j;
+
+	for (i = key_hash(key) & fs->bmask; fs->bindex[i] != 0;
+	    i = (i + 1) & fs->bmask)
+		if (strcmp(fs->b[fs->bindex[i] - 1].key, key) == 0)
+			return &fs->b[fs->bindex[i] - 1];
+	if (fs->nb == fs->bcap) {
+		fs->bcap = fs->bcap ? fs->bcap * 2 : 64;
+		fs->b = xreallocarray(fs->b, fs->bcap, sizeof(*fs->b));
+	}
+	memset(&fs->b[fs->nb], 0, sizeof(fs->b[fs->nb]));
+	fs->b[fs->nb].key = xstrdup(key);
+	if ((fs->nb + 1) * 2 > fs->bmask + 1) {
+		free(fs->bindex);
+		fs->bmask = fs->bmask * 2 + 1;
+		fs->bindex = xcalloc(fs->bmask + 1, sizeof(*fs->bindex));
+		for (j = 0; j < fs->nb; j++)
+			index_put(fs->bindex, fs->bmask, fs->b[j].key, j);
+	}
+	index_put(fs->bindex, fs->bmask, key, fs->nb);
+	return &fs->b[fs->nb++];
+}
+
+static int
+cmp_size(const void *a, const void *b)
+{
+	size_t	 x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+size_t
+fleet_bucket_set(struct fleet_state *fs, const char *key, const size_t *ti,
+    size_t n, size_t **gone)
+{
+	struct fleet_bucket	*b = bucket_get(fs, key);
+	size_t			*now, i, k, ng = 0;
+
+	*gone = NULL;
+	now = xcalloc(n + 1, sizeof(*now));
+	if (n > 0)
+		memcpy(now, ti, n * sizeof(*now));
+	qsort(now, n, sizeof(*now), cmp_size);
+	/* Both sorted: what the old set has and the new one lacks. */
+	for (i = k = 0; i < b->n; i++) {
+		while (k < n && now[k] < b->ti[i])
+			k++;
+		if (k < n && now[k] == b->ti[i])
+			continue;
+		if (*gone == NULL)
+			*gone = xcalloc(b->n, sizeof(**gone));
+		(*gone)[ng++] = b->ti[i];
+	}
+	free(b->ti);
+	b->ti = now;
+	b->n = n;
+	return ng;
 }

@@ -42,6 +42,17 @@ struct fleet_target {
 	size_t			 nvotes;
 };
 
+/*
+ * A node writes its verdicts in buckets, one key holding many targets;
+ * what each bucket key ("NODE/BUCKET") held last, so that a target it no
+ * longer holds loses that node's vote.
+ */
+struct fleet_bucket {
+	char			*key;
+	size_t			*ti;
+	size_t			 n;
+};
+
 struct fleet_state {
 	struct fleet_node	 nodes[FLEET_NODE_MAX];
 	size_t			 nnodes;
@@ -49,6 +60,10 @@ struct fleet_state {
 	size_t			 nt, cap;
 	size_t			*index;		/* open addressing: t + 1 */
 	size_t			 mask;
+	struct fleet_bucket	*b;
+	size_t			 nb, bcap;
+	size_t			*bindex;	/* open addressing: b + 1 */
+	size_t			 bmask;
 };
 
 struct fleet_state *fleet_state_new(void);
@@ -76,6 +91,13 @@ bool		 fleet_vote_set(struct fleet_state *, size_t ti, size_t node,
  * not NULL, room for every target); returns how many. */
 size_t		 fleet_node_forget(struct fleet_state *, size_t node,
 		    size_t *changed);
+/*
+ * Bucket key now holds targets ti[0..n) (n 0: the key is gone).  The
+ * targets it held before and holds no more go to *gone (allocated, the
+ * caller frees; NULL when none); returns how many.
+ */
+size_t		 fleet_bucket_set(struct fleet_state *, const char *key,
+		    const size_t *ti, size_t n, size_t **gone);
 /* What node says of target ti, or NULL. */
 const struct fleet_vote *fleet_vote_of(const struct fleet_state *,
 		    size_t ti, size_t node);

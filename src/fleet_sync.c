@@ -62,15 +62,16 @@ fleet_slots_free(struct fleet *f)
 		free(f->tkey[i]);
 	free(f->tkey);
 	free(f->tmap);
-	free(f->dirty);
-	free(f->dirtyq);
+	free(f->bkt);
+	free(f->bslot);
 	free(f->pend);
 	free(f->pendq);
 	free(f->rev);
 	f->tkey = NULL;
-	f->tmap = f->dirtyq = f->pendq = f->rev = NULL;
-	f->dirty = f->pend = NULL;
-	f->nslots = f->ndirty = f->npend = f->nrev = 0;
+	f->tmap = f->bslot = f->pendq = f->rev = NULL;
+	f->bkt = NULL;
+	f->pend = NULL;
+	f->nslots = f->npend = f->nrev = 0;
 }
 
 /* The target-to-slot map, grown to cover every target of st. */
@@ -100,8 +101,6 @@ fleet_slots_map(struct fleet *f)
 	f->nslots = n;
 	f->tkey = xcalloc(n + 1, sizeof(*f->tkey));
 	f->tmap = xcalloc(n + 1, sizeof(*f->tmap));
-	f->dirty = xcalloc(n + 1, sizeof(*f->dirty));
-	f->dirtyq = xcalloc(n + 1, sizeof(*f->dirtyq));
 	f->pend = xcalloc(n + 1, sizeof(*f->pend));
 	f->pendq = xcalloc(n + 1, sizeof(*f->pendq));
 	for (i = 0; i < n; i++) {
@@ -120,25 +119,7 @@ fleet_slots_map(struct fleet *f)
 	for (i = 0; i < n; i++)
 		if (f->tmap[i] != SIZE_MAX)
 			f->rev[f->tmap[i]] = i + 1;
-}
-
-void
-fleet_mark(struct fleet *f, size_t i)
-{
-	if (i >= f->nslots || f->dirty[i])
-		return;
-	f->dirty[i] = true;
-	f->dirtyq[f->ndirty++] = i;
-}
-
-void
-fleet_dirty_all(struct fleet *f)
-{
-	size_t	 i;
-
-	for (i = f->nslots; i-- > 0;)
-		if (f->tmap[i] != SIZE_MAX)
-			fleet_mark(f, i);
+	fleet_pub_map(f);
 }
 
 static void
@@ -161,8 +142,8 @@ pend_all(struct fleet *f)
 }
 
 /* This node's own verdict: 0 none yet, 1 up, 2 down. */
-static int
-self_verdict(const struct fleet *f, size_t i)
+int
+fleet_self_verdict(const struct fleet *f, size_t i)
 {
 	const struct health_track	*tr = &f->srv->snap->health->track[i];
 
@@ -182,7 +163,7 @@ fleet_merge(struct fleet *f, size_t i)
 
 	if (i >= f->nslots || f->tmap[i] == SIZE_MAX)
 		return;
-	r = fleet_verdict(f->st, f->tmap[i], f->self, self_verdict(f, i),
+	r = fleet_verdict(f->st, f->tmap[i], f->self, fleet_self_verdict(f, i),
 	    f->quorum, &voters, &down);
 	want = r < 0 ? h->track[i].local : r == 1 ? HEALTH_DOWN : HEALTH_UP;
 	cur = atomic_load_explicit(&h->slots[i].state, memory_order_relaxed);
@@ -267,11 +248,6 @@ fleet_vote_apply(struct fleet *f, struct fleet_state *st, size_t ti,
 			rev_fit(f);
 			if (f->rev[ti] != 0)
 				pend(f, f->rev[ti] - 1);
-			/* Ours went (an old lease ended): say it again. */
-			if (node == f->self && f->rev[ti] != 0) {
-				fleet_mark(f, f->rev[ti] - 1);
-				fleet_kick(f);
-			}
 		}
 		return;
 	}
@@ -308,63 +284,6 @@ fleet_swap_state(struct fleet *f, struct fleet_state *st)
 	for (i = 0; i < f->nslots; i++)
 		fleet_merge(f, i);
 	server_admin_apply(f->srv);
-}
-
-/* ---- this node's verdicts ---- */
-
-size_t
-fleet_publish_op(struct fleet *f, size_t i, json_t *ops)
-{
-	const struct fleet_vote	*have;
-	struct fleet_vote	 vote;
-	struct probe_info	 pi;
-	const struct health_track *tr = &f->srv->snap->health->track[i];
-	char			 key[FLEET_KEY_MAX];
-	json_t			*v, *kj;
-	char			*text;
-	int			 want, had;
-	size_t			 ti = f->tmap[i];
-
-	if (ti == SIZE_MAX)
-		return 0;
-	want = self_verdict(f, i);
-	have = fleet_vote_of(f->st, ti, f->self);
-	had = have == NULL ? 0 : have->down ? 2 : 1;
-	if (want == had)
-		return 0;
-	snprintf(key, sizeof(key), "%sv/%s/%s", f->prefix, f->node,
-	    f->tkey[i]);
-	kj = etcd_b64(key, strlen(key));
-	if (want == 0) {
-		fleet_vote_set(f->st, ti, f->self, NULL);
-		json_array_append_new(ops, fleet_op_del(kj));
-		return 1;
-	}
-	memset(&vote, 0, sizeof(vote));
-	if (f->srv->probe == NULL || probe_target_info(f->srv->probe, i, &pi)
-	    == -1)
-		memset(&pi, 0, sizeof(pi));
-	vote.down = want == 2;
-	vote.rtt_us = atomic_load(&f->srv->snap->health->slots[i].rtt_us);
-	vote.load = atomic_load(&f->srv->snap->health->slots[i].load);
-	vote.since = tr->since;
-	vote.reason = vote.down && pi.reason[0] != '\0' ? pi.reason : NULL;
-	fleet_vote_set(f->st, ti, f->self, &vote);
-	/* What is unknown is left out. */
-	v = json_pack("{sbsfsf}", "down", vote.down, "since", vote.since, "t",
-	    ev_time());
-	if (vote.reason != NULL)
-		json_object_set_new(v, "reason", json_string(vote.reason));
-	if (vote.rtt_us != HEALTH_RTT_NONE)
-		json_object_set_new(v, "rtt_us", json_integer(vote.rtt_us));
-	if (vote.load != HEALTH_LOAD_NONE)
-		json_object_set_new(v, "load", json_integer(vote.load));
-	text = json_dumps(v, JSON_COMPACT);
-	json_decref(v);
-	json_array_append_new(ops, fleet_op_put(kj, etcd_b64(text,
-	    strlen(text)), f->lease));
-	free(text);
-	return 1;
 }
 
 /* ---- fleet-wide overrides ---- */
@@ -592,10 +511,11 @@ fleet_info(const struct fleet *f, struct fleet_info *out)
 	for (i = 0; i < f->nslots; i++) {
 		if (f->tmap[i] == SIZE_MAX)
 			continue;
-		fleet_verdict(f->st, f->tmap[i], f->self, self_verdict(f, i),
+		fleet_verdict(f->st, f->tmap[i], f->self, fleet_self_verdict(f, i),
 		    f->quorum, &voters, &down);
 		if (down > 0 && down < voters)
 			out->disagree++;
+		out->votes += voters;
 	}
 	out->lag_ms = f->lag_ms;
 	out->lag_max_ms = f->lag_max_ms;
@@ -629,6 +549,6 @@ fleet_target_votes(const struct fleet *f, size_t i, size_t *voters,
 	*voters = *down = 0;
 	if (i >= f->nslots || f->tmap[i] == SIZE_MAX)
 		return -1;
-	return fleet_verdict(f->st, f->tmap[i], f->self, self_verdict(f, i),
+	return fleet_verdict(f->st, f->tmap[i], f->self, fleet_self_verdict(f, i),
 	    f->quorum, voters, down);
 }

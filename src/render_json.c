@@ -98,6 +98,7 @@ render_json_fleet(const struct view *v, struct jw *j)
 	jw_kv_uint(j, "nodes_live", fi->nodes_live);
 	jw_kv_uint(j, "disagree", fi->disagree);
 	jw_kv_uint(j, "config_mismatch", fi->config_mismatch);
+	jw_kv_uint(j, "votes", fi->votes);
 	jw_kv_uint(j, "lag_ms", fi->lag_ms);
 	jw_kv_uint(j, "lag_max_ms", fi->lag_max_ms);
 	jw_kv_int(j, "revision", fi->revision);

@@ -147,23 +147,24 @@ for k in 1 2 3; do
 done
 want=$((targets * 3))
 sync_s=""
+votes_of() {
+    "$C" -s "$T/n$1.sock" --json fleet 2>/dev/null |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["fleet"]["votes"])' 2>/dev/null || echo 0
+}
 for _ in $(seq 600); do
-    read -r n rev < <(count /bench/v/)
-    if [ "$n" -ge "$want" ]; then
-        [ -n "${stored_s:-}" ] || stored_s=$(echo "$(now) - $t0" | bc)
-        r1=$(rev_of 1) r2=$(rev_of 2) r3=$(rev_of 3)
-        if [ "$r1" -ge "$rev" ] && [ "$r2" -ge "$rev" ] && [ "$r3" -ge "$rev" ]; then
-            sync_s=$(echo "$(now) - $t0" | bc)
-            break
-        fi
+    if [ "$(votes_of 1)" -ge "$want" ] && [ "$(votes_of 2)" -ge "$want" ] &&
+        [ "$(votes_of 3)" -ge "$want" ]; then
+        sync_s=$(echo "$(now) - $t0" | bc)
+        break
     fi
     sleep 0.05
 done
+read -r stored rev < <(count /bench/v/)
 ready=$(sed -n 's/.*ready: .*; \([0-9.]*\) s (.*/\1/p' "$T/n1.log")
 hz=$(getconf CLK_TCK)
 echo "CPU during the sync: etcd $(echo "scale=2; $(cpu_of $EPID) / $hz" | bc) s; nodes $(for k in 1 2 3; do eval "echo -n \"\$(echo \"scale=2; \$(cpu_of \$P$k) / $hz\" | bc) s \""; done)"
 echo "targets: $targets per node (interval $interval s), 3 nodes, 1 etcd member"
-echo "initial sync: ${sync_s:-not reached in 30 s} s from start to every node holding all $want verdicts (all in etcd after ${stored_s:-?} s; node 1 ready after ${ready:-?} s)"
+echo "initial sync: ${sync_s:-not reached in 30 s} s from start to every node holding all $want verdicts, in $stored etcd keys (node 1 ready after ${ready:-?} s)"
 
 changes() {
     "$C" -s "$T/n$1.sock" --json stats | python3 -c 'import json,sys; p=json.load(sys.stdin)["stats"]["probes"]; print(p["to_up"] + p["to_down"])'
@@ -195,10 +196,8 @@ P3=$!
 PIDS="$PIDS $P3"
 join=""
 for _ in $(seq 600); do
-    r3=$(rev_of 3)
-    read -r n rev < <(count /bench/v/)
-    if [ "$n" -ge "$want" ] && [ "$r3" -ge "$rev" ] && "$C" -s "$T/n3.sock" --json fleet 2>/dev/null |
-        python3 -c 'import json,sys; f=json.load(sys.stdin)["fleet"]; sys.exit(0 if f["connected"] and f["nodes_live"] == 3 and f["writes"] >= '"$targets"' else 1)'; then
+    if [ "$(votes_of 3)" -ge "$want" ] && [ "$(votes_of 1)" -ge "$want" ] &&
+        [ "$(votes_of 2)" -ge "$want" ]; then
         join=$(echo "$(now) - $t2" | bc)
         break
     fi
@@ -215,20 +214,22 @@ writes() {
     done
     echo $t
 }
+# down_votes N: the verdicts "down" node N holds, of every node
+down_votes() {
+    "$C" -s "$T/n$1.sock" --json members 2>/dev/null |
+        python3 -c 'import json,sys; print(sum(m["fleet"]["down"] for m in json.load(sys.stdin)["members"] if "fleet" in m))' 2>/dev/null || echo 0
+}
 w0=$(writes)
 t1=$(now)
 kill -TERM $LPID
 wait $LPID 2>/dev/null || true
 chg=""
 for _ in $(seq 600); do
-    if [ $(( $(writes) - w0 )) -ge $(( targets / 2 * 3 )) ]; then
-        read -r n rev < <(count /bench/v/)
-        r1=$(rev_of 1) r2=$(rev_of 2) r3=$(rev_of 3)
-        if [ "$r1" -ge "$rev" ] && [ "$r2" -ge "$rev" ] && [ "$r3" -ge "$rev" ]; then
-            chg=$(echo "$(now) - $t1" | bc)
-            break
-        fi
+    if [ "$(down_votes 1)" -ge "$want" ] && [ "$(down_votes 2)" -ge "$want" ] &&
+        [ "$(down_votes 3)" -ge "$want" ]; then
+        chg=$(echo "$(now) - $t1" | bc)
+        break
     fi
     sleep 0.05
 done
-echo "change: $((targets / 2)) targets down on 3 nodes ($(( targets / 2 * 3 )) writes): every node in step after ${chg:-not reached} s (checks every $interval s)"
+echo "change: $((targets / 2)) more targets down on 3 nodes: every node holds all $want down verdicts after ${chg:-not reached} s (checks every $interval s; $(( $(writes) - w0 )) writes)"

@@ -205,6 +205,47 @@ a_node_that_goes_is_forgotten(void **state)
 	fleet_state_free(fs);
 }
 
+/* A bucket key names what it holds now; what it held and lost comes back. */
+static void
+buckets_say_what_they_lost(void **state)
+{
+	struct fleet_state	*fs = fleet_state_new();
+	size_t			 a[] = { 7, 3, 5 }, b[] = { 5, 9 }, *gone, n;
+	char			 key[32];
+	int			 i;
+
+	(void)state;
+	assert_int_equal(fleet_bucket_set(fs, "ns2/01f", a, 3, &gone), 0);
+	assert_null(gone);
+	/* 3 and 7 went, 9 came. */
+	n = fleet_bucket_set(fs, "ns2/01f", b, 2, &gone);
+	assert_int_equal(n, 2);
+	assert_int_equal(gone[0], 3);
+	assert_int_equal(gone[1], 7);
+	free(gone);
+	/* Another node's bucket of the same number is another key. */
+	assert_int_equal(fleet_bucket_set(fs, "ns3/01f", a, 3, &gone), 0);
+	/* Deleted: everything it held. */
+	n = fleet_bucket_set(fs, "ns2/01f", NULL, 0, &gone);
+	assert_int_equal(n, 2);
+	assert_int_equal(gone[0], 5);
+	assert_int_equal(gone[1], 9);
+	free(gone);
+	assert_int_equal(fleet_bucket_set(fs, "ns2/01f", NULL, 0, &gone), 0);
+	/* Many keys: the index grows and finds each again. */
+	for (i = 0; i < 3000; i++) {
+		snprintf(key, sizeof(key), "n%d/%03x", i % 7, i);
+		assert_int_equal(fleet_bucket_set(fs, key, a, 1, &gone), 0);
+	}
+	for (i = 0; i < 3000; i++) {
+		snprintf(key, sizeof(key), "n%d/%03x", i % 7, i);
+		assert_int_equal(fleet_bucket_set(fs, key, NULL, 0, &gone), 1);
+		assert_int_equal(gone[0], 7);
+		free(gone);
+	}
+	fleet_state_free(fs);
+}
+
 int
 main(void)
 {
@@ -215,6 +256,7 @@ main(void)
 		cmocka_unit_test(majority_of_the_live_voters),
 		cmocka_unit_test(fixed_quorum),
 		cmocka_unit_test(a_node_that_goes_is_forgotten),
+		cmocka_unit_test(buckets_say_what_they_lost),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
