@@ -300,6 +300,8 @@ check "node 1 moved to another endpoint and is connected" fleet_py 1 "f['connect
 nctl 2 drain 127.0.0.4 -r "kept through the outage"
 wait_until 1000 everywhere www "127.0.0.2 127.0.0.3" || notok "fleet drain before the outage" "$(ans 1 www)"
 ALL="127.0.0.2 127.0.0.3"       # what every node answers meanwhile
+said() { grep -c 'answering from the last fleet state' "${NLOG[$1]}"; }
+said1=$(said 1) said3=$(said 3)
 etcd_stop 1
 etcd_stop 2
 disc() { fleet_py "$1" "not f['connected']"; }
@@ -352,6 +354,8 @@ if wait_until 2500 conn_all; then
 else
     notok "resync within 2 s of etcd's return" "$(cat "$T/ctl.out")"
 fi
+expect_eq "node 1 said the store was gone once, through every retry" $((said1 + 1)) "$(said 1)" "${NLOG[1]}"
+expect_eq "node 3 too" $((said3 + 1)) "$(said 3)" "${NLOG[3]}"
 nctl 1 undrain 127.0.0.2 --local
 expect_eq "undrain --local" 0 "$CTL_RC" "$T/ctl.err"
 nctl 3 undrain 127.0.0.4
