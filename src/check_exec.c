@@ -2,13 +2,15 @@
 /* SPDX-License-Identifier: ISC */
 #include "config.h"
 
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,9 +23,11 @@
 #include "conf.h"
 #include "conf_load.h"
 #include "conf_schema.h"
+#include "log.h"
 #include "util.h"
 
-extern char	**environ;
+/* The PATH a command gets; nothing else of ours is passed on. */
+#define EXEC_PATH	"PATH=/usr/sbin:/usr/bin:/sbin:/bin"
 
 struct exec_opts {
 	char		*command;
@@ -34,6 +38,9 @@ struct exec_state {
 	struct ev_loop		*loop;
 	unsigned		 running;
 	struct exec_target	*head, **tail;
+	struct exec_target	*all;		/* every target, for sweep() */
+	ev_timer		 sweep;		/* once more after an exit */
+	bool			 subreaper;
 };
 
 struct exec_target {
@@ -42,6 +49,7 @@ struct exec_target {
 	pid_t			 pid;		/* until reaped; 0: none */
 	bool			 queued;
 	struct exec_target	*next;		/* the wait queue */
+	struct exec_target	*anext;		/* exec_state.all */
 };
 
 static void	 spawn(struct exec_target *);
@@ -80,25 +88,18 @@ exec_describe(const struct conf_check *ck, enum probe_result r, int detail,
 }
 
 /*
- * Our environment with STEERDNS_ADDRESS and STEERDNS_PORT, and
- * STEERDNS_PROBE_SOURCE when probes of the address's family have a source
- * (else none, even if we were given one); free() it.
+ * The command's whole environment: PATH, STEERDNS_ADDRESS, STEERDNS_PORT,
+ * and STEERDNS_PROBE_SOURCE when probes of the address's family have a
+ * source.  Nothing of ours: it may hold secrets, and a check should not
+ * depend on how the daemon was started.
  */
-static char **
-make_env(const struct check_target *t, char *addr, size_t alen, char *port,
-    size_t plen, char *src, size_t slen)
+static void
+make_env(const struct check_target *t, char **env, char *addr, size_t alen,
+    char *port, size_t plen, char *src, size_t slen)
 {
-	char	**env;
-	size_t	  n, i, j = 0;
+	size_t	 j = 0;
 
-	for (n = 0; environ[n] != NULL; n++)
-		;
-	env = xcalloc(n + 4, sizeof(*env));
-	for (i = 0; i < n; i++)
-		if (strncmp(environ[i], "STEERDNS_ADDRESS=", 17) != 0 &&
-		    strncmp(environ[i], "STEERDNS_PORT=", 14) != 0 &&
-		    strncmp(environ[i], "STEERDNS_PROBE_SOURCE=", 22) != 0)
-			env[j++] = environ[i];
+	env[j++] = (char *)EXEC_PATH;
 	snprintf(addr, alen, "STEERDNS_ADDRESS=%s", t->addr);
 	snprintf(port, plen, "STEERDNS_PORT=%u", t->port);
 	env[j++] = addr;
@@ -108,7 +109,61 @@ make_env(const struct check_target *t, char *addr, size_t alen, char *port,
 		env[j++] = src;
 	}
 	env[j] = NULL;
-	return env;
+}
+
+/*
+ * Kill what the checks left behind.  A command's process group is killed
+ * when its leader exits or times out; a process that left the group with
+ * setsid() (or setpgid()) is not in it.  As a child subreaper we inherit
+ * such orphans once their parent is gone: every child of ours that is not
+ * a command we are waiting for is one, and is killed with its group.
+ * libev's SIGCHLD handler reaps them.
+ */
+static void
+sweep(struct exec_state *st)
+{
+	struct exec_target	*x;
+	DIR			*d;
+	struct dirent		*de;
+	char			 path[64], buf[512], *p;
+	pid_t			 me = getpid(), pid, ppid;
+	long			 v;
+	FILE			*f;
+	int			 n;
+
+	if (!st->subreaper || (d = opendir("/proc")) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if ((v = strtol(de->d_name, &p, 10)) <= 0 || *p != '\0')
+			continue;
+		pid = (pid_t)v;
+		snprintf(path, sizeof(path), "/proc/%ld/stat", v);
+		if ((f = fopen(path, "re")) == NULL)
+			continue;
+		n = fgets(buf, sizeof(buf), f) != NULL;
+		fclose(f);
+		/* "pid (comm) state ppid ...": comm may hold anything. */
+		if (!n || (p = strrchr(buf, ')')) == NULL ||
+		    sscanf(p + 1, " %*c %d", &ppid) != 1 || ppid != me)
+			continue;
+		for (x = st->all; x != NULL; x = x->anext)
+			if (x->pid == pid)
+				break;
+		if (x != NULL)
+			continue;
+		/* Not a thread of ours either: those are not children. */
+		kill(-pid, SIGKILL);
+		kill(pid, SIGKILL);
+	}
+	closedir(d);
+}
+
+static void
+sweep_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	sweep(w->data);
 }
 
 /* Give the next waiting targets their turn. */
@@ -137,9 +192,19 @@ child_cb(struct ev_loop *loop, ev_child *w, int revents)
 
 	(void)revents;
 	ev_child_stop(loop, w);
+	/*
+	 * What the command left in its group dies with it.  The group's ID
+	 * is not reused while a member lives, so this reaches only ours.
+	 */
+	kill(-x->pid, SIGKILL);
 	x->pid = 0;
 	t->busy = false;
 	st->running--;
+	/* Orphans of its members that die just now come to us a bit later. */
+	sweep(st);
+	ev_timer_stop(loop, &st->sweep);
+	ev_timer_set(&st->sweep, 0.2, 0);
+	ev_timer_start(loop, &st->sweep);
 	if (t->running) {
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 			check_done(t, PROBE_OK, NULL, 0, 0);
@@ -149,19 +214,54 @@ child_cb(struct ev_loop *loop, ev_child *w, int revents)
 	next_in_line(st);
 }
 
+/*
+ * In the child, before exec: only async-signal-safe calls.  Its own
+ * process group; stdin and stdout on /dev/null, stderr too; every other
+ * descriptor closed (libcurl's sockets, the listeners, the control
+ * socket); no ambient capabilities (under the systemd unit the daemon
+ * holds CAP_NET_BIND_SERVICE as one, and a command would keep it); the
+ * signal mask and dispositions as a fresh process has them.
+ */
+static void
+child(char **argv, char **env)
+{
+	struct sigaction	 sa;
+	sigset_t		 none;
+	int			 fd, sig;
+
+	setpgid(0, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	for (sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &sa, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if ((fd = open("/dev/null", O_RDWR)) == -1)
+		_exit(127);
+	dup2(fd, 0);
+	dup2(fd, 1);
+	dup2(fd, 2);
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, 3U, ~0U, 0U) == -1)
+#endif
+		for (fd = 3; fd < 65536; fd++)
+			close(fd);
+#ifdef PR_CAP_AMBIENT
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+#endif
+	execve("/bin/sh", argv, env);
+	_exit(127);
+}
+
 static void
 spawn(struct exec_target *x)
 {
 	struct check_target		*t = x->t;
 	struct exec_state		*st = t->kstate;
 	const struct exec_opts		*o = t->ck->opts;
-	posix_spawn_file_actions_t	 fa;
-	posix_spawnattr_t		 attr;
-	sigset_t			 none, def;
 	char				 ea[96], ep[32], es[80], port[8];
-	char				*argv[7], **env;
+	char				*argv[7], *env[5];
 	pid_t				 pid;
-	int				 rv;
 
 	snprintf(port, sizeof(port), "%u", t->port);
 	/* sh -c COMMAND steerdns-check ADDRESS PORT: $1 and $2 too. */
@@ -172,30 +272,18 @@ spawn(struct exec_target *x)
 	argv[4] = t->addr;
 	argv[5] = port;
 	argv[6] = NULL;
-	env = make_env(t, ea, sizeof(ea), ep, sizeof(ep), es, sizeof(es));
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, 1, 2);
-	posix_spawnattr_init(&attr);
-	/* Its own process group, so that a timeout kills its children. */
-	posix_spawnattr_setpgroup(&attr, 0);
-	sigemptyset(&none);
-	posix_spawnattr_setsigmask(&attr, &none);
-	sigemptyset(&def);
-	sigaddset(&def, SIGPIPE);	/* we ignore it; exec would keep that */
-	posix_spawnattr_setsigdefault(&attr, &def);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP |
-	    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	rv = posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, env);
-	posix_spawnattr_destroy(&attr);
-	posix_spawn_file_actions_destroy(&fa);
-	free(env);
-	if (rv != 0) {
+	make_env(t, env, ea, sizeof(ea), ep, sizeof(ep), es, sizeof(es));
+	/* Clear leftovers of earlier runs before a new one starts. */
+	sweep(st);
+	if ((pid = fork()) == -1) {
 		t->busy = false;
-		check_done(t, PROBE_LOCAL_ERROR, NULL, rv, 0);
+		check_done(t, PROBE_LOCAL_ERROR, NULL, errno, 0);
 		return;
 	}
+	if (pid == 0)
+		child(argv, env);
+	/* Both sides set the group, so that kill(-pid) works at once. */
+	setpgid(pid, pid);
 	st->running++;
 	x->pid = pid;
 	t->t0 = check_clock_us();
@@ -213,13 +301,29 @@ exec_start(struct ev_loop *loop)
 	st = xcalloc(1, sizeof(*st));
 	st->loop = loop;
 	st->tail = &st->head;
+	ev_timer_init(&st->sweep, sweep_cb, 0.2, 0);
+	st->sweep.data = st;
+	/*
+	 * Orphans of the commands come to us rather than to init, so that
+	 * sweep() finds the ones that left their group.  libev reaps every
+	 * child on SIGCHLD, so none stays a zombie.
+	 */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0)
+		st->subreaper = true;
+	else
+		log_warn("exec checks: PR_SET_CHILD_SUBREAPER (commands that "
+		    "call setsid() may outlive their check)");
 	return st;
 }
 
 static void
 exec_stop(void *arg)
 {
-	free(arg);
+	struct exec_state	*st = arg;
+
+	ev_timer_stop(st->loop, &st->sweep);
+	sweep(st);
+	free(st);
 }
 
 static int
@@ -227,8 +331,12 @@ exec_target_init(struct check_target *t)
 {
 	struct exec_target	*x;
 
+	struct exec_state	*st = t->kstate;
+
 	x = xcalloc(1, sizeof(*x));
 	x->t = t;
+	x->anext = st->all;
+	st->all = x;
 	ev_init(&x->child, child_cb);
 	x->child.data = x;
 	t->kt = x;
@@ -297,6 +405,11 @@ exec_target_fini(struct check_target *t)
 			;
 		st->running--;
 	}
+	for (pp = &st->all; *pp != NULL; pp = &(*pp)->anext)
+		if (*pp == x) {
+			*pp = x->anext;
+			break;
+		}
 	free(x);
 	t->kt = NULL;
 	t->busy = false;

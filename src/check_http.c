@@ -42,8 +42,13 @@ struct probe_http {
 	struct curl_slist	*resolve;
 	char			*body;		/* up to CHECK_BODY_MAX */
 	size_t			 len;
+	size_t			 hlen;		/* header bytes so far */
 	char			 load[24];	/* load_header's value */
 	bool			 have_load;
+	bool			 enough;	/* the body buffer filled: we
+						   stopped reading */
+	bool			 huge;		/* headers over CHECK_HEAD_MAX */
+	uint32_t		 newload;	/* HEALTH_LOAD_NONE: no figure */
 	char			 err[CURL_ERROR_SIZE];
 };
 
@@ -74,7 +79,17 @@ write_cb(char *data, size_t size, size_t n, void *arg)
 	memcpy(h->body + h->len, data, room);
 	h->len += room;
 	h->body[h->len] = '\0';
-	return len;	/* the rest is read and dropped */
+	/*
+	 * Full: what the body match and load_body need is here.  A short
+	 * count ends the transfer (CURLE_WRITE_ERROR, which finish() takes
+	 * as a whole read), so that an endless body costs 64 KiB of reading,
+	 * not the main thread until the timeout.
+	 */
+	if (h->len == CHECK_BODY_MAX) {
+		h->enough = true;
+		return room;	/* short unless this chunk just fit */
+	}
+	return len;
 }
 
 /* Keep the value of the load_header line, if this is it. */
@@ -87,6 +102,12 @@ header_cb(char *data, size_t size, size_t n, void *arg)
 	const char		*name = o->load_header;
 	size_t			 len = size * n, nl, i, j = 0;
 
+	/* Many small lines: libcurl bounds each, not all of them. */
+	h->hlen += len;
+	if (h->hlen > CHECK_HEAD_MAX) {
+		h->huge = true;
+		return 0;
+	}
 	if (name == NULL)
 		return len;
 	nl = strlen(name);
@@ -124,6 +145,20 @@ parse_load(const char *s, uint32_t *out)
 	return 0;
 }
 
+/* Did this transfer reach the backend? */
+static bool
+connected(struct probe_http *h)
+{
+	long	 nc = 0;
+	char	*ip = NULL;
+
+	if (curl_easy_getinfo(h->easy, CURLINFO_NUM_CONNECTS, &nc) ==
+	    CURLE_OK && nc > 0)
+		return true;
+	return curl_easy_getinfo(h->easy, CURLINFO_PRIMARY_IP, &ip) ==
+	    CURLE_OK && ip != NULL && ip[0] != '\0';
+}
+
 /* A finished transfer: judge it. */
 static void
 finish(struct check_target *t, CURLcode cc)
@@ -136,6 +171,35 @@ finish(struct check_target *t, CURLcode cc)
 	uint32_t		 load;
 	size_t			 i;
 	enum probe_result	 r = PROBE_OK;
+
+	if (cc == CURLE_WRITE_ERROR && h->huge) {
+		check_done(t, PROBE_GARBAGE, "headers over 64 KiB", 0, 0);
+		return;
+	}
+	/* We stopped reading: the body we need is whole. */
+	if (cc == CURLE_WRITE_ERROR && h->enough)
+		cc = CURLE_OK;
+	/*
+	 * Errors that look like ours but come after a connection was made
+	 * are the backend's doing: a header over libcurl's limit is
+	 * reported as "out of memory".  A local error never marks a member
+	 * down, so a backend must not be able to cause one.
+	 */
+	if (cc != CURLE_OK && cc != CURLE_OPERATION_TIMEDOUT && connected(h)) {
+		snprintf(reason, sizeof(reason), "bad HTTP response: %.100s",
+		    h->err[0] != '\0' ? h->err : curl_easy_strerror(cc));
+		switch (cc) {
+		case CURLE_OUT_OF_MEMORY:
+		case CURLE_FAILED_INIT:
+		case CURLE_COULDNT_RESOLVE_HOST:
+		case CURLE_INTERFACE_FAILED:
+		case CURLE_WRITE_ERROR:
+			check_done(t, PROBE_GARBAGE, reason, 0, 0);
+			return;
+		default:
+			break;
+		}
+	}
 
 	switch (cc) {
 	case CURLE_OK:
@@ -194,10 +258,10 @@ finish(struct check_target *t, CURLcode cc)
 	if (r == PROBE_OK) {
 		if (ck->load_header != NULL && h->have_load &&
 		    parse_load(h->load, &load) == 0)
-			health_set_load(t->health, t->slot, load);
+			h->newload = load;
 		else if (ck->load_body && h->body != NULL &&
 		    parse_load(h->body, &load) == 0)
-			health_set_load(t->health, t->slot, load);
+			h->newload = load;
 	}
 	check_done(t, r, NULL, (int)status, us > 0 ? (uint64_t)us : 1);
 }
@@ -208,8 +272,17 @@ done_cb(struct curlev_xfer *x, CURLcode cc)
 {
 	struct check_target	*t = x->arg;
 	struct probe_http	*h = t->kt;
+	const struct http_opts	*o = t->ck->opts;
 
+	h->newload = HEALTH_LOAD_NONE;
 	finish(t, cc);
+	/*
+	 * A run that brought no figure (none sent, not a number, or the
+	 * run failed) leaves the load unknown: a figure is not kept after
+	 * the backend stops sending it.
+	 */
+	if (o->load_header != NULL || o->load_body)
+		health_set_load(t->health, t->slot, h->newload);
 	t->kt = NULL;
 	http_free(h);
 }

@@ -20,7 +20,9 @@ struct conf_source;
 struct check_target;
 
 #define CHECK_REASON_MAX	128
-#define CHECK_BODY_MAX		(64 * 1024)	/* HTTP body kept to match */
+#define CHECK_BODY_MAX		(64 * 1024)	/* HTTP body kept to match;
+						   reading stops there */
+#define CHECK_HEAD_MAX		(64 * 1024)	/* HTTP headers, all lines */
 #define CHECK_EXEC_MAX		32	/* exec checks running at once */
 
 /* Where a finished run goes: the prober's scheduler. */

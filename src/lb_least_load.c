@@ -24,10 +24,16 @@ load_of(const struct lb_query *q, uint16_t m)
 	    memory_order_relaxed);
 }
 
+/* The sort key of a member whose load is unknown: after every figure. */
+#define UNKNOWN_KEY	UINT64_MAX
+
 /*
  * Least load: members at or above the high watermark are shed (unless
  * all are); those below the low watermark count as idle and keep their
- * order; the rest follow by load.  Unknown load counts as idle.
+ * order; the rest follow by load.  A member whose load is unknown (never
+ * reported, or its last check brought none) comes after all that report
+ * one, in its order, and is never shed: unknown is neither idle nor
+ * overloaded, and a backend cannot draw traffic by going quiet.
  */
 static size_t
 least_load_run(const struct lb_step *st, struct lb_query *q,
@@ -38,7 +44,12 @@ least_load_run(const struct lb_step *st, struct lb_query *q,
 
 	for (i = 0; i < n; i++) {
 		load = load_of(q, c[i].member);
-		if (load == HEALTH_LOAD_NONE || load < st->p[LOW])
+		if (load == HEALTH_LOAD_NONE) {
+			c[i].key = UNKNOWN_KEY;
+			kept++;
+			continue;
+		}
+		if (load < st->p[LOW])
 			load = 0;
 		c[i].key = load;
 		if (load < st->p[HIGH])
@@ -47,7 +58,7 @@ least_load_run(const struct lb_step *st, struct lb_query *q,
 	if (kept > 0 && kept < n) {
 		kept = 0;
 		for (i = 0; i < n; i++)
-			if (c[i].key < st->p[HIGH])
+			if (c[i].key == UNKNOWN_KEY || c[i].key < st->p[HIGH])
 				c[kept++] = c[i];
 		n = kept;
 	}

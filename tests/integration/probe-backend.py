@@ -11,6 +11,10 @@
 #   load        200, body "ok", header "X-Load: 17"
 #   loadheader  200, body "ok", header "X-Load: " + the --load file
 #   loadbody    200, the body is the --load file
+#               (loadheader: an empty --load file sends no X-Load at all)
+#   bighdr      200, body "ok", after a 1 MB header line
+#   endless     200, no length, "ok" then body bytes until the client
+#               closes; logs {"t", "sent"} (bytes) when it does
 # --log FILE     append one JSON line per request: "t" (monotonic seconds),
 #                "path", "host", "ua", "headers" ([name, value] in order)
 #                and "sni" (the TLS server name, null when none); a TLS
@@ -113,7 +117,22 @@ def serve(c, opts, ctx):
         elif mode == "load":
             reply(c, 200, b"ok\n", b"X-Load: 17\r\n")
         elif mode == "loadheader":
-            reply(c, 200, b"ok\n", b"X-Load: " + load_figure(opts) + b"\r\n")
+            fig = load_figure(opts)
+            reply(c, 200, b"ok\n",
+                  b"X-Load: " + fig + b"\r\n" if fig else b"")
+        elif mode == "bighdr":
+            reply(c, 200, b"ok\n", b"X-Big: " + b"a" * (1 << 20) + b"\r\n")
+        elif mode == "endless":
+            sent = 0
+            try:
+                c.sendall(b"HTTP/1.1 200 X\r\nConnection: close\r\n\r\nok\n")
+                chunk = b"x" * 16384
+                while sent < (1 << 31):
+                    c.sendall(chunk)
+                    sent += len(chunk)
+            except OSError:
+                pass
+            log(opts.log, {"t": time.monotonic(), "sent": sent})
         elif mode == "loadbody":
             reply(c, 200, load_figure(opts) + b"\n")
         elif mode == "hang":

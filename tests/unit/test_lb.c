@@ -1539,16 +1539,17 @@ least_load_orders_and_sheds(void **state)
 	health_set_load(f->h, 0, 70);
 	health_set_load(f->h, 1, 95);	/* above high: shed */
 	health_set_load(f->h, 2, 20);	/* idle */
-	/* 3: no figure: idle */
+	/* 3: no figure: unknown, after those that report one */
 	health_set_load(f->h, 4, 60);
 	health_set_load(f->h, 5, 90);	/* at high: shed */
 	fix_cands(f, c, 6);
 	assert_int_equal(lb_step_run(&st, &f->q, c, 6), 4);
 	assert_int_equal(c[0].member, 2);
-	assert_int_equal(c[1].member, 3);
-	assert_int_equal(c[2].member, 4);
-	assert_int_equal(c[3].member, 0);
+	assert_int_equal(c[1].member, 4);
+	assert_int_equal(c[2].member, 0);
+	assert_int_equal(c[3].member, 3);
 	/* Below low the order stays as it came. */
+	health_set_load(f->h, 3, 10);
 	fix_cands(f, c, 6);
 	c[2].member = 3;
 	c[3].member = 2;
@@ -1584,6 +1585,52 @@ least_load_all_high(void **state)
 	assert_int_equal(c[0].member, 2);
 	assert_int_equal(c[1].member, 0);
 	assert_int_equal(c[2].member, 1);
+	fix_free(f);
+}
+
+/*
+ * Unknown is not 0: a backend that stops reporting its load goes after
+ * those that report one, keeps its order among the unknown, and is never
+ * shed by the high watermark.
+ */
+static void
+least_load_unknown_last(void **state)
+{
+	struct fix	*f = fix_new(4);
+	struct lb_step	 st = step("least_load low=10 high=50");
+	struct lb_cand	 c[4];
+
+	(void)state;
+	/* None known: the order as it came. */
+	fix_cands(f, c, 4);
+	assert_int_equal(lb_step_run(&st, &f->q, c, 4), 4);
+	assert_int_equal(c[0].member, 0);
+	assert_int_equal(c[1].member, 1);
+	assert_int_equal(c[2].member, 2);
+	assert_int_equal(c[3].member, 3);
+	/* Known ones, even busy, first. */
+	health_set_load(f->h, 2, 40);
+	health_set_load(f->h, 3, 0);
+	fix_cands(f, c, 4);
+	assert_int_equal(lb_step_run(&st, &f->q, c, 4), 4);
+	assert_int_equal(c[0].member, 3);
+	assert_int_equal(c[1].member, 2);
+	assert_int_equal(c[2].member, 0);
+	assert_int_equal(c[3].member, 1);
+	/* The known ones all over high: shed; the unknown stay. */
+	health_set_load(f->h, 2, 60);
+	health_set_load(f->h, 3, 70);
+	fix_cands(f, c, 4);
+	assert_int_equal(lb_step_run(&st, &f->q, c, 4), 2);
+	assert_int_equal(c[0].member, 0);
+	assert_int_equal(c[1].member, 1);
+	/* A figure gone back to unknown. */
+	health_set_load(f->h, 3, HEALTH_LOAD_NONE);
+	health_set_load(f->h, 2, 5);
+	fix_cands(f, c, 4);
+	assert_int_equal(lb_step_run(&st, &f->q, c, 4), 4);
+	assert_int_equal(c[0].member, 2);
+	assert_int_equal(c[3].member, 3);
 	fix_free(f);
 }
 
@@ -2046,6 +2093,7 @@ main(void)
 		cmocka_unit_test(fastest_unmeasured),
 		cmocka_unit_test(least_load_orders_and_sheds),
 		cmocka_unit_test(least_load_all_high),
+		cmocka_unit_test(least_load_unknown_last),
 		cmocka_unit_test(first_n),
 		cmocka_unit_test(chain_keep_hint),
 		cmocka_unit_test(keep_hint_same_prefix),
