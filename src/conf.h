@@ -137,6 +137,8 @@ struct conf {
 	unsigned		 control_mode;	/* default 0660 */
 	struct conf_listen	 metrics;	/* HTTP; sslen 0: none */
 	bool			 has_metrics;	/* given: "" or an address */
+	char			**metrics_hosts; /* more Host names answered */
+	size_t			 nmetrics_hosts;
 	char			*state_file;	/* admin overrides, NULL: none */
 	char			*pid_file;
 	char			*user, *group;	/* drop to after binding */

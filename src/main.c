@@ -468,6 +468,7 @@ main(int argc, char *argv[])
 	if (c->has_metrics) {
 		if (c->metrics.sslen > 0 && (http = http_new(loop,
 		    (struct sockaddr *)&c->metrics.ss, c->metrics.sslen,
+		    c->metrics.text, c->metrics_hosts, c->nmetrics_hosts,
 		    http_cb, NULL)) == NULL)
 			fatalx("cannot listen for metrics on %s: see above",
 			    c->metrics.text);
@@ -475,7 +476,8 @@ main(int argc, char *argv[])
 		memset(&ml, 0, sizeof(ml));
 		if (conf_parse_listen(METRICS_DEFAULT, &ml.ss, &ml.sslen) ==
 		    0 && (http = http_new(loop, (struct sockaddr *)&ml.ss,
-		    ml.sslen, http_cb, NULL)) == NULL)
+		    ml.sslen, METRICS_DEFAULT, c->metrics_hosts,
+		    c->nmetrics_hosts, http_cb, NULL)) == NULL)
 			log_warnx("no metrics on %s (the default); set "
 			    "server.metrics to choose another address or \"\" "
 			    "for none", METRICS_DEFAULT);

@@ -158,13 +158,14 @@ fi
 expect_eq "least_conn: the new order holds (2 header, 20, 50 body)" \
     "10 127.0.0.8 127.0.0.12 127.0.0.9" "$(orders load.http.test 10)" \
     "$LOG1"
-# A body that is no number leaves the last figure in place.
+# A body that is no number makes the load unknown (not the last figure,
+# not 0): .9 goes after every member that reports one, even .8 at 60.
 echo "busy" >"$T/load9"
 echo 60 >"$T/load8"
-wait_until 3000 order_is load.http.test "127.0.0.12 127.0.0.9 127.0.0.8"
+wait_until 3000 order_is load.http.test "127.0.0.12 127.0.0.8 127.0.0.9"
 sleep 1.1       # two more rounds: .9 has been probed with the bad body
-expect_eq "least_conn: a body that is no number keeps the last figure (50)" \
-    "5 127.0.0.12 127.0.0.9 127.0.0.8" "$(orders load.http.test 5)" "$LOG1"
+expect_eq "least_conn: a body that is no number makes the load unknown: last" \
+    "5 127.0.0.12 127.0.0.8 127.0.0.9" "$(orders load.http.test 5)" "$LOG1"
 
 # ---- smoothed RTT: .10 answers 150 ms late, .11 at once
 expect_eq "least_rtt: the quick backend first, though listed second" \

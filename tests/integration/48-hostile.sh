@@ -76,7 +76,7 @@ server = {
   workers = 1;
   control = "ctl.sock";
   metrics = "127.0.0.1:$MPORT";
-#  metrics_hosts = [ "status.example.net" ];
+  metrics_hosts = [ "status.example.net" ];
 };
 zones = [ "hostile.test.conf" ];
 EOF
@@ -156,5 +156,80 @@ check "exec: a child left after exit 0 is killed" pid_gone "$X/left.pid"
 check "exec: a child left at the timeout is killed" pid_gone "$X/slow.pid"
 check "exec: a setsid() child left after exit is killed" pid_gone "$X/escape.pid"
 check "exec: a setsid() child left at the timeout is killed" pid_gone "$X/escslow.pid"
+
+# ---- the metrics endpoint
+# hreq HOST-HEADER: the status of GET /metrics sent with that Host line
+# (none when empty), from SRC (default 127.0.0.1)
+hreq() {
+    "$PYTHON" - "$MPORT" "$1" "${2:-127.0.0.1}" <<'EOF2'
+import socket, sys
+s = socket.socket()
+s.settimeout(3)
+s.bind((sys.argv[3], 0))
+s.connect(("127.0.0.1", int(sys.argv[1])))
+h = "Host: %s\r\n" % sys.argv[2] if sys.argv[2] else ""
+s.sendall(("GET /metrics HTTP/1.1\r\n%s\r\n" % h).encode())
+d = b""
+try:
+    while True:
+        c = s.recv(65536)
+        if not c:
+            break
+        d += c
+except socket.timeout:
+    pass
+print(d.split(b" ", 2)[1].decode() if d else "none")
+EOF2
+}
+expect_eq "Host: the listen address -> 200" 200 "$(hreq "127.0.0.1:$MPORT")"
+expect_eq "Host: a metrics_hosts name -> 200" 200 "$(hreq status.example.net)"
+expect_eq "Host: a metrics_hosts name with the port -> 200" 200 "$(hreq "status.example.net:$MPORT")"
+expect_eq "Host: a rebound name -> 421" 421 "$(hreq "evil.example:$MPORT")"
+expect_eq "Host: the wrong port -> 421" 421 "$(hreq "127.0.0.1:1")"
+expect_eq "Host: none in HTTP/1.1 -> 400" 400 "$(hreq "")"
+
+# A NUL byte: 400 at once, not after the 5 s timeout.
+read -r code took <<EOF2
+$("$PYTHON" - "$MPORT" <<'EOF3'
+import socket, sys, time
+s = socket.socket()
+s.settimeout(6)
+s.connect(("127.0.0.1", int(sys.argv[1])))
+t0 = time.monotonic()
+s.sendall(b"GET /metrics\0 HTTP/1.1\r\nHost: x")
+d = s.recv(4096)
+print(d.split(b" ", 2)[1].decode() if d else "none",
+      int((time.monotonic() - t0) * 1000))
+EOF3
+)
+EOF2
+expect_eq "NUL byte: 400" 400 "$code"
+check "NUL byte: answered at once ($took ms)" [ "${took:-9999}" -lt 1000 ]
+
+# 64 slow clients (one byte each, then silence) from one address, 64 from
+# eight more: a normal request from any of them, or another, is answered
+# at once.
+"$PYTHON" - "$MPORT" "$T/slow.ready" <<'EOF2' &
+import socket, sys, time
+socks = []
+for src in ["127.0.0.1"] + ["127.0.1.%d" % i for i in range(1, 9)]:
+    for i in range(64 if src == "127.0.0.1" else 8):
+        s = socket.socket()
+        s.bind((src, 0))
+        s.connect(("127.0.0.1", int(sys.argv[1])))
+        s.sendall(b"G")
+        socks.append(s)
+open(sys.argv[2], "w").write("%d\n" % len(socks))
+time.sleep(4)
+EOF2
+SLOW=$!
+PIDS="$PIDS $SLOW"
+wait_until 5000 test -s "$T/slow.ready"
+t0=$(ms_now)
+expect_eq "128 slow clients: a request from their address is answered" 200 "$(hreq "127.0.0.1:$MPORT")"
+expect_eq "128 slow clients: a request from another address is answered" 200 "$(hreq "127.0.0.1:$MPORT" 127.0.0.9)"
+el=$(( $(ms_now) - t0 ))
+check "128 slow clients: both within 1.5 s ($el ms)" [ "$el" -lt 1500 ]
+kill "$SLOW" 2>/dev/null; wait "$SLOW" 2>/dev/null
 
 finish

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "http.h"
+#include "reqsock.h"
 
 static void
 request_line_parsed(void **state)
@@ -44,11 +45,65 @@ request_line_parsed(void **state)
 	    sizeof(m), p, sizeof(p)), -1);
 }
 
+/* A NUL or control byte is bad at once; whole at the empty line. */
+static void
+head_complete_or_bad(void **state)
+{
+	static const char	 nul[] = "GET / HTTP/1.1\r\nHo\0st: x\r\n\r\n";
+
+	(void)state;
+	assert_int_equal(http_complete("GET / HTTP/1.1\r\nHost: x\r\n", 25,
+	    0), 0);
+	assert_int_equal(http_complete("GET / HTTP/1.1\r\nHost: x\r\n\r\nzz",
+	    29, 0), 27);
+	assert_int_equal(http_complete("GET / HTTP/1.0\n\n", 16, 0), 16);
+	/* Before the end of the head: not waited for. */
+	assert_int_equal(http_complete(nul, sizeof(nul) - 1, 0), REQSOCK_BAD);
+	assert_int_equal(http_complete("GET /\0", 6, 0), REQSOCK_BAD);
+	assert_int_equal(http_complete("GET /\x01 HTTP/1.1", 18, 0),
+	    REQSOCK_BAD);
+	assert_int_equal(http_complete("GET / HTTP/1.1\r\nX: \x1b[2J", 25, 0),
+	    REQSOCK_BAD);
+	assert_int_equal(http_complete("GET /\x7f", 6, 0), REQSOCK_BAD);
+	assert_int_equal(http_complete("GET /\xc3\xa9 HTTP/1.1", 20, 0),
+	    REQSOCK_BAD);
+	/* A tab, and bytes over 0x7f in a header value, are allowed. */
+	assert_int_equal(http_complete("GET / HTTP/1.1\r\nX:\t\xc3\xa9\r\n"
+	    "\r\n", 25, 0), 25);
+}
+
+static void
+host_header(void **state)
+{
+	char	 h[32];
+
+	(void)state;
+	assert_int_equal(http_header_host("GET / HTTP/1.1\r\nhOsT:  a.b:80 "
+	    "\r\nX: y\r\n\r\n", h, sizeof(h)), 1);
+	assert_string_equal(h, "a.b:80");
+	assert_int_equal(http_header_host("GET / HTTP/1.1\nX: y\nHost:z\n\n",
+	    h, sizeof(h)), 1);
+	assert_string_equal(h, "z");
+	assert_int_equal(http_header_host("GET / HTTP/1.0\r\nX: y\r\n\r\n",
+	    h, sizeof(h)), 0);
+	/* Two, or too long: bad. */
+	assert_int_equal(http_header_host("GET / HTTP/1.1\r\nHost: a\r\n"
+	    "Host: b\r\n\r\n", h, sizeof(h)), -1);
+	assert_int_equal(http_header_host("GET / HTTP/1.1\r\nHost: "
+	    "0123456789012345678901234567890123456789\r\n\r\n", h, sizeof(h)),
+	    -1);
+	/* Not after the empty line. */
+	assert_int_equal(http_header_host("GET / HTTP/1.1\r\n\r\nHost: a\r\n",
+	    h, sizeof(h)), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(request_line_parsed),
+		cmocka_unit_test(head_complete_or_bad),
+		cmocka_unit_test(host_header),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
