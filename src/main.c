@@ -144,6 +144,30 @@ probes_ready_cb(struct probe *p, void *arg)
 	ev_break(loop, EVBREAK_ONE);
 }
 
+/* The metrics endpoint, for its own counters in /metrics. */
+static struct http	*metrics_http;
+
+/* The endpoint's own counters, after the rest of /metrics. */
+static void
+http_own_metrics(struct http_reply *r)
+{
+	char	 buf[256];
+	int	 n;
+
+	if (r->body == NULL)
+		return;
+	n = snprintf(buf, sizeof(buf), "# HELP steerdns_http_accept_stalls_total"
+	    " Times the HTTP endpoint's accept() ran out of descriptors and "
+	    "paused.\n# TYPE steerdns_http_accept_stalls_total counter\n"
+	    "steerdns_http_accept_stalls_total %lu\n",
+	    http_accept_stalls(metrics_http));
+	if (n <= 0 || (size_t)n >= sizeof(buf))
+		return;
+	r->body = xreallocarray(r->body, r->len + n + 1, 1);
+	memcpy(r->body + r->len, buf, n + 1);
+	r->len += n;
+}
+
 static void
 http_cb(void *arg, const char *path, struct http_reply *r)
 {
@@ -157,6 +181,7 @@ http_cb(void *arg, const char *path, struct http_reply *r)
 		r->status = 200;
 		r->ctype = "text/plain; version=0.0.4; charset=utf-8";
 		r->body = render_metrics(v, &r->len);
+		http_own_metrics(r);
 	} else if ((n == 7 && strncmp(path, "/status", n) == 0) ||
 	    (n == 1 && path[0] == '/')) {
 		r->status = 200;
@@ -482,6 +507,7 @@ main(int argc, char *argv[])
 			    "server.metrics to choose another address or \"\" "
 			    "for none", METRICS_DEFAULT);
 	}
+	metrics_http = http;
 	if (ctl != NULL && (uid != (uid_t)-1 || gid != (gid_t)-1) &&
 	    ctl_chown(ctl, uid, gid) == -1)
 		fatalx("cannot give the control socket away: see above");
@@ -562,6 +588,7 @@ main(int argc, char *argv[])
 	}
 
 	ctl_free(ctl);
+	metrics_http = NULL;
 	http_free(http);
 	fleet_free(srv.fleet);
 	probe_free(srv.probe);
