@@ -38,7 +38,6 @@ struct exec_state {
 	struct ev_loop		*loop;
 	unsigned		 running;
 	struct exec_target	*head, **tail;
-	struct exec_target	*all;		/* every target, for sweep() */
 	ev_timer		 sweep;		/* once more after an exit */
 	bool			 subreaper;
 };
@@ -49,10 +48,17 @@ struct exec_target {
 	pid_t			 pid;		/* until reaped; 0: none */
 	bool			 queued;
 	struct exec_target	*next;		/* the wait queue */
-	struct exec_target	*anext;		/* exec_state.all */
+	struct exec_target	*anext;		/* all_targets */
 };
 
 static void	 spawn(struct exec_target *);
+
+/*
+ * Every exec target of every prober (a reload runs two for a while), so
+ * that sweep() never takes another prober's command for a leftover.
+ * Main thread only.
+ */
+static struct exec_target	*all_targets;
 
 static const struct conf_key exec_keys[] = {
 	{ "command", CONF_STR, CONF_FIELD(struct exec_opts, command),
@@ -146,7 +152,7 @@ sweep(struct exec_state *st)
 		if (!n || (p = strrchr(buf, ')')) == NULL ||
 		    sscanf(p + 1, " %*c %d", &ppid) != 1 || ppid != me)
 			continue;
-		for (x = st->all; x != NULL; x = x->anext)
+		for (x = all_targets; x != NULL; x = x->anext)
 			if (x->pid == pid)
 				break;
 		if (x != NULL)
@@ -331,12 +337,10 @@ exec_target_init(struct check_target *t)
 {
 	struct exec_target	*x;
 
-	struct exec_state	*st = t->kstate;
-
 	x = xcalloc(1, sizeof(*x));
 	x->t = t;
-	x->anext = st->all;
-	st->all = x;
+	x->anext = all_targets;
+	all_targets = x;
 	ev_init(&x->child, child_cb);
 	x->child.data = x;
 	t->kt = x;
@@ -405,7 +409,7 @@ exec_target_fini(struct check_target *t)
 			;
 		st->running--;
 	}
-	for (pp = &st->all; *pp != NULL; pp = &(*pp)->anext)
+	for (pp = &all_targets; *pp != NULL; pp = &(*pp)->anext)
 		if (*pp == x) {
 			*pp = x->anext;
 			break;

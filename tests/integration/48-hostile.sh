@@ -137,8 +137,16 @@ echo "# endless body: rtt $rtt"
 check "load: figure 42 shown" wait_until 3000 row_has load " 42 "
 : >"$T/load4"
 check "load: header gone -> load unknown (-)" wait_until 3000 row_lacks load " 42 "
-mrow load >"$T/load.row"
-expect_match "load: members shows -" " - " "$(cat "$T/load.row")"
+ctl members --json
+expect_eq "load: members --json has no load figure" none "$("$PYTHON" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+rows = d if isinstance(d, list) else d.get("members", d)
+print([r.get("load", "none") for r in rows if r.get("pool") == "load"][0] or "none")' "$T/ctl.out")"
+ctl members
+expect_eq "load: members shows - in the LOAD column" - "$(awk '
+    NR == 1 { for (i = 1; i <= NF; i++) if ($i == "LOAD") col = i; n = NF }
+    $2 == "load" { print $(col - n + NF) }' "$T/ctl.out")"
 echo 7 >"$T/load4"
 check "load: figure back" wait_until 3000 row_has load " 7 "
 
