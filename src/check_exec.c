@@ -157,7 +157,7 @@ sweep(struct exec_state *st)
 				break;
 		if (x != NULL)
 			continue;
-		/* Not a thread of ours either: those are not children. */
+		/* (Our threads are under /proc/self/task, not listed.) */
 		kill(-pid, SIGKILL);
 		kill(pid, SIGKILL);
 	}

@@ -240,4 +240,9 @@ el=$(( $(ms_now) - t0 ))
 check "128 slow clients: both within 1.5 s ($el ms)" [ "$el" -lt 1500 ]
 kill "$SLOW" 2>/dev/null; wait "$SLOW" 2>/dev/null
 
+# The endpoint counts accept() stalls (test_reqsock makes one happen).
+http GET /metrics "$T/metrics.txt" >/dev/null
+expect_match "metrics: accept stalls counted" "^steerdns_http_accept_stalls_total 0$" \
+    "$(grep '^steerdns_http_accept_stalls_total' "$T/metrics.txt")"
+
 finish
