@@ -7,7 +7,8 @@
 #   a backend that stops sending its load header has an unknown load
 #   ("-" in steerdnsctl members), not its last figure.
 # - exec checks: the command sees only descriptors 0-2, a minimal
-#   environment, no capabilities; a child left behind by a command that
+#   environment, no ambient capabilities (as root, the daemon is given one
+#   with setpriv to show it); a child left behind by a command that
 #   exited, one left at a timeout and one that called setsid() are all
 #   killed.
 # - the metrics endpoint: 64 slow clients do not shut out a normal
@@ -81,6 +82,17 @@ server = {
 zones = [ "hostile.test.conf" ];
 EOF
 
+# As root, the daemon gets CAP_NET_BIND_SERVICE as an ambient capability,
+# as the systemd unit gives it: the commands must not keep it.
+AMB=no
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 &&
+    setpriv --inh-caps=+net_bind_service --ambient-caps=+net_bind_service true 2>/dev/null; then
+    AMB=yes
+    REAL=$STEERDNS
+    STEERDNS=$T/steerdns-amb
+    printf '#!/bin/sh\nexec setpriv --inh-caps=+net_bind_service --ambient-caps=+net_bind_service %s "$@"\n' "$REAL" >"$STEERDNS"
+    chmod +x "$STEERDNS"
+fi
 # A secret in our environment that no check may see.
 STEERDNS_TEST_SECRET=hunter2 start_daemon "$CONF" || bail "daemon did not start"
 
@@ -157,6 +169,12 @@ expect_nomatch "exec: our environment is not passed" "STEERDNS_TEST_SECRET" "$(c
 expect_eq "exec: the environment is minimal" \
     "PATH=/usr/sbin:/usr/bin:/sbin:/bin STEERDNS_ADDRESS=127.0.0.20 STEERDNS_PORT=0" \
     "$(grep -v '^\(PWD\|SHLVL\|_\|OLDPWD\)=' "$X/env" | sort | tr '\n' ' ' | sed 's/ $//')"
+if [ "$AMB" = yes ]; then
+    expect_nomatch "exec: the daemon holds an ambient capability" "CapAmb:[[:space:]]*0000000000000000" \
+        "$(grep CapAmb "/proc/$DAEMON_PID/status")"
+else
+    echo "# not root or no setpriv: the daemon has no ambient capability to drop"
+fi
 expect_match "exec: no ambient capabilities" "CapAmb:[[:space:]]*0000000000000000" "$(cat "$X/caps")"
 
 # ---- exec: what the commands leave behind is killed
