@@ -145,14 +145,12 @@ count(const struct answer_env *env, unsigned rcode)
 
 /* Say what the response was, for rate limiting (env->kind). */
 static void
-kind(const struct answer_env *env, enum answer_class cls, size_t qend,
-    uint64_t key)
+kind(const struct answer_env *env, enum answer_class cls, uint64_t key)
 {
 	if (env->kind == NULL)
 		return;
 	env->kind->cls = cls;
 	env->kind->exempt = false;	/* a valid server cookie: true */
-	env->kind->qend = qend;
 	env->kind->key = key;
 }
 
@@ -163,7 +161,7 @@ bare(const struct answer_env *env, const struct wire_query *q,
 {
 	size_t	 pos = WIRE_HDR_LEN;
 
-	kind(env, ANSWER_CLASS_ERROR, q->qend, 0);
+	kind(env, ANSWER_CLASS_ERROR, 0);
 	memset(out + WIRE_OFF_QDCOUNT, 0, 8);
 	if (q->qend != 0) {
 		memcpy(out + WIRE_HDR_LEN, pkt + WIRE_HDR_LEN,
@@ -416,7 +414,7 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 
 	if (env->stats != NULL)
 		answer_stat_add(&env->stats->queries, 1);
-	kind(env, ANSWER_CLASS_NONE, 0, 0);
+	kind(env, ANSWER_CLASS_NONE, 0);
 	v = wire_parse_query(pkt, len, &q);
 	if (v == WIRE_DROP) {
 		if (env->stats != NULL)
@@ -432,7 +430,7 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 		memset(out + WIRE_OFF_QDCOUNT, 0, 8);
 		out[WIRE_OFF_RCODE] |= WIRE_RCODE_NOTIMP;
 		count(env, WIRE_RCODE_NOTIMP);
-		kind(env, ANSWER_CLASS_ERROR, 0, 0);
+		kind(env, ANSWER_CLASS_ERROR, 0);
 		return WIRE_HDR_LEN;
 	case WIRE_FORMERR:
 		return bare(env, &q, pkt, out, WIRE_RCODE_FORMERR);
@@ -551,17 +549,19 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 	 * NXDOMAIN per zone and referrals per cut: each of those is one
 	 * blob, so the blob is the key.
 	 */
-	if (a->rcode == WIRE_RCODE_NXDOMAIN)
-		kind(env, ANSWER_CLASS_NXDOMAIN, q.qend, (uintptr_t)a);
+	if (env->kind == NULL)
+		;
+	else if (a->rcode == WIRE_RCODE_NXDOMAIN)
+		kind(env, ANSWER_CLASS_NXDOMAIN, (uintptr_t)a);
 	else if (a->rcode != WIRE_RCODE_NOERROR)
-		kind(env, ANSWER_CLASS_ERROR, q.qend, 0);
+		kind(env, ANSWER_CLASS_ERROR, 0);
 	else if (an > 0)
-		kind(env, ANSWER_CLASS_POSITIVE, q.qend, q.lhash ^
+		kind(env, ANSWER_CLASS_POSITIVE, q.lhash ^
 		    (uint64_t)q.qtype << 48);
 	else if (!a->aa)
-		kind(env, ANSWER_CLASS_REFERRAL, q.qend, (uintptr_t)a);
+		kind(env, ANSWER_CLASS_REFERRAL, (uintptr_t)a);
 	else
-		kind(env, ANSWER_CLASS_NODATA, q.qend, q.lhash ^
+		kind(env, ANSWER_CLASS_NODATA, q.lhash ^
 		    (uint64_t)q.qtype << 48);
 	return pos;
 }

@@ -105,8 +105,6 @@ struct answer_kind {
 	bool		 exempt;	/* never rate limited: the client showed
 					   a valid server cookie (RFC 7873);
 					   false until cookies are checked */
-	uint16_t	 qend;		/* where the question ends in the
-					   response, 0: none */
 	uint64_t	 key;		/* the name or zone; 0 for errors */
 };
 
@@ -121,7 +119,8 @@ struct answer_env {
 	_Atomic uint64_t	*counts;	/* this worker's row of the
 						   snapshot's answer counters,
 						   may be NULL */
-	struct answer_kind	*kind;		/* filled when not NULL */
+	struct answer_kind	*kind;		/* filled for each response
+						   made when not NULL */
 	struct answer_trace	*trace;		/* explain; NULL normally.
 						   Rotation is then not
 						   advanced, nothing counted */

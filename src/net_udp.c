@@ -158,8 +158,7 @@ send_all(struct udp_sock *u, int m)
 		io = &b->iout[sent];
 		if (r == -1 && errno == EMSGSIZE && !cut) {
 			/* Over the path MTU: TC and empty, once. */
-			io->iov_len = rrl_slip(io->iov_base, io->iov_len,
-			    b->qend[sent]);
+			io->iov_len = rrl_slip(io->iov_base, io->iov_len);
 			answer_stat_add(&u->ctx.stats.too_big, 1);
 			cut = true;
 			r = 0;
@@ -188,7 +187,7 @@ limit(struct udp_sock *u, const struct sockaddr *client, uint8_t *out,
 	case RRL_SLIP:
 		answer_stat_add(&x->stats.rrl_limited, 1);
 		answer_stat_add(&x->stats.rrl_slipped, 1);
-		*len = rrl_slip(out, *len, x->kind.qend);
+		*len = rrl_slip(out, *len);
 		return true;
 	case RRL_DROP:
 		break;
@@ -230,7 +229,6 @@ answer_batch(struct udp_sock *u, int n, struct answer_env *envp,
 		if (u->ctx.rrl_conf.on && !limit(u, env.client, b->outbuf[m],
 		    &len, now))
 			continue;
-		b->qend[m] = u->ctx.kind.qend;
 		b->iout[m].iov_base = b->outbuf[m];
 		b->iout[m].iov_len = len;
 		memset(&b->out[m].msg_hdr, 0, sizeof(struct msghdr));

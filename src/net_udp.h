@@ -31,7 +31,6 @@ struct udp_batch {
 	uint8_t			 cmsg[NET_UDP_BATCH][64];
 	uint8_t			 inbuf[NET_UDP_BATCH][NET_UDP_IN];
 	uint8_t			 outbuf[NET_UDP_BATCH][ANSWER_UDP_MAX];
-	uint16_t		 qend[NET_UDP_BATCH];	/* of each answer */
 };
 
 /*

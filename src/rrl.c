@@ -37,10 +37,10 @@ mix(uint64_t x)
 	return x;
 }
 
-/* The first bits of the address, as two words; false: not IP. */
+/* The first bits of the address, as two words, and its family. */
 static bool
 prefix_of(const struct sockaddr *sa, const struct rrl_conf *c, uint64_t *hi,
-    uint64_t *lo)
+    uint64_t *lo, uint64_t *fam)
 {
 	uint8_t		 a[16];
 	unsigned	 bits, i;
@@ -52,12 +52,12 @@ prefix_of(const struct sockaddr *sa, const struct rrl_conf *c, uint64_t *hi,
 		memcpy(a, &((const struct sockaddr_in *)(const void *)sa)->
 		    sin_addr, 4);
 		bits = c->ipv4_prefix;
-		*hi = 4;
+		*fam = 4;
 	} else if (sa->sa_family == AF_INET6) {
 		memcpy(a, &((const struct sockaddr_in6 *)(const void *)sa)->
 		    sin6_addr, 16);
 		bits = c->ipv6_prefix;
-		*hi = 6;
+		*fam = 6;
 	} else
 		return false;
 	for (i = 0; i < 16; i++) {
@@ -68,11 +68,11 @@ prefix_of(const struct sockaddr *sa, const struct rrl_conf *c, uint64_t *hi,
 			bits = 0;
 		}
 	}
-	for (i = 0; i < 8; i++)
-		*hi = *hi << 8 ^ a[i];	/* the family stays in the mix */
-	*lo = 0;
-	for (i = 8; i < 16; i++)
-		*lo = *lo << 8 | a[i];
+	*hi = *lo = 0;
+	for (i = 0; i < 8; i++) {
+		*hi = *hi << 8 | a[i];
+		*lo = *lo << 8 | a[i + 8];
+	}
 	return true;
 }
 
@@ -111,14 +111,14 @@ rrl_check(struct rrl *r, const struct rrl_conf *c,
     bool exempt)
 {
 	struct rrl_bucket	*b;
-	uint64_t		 hi, lo, k, dt;
+	uint64_t		 hi, lo, fam, k, dt;
 	int64_t			 cap, floor, bal;
 	bool			 fresh;
 
 	if (!c->on || exempt || r->b == NULL || !prefix_of(client, c, &hi,
-	    &lo))
+	    &lo, &fam))
 		return RRL_PASS;
-	k = mix(mix(mix(hi) ^ lo) ^ ((uint64_t)cls << 56 ^ key));
+	k = mix(mix(mix(mix(hi ^ fam) ^ lo) ^ key) ^ cls);
 	if (k == 0)
 		k = 1;
 	b = find(r, k, &fresh);
@@ -152,12 +152,18 @@ rrl_check(struct rrl *r, const struct rrl_conf *c,
 }
 
 size_t
-rrl_slip(uint8_t *out, size_t len, size_t qend)
+rrl_slip(uint8_t *out, size_t len)
 {
+	size_t	 qend = WIRE_HDR_LEN;
+
 	if (len < WIRE_HDR_LEN)
 		return len;
-	if (qend < WIRE_HDR_LEN || qend > len)
+	/* Our own answer: one question or none. */
+	if (wire_get16(out + WIRE_OFF_QDCOUNT) != 1 || wire_skip_name(out, len,
+	    &qend) == -1 || qend + 4 > len)
 		qend = WIRE_HDR_LEN;
+	else
+		qend += 4;
 	out[WIRE_OFF_FLAGS] |= WIRE_TC >> 8;
 	wire_put16(out + WIRE_OFF_QDCOUNT, qend > WIRE_HDR_LEN ? 1 : 0);
 	memset(out + WIRE_OFF_ANCOUNT, 0, 6);

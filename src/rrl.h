@@ -60,9 +60,9 @@ enum rrl_verdict rrl_check(struct rrl *, const struct rrl_conf *,
 
 /*
  * Turn the answer out[0..len) into a truncated one without records: the
- * header (TC set, counts 0 but the question's) and the question, which
- * ends at qend (0: no question).  Returns the new length.
+ * header (TC set, counts 0 but the question's) and its question, if it
+ * has one.  Returns the new length.
  */
-size_t		 rrl_slip(uint8_t *out, size_t len, size_t qend);
+size_t		 rrl_slip(uint8_t *out, size_t len);
 
 #endif

@@ -1605,9 +1605,7 @@ kind_of(struct fixture *f, const char *name, uint16_t qtype)
 	memset(&k, 0xee, sizeof(k));
 	env.kind = &k;
 	r = run_env(f, &env, q, n, OUTMAX);
-	if (r.len > 0)
-		assert_int_equal(k.qend, k.cls == ANSWER_CLASS_NONE ? 0 :
-		    n - 11);
+	assert_true(r.len > 0);
 	assert_false(k.exempt);
 	return k;
 }
@@ -1658,7 +1656,6 @@ kind_classes_and_keys(void **state)
 	assert_true(answer_query(&f->env, q, n, keep_buf(f, malloc(OUTMAX)),
 	    OUTMAX) > 0);
 	assert_int_equal(a.cls, ANSWER_CLASS_ERROR);
-	assert_int_equal(a.qend, 0);
 	f->env.kind = NULL;
 }
 

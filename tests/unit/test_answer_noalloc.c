@@ -288,7 +288,7 @@ answers_allocate_nothing(void **state)
 					    &rrl, &rrl_on, env.client, kind.cls,
 					    kind.key, n, kind.exempt) ==
 					    RRL_SLIP) {
-						rrl_slip(out, rlen, kind.qend);
+						rrl_slip(out, rlen);
 						nslip++;
 					}
 					/* A CHAOS TXT answer. */

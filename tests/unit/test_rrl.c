@@ -188,6 +188,10 @@ prefixes_share_an_account(void **state)
 	assert_int_equal(p, 0);
 	burst(r, &c, "2001:db8:0:ac00::1", 1, 1, 0, 5, &p, &d, &s);
 	assert_int_equal(p, 5);
+	/* The same bits in the other family: apart. */
+	burst(r, &c, "192.0.4.1", 1, 1, 0, 20, &p, &d, &s);
+	burst(r, &c, "c000:400::", 1, 1, 0, 5, &p, &d, &s);
+	assert_int_equal(p, 5);
 	/* A /32: every client alone. */
 	c.ipv4_prefix = 32;
 	burst(r, &c, "198.51.100.1", 1, 1, 0, 20, &p, &d, &s);
@@ -265,22 +269,36 @@ collisions_evict_the_stalest(void **state)
 static void
 slip_cuts_to_the_question(void **state)
 {
-	uint8_t	 out[64];
+	/* www.lb.example. A, one answer record, one OPT. */
+	static const uint8_t	 ans[] = {
+		0x12, 0x34, 0x84, 0x00, 0, 1, 0, 1, 0, 0, 0, 1,
+		3, 'w', 'w', 'w', 2, 'l', 'b', 7, 'e', 'x', 'a', 'm', 'p', 'l',
+		'e', 0, 0, 1, 0, 1,
+		0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 192, 0, 2, 10,
+		0, 0, 41, 4, 0xd0, 0, 0, 0, 0, 0, 0,
+	};
+	uint8_t	 out[sizeof(ans)];
 	size_t	 len;
 
 	(void)state;
-	memset(out, 0xee, sizeof(out));
-	wire_put16(out + WIRE_OFF_FLAGS, 0x8400);
-	len = rrl_slip(out, 60, 30);
-	assert_int_equal(len, 30);
+	memcpy(out, ans, sizeof(ans));
+	len = rrl_slip(out, sizeof(out));
+	assert_int_equal(len, 32);
+	assert_memory_equal(out + WIRE_HDR_LEN, ans + WIRE_HDR_LEN, 20);
+	assert_int_equal(wire_get16(out + WIRE_OFF_ID), 0x1234);
 	assert_int_equal(wire_get16(out + WIRE_OFF_FLAGS), 0x8600);
 	assert_int_equal(wire_get16(out + WIRE_OFF_QDCOUNT), 1);
 	assert_int_equal(wire_get16(out + WIRE_OFF_ANCOUNT), 0);
 	assert_int_equal(wire_get16(out + WIRE_OFF_NSCOUNT), 0);
 	assert_int_equal(wire_get16(out + WIRE_OFF_ARCOUNT), 0);
-	len = rrl_slip(out, 60, 0);
-	assert_int_equal(len, WIRE_HDR_LEN);
+	/* No question (NOTIMP), or a cut one: the header alone. */
+	memcpy(out, ans, sizeof(ans));
+	wire_put16(out + WIRE_OFF_QDCOUNT, 0);
+	assert_int_equal(rrl_slip(out, sizeof(out)), WIRE_HDR_LEN);
+	memcpy(out, ans, sizeof(ans));
+	assert_int_equal(rrl_slip(out, 30), WIRE_HDR_LEN);
 	assert_int_equal(wire_get16(out + WIRE_OFF_QDCOUNT), 0);
+	assert_int_equal(rrl_slip(out, 5), 5);
 }
 
 int
