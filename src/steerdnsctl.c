@@ -364,9 +364,6 @@ show_status(const json_t *s)
 	    num(rc, "BADVERS"), num(s, "dropped"), num(s, "truncated"));
 	printf("managed answers %llu, with every member down %llu\n",
 	    num(s, "managed"), num(s, "all_down"));
-	printf("rate limited %llu: dropped %llu, sent truncated %llu; "
-	    "over the path MTU, sent truncated %llu\n", num(s, "rrl_limited"),
-	    num(s, "rrl_dropped"), num(s, "rrl_slipped"), num(s, "too_big"));
 }
 
 static void
