@@ -102,6 +102,10 @@ answer_stats_sum(struct answer_stats *to, const struct answer_stats *from)
 	ADD(ecs);
 	ADD(managed);
 	ADD(all_down);
+	ADD(rrl_limited);
+	ADD(rrl_dropped);
+	ADD(rrl_slipped);
+	ADD(too_big);
 	for (i = 0; i < sizeof(to->rcode) / sizeof(to->rcode[0]); i++)
 		ADD(rcode[i]);
 	for (i = 0; i < ANSWER_NQTYPES; i++)
@@ -139,6 +143,17 @@ count(const struct answer_env *env, unsigned rcode)
 		answer_stat_add(&env->stats->rcode[rcode], 1);
 }
 
+/* Say what the response was, for rate limiting (env->kind). */
+static void
+kind(const struct answer_env *env, enum answer_class cls, uint64_t key)
+{
+	if (env->kind == NULL)
+		return;
+	env->kind->cls = cls;
+	env->kind->exempt = false;	/* a valid server cookie: true */
+	env->kind->key = key;
+}
+
 /* A response without answer data: header, question if parsed, OPT. */
 static size_t
 bare(const struct answer_env *env, const struct wire_query *q,
@@ -146,6 +161,7 @@ bare(const struct answer_env *env, const struct wire_query *q,
 {
 	size_t	 pos = WIRE_HDR_LEN;
 
+	kind(env, ANSWER_CLASS_ERROR, 0);
 	memset(out + WIRE_OFF_QDCOUNT, 0, 8);
 	if (q->qend != 0) {
 		memcpy(out + WIRE_HDR_LEN, pkt + WIRE_HDR_LEN,
@@ -398,6 +414,7 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 
 	if (env->stats != NULL)
 		answer_stat_add(&env->stats->queries, 1);
+	kind(env, ANSWER_CLASS_NONE, 0);
 	v = wire_parse_query(pkt, len, &q);
 	if (v == WIRE_DROP) {
 		if (env->stats != NULL)
@@ -413,6 +430,7 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 		memset(out + WIRE_OFF_QDCOUNT, 0, 8);
 		out[WIRE_OFF_RCODE] |= WIRE_RCODE_NOTIMP;
 		count(env, WIRE_RCODE_NOTIMP);
+		kind(env, ANSWER_CLASS_ERROR, 0);
 		return WIRE_HDR_LEN;
 	case WIRE_FORMERR:
 		return bare(env, &q, pkt, out, WIRE_RCODE_FORMERR);
@@ -526,5 +544,24 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 		pos += put_opt(out + pos, env, &q, 0, true, scope);
 	assert(pos <= limit);
 	count(env, a->rcode);
+	/*
+	 * Names answer per name and type (the lower-case name's hash);
+	 * NXDOMAIN per zone and referrals per cut: each of those is one
+	 * blob, so the blob is the key.
+	 */
+	if (env->kind == NULL)
+		;
+	else if (a->rcode == WIRE_RCODE_NXDOMAIN)
+		kind(env, ANSWER_CLASS_NXDOMAIN, (uintptr_t)a);
+	else if (a->rcode != WIRE_RCODE_NOERROR)
+		kind(env, ANSWER_CLASS_ERROR, 0);
+	else if (an > 0)
+		kind(env, ANSWER_CLASS_POSITIVE, q.lhash ^
+		    (uint64_t)q.qtype << 48);
+	else if (!a->aa)
+		kind(env, ANSWER_CLASS_REFERRAL, (uintptr_t)a);
+	else
+		kind(env, ANSWER_CLASS_NODATA, q.lhash ^
+		    (uint64_t)q.qtype << 48);
 	return pos;
 }

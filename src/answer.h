@@ -42,6 +42,11 @@ struct answer_stats {
 	_Atomic uint64_t	 managed;	/* answers computed from a pool */
 	_Atomic uint64_t	 all_down;	/* ... with no member usable */
 	_Atomic uint64_t	 qtype[ANSWER_NQTYPES];
+	_Atomic uint64_t	 rrl_limited;	/* over the rate (rrl.h) */
+	_Atomic uint64_t	 rrl_dropped;	/* ... and not sent */
+	_Atomic uint64_t	 rrl_slipped;	/* ... and sent truncated */
+	_Atomic uint64_t	 too_big;	/* over the path MTU: sent
+						   truncated instead */
 };
 
 /* Only the owning thread adds; so a load and a store suffice. */
@@ -81,6 +86,28 @@ struct answer_trace {
 	struct lb_trace		 lb;
 };
 
+/*
+ * What kind of response answer_query() made, for response rate limiting
+ * (rrl.h), which keeps one account per client prefix, class and key.
+ */
+enum answer_class {
+	ANSWER_CLASS_NONE,	/* no response */
+	ANSWER_CLASS_POSITIVE,	/* records in the answer; key: the name, type */
+	ANSWER_CLASS_NODATA,	/* none of the type; key: the name, type */
+	ANSWER_CLASS_NXDOMAIN,	/* key: the zone */
+	ANSWER_CLASS_REFERRAL,	/* key: the zone cut */
+	ANSWER_CLASS_ERROR,	/* FORMERR, SERVFAIL, NOTIMP, REFUSED; key 0 */
+	ANSWER_NCLASSES
+};
+
+struct answer_kind {
+	uint8_t		 cls;		/* enum answer_class */
+	bool		 exempt;	/* never rate limited: the client showed
+					   a valid server cookie (RFC 7873);
+					   false until cookies are checked */
+	uint64_t	 key;		/* the name or zone; 0 for errors */
+};
+
 struct answer_env {
 	const struct zone_db	*db;		/* borrowed */
 	uint16_t		 edns_payload;	/* ours */
@@ -92,6 +119,8 @@ struct answer_env {
 	_Atomic uint64_t	*counts;	/* this worker's row of the
 						   snapshot's answer counters,
 						   may be NULL */
+	struct answer_kind	*kind;		/* filled for each response
+						   made when not NULL */
 	struct answer_trace	*trace;		/* explain; NULL normally.
 						   Rotation is then not
 						   advanced, nothing counted */

@@ -13,6 +13,7 @@
 #include <ldns/ldns.h>
 
 #include "lb.h"
+#include "rrl.h"
 
 #define CONF_DEFAULT_PATH	SYSCONFDIR "/steerdns/steerdns.conf"
 
@@ -153,6 +154,7 @@ struct conf {
 						   REFUSED */
 	char			*version;	/* CH TXT version.server.,
 						   NULL: REFUSED */
+	struct rrl_conf		 rrl;		/* response rate limiting */
 	struct conf_zone	*zones;
 	size_t			 nzones;
 	struct conf_fleet	 fleet;

@@ -116,7 +116,8 @@ static const struct conf_section main_section = {
 	"the main file", main_keys, "MAIN FILE"
 };
 
-extern const struct conf_section conf_server_section, conf_fleet_section,
+extern const struct conf_section conf_server_section, conf_rrl_section,
+    conf_fleet_section,
     conf_zone_section,
     conf_soa_section, conf_check_section, conf_pool_section,
     conf_member_section, conf_name_section, conf_name_tail_section;
@@ -124,6 +125,7 @@ extern const struct conf_section conf_server_section, conf_fleet_section,
 const struct conf_section *const conf_sections[] = {
 	&main_section,
 	&conf_server_section,
+	&conf_rrl_section,
 	&conf_fleet_section,
 	&conf_zone_section,
 	&conf_soa_section,

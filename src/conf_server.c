@@ -379,6 +379,74 @@ format_probe_source(const struct conf_key *k, const void *obj, char *buf,
 		snprintf(buf, len, "[ \"%s\", \"%s\" ]", a, b);
 }
 
+/* ----------------------------------------------------------- server.rrl */
+
+#define R(field)	CONF_FIELD(struct rrl_conf, field)
+
+static const struct conf_key rrl_keys[] = {
+	{ "rate", CONF_UINT, R(rate), .min = 1, .max = 1000000, .def = 20,
+	    .doc = "responses a second per client prefix and class" },
+	{ "slip", CONF_UINT, R(slip), .min = 0, .max = 10, .def = 2,
+	    .doc = "every slip-th limited response is sent truncated" },
+	{ "window", CONF_UINT, R(window), .min = 1, .max = 3600, .def = 15,
+	    .doc = "seconds over which a flood is remembered" },
+	{ "ipv4_prefix", CONF_UINT, R(ipv4_prefix), .min = 8, .max = 32,
+	    .def = 24, .doc = "IPv4 clients counted together" },
+	{ "ipv6_prefix", CONF_UINT, R(ipv6_prefix), .min = 16, .max = 128,
+	    .def = 56, .doc = "IPv6 clients counted together" },
+	{ NULL }
+};
+
+const struct conf_section conf_rrl_section = {
+	"rrl", rrl_keys, "MAIN FILE"
+};
+
+/* The group turns rate limiting on; its keys have their defaults. */
+static void
+parse_rrl(struct loader *ld, const config_setting_t *g,
+    const struct conf_key *k, void *obj, void *arg)
+{
+	static const struct conf_key *const tables[] = { rrl_keys, NULL };
+	struct conf	*c = obj;
+
+	(void)k;
+	(void)arg;
+	if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
+		conf_errf(ld, conf_line(g), "\"rrl\" must be a group, not %s",
+		    conf_type_name(config_setting_type(g)));
+		return;
+	}
+	conf_section_defaults(rrl_keys, &c->rrl);
+	conf_section_unknown(ld, g, "rrl", tables);
+	conf_section_read(ld, g, rrl_keys, &c->rrl, "rrl: ", NULL);
+	c->rrl.on = true;
+}
+
+static bool
+same_rrl(const struct conf_key *k, const void *a, const void *b)
+{
+	const struct conf	*x = a, *y = b;
+
+	(void)k;
+	return x->rrl.on == y->rrl.on && (!x->rrl.on ||
+	    conf_section_same(rrl_keys, &x->rrl, &y->rrl));
+}
+
+static void
+format_rrl(const struct conf_key *k, const void *obj, char *buf,
+    size_t len)
+{
+	const struct rrl_conf	*r = &((const struct conf *)obj)->rrl;
+
+	(void)k;
+	if (!r->on)
+		snprintf(buf, len, "(off)");
+	else
+		snprintf(buf, len, "{ rate = %u; slip = %u; window = %u; "
+		    "ipv4_prefix = %u; ipv6_prefix = %u; }", r->rate, r->slip,
+		    r->window, r->ipv4_prefix, r->ipv6_prefix);
+}
+
 static const char *const log_names[] = { "stderr", "syslog", NULL };
 /* In the order of enum log_level. */
 static const char *const level_names[] = { "err", "warn", "info", "debug",
@@ -430,6 +498,9 @@ static const struct conf_key server_keys[] = {
 	    .doc = "CHAOS TXT of id.server. and hostname.bind." },
 	{ "version", CONF_STR, F(version), .max = 255, .flags = CONF_NONEMPTY,
 	    .doc = "CHAOS TXT of version.server. and version.bind." },
+	{ "rrl", CONF_CUSTOM, .parse = parse_rrl, .same = same_rrl,
+	    .format = format_rrl, .example = "{ rate = 5; }",
+	    .doc = "response rate limiting over UDP; off when not given" },
 	{ NULL }
 };
 

@@ -39,7 +39,10 @@ net_env(struct net_ctx *x, struct answer_env *env, bool tcp)
 	env->client = NULL;
 	env->rng = &x->rng;
 	env->trace = NULL;
+	/* TCP is never limited; without rrl nothing asks. */
+	env->kind = !tcp && s->conf->rrl.on ? &x->kind : NULL;
 	x->qlog_thr = s->qlog_thr;
+	x->rrl_conf = s->conf->rrl;
 	return s;
 }
 

@@ -11,6 +11,7 @@
 
 #include "answer.h"
 #include "lb.h"
+#include "rrl.h"
 
 /*
  * What one thread answers with: its own counters (one writer each), its
@@ -22,6 +23,9 @@ struct net_ctx {
 	uint64_t		 rng;
 	uint64_t		 qlog_thr;	/* from the snapshot */
 	unsigned		 row;
+	struct rrl_conf		 rrl_conf;	/* from the snapshot */
+	struct rrl		 rrl;		/* UDP only: its accounts */
+	struct answer_kind	 kind;		/* of the last answer */
 };
 
 /* A fresh context for answer-counter row row (its PRNG seeded). */

@@ -4,6 +4,7 @@
 
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <netinet/in.h>
 
 #include <errno.h>
@@ -52,9 +53,16 @@ udp_open(const struct sockaddr *sa, socklen_t len, bool *pktinfo)
 		if (*pktinfo && setsockopt(fd, IPPROTO_IPV6,
 		    IPV6_RECVPKTINFO, &on, sizeof(on)) == -1)
 			goto fail;
+		/* Never fragment: too big for the path fails, see send_all(). */
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_DONTFRAG, &on,
+		    sizeof(on));
 	} else {
-		/* Fragment rather than drop large answers (RFC 8085). */
-		int	 pmtu = IP_PMTUDISC_OMIT;
+		/*
+		 * DF set, never fragmented (RFC 9715): an answer over the path
+		 * MTU fails with EMSGSIZE and goes out truncated instead, so
+		 * the client asks over TCP (send_all()).
+		 */
+		int	 pmtu = IP_PMTUDISC_DO;
 
 		(void)setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu,
 		    sizeof(pmtu));
@@ -128,18 +136,81 @@ batch_init(struct udp_batch *b)
 	}
 }
 
+/* Send the m answers; one the path cannot carry whole goes truncated. */
+static void
+send_all(struct udp_sock *u, int m)
+{
+	struct udp_batch	*b = u->batch;
+	struct iovec		*io;
+	int			 sent, r;
+	bool			 cut = false;
+
+	for (sent = 0; sent < m; sent += r) {
+		r = sendmmsg(u->fd, b->out + sent, m - sent, 0);
+		if (r > 0) {
+			cut = false;
+			continue;
+		}
+		if (r == -1 && errno == EINTR) {
+			r = 0;
+			continue;
+		}
+		io = &b->iout[sent];
+		if (r == -1 && errno == EMSGSIZE && !cut) {
+			/* Over the path MTU: TC and empty, once. */
+			io->iov_len = rrl_slip(io->iov_base, io->iov_len);
+			answer_stat_add(&u->ctx.stats.too_big, 1);
+			cut = true;
+			r = 0;
+			continue;
+		}
+		/* Skip the one that failed, send the rest. */
+		answer_stat_add(&u->ctx.send_failed, 1);
+		cut = false;
+		r = 1;
+	}
+}
+
+/* Is the answer to be sent? Rate limiting may drop it or cut it. */
+static bool
+limit(struct udp_sock *u, const struct sockaddr *client, uint8_t *out,
+    size_t *len, uint64_t now)
+{
+	struct net_ctx	*x = &u->ctx;
+
+	if (x->kind.cls == ANSWER_CLASS_NONE)
+		return true;
+	switch (rrl_check(&x->rrl, &x->rrl_conf, client, x->kind.cls,
+	    x->kind.key, now, x->kind.exempt)) {
+	case RRL_PASS:
+		return true;
+	case RRL_SLIP:
+		answer_stat_add(&x->stats.rrl_limited, 1);
+		answer_stat_add(&x->stats.rrl_slipped, 1);
+		*len = rrl_slip(out, *len);
+		return true;
+	case RRL_DROP:
+		break;
+	}
+	answer_stat_add(&x->stats.rrl_limited, 1);
+	answer_stat_add(&x->stats.rrl_dropped, 1);
+	return false;
+}
+
 /*
- * Answer one batch of n received queries with env and send the answers.
- * The caller holds rcu_read_lock() (see udp_run()).
+ * Answer one batch of n received queries with env at now (ms, read once
+ * for the batch) and send the answers.  The caller holds rcu_read_lock()
+ * (see udp_run()).
  */
 static void
-answer_batch(struct udp_sock *u, int n, struct answer_env *envp)
+answer_batch(struct udp_sock *u, int n, struct answer_env *envp,
+    uint64_t now)
 {
 	struct udp_batch	*b = u->batch;
 	struct answer_env	 env = *envp;
 	struct msghdr		*h;
 	size_t			 len;
-	int			 i, m, sent, r;
+	int			 i, m;
 
 	for (i = m = 0; i < n; i++) {
 		h = &b->in[i].msg_hdr;
@@ -154,6 +225,9 @@ answer_batch(struct udp_sock *u, int n, struct answer_env *envp)
 			net_qlog(env.client, false, b->inbuf[i],
 			    b->in[i].msg_len, b->outbuf[m], len);
 		if (len == 0)
+			continue;
+		if (u->ctx.rrl_conf.on && !limit(u, env.client, b->outbuf[m],
+		    &len, now))
 			continue;
 		b->iout[m].iov_base = b->outbuf[m];
 		b->iout[m].iov_len = len;
@@ -178,18 +252,18 @@ answer_batch(struct udp_sock *u, int n, struct answer_env *envp)
 		b->in[i].msg_hdr.msg_namelen = sizeof(b->addr[i]);
 		b->in[i].msg_hdr.msg_controllen = sizeof(b->cmsg[i]);
 	}
-	for (sent = 0; sent < m; sent += r) {
-		r = sendmmsg(u->fd, b->out + sent, m - sent, 0);
-		if (r <= 0) {
-			if (r == -1 && errno == EINTR) {
-				r = 0;
-				continue;
-			}
-			/* Skip the one that failed, send the rest. */
-			answer_stat_add(&u->ctx.send_failed, 1);
-			r = 1;
-		}
-	}
+	send_all(u, m);
+}
+
+/* Milliseconds of the coarse monotonic clock: one read per batch. */
+static uint64_t
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC_COARSE, &ts) == -1)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 void *
@@ -234,7 +308,8 @@ udp_run(void *arg)
 			/* A reload: answer from the new one at once. */
 			if (snapshot_current() != snap)
 				snap = net_env(&u->ctx, &env, false);
-			answer_batch(u, n, &env);
+			answer_batch(u, n, &env, u->ctx.rrl_conf.on ?
+			    now_ms() : 0);
 			if (++batches < NET_UDP_QUIESCE)
 				continue;
 		}
@@ -266,6 +341,7 @@ udp_sock_init(struct udp_sock *u, int fd, bool pktinfo, int family,
 	u->family = family;
 	u->stop = stop;
 	net_ctx_init(&u->ctx, row);
+	rrl_init(&u->ctx.rrl);
 	u->batch = xmalloc(sizeof(*u->batch));
 	batch_init(u->batch);
 }
@@ -277,4 +353,5 @@ udp_sock_fini(struct udp_sock *u)
 	u->fd = -1;
 	free(u->batch);
 	u->batch = NULL;
+	rrl_fini(&u->ctx.rrl);
 }

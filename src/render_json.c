@@ -158,6 +158,10 @@ write_counters(struct jw *j, const struct server_stats *st)
 	jw_kv_uint(j, "truncated", answer_stat_get(&st->q.truncated));
 	jw_kv_uint(j, "managed", answer_stat_get(&st->q.managed));
 	jw_kv_uint(j, "all_down", answer_stat_get(&st->q.all_down));
+	jw_kv_uint(j, "rrl_limited", answer_stat_get(&st->q.rrl_limited));
+	jw_kv_uint(j, "rrl_dropped", answer_stat_get(&st->q.rrl_dropped));
+	jw_kv_uint(j, "rrl_slipped", answer_stat_get(&st->q.rrl_slipped));
+	jw_kv_uint(j, "too_big", answer_stat_get(&st->q.too_big));
 }
 
 void

@@ -79,6 +79,18 @@ static const struct {
 	{ "steerdns_ecs_queries_total",
 	    "Queries with an EDNS Client Subnet option.",
 	    offsetof(struct answer_stats, ecs) },
+	{ "steerdns_rrl_limited_total",
+	    "Responses over the rate limit (server.rrl; UDP only).",
+	    offsetof(struct answer_stats, rrl_limited) },
+	{ "steerdns_rrl_dropped_total",
+	    "Responses over the rate limit not sent.",
+	    offsetof(struct answer_stats, rrl_dropped) },
+	{ "steerdns_rrl_slipped_total",
+	    "Responses over the rate limit sent truncated and empty.",
+	    offsetof(struct answer_stats, rrl_slipped) },
+	{ "steerdns_too_big_total",
+	    "Answers larger than the path MTU, sent truncated and empty.",
+	    offsetof(struct answer_stats, too_big) },
 };
 
 /* Only in a fleet: how this node stands with the store and the others. */

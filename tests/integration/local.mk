@@ -85,3 +85,6 @@ INTEGRATION_TESTS += tests/integration/17-configure.sh
 # A fleet: three nodes over a three-member etcd cluster, all on loopback.
 INTEGRATION_TESTS += tests/integration/50-fleet.sh
 EXTRA_DIST += tests/integration/fleet-backend.py
+
+# Response rate limiting under a spoofed flood; answers never fragmented.
+INTEGRATION_TESTS += tests/integration/45-rrl.sh

@@ -1592,6 +1592,73 @@ fuzzed_queries_get_sane_answers(void **state)
 
 #define T(name)	cmocka_unit_test_teardown(name, collect)
 
+/* The class and key of an answer for rate limiting, with its question. */
+static struct answer_kind
+kind_of(struct fixture *f, const char *name, uint16_t qtype)
+{
+	struct answer_env	 env = f->env;
+	struct answer_kind	 k;
+	struct resp		 r;
+	uint8_t			 q[512];
+	size_t			 n = mkquery(q, name, qtype, 1232, false);
+
+	memset(&k, 0xee, sizeof(k));
+	env.kind = &k;
+	r = run_env(f, &env, q, n, OUTMAX);
+	assert_true(r.len > 0);
+	assert_false(k.exempt);
+	return k;
+}
+
+/*
+ * Positive and NODATA per name and type (case aside), NXDOMAIN one
+ * account per zone, a referral one per cut, errors together.
+ */
+static void
+kind_classes_and_keys(void **state)
+{
+	struct fixture		*f = *state;
+	struct answer_kind	 a, b, c;
+	uint8_t			 q[512];
+	size_t			 n;
+
+	a = kind_of(f, "www.lb.example.", WIRE_TYPE_A);
+	b = kind_of(f, "WWW.lb.example.", WIRE_TYPE_A);
+	c = kind_of(f, "mail.lb.example.", WIRE_TYPE_A);
+	assert_int_equal(a.cls, ANSWER_CLASS_POSITIVE);
+	assert_true(a.key == b.key);
+	assert_true(a.key != c.key);
+	b = kind_of(f, "www.lb.example.", WIRE_TYPE_MX);
+	assert_int_equal(b.cls, ANSWER_CLASS_NODATA);
+	assert_true(a.key != b.key);
+	a = kind_of(f, "nothere.lb.example.", WIRE_TYPE_A);
+	b = kind_of(f, "x.www.lb.example.", WIRE_TYPE_TXT);
+	c = kind_of(f, "nothere.other.test.", WIRE_TYPE_A);
+	assert_int_equal(a.cls, ANSWER_CLASS_NXDOMAIN);
+	assert_true(a.key == b.key);
+	assert_true(a.key != c.key);
+	a = kind_of(f, "sub.lb.example.", WIRE_TYPE_A);
+	b = kind_of(f, "deep.host.sub.lb.example.", WIRE_TYPE_AAAA);
+	assert_int_equal(a.cls, ANSWER_CLASS_REFERRAL);
+	assert_true(a.key == b.key);
+	a = kind_of(f, "example.org.", WIRE_TYPE_A);
+	assert_int_equal(a.cls, ANSWER_CLASS_ERROR);
+	assert_int_equal(a.key, 0);
+	/* Dropped: no class; NOTIMP: an error without a question. */
+	memset(&a, 0xee, sizeof(a));
+	f->env.kind = &a;
+	n = mkquery(q, "www.lb.example.", WIRE_TYPE_A, 0, false);
+	q[2] |= 0x80;
+	assert_int_equal(answer_query(&f->env, q, n, keep_buf(f,
+	    malloc(OUTMAX)), OUTMAX), 0);
+	assert_int_equal(a.cls, ANSWER_CLASS_NONE);
+	q[2] = (q[2] & 0x07) | 0x20;
+	assert_true(answer_query(&f->env, q, n, keep_buf(f, malloc(OUTMAX)),
+	    OUTMAX) > 0);
+	assert_int_equal(a.cls, ANSWER_CLASS_ERROR);
+	f->env.kind = NULL;
+}
+
 int
 main(void)
 {
@@ -1617,6 +1684,7 @@ main(void)
 		T(referral_for_glue_name),
 		T(ds_at_cut_is_nodata),
 		T(ds_at_cut_answers_the_ds),
+		T(kind_classes_and_keys),
 		T(refused_outside_zones),
 		T(class_ch_refused),
 		T(zone_transfers_refused),

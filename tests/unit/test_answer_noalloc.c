@@ -27,6 +27,7 @@
 #include "answer.h"
 #include "conf.h"
 #include "health.h"
+#include "rrl.h"
 #include "testutil.h"
 #include "wire.h"
 #include "zone.h"
@@ -205,7 +206,11 @@ answers_allocate_nothing(void **state)
 	char			*example, *server;
 	char			 hex[2 * WIRE_NSID_MAX + 1];
 	size_t			 i, t, e, len, n = 0, pass, k, cl;
-	size_t			 rlen, nchaos = 0;
+	size_t			 rlen, nchaos = 0, nslip = 0;
+	struct answer_kind	 kind;
+	struct rrl		 rrl;
+	const struct rrl_conf	 rrl_on = { .on = true, .rate = 1, .slip = 2,
+	    .window = 1, .ipv4_prefix = 24, .ipv6_prefix = 56 };
 	void *volatile		 p;
 
 	(void)state;
@@ -232,6 +237,8 @@ answers_allocate_nothing(void **state)
 	env.health = h;
 	env.rng = &rng;
 	env.counts = counts;
+	env.kind = &kind;
+	rrl_init(&rrl);
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_addr.s_addr = htonl(0xc0000282);	/* 192.0.2.130: us */
@@ -276,6 +283,14 @@ answers_allocate_nothing(void **state)
 					rlen = answer_query(&env, q, len, out,
 					    env.tcp ? sizeof(out) :
 					    ANSWER_UDP_MAX);
+					/* UDP: rate limited, as net_udp.c. */
+					if (!env.tcp && rlen > 0 && rrl_check(
+					    &rrl, &rrl_on, env.client, kind.cls,
+					    kind.key, n, kind.exempt) ==
+					    RRL_SLIP) {
+						rrl_slip(out, rlen);
+						nslip++;
+					}
 					/* A CHAOS TXT answer. */
 					if (cl == WIRE_CLASS_CH && rlen > 0 &&
 					    wire_get16(out +
@@ -309,11 +324,13 @@ answers_allocate_nothing(void **state)
 
 	assert_true(n > 3000);
 	assert_true(nchaos > 100);	/* CHAOS TXT answers among them */
+	assert_true(nslip > 100);	/* and rate limited answers */
 	assert_true(answer_stat_get(&st.managed) >= 600);
 	if (allocs != 0)
 		fail_msg("%zu allocations while answering %zu queries", allocs,
 		    n);
 	free(counts);
+	rrl_fini(&rrl);
 	health_free(h);
 	zone_db_free(db);
 	conf_free(c);

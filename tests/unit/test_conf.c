@@ -1621,6 +1621,111 @@ parse_listen_rejects_lenient_forms(void **state)
 	assert_int_equal(n, 0);
 }
 
+/* --- server.rrl --- */
+
+/* The main file with server settings on lines 3.., one zone. */
+static int
+load_rrl(const char *settings, struct conf **c, struct conf_errs *errs)
+{
+	struct tu_file	 f[2];
+	char		*main_text;
+	int		 rv;
+
+	main_text = tu_printf("server = {\n  listen = [ \"127.0.0.1:5353\" ];"
+	    "\n%s\n};\nzones = [ \"z.conf\" ];\n", settings);
+	f[0].name = "steerdns.conf";
+	f[0].text = main_text;
+	f[1].name = "z.conf";
+	f[1].text = "origin = \"lb.example.\";\n"
+	    "soa = { mname = \"ns1\"; rname = \"h\"; };\n"
+	    "ns = [ \"ns1\" ];\n";
+	*c = NULL;
+	rv = tu_load_files(f, 2, c, errs);
+	free(main_text);
+	return rv;
+}
+
+/* Off unless given; given, each key has its default or its value. */
+static void
+rrl_defaults(void **state)
+{
+	struct conf	*c;
+
+	(void)state;
+	c = load_server("");
+	assert_false(c->rrl.on);
+	conf_free(c);
+	c = load_server("rrl = { };");
+	assert_true(c->rrl.on);
+	assert_int_equal(c->rrl.rate, 20);
+	assert_int_equal(c->rrl.slip, 2);
+	assert_int_equal(c->rrl.window, 15);
+	assert_int_equal(c->rrl.ipv4_prefix, 24);
+	assert_int_equal(c->rrl.ipv6_prefix, 56);
+	conf_free(c);
+	c = load_server("rrl = { rate = 5; slip = 0; window = 1; "
+	    "ipv4_prefix = 32; ipv6_prefix = 64; };");
+	assert_true(c->rrl.on);
+	assert_int_equal(c->rrl.rate, 5);
+	assert_int_equal(c->rrl.slip, 0);
+	assert_int_equal(c->rrl.window, 1);
+	assert_int_equal(c->rrl.ipv4_prefix, 32);
+	assert_int_equal(c->rrl.ipv6_prefix, 64);
+	conf_free(c);
+}
+
+/* Every value out of range, at its line; a wrong type; unknown keys. */
+static void
+rrl_errors(void **state)
+{
+	struct conf		*c;
+	struct conf_errs	 errs = { NULL, 0 };
+
+	(void)state;
+	assert_int_equal(load_rrl("rrl = {\n rate = 0;\n slip = 11;\n"
+	    " window = 0;\n ipv4_prefix = 33;\n ipv6_prefix = 8;\n"
+	    " burst = 3;\n};", &c, &errs), -1);
+	assert_has_err(&errs, "steerdns.conf:4: \"rate\" 0 not in 1..1000000");
+	assert_has_err(&errs, "steerdns.conf:5: \"slip\" 11 not in 0..10");
+	assert_has_err(&errs, "steerdns.conf:6: \"window\" 0 not in 1..3600");
+	assert_has_err(&errs, "steerdns.conf:7: \"ipv4_prefix\" 33 not in "
+	    "8..32");
+	assert_has_err(&errs, "steerdns.conf:8: \"ipv6_prefix\" 8 not in "
+	    "16..128");
+	assert_has_err(&errs, "steerdns.conf:9:");
+	assert_has_err(&errs, "burst");
+	conf_errs_clear(&errs);
+	assert_int_equal(load_rrl("rrl = true;", &c, &errs), -1);
+	assert_has_err(&errs, "steerdns.conf:3: \"rrl\" must be a group, "
+	    "not a boolean");
+	conf_errs_clear(&errs);
+	assert_int_equal(load_rrl("rrl = { window = 3601; };", &c, &errs), -1);
+	assert_has_err(&errs, "steerdns.conf:3: \"window\" 3601 not in "
+	    "1..3600");
+	conf_errs_clear(&errs);
+}
+
+/* A change of any setting, or on/off, is a change of the server group. */
+static void
+rrl_compared(void **state)
+{
+	extern const struct conf_section	 conf_server_section;
+	const struct conf_key	*keys = conf_server_section.keys;
+	struct conf		*a, *b, *off;
+
+	(void)state;
+	a = load_server("rrl = { rate = 5; };");
+	b = load_server("rrl = { rate = 5; slip = 2; };");
+	off = load_server("");
+	assert_true(conf_section_same(keys, a, b));
+	assert_false(conf_section_same(keys, a, off));
+	b->rrl.ipv6_prefix = 64;
+	assert_false(conf_section_same(keys, a, b));
+	conf_free(a);
+	conf_free(b);
+	conf_free(off);
+}
+
 int
 main(void)
 {
@@ -1654,6 +1759,9 @@ main(void)
 		cmocka_unit_test(fleet_errors),
 		cmocka_unit_test(probe_source_errors),
 		cmocka_unit_test(probe_source_same),
+		cmocka_unit_test(rrl_defaults),
+		cmocka_unit_test(rrl_errors),
+		cmocka_unit_test(rrl_compared),
 		cmocka_unit_test(parse_source_forms),
 		cmocka_unit_test(listen_address_twice),
 		cmocka_unit_test(duplicate_zone),
