@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "conf.h"
 #include "log.h"
@@ -39,8 +40,22 @@ net_env(struct net_ctx *x, struct answer_env *env, bool tcp)
 	env->client = NULL;
 	env->rng = &x->rng;
 	env->trace = NULL;
+	env->cookies = s->conf->cookies ? &s->cookies : NULL;
+	env->now = 0;		/* the caller's, per batch */
+	env->result = NULL;
 	x->qlog_thr = s->qlog_thr;
 	return s;
+}
+
+uint32_t
+net_now(void)
+{
+	struct timespec	 ts;
+
+	/* Coarse: a few ms off at most, and no system call. */
+	if (clock_gettime(CLOCK_REALTIME_COARSE, &ts) == -1)
+		return 0;
+	return (uint32_t)ts.tv_sec;
 }
 
 void

@@ -141,6 +141,7 @@ answer_batch(struct udp_sock *u, int n, struct answer_env *envp)
 	size_t			 len;
 	int			 i, m, sent, r;
 
+	env.now = net_now();
 	for (i = m = 0; i < n; i++) {
 		h = &b->in[i].msg_hdr;
 		if (h->msg_flags & MSG_TRUNC) {
