@@ -29,7 +29,8 @@ INTEGRATION_TESTS = \
 	tests/integration/33-probe-source.sh \
 	tests/integration/40-control.sh \
 	tests/integration/41-reload-load.sh \
-	tests/integration/42-status-page.sh
+	tests/integration/42-status-page.sh \
+	tests/integration/46-cookies.sh
 
 EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/README \
