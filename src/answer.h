@@ -38,8 +38,8 @@ struct answer_stats {
 	_Atomic uint64_t	 truncated;
 	_Atomic uint64_t	 rcode[6];	/* NOERROR..REFUSED */
 	_Atomic uint64_t	 badvers;
-	_Atomic uint64_t	 badcookie;	/* BADCOOKIE answers (RFC 7873) */
-	_Atomic uint64_t	 cookie;	/* queries with a COOKIE option */
+	_Atomic uint64_t	 badcookie;	/* BADCOOKIE (RFC 7873) */
+	_Atomic uint64_t	 cookie;	/* queries with a COOKIE */
 	_Atomic uint64_t	 cookie_valid;	/* ... and our valid server
 						   cookie */
 	_Atomic uint64_t	 edns;

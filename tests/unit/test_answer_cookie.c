@@ -27,12 +27,16 @@
 #define T4	1559741961U	/* A.4 */
 static const char	 s1[] = "e5e973e5a6b2a43f48e7dc849e37bfcf";
 static const char	 cc1[] = "2464c4abcf10c957";
-static const char	 a1[] = "2464c4abcf10c957010000005cf79f111f8130c3eee29480";
-static const char	 a2[] = "2464c4abcf10c957010000005cf7a871d4a564a1442aca77";
+static const char	 a1[] = "2464c4abcf10c95701000000"
+    "5cf79f111f8130c3eee29480";
+static const char	 a2[] = "2464c4abcf10c95701000000"
+    "5cf7a871d4a564a1442aca77";
 static const char	 s4old[] = "dd3bdf9344b678b185a6f5cb60fca715";
 static const char	 s4new[] = "445536bcd2513298075a5d379663c962";
-static const char	 a4in[] = "22681ab97d52c298010000005cf7c57926556bd0934c72f8";
-static const char	 a4out[] = "22681ab97d52c298010000005cf7c609a6bb79d16625507a";
+static const char	 a4in[] = "22681ab97d52c29801000000"
+    "5cf7c57926556bd0934c72f8";
+static const char	 a4out[] = "22681ab97d52c29801000000"
+    "5cf7c609a6bb79d16625507a";
 static const char	 other[] = "000102030405060708090a0b0c0d0e0f";
 
 struct srv {
