@@ -48,7 +48,7 @@ more_reloads() { [ "$(reloads "$1")" -gt "$2" ]; }
 reload() {
     n0=$(reloads "$2")
     kill -HUP "$1"
-    wait_until 5 more_reloads "$2" "$n0" ||
+    wait_until 5000 more_reloads "$2" "$n0" ||
         notok "reload of $(basename "$2" .log)" "no new 'reloaded' line"
 }
 
