@@ -9,17 +9,23 @@
 #include <string.h>
 
 #include "answer.h"
+#include "cookie.h"
 #include "health.h"
 #include "lb.h"
 #include "wire.h"
 #include "zone.h"
 
+/* A COOKIE option as we send it: the client's cookie and ours. */
+#define COOKIE_OPT_LEN	(4 + COOKIE_CLIENT_LEN + COOKIE_OURS_LEN)
+
 /*
- * The header, the longest question and our OPT with both options fit in
- * the 512 bytes every answer may use: no option ever has to be dropped.
+ * The header, the longest question and our OPT with all its options (ECS,
+ * NSID, COOKIE) fit in the 512 bytes every answer may use: no option ever
+ * has to be dropped.
  */
 _Static_assert(WIRE_HDR_LEN + WIRE_MAX_NAME + 4 + WIRE_OPT_LEN + 4 + 4 + 16 +
-    4 + WIRE_NSID_MAX <= 512, "a question and our OPT fit in 512 bytes");
+    4 + WIRE_NSID_MAX + COOKIE_OPT_LEN <= 512,
+    "a question and our OPT fit in 512 bytes");
 
 /* Is our NSID to be sent: asked for and configured? */
 static bool
@@ -28,10 +34,13 @@ with_nsid(const struct answer_env *env, const struct wire_query *q)
 	return q->nsid && env->db->ident.nsid != NULL;
 }
 
-/* Length of our OPT RR for this query, the ECS echo and NSID included. */
+/*
+ * Length of our OPT RR for this query, the ECS echo, NSID and the cookie
+ * (sc: our server cookie, NULL for none) included.
+ */
 static size_t
 opt_len(const struct answer_env *env, const struct wire_query *q,
-    bool with_opts)
+    bool with_opts, const uint8_t *sc)
 {
 	size_t	 n = WIRE_OPT_LEN;
 
@@ -41,13 +50,18 @@ opt_len(const struct answer_env *env, const struct wire_query *q,
 		n += 4 + 4 + (q->ecs_source + 7) / 8;
 	if (with_opts && with_nsid(env, q))
 		n += 4 + env->db->ident.nsid_len;
+	if (with_opts && sc != NULL)
+		n += COOKIE_OPT_LEN;
 	return n;
 }
 
-/* Our OPT RR; the options (ECS echo, NSID) only with with_opts. */
+/*
+ * Our OPT RR; the options (ECS echo, NSID, the client's cookie with our
+ * server cookie sc when not NULL) only with with_opts.
+ */
 static size_t
 put_opt(uint8_t *p, const struct answer_env *env, const struct wire_query *q,
-    uint8_t ext_rcode, bool with_opts, uint8_t scope)
+    uint8_t ext_rcode, bool with_opts, uint8_t scope, const uint8_t *sc)
 {
 	const struct zone_ident	*id = &env->db->ident;
 	size_t			 alen, rdlen = 0;
@@ -74,6 +88,15 @@ put_opt(uint8_t *p, const struct answer_env *env, const struct wire_query *q,
 		memcpy(p + WIRE_OPT_RDATA + rdlen + 4, id->nsid, id->nsid_len);
 		rdlen += 4 + id->nsid_len;
 	}
+	if (with_opts && sc != NULL) {
+		wire_put16(p + WIRE_OPT_RDATA + rdlen, WIRE_EDNS_COOKIE);
+		wire_put16(p + WIRE_OPT_RDATA + rdlen + 2, COOKIE_OPT_LEN - 4);
+		memcpy(p + WIRE_OPT_RDATA + rdlen + 4, q->cookie,
+		    COOKIE_CLIENT_LEN);
+		memcpy(p + WIRE_OPT_RDATA + rdlen + 4 + COOKIE_CLIENT_LEN, sc,
+		    COOKIE_OURS_LEN);
+		rdlen += COOKIE_OPT_LEN;
+	}
 	wire_put16(p + WIRE_OPT_RDLEN, rdlen);
 	return WIRE_OPT_LEN + rdlen;
 }
@@ -98,6 +121,9 @@ answer_stats_sum(struct answer_stats *to, const struct answer_stats *from)
 	ADD(dropped);
 	ADD(truncated);
 	ADD(badvers);
+	ADD(badcookie);
+	ADD(cookie);
+	ADD(cookie_valid);
 	ADD(edns);
 	ADD(ecs);
 	ADD(managed);
@@ -150,14 +176,17 @@ kind(const struct answer_env *env, enum answer_class cls, uint64_t key)
 	if (env->kind == NULL)
 		return;
 	env->kind->cls = cls;
-	env->kind->exempt = false;	/* a valid server cookie: true */
+	env->kind->exempt = false;	/* the caller's: cookie_valid */
 	env->kind->key = key;
 }
 
-/* A response without answer data: header, question if parsed, OPT. */
+/*
+ * A response without answer data: header, question if parsed, OPT (with
+ * our server cookie sc unless NULL).
+ */
 static size_t
 bare(const struct answer_env *env, const struct wire_query *q,
-    const uint8_t *pkt, uint8_t *out, unsigned rcode)
+    const uint8_t *pkt, uint8_t *out, unsigned rcode, const uint8_t *sc)
 {
 	size_t	 pos = WIRE_HDR_LEN;
 
@@ -172,15 +201,43 @@ bare(const struct answer_env *env, const struct wire_query *q,
 	out[WIRE_OFF_RCODE] = (out[WIRE_OFF_RCODE] & 0xf0) | (rcode & 0x0f);
 	if (q->edns) {
 		pos += put_opt(out + pos, env, q, rcode >> 4, rcode !=
-		    WIRE_RCODE_FORMERR, 0);
+		    WIRE_RCODE_FORMERR, 0, sc);
 		wire_put16(out + WIRE_OFF_ARCOUNT, 1);
 	}
 	if (rcode == WIRE_RCODE_BADVERS) {
 		if (env->stats != NULL)
 			answer_stat_add(&env->stats->badvers, 1);
+	} else if (rcode == WIRE_RCODE_BADCOOKIE) {
+		if (env->stats != NULL)
+			answer_stat_add(&env->stats->badcookie, 1);
 	} else
 		count(env, rcode);
 	return pos;
+}
+
+/*
+ * The server cookie to answer a query's COOKIE option with (RFC 7873 5.2,
+ * RFC 9018 4.3): the one it brought when that is ours and fresh, else a
+ * new one made in buf.  *valid tells whether it brought a valid one.
+ */
+static const uint8_t *
+cookie_answer(const struct answer_env *env, const struct wire_query *q,
+    uint8_t *buf, bool *valid)
+{
+	enum cookie_verdict	 v = COOKIE_BAD;
+	uint8_t			 ip[16];
+	size_t			 iplen;
+
+	iplen = cookie_client_ip(env->client, ip);
+	if (q->cookie_len > COOKIE_CLIENT_LEN)
+		v = cookie_check(env->cookies, q->cookie, q->cookie +
+		    COOKIE_CLIENT_LEN, q->cookie_len - COOKIE_CLIENT_LEN, ip,
+		    iplen, env->now);
+	*valid = v != COOKIE_BAD;
+	if (v == COOKIE_GOOD)
+		return q->cookie + COOKIE_CLIENT_LEN;
+	cookie_make(env->cookies->cur, q->cookie, env->now, ip, iplen, buf);
+	return buf;
 }
 
 /* The answer for the question, and how much longer the name is than the
@@ -409,9 +466,14 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 	size_t				 ntail = 0, tlen;
 	uint16_t			 flags, delta, p, an;
 	uint8_t				 scope = 0;
+	uint8_t				 scbuf[COOKIE_OURS_LEN];
+	const uint8_t			*sc = NULL;
 	bool				 tc = false, degraded = false, down;
+	bool				 valid = false;
 	struct lb_cand			 cand[LB_MAX_MEMBERS];
 
+	if (env->result != NULL)
+		env->result->cookie_valid = false;
 	if (env->stats != NULL)
 		answer_stat_add(&env->stats->queries, 1);
 	kind(env, ANSWER_CLASS_NONE, 0);
@@ -433,9 +495,9 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 		kind(env, ANSWER_CLASS_ERROR, 0);
 		return WIRE_HDR_LEN;
 	case WIRE_FORMERR:
-		return bare(env, &q, pkt, out, WIRE_RCODE_FORMERR);
+		return bare(env, &q, pkt, out, WIRE_RCODE_FORMERR, NULL);
 	case WIRE_BADVERS:
-		return bare(env, &q, pkt, out, WIRE_RCODE_BADVERS);
+		return bare(env, &q, pkt, out, WIRE_RCODE_BADVERS, NULL);
 	default:
 		break;
 	}
@@ -444,8 +506,27 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 		answer_stat_add(&env->stats->ecs, q.ecs);
 		answer_stat_add(&env->stats->qtype[qtype_bucket(q.qtype)], 1);
 	}
+	/*
+	 * DNS cookies, before anything else is looked at.  Over UDP a server
+	 * cookie that is not valid gets BADCOOKIE and a fresh one, as Knot
+	 * answers (RFC 7873 5.2.4 allows it); a client cookie alone gets the
+	 * answer and a server cookie (5.2.3); TCP proves the address, so a
+	 * bad cookie there is only replaced.
+	 */
+	if (q.cookie_len != 0 && env->cookies != NULL) {
+		sc = cookie_answer(env, &q, scbuf, &valid);
+		if (env->result != NULL)
+			env->result->cookie_valid = valid;
+		if (env->stats != NULL) {
+			answer_stat_add(&env->stats->cookie, 1);
+			answer_stat_add(&env->stats->cookie_valid, valid);
+		}
+		if (!valid && q.cookie_len > COOKIE_CLIENT_LEN && !env->tcp)
+			return bare(env, &q, pkt, out, WIRE_RCODE_BADCOOKIE,
+			    sc);
+	}
 	if (q.qtype == WIRE_TYPE_OPT)
-		return bare(env, &q, pkt, out, WIRE_RCODE_FORMERR);
+		return bare(env, &q, pkt, out, WIRE_RCODE_FORMERR, NULL);
 	/* CHAOS: what the server says about itself; other classes: none. */
 	if (q.qclass == WIRE_CLASS_CH)
 		a = zone_ident_chaos(&env->db->ident, q.lname, q.qname_len,
@@ -456,7 +537,7 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 	else
 		a = NULL;
 	if (a == NULL)
-		return bare(env, &q, pkt, out, WIRE_RCODE_REFUSED);
+		return bare(env, &q, pkt, out, WIRE_RCODE_REFUSED, sc);
 	if (a->tail != NULL) {
 		if (env->stats != NULL)
 			answer_stat_add(&env->stats->managed, 1);
@@ -466,7 +547,7 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 				answer_stat_add(&env->stats->all_down, 1);
 			if (a->tail->all_down == LB_ALL_DOWN_SERVFAIL)
 				return bare(env, &q, pkt, out,
-				    WIRE_RCODE_SERVFAIL);
+				    WIRE_RCODE_SERVFAIL, sc);
 			a = a->alt;
 		}
 	}
@@ -493,7 +574,7 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 	 * records that do not fit beside it are cut as below.  512 bytes hold
 	 * any question with our OPT (the assertion at the top).
 	 */
-	olen = opt_len(env, &q, true);
+	olen = opt_len(env, &q, true, sc);
 	assert(pos + olen <= limit);
 	avail = limit - pos - olen;
 	if (a->len <= avail) {
@@ -541,7 +622,7 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 	flags |= (a->aa ? WIRE_AA : 0) | (tc ? WIRE_TC : 0) | a->rcode;
 	wire_put16(out + WIRE_OFF_FLAGS, flags);
 	if (q.edns)
-		pos += put_opt(out + pos, env, &q, 0, true, scope);
+		pos += put_opt(out + pos, env, &q, 0, true, scope, sc);
 	assert(pos <= limit);
 	count(env, a->rcode);
 	/*

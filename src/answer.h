@@ -10,6 +10,7 @@
 
 #include "lb.h"
 
+struct cookie_keys;
 struct health;
 struct sockaddr;
 struct zone_db;
@@ -37,6 +38,10 @@ struct answer_stats {
 	_Atomic uint64_t	 truncated;
 	_Atomic uint64_t	 rcode[6];	/* NOERROR..REFUSED */
 	_Atomic uint64_t	 badvers;
+	_Atomic uint64_t	 badcookie;	/* BADCOOKIE (RFC 7873) */
+	_Atomic uint64_t	 cookie;	/* queries with a COOKIE */
+	_Atomic uint64_t	 cookie_valid;	/* ... and our valid server
+						   cookie */
 	_Atomic uint64_t	 edns;
 	_Atomic uint64_t	 ecs;
 	_Atomic uint64_t	 managed;	/* answers computed from a pool */
@@ -104,8 +109,19 @@ struct answer_kind {
 	uint8_t		 cls;		/* enum answer_class */
 	bool		 exempt;	/* never rate limited: the client showed
 					   a valid server cookie (RFC 7873);
-					   false until cookies are checked */
+					   the caller sets it from
+					   answer_result.cookie_valid */
 	uint64_t	 key;		/* the name or zone; 0 for errors */
+};
+
+/* What answer_query() found out about a query, for the caller. */
+struct answer_result {
+	/*
+	 * The query carried a server cookie of ours, valid for its client
+	 * address (RFC 7873, 9018): the source address is not spoofed, so
+	 * response rate limiting may let it through.
+	 */
+	bool			 cookie_valid;
 };
 
 struct answer_env {
@@ -124,6 +140,13 @@ struct answer_env {
 	struct answer_trace	*trace;		/* explain; NULL normally.
 						   Rotation is then not
 						   advanced, nothing counted */
+	const struct cookie_keys *cookies;	/* borrowed; NULL: DNS
+						   cookies off */
+	uint32_t		 now;		/* wall-clock seconds, mod
+						   2^32, for cookies: set by
+						   the caller per batch */
+	struct answer_result	*result;	/* filled per query; may be
+						   NULL */
 };
 
 /*

@@ -155,6 +155,13 @@ struct conf {
 	char			*version;	/* CH TXT version.server.,
 						   NULL: REFUSED */
 	struct rrl_conf		 rrl;		/* response rate limiting */
+	bool			 cookies;	/* answer DNS cookies
+						   (RFC 7873) */
+	bool			 has_cookie_secret; /* else a random one */
+	uint8_t			 cookie_secret[16];
+	bool			 has_cookie_secret_previous;
+	uint8_t			 cookie_secret_previous[16]; /* still
+						   accepted */
 	struct conf_zone	*zones;
 	size_t			 nzones;
 	struct conf_fleet	 fleet;

@@ -251,6 +251,57 @@ free_nsid(const struct conf_key *k, void *obj)
 	c->nsid_len = 0;
 }
 
+/*
+ * A cookie secret (RFC 9018: SipHash-2-4's 128-bit key) as 32 hex
+ * digits; arg says which of the two.
+ */
+static void
+parse_cookie_secret(struct loader *ld, const config_setting_t *s,
+    const struct conf_key *k, void *obj, void *arg)
+{
+	struct conf	*c = obj;
+	const char	*t;
+	uint8_t		*key;
+	bool		*has;
+	size_t		 i, n;
+
+	(void)arg;
+	if (strcmp(k->name, "cookie_secret") == 0) {
+		key = c->cookie_secret;
+		has = &c->has_cookie_secret;
+	} else {
+		key = c->cookie_secret_previous;
+		has = &c->has_cookie_secret_previous;
+	}
+	if ((t = conf_get_str(ld, s)) == NULL)
+		return;
+	n = strlen(t);
+	for (i = 0; i < n && hexval(t[i]) != -1; i++)
+		;
+	if (n != 2 * 16 || i < n) {
+		/* The secret itself is not repeated into the log. */
+		conf_errf(ld, conf_line(s), "\"%s\": want 32 hex digits (16 "
+		    "bytes)", k->name);
+		return;
+	}
+	for (i = 0; i < 16; i++)
+		key[i] = hexval(t[2 * i]) << 4 | hexval(t[2 * i + 1]);
+	*has = true;
+}
+
+static bool
+same_cookie_secret(const struct conf_key *k, const void *a, const void *b)
+{
+	const struct conf	*x = a, *y = b;
+
+	if (strcmp(k->name, "cookie_secret") == 0)
+		return x->has_cookie_secret == y->has_cookie_secret &&
+		    memcmp(x->cookie_secret, y->cookie_secret, 16) == 0;
+	return x->has_cookie_secret_previous ==
+	    y->has_cookie_secret_previous && memcmp(x->cookie_secret_previous,
+	    y->cookie_secret_previous, 16) == 0;
+}
+
 int
 conf_parse_source(const char *text, struct conf_source *out)
 {
@@ -501,6 +552,16 @@ static const struct conf_key server_keys[] = {
 	{ "rrl", CONF_CUSTOM, .parse = parse_rrl, .same = same_rrl,
 	    .format = format_rrl, .example = "{ rate = 5; }",
 	    .doc = "response rate limiting over UDP; off when not given" },
+	{ "cookies", CONF_BOOL, F(cookies), .def = 1,
+	    .doc = "answer DNS cookies (RFC 7873)" },
+	{ "cookie_secret", CONF_CUSTOM, .parse = parse_cookie_secret,
+	    .same = same_cookie_secret,
+	    .example = "\"000102030405060708090a0b0c0d0e0f\"",
+	    .doc = "the server cookie secret, shared by a fleet" },
+	{ "cookie_secret_previous", CONF_CUSTOM, .parse = parse_cookie_secret,
+	    .same = same_cookie_secret,
+	    .example = "\"0f0e0d0c0b0a09080706050403020100\"",
+	    .doc = "a secret before a rotation, still accepted" },
 	{ NULL }
 };
 

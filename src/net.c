@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "conf.h"
 #include "log.h"
@@ -41,9 +42,23 @@ net_env(struct net_ctx *x, struct answer_env *env, bool tcp)
 	env->trace = NULL;
 	/* TCP is never limited; without rrl nothing asks. */
 	env->kind = !tcp && s->conf->rrl.on ? &x->kind : NULL;
+	env->cookies = s->conf->cookies ? &s->cookies : NULL;
+	env->now = 0;		/* the caller's, per batch */
+	env->result = NULL;
 	x->qlog_thr = s->qlog_thr;
 	x->rrl_conf = s->conf->rrl;
 	return s;
+}
+
+uint32_t
+net_now(void)
+{
+	struct timespec	 ts;
+
+	/* Coarse: a few ms off at most, and no system call. */
+	if (clock_gettime(CLOCK_REALTIME_COARSE, &ts) == -1)
+		return 0;
+	return (uint32_t)ts.tv_sec;
 }
 
 void

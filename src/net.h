@@ -33,9 +33,13 @@ void		 net_ctx_init(struct net_ctx *, unsigned row);
 
 /*
  * The environment a thread answers with, from the current snapshot, which
- * is returned.  The caller holds rcu_read_lock() while it uses env.
+ * is returned.  The caller holds rcu_read_lock() while it uses env, and
+ * sets env->now (net_now()) before each batch of queries.
  */
 const void	*net_env(struct net_ctx *, struct answer_env *, bool tcp);
+
+/* The wall clock in seconds, mod 2^32, for cookies: a vDSO read. */
+uint32_t	 net_now(void);
 
 /* Sampled query log: one line per query drawn (server.query_log). */
 static inline bool

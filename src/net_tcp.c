@@ -112,6 +112,7 @@ conn_process(struct tcp_conn *c)
 
 	rcu_read_lock();
 	net_env(&s->ctx, &env, true);
+	env.now = net_now();
 	env.client = (const struct sockaddr *)&c->peer;
 	while (c->inlen - off >= 2) {
 		mlen = wire_get16(c->in + off);

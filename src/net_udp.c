@@ -208,10 +208,13 @@ answer_batch(struct udp_sock *u, int n, struct answer_env *envp,
 {
 	struct udp_batch	*b = u->batch;
 	struct answer_env	 env = *envp;
+	struct answer_result	 res;
 	struct msghdr		*h;
 	size_t			 len;
 	int			 i, m;
 
+	env.now = net_now();
+	env.result = &res;
 	for (i = m = 0; i < n; i++) {
 		h = &b->in[i].msg_hdr;
 		if (h->msg_flags & MSG_TRUNC) {
@@ -226,6 +229,8 @@ answer_batch(struct udp_sock *u, int n, struct answer_env *envp,
 			    b->in[i].msg_len, b->outbuf[m], len);
 		if (len == 0)
 			continue;
+		/* A valid server cookie proves the source: never limited. */
+		u->ctx.kind.exempt = res.cookie_valid;
 		if (u->ctx.rrl_conf.on && !limit(u, env.client, b->outbuf[m],
 		    &len, now))
 			continue;

@@ -153,6 +153,7 @@ write_counters(struct jw *j, const struct server_stats *st)
 		jw_kv_uint(j, rcode_names[i],
 		    answer_stat_get(&st->q.rcode[i]));
 	jw_kv_uint(j, "BADVERS", answer_stat_get(&st->q.badvers));
+	jw_kv_uint(j, "BADCOOKIE", answer_stat_get(&st->q.badcookie));
 	jw_obj_end(j);
 	jw_kv_uint(j, "dropped", answer_stat_get(&st->q.dropped));
 	jw_kv_uint(j, "truncated", answer_stat_get(&st->q.truncated));

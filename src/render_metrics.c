@@ -91,6 +91,12 @@ static const struct {
 	{ "steerdns_too_big_total",
 	    "Answers larger than the path MTU, sent truncated and empty.",
 	    offsetof(struct answer_stats, too_big) },
+	{ "steerdns_cookie_queries_total",
+	    "Queries with a DNS COOKIE option (RFC 7873).",
+	    offsetof(struct answer_stats, cookie) },
+	{ "steerdns_cookie_valid_total",
+	    "Queries that brought a valid server cookie of ours.",
+	    offsetof(struct answer_stats, cookie_valid) },
 };
 
 /* Only in a fleet: how this node stands with the store and the others. */
@@ -212,6 +218,9 @@ render_metrics(const struct view *v, size_t *lenp)
 		fprintf(f, "steerdns_responses_total{rcode=\"BADVERS\","
 		    "transport=\"%s\"} %llu\n", tn[t],
 		    (unsigned long long)answer_stat_get(&st->tr[t].badvers));
+		fprintf(f, "steerdns_responses_total{rcode=\"BADCOOKIE\","
+		    "transport=\"%s\"} %llu\n", tn[t],
+		    (unsigned long long)answer_stat_get(&st->tr[t].badcookie));
 	}
 	for (i = 0; i < NELEM(per_transport_counters); i++) {
 		help(f, per_transport_counters[i].name, "counter",

@@ -2,6 +2,8 @@
 /* SPDX-License-Identifier: ISC */
 #include "config.h"
 
+#include <sys/random.h>
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,22 @@
 #include "zone.h"
 
 static struct snapshot	*current;
+
+/* The cookie secret when none is configured: one per process. */
+static void
+random_secret(uint8_t out[COOKIE_SECRET_LEN])
+{
+	static uint8_t	 secret[COOKIE_SECRET_LEN];
+	static bool	 drawn;
+
+	/* Snapshots are made on the main thread only. */
+	if (!drawn) {
+		if (getrandom(secret, sizeof(secret), 0) != sizeof(secret))
+			arc4random_buf(secret, sizeof(secret));
+		drawn = true;
+	}
+	memcpy(out, secret, COOKIE_SECRET_LEN);
+}
 
 struct snapshot *
 snapshot_new(struct conf *c, unsigned nrows, uint64_t generation)
@@ -41,6 +59,12 @@ snapshot_new(struct conf *c, unsigned nrows, uint64_t generation)
 	s->nrows = nrows;
 	s->counts = xcalloc(s->stride * nrows + 1, sizeof(*s->counts));
 	s->generation = generation;
+	if (c->has_cookie_secret)
+		memcpy(s->cookies.cur, c->cookie_secret, COOKIE_SECRET_LEN);
+	else
+		random_secret(s->cookies.cur);
+	s->cookies.has_prev = c->has_cookie_secret_previous;
+	memcpy(s->cookies.prev, c->cookie_secret_previous, COOKIE_SECRET_LEN);
 	if (c->query_log >= 1)
 		s->qlog_thr = UINT64_MAX;
 	else if (c->query_log > 0)

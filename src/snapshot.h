@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cookie.h"
+
 struct conf;
 struct health;
 struct zone_db;
@@ -28,11 +30,15 @@ struct snapshot {
 	unsigned	 nrows;
 	uint64_t	 qlog_thr;	/* log a query when a random 64-bit
 					   number is below: 0 never */
+	struct cookie_keys cookies;	/* the configured secrets, or the
+					   process's random one */
 };
 
 /*
  * A snapshot of configuration c (owned from now on) with nrows rows of
  * answer counters; health starts from each target's configured state.
+ * Without a cookie_secret the cookies are signed with a random secret
+ * drawn once per process, so that a reload keeps the clients' cookies.
  */
 struct snapshot	*snapshot_new(struct conf *c, unsigned nrows,
 		    uint64_t generation);

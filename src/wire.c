@@ -135,6 +135,13 @@ parse_opt(const uint8_t *p, size_t rdlen, struct wire_query *q)
 		   ignored; a length past the OPT is FORMERR above. */
 		if (code == WIRE_EDNS_NSID)
 			q->nsid = true;
+		/* The first COOKIE counts; a malformed one is FORMERR. */
+		if (code == WIRE_EDNS_COOKIE && q->cookie_len == 0) {
+			if (olen != 8 && (olen < 16 || olen > 40))
+				return WIRE_FORMERR;
+			q->cookie = p + i;
+			q->cookie_len = olen;
+		}
 		/* Unknown options are ignored (RFC 6891 section 6.1.2). */
 		i += olen;
 	}
@@ -154,6 +161,7 @@ wire_parse_query(const uint8_t *pkt, size_t len, struct wire_query *q)
 	q->qend = 0;
 	q->qname_len = 0;
 	q->edns = q->ecs = q->nsid = false;
+	q->cookie_len = 0;
 	if (len < WIRE_HDR_LEN)
 		return WIRE_DROP;
 	q->id = wire_get16(pkt);

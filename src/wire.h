@@ -55,9 +55,11 @@
 #define WIRE_RCODE_NOTIMP	4
 #define WIRE_RCODE_REFUSED	5
 #define WIRE_RCODE_BADVERS	16	/* extended: needs OPT */
+#define WIRE_RCODE_BADCOOKIE	23	/* extended (RFC 7873) */
 
 #define WIRE_EDNS_NSID		3	/* Name Server Identifier (RFC 5001) */
 #define WIRE_EDNS_ECS		8	/* EDNS Client Subnet option code */
+#define WIRE_EDNS_COOKIE	10	/* DNS cookies (RFC 7873) */
 /*
  * The longest NSID we send.  With it, any question and our OPT with the
  * ECS echo fit in 512 bytes, so the option never has to be left out.
@@ -99,12 +101,18 @@ struct wire_query {
 	uint8_t		 ecs_source;	/* source prefix length */
 	uint16_t	 ecs_family;	/* 1 IPv4, 2 IPv6 */
 	uint8_t		 ecs_addr[16];	/* zero-padded */
+	/* DNS cookies (RFC 7873): the first COOKIE option, if any */
+	uint8_t		 cookie_len;	/* 0: none; 8: client cookie only;
+					   16..40: client and server */
+	const uint8_t	*cookie;	/* its data, in the packet */
 };
 
 enum wire_verdict {
 	WIRE_OK,	/* a question to answer */
 	WIRE_DROP,	/* no reply at all: too short, or a response */
-	WIRE_FORMERR,	/* reply FORMERR (header; question if parsed) */
+	WIRE_FORMERR,	/* reply FORMERR (header; question if parsed);
+			   a COOKIE option of a length other than 8 or
+			   16..40 too (RFC 7873 5.2.2) */
 	WIRE_NOTIMP,	/* reply NOTIMP: opcode other than QUERY */
 	WIRE_BADVERS,	/* reply BADVERS: EDNS version other than 0 */
 };

@@ -210,6 +210,38 @@ check "metrics: slipped at least what the flood saw ($sl >= $FLOOD_SLIP)" \
 expect_eq "metrics: nothing limited over TCP" 0 \
     "$(metric 'steerdns_rrl_limited_total{transport="tcp"}')" "$T/metrics.txt"
 
+# A valid server cookie (RFC 7873) proves the source address: the same
+# flooding source and name, with the cookie the server gave it, is never
+# limited.
+py <<'EOF'
+import os, dns.message, dns.query, dns.edns, dns.flags
+from tap import check as ok
+h, p = os.environ["HOST"], int(os.environ["PORT"])
+def ask(cookie):
+    q = dns.message.make_query("www.lb.example.", "A", use_edns=0,
+                               options=[dns.edns.GenericOption(10, cookie)])
+    return dns.query.udp(q, h, port=p, timeout=2, source="127.0.0.2")
+cc = bytes(range(1, 9))
+server = None
+for i in range(50):
+    try:
+        r = ask(cc)
+    except Exception:
+        continue
+    for o in r.options:
+        if o.otype == 10 and len(o.to_wire()) > 8:
+            server = o.to_wire()
+    if server:
+        break
+full = 0
+if server:
+    for i in range(300):
+        r = ask(server)
+        full += len(r.answer) == 1 and not (r.flags & dns.flags.TC)
+ok("a valid server cookie exempts the flooding source (%d of 300 full)" % full,
+   server is not None and full == 300)
+EOF
+
 # Off again by a reload: the flooded name is answered at once.
 write_conf ""
 reload 2

@@ -30,7 +30,8 @@ INTEGRATION_TESTS = \
 	tests/integration/40-control.sh \
 	tests/integration/41-reload-load.sh \
 	tests/integration/42-status-page.sh \
-	tests/integration/48-hostile.sh
+	tests/integration/48-hostile.sh \
+	tests/integration/46-cookies.sh
 
 EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/README \

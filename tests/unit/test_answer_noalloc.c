@@ -26,6 +26,7 @@
 
 #include "answer.h"
 #include "conf.h"
+#include "cookie.h"
 #include "health.h"
 #include "rrl.h"
 #include "testutil.h"
@@ -163,14 +164,15 @@ static const uint16_t qtypes[] = { WIRE_TYPE_A, WIRE_TYPE_AAAA,
     WIRE_TYPE_TXT, WIRE_TYPE_NS, WIRE_TYPE_SOA, WIRE_TYPE_MX,
     WIRE_TYPE_ANY, WIRE_TYPE_CNAME, 99 };
 
-/* A query with or without EDNS, ECS of the given family, NSID. */
+/* A query with or without EDNS, ECS of the given family, NSID, and a
+ * COOKIE option of cookie[0..clen) unless clen is 0. */
 static size_t
 make(uint8_t *q, const char *name, uint16_t type, uint16_t qclass, int edns,
-    int ecs_family, bool nsid)
+    int ecs_family, bool nsid, const uint8_t *cookie, size_t clen)
 {
 	static const uint8_t	 v4[] = { 192, 0, 2, 200 };
 	static const uint8_t	 v6[] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1 };
-	uint8_t			 opt[64];
+	uint8_t			 opt[128];
 	size_t			 len, olen = 0;
 
 	len = tu_query(q, 0x1234, WIRE_RD, name, type, qclass);
@@ -184,6 +186,12 @@ make(uint8_t *q, const char *name, uint16_t type, uint16_t qclass, int edns,
 		olen += tu_ecs(opt + olen, 1, 25, 0, v4, 4);
 	else if (ecs_family == 2)
 		olen += tu_ecs(opt + olen, 2, 48, 0, v6, 6);
+	if (clen > 0) {
+		wire_put16(opt + olen, WIRE_EDNS_COOKIE);
+		wire_put16(opt + olen + 2, clen);
+		memcpy(opt + olen + 4, cookie, clen);
+		olen += 4 + clen;
+	}
 	len += tu_opt(q + len, edns == 2 ? 512 : 1232, 0, 0, 0, opt, olen);
 	tu_count_add(q, 10, 1);
 	return len;
@@ -198,6 +206,8 @@ answers_allocate_nothing(void **state)
 	struct health		*h;
 	struct answer_stats	 st;
 	struct answer_env	 env;
+	struct answer_result	 res;
+	struct cookie_keys	 keys;
 	struct sockaddr_in	 sin;
 	struct sockaddr_in6	 sin6;
 	uint8_t			 q[600], out[ANSWER_TCP_MAX], bad[64];
@@ -206,7 +216,8 @@ answers_allocate_nothing(void **state)
 	char			*example, *server;
 	char			 hex[2 * WIRE_NSID_MAX + 1];
 	size_t			 i, t, e, len, n = 0, pass, k, cl;
-	size_t			 rlen, nchaos = 0, nslip = 0;
+	size_t			 rlen, nchaos = 0, nslip = 0, ck, clen, iplen;
+	uint8_t			 cookie[24], ip[16];
 	struct answer_kind	 kind;
 	struct rrl		 rrl;
 	const struct rrl_conf	 rrl_on = { .on = true, .rate = 1, .slip = 2,
@@ -239,6 +250,14 @@ answers_allocate_nothing(void **state)
 	env.counts = counts;
 	env.kind = &kind;
 	rrl_init(&rrl);
+	memset(&keys, 0, sizeof(keys));
+	keys.cur[0] = 1;
+	keys.prev[0] = 2;
+	keys.has_prev = true;
+	env.cookies = &keys;
+	env.now = 100000;
+	env.result = &res;
+	memset(cookie, 0x3c, sizeof(cookie));
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_addr.s_addr = htonl(0xc0000282);	/* 192.0.2.130: us */
@@ -256,8 +275,13 @@ answers_allocate_nothing(void **state)
 	allocs = 0;
 
 	counting = true;
-	/* Pass 0: all up; 1: some down and drained; 2: all down. */
-	for (pass = 0; pass < 3; pass++) {
+	/*
+	 * Pass 0: all up; 1: some down and drained; 2: all down.  Each with
+	 * no cookie, a client cookie, a valid server cookie (by the current
+	 * secret, by the previous one, stale) and a bad one.
+	 */
+	for (pass = 0; pass < 3; pass++)
+	for (ck = 0; ck < 6; ck++) {
 		for (k = 0; k < db->ntargets; k++) {
 			health_set_state(h, k, pass == 2 || (pass == 1 &&
 			    k % 2 == 0) ? HEALTH_DOWN : HEALTH_UP);
@@ -275,11 +299,23 @@ answers_allocate_nothing(void **state)
 					   NSID.  A name is asked in IN in
 					   one half, in CH in the other. */
 					cl = qclasses[(i + e / 8) % 2];
-					len = make(q, qnames[i], qtypes[t],
-					    cl, e % 3, (e / 2) % 3, e >= 8);
 					env.tcp = e % 8 >= 6;
 					env.client = e % 2 ? (struct sockaddr *)
 					    &sin6 : (struct sockaddr *)&sin;
+					iplen = cookie_client_ip(env.client,
+					    ip);
+					clen = ck == 0 ? 0 : ck == 1 ? 8 : 24;
+					if (ck >= 2 && ck <= 4)
+						cookie_make(ck == 3 ?
+						    keys.prev : keys.cur,
+						    cookie, ck == 4 ?
+						    env.now - 2000 : env.now,
+						    ip, iplen, cookie + 8);
+					else if (ck == 5)
+						cookie[23] ^= 1;
+					len = make(q, qnames[i], qtypes[t],
+					    cl, e % 3, (e / 2) % 3, e >= 8,
+					    cookie, clen);
 					rlen = answer_query(&env, q, len, out,
 					    env.tcp ? sizeof(out) :
 					    ANSWER_UDP_MAX);
@@ -305,10 +341,12 @@ answers_allocate_nothing(void **state)
 		answer_query(&env, bad, len, out, ANSWER_UDP_MAX);
 		n++;
 	}
-	len = make(q, "www.m.example", WIRE_TYPE_A, WIRE_CLASS_IN, 0, 0, false);
+	len = make(q, "www.m.example", WIRE_TYPE_A, WIRE_CLASS_IN, 0, 0, false,
+	    NULL, 0);
 	q[2] |= 0x80;
 	answer_query(&env, q, len, out, ANSWER_UDP_MAX);
-	len = make(q, "www.m.example", WIRE_TYPE_A, WIRE_CLASS_IN, 0, 0, false);
+	len = make(q, "www.m.example", WIRE_TYPE_A, WIRE_CLASS_IN, 0, 0, false,
+	    NULL, 0);
 	tu_count_add(q, 4, 1);
 	answer_query(&env, q, len, out, ANSWER_UDP_MAX);
 	len = tu_query(q, 1, 0, "www.m.example", WIRE_TYPE_A, WIRE_CLASS_IN);
@@ -320,12 +358,19 @@ answers_allocate_nothing(void **state)
 	len += tu_opt(q + len, 1232, 0, 0, 0, (const uint8_t *)"\0\3\0\11", 4);
 	tu_count_add(q, 10, 1);
 	answer_query(&env, q, len, out, ANSWER_UDP_MAX);
+	/* A COOKIE of a malformed length: FORMERR. */
+	len = make(q, "www.m.example", WIRE_TYPE_A, WIRE_CLASS_IN, 1, 0, false,
+	    cookie, 12);
+	answer_query(&env, q, len, out, ANSWER_UDP_MAX);
 	counting = false;
 
 	assert_true(n > 3000);
 	assert_true(nchaos > 100);	/* CHAOS TXT answers among them */
 	assert_true(nslip > 100);	/* and rate limited answers */
 	assert_true(answer_stat_get(&st.managed) >= 600);
+	/* Every kind of cookie was seen: valid, and BADCOOKIE. */
+	assert_true(answer_stat_get(&st.cookie_valid) > 1000);
+	assert_true(answer_stat_get(&st.badcookie) > 1000);
 	if (allocs != 0)
 		fail_msg("%zu allocations while answering %zu queries", allocs,
 		    n);

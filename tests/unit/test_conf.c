@@ -1181,6 +1181,51 @@ ident_settings_errors(void **state)
 	assert_errs("bad-nsid-0x.conf", want_0x);
 }
 
+/* Cookie secrets in hex (any case); cookies on unless turned off. */
+static void
+cookie_settings_read(void **state)
+{
+	static const uint8_t	 cur[16] = { 0xe5, 0xe9, 0x73, 0xe5, 0xa6,
+				    0xb2, 0xa4, 0x3f, 0x48, 0xe7, 0xdc, 0x84,
+				    0x9e, 0x37, 0xbf, 0xcf };
+	struct conf		*c;
+
+	(void)state;
+	c = load_ok("good-cookies.conf");
+	assert_true(c->cookies);
+	assert_true(c->has_cookie_secret);
+	assert_memory_equal(c->cookie_secret, cur, 16);
+	assert_true(c->has_cookie_secret_previous);
+	assert_int_equal(c->cookie_secret_previous[0], 0xdd);
+	assert_int_equal(c->cookie_secret_previous[15], 0x15);
+	conf_free(c);
+	c = load_ok("good-defaults.conf");
+	assert_true(c->cookies);
+	assert_false(c->has_cookie_secret);
+	assert_false(c->has_cookie_secret_previous);
+	conf_free(c);
+	c = load_ok("good-cookies-off.conf");
+	assert_false(c->cookies);
+	conf_free(c);
+}
+
+/* A wrong secret is refused without repeating it. */
+static void
+cookie_settings_errors(void **state)
+{
+	static const char *const want[] = {
+		D "bad-cookies.conf:6: \"cookies\" must be true or false, not "
+		    "a string",
+		D "bad-cookies.conf:4: \"cookie_secret\": want 32 hex digits "
+		    "(16 bytes)",
+		D "bad-cookies.conf:5: \"cookie_secret_previous\": want 32 hex "
+		    "digits (16 bytes)",
+	};
+
+	(void)state;
+	assert_errs("bad-cookies.conf", want);
+}
+
 static void
 relative_names_resolved_against_origin(void **state)
 {
@@ -1812,6 +1857,8 @@ main(void)
 		cmocka_unit_test(ident_settings_read),
 		cmocka_unit_test(ident_settings_compared),
 		cmocka_unit_test(ident_settings_errors),
+		cmocka_unit_test(cookie_settings_read),
+		cmocka_unit_test(cookie_settings_errors),
 		cmocka_unit_test(relative_names_resolved_against_origin),
 		cmocka_unit_test(parse_listen_accepts),
 		cmocka_unit_test(parse_listen_rejects),

@@ -540,8 +540,9 @@ opt_with_non_root_owner_is_formerr(void **state)
 static void
 unknown_option_is_ignored(void **state)
 {
+	/* Two options of the local/experimental range (RFC 6891 9). */
 	static const uint8_t	 opt[] = { 0xfd, 0xe9, 0, 3, 'a', 'b', 'c',
-				    0, 10, 0, 0 };
+				    0xfd, 0xea, 0, 0 };
 	uint8_t			 pkt[512];
 	struct wire_query	 q;
 	size_t			 n;
@@ -1276,10 +1277,60 @@ name_text_escapes(void **state)
 	assert_int_equal(wire_name_text(q, sizeof(q), 12, buf, 6, &end), -1);
 }
 
+/* RFC 7873 5.2.2: 8 bytes, or 16 to 40; every other length is FORMERR. */
+static void
+cookie_lengths(void **state)
+{
+	uint8_t			 opt[4 + 48], pkt[512];
+	struct wire_query	 q;
+	size_t			 n, len;
+
+	(void)state;
+	for (n = 0; n <= 48; n++) {
+		wire_put16(opt, WIRE_EDNS_COOKIE);
+		wire_put16(opt + 2, n);
+		memset(opt + 4, (int)n, n);
+		if (n == 8 || (n >= 16 && n <= 40)) {
+			/* The packet stays ours: q.cookie points into it. */
+			len = edns_query(pkt, "www.example.", 1232, 0, 0, opt,
+			    4 + n);
+			assert_int_equal(wire_parse_query(pkt, len, &q),
+			    WIRE_OK);
+			assert_int_equal(q.cookie_len, n);
+			assert_ptr_equal(q.cookie, pkt + len - n);
+			assert_int_equal(q.cookie[0], n);
+		} else if (parse_opts(opt, 4 + n, &q) != WIRE_FORMERR)
+			fail_msg("cookie of %zu bytes: not FORMERR", n);
+	}
+}
+
+/* The first COOKIE counts; the parse of a second query forgets it. */
+static void
+cookie_first_counts_and_is_reset(void **state)
+{
+	static const uint8_t	 two[] = { 0, 10, 0, 8, 1, 1, 1, 1, 1, 1, 1, 1,
+				    0, 10, 0, 3, 2, 2, 2 };
+	static const uint8_t	 nsid[] = { 0, 3, 0, 0 };
+	uint8_t			 pkt[512];
+	struct wire_query	 q;
+	size_t			 len;
+
+	(void)state;
+	len = edns_query(pkt, "www.example.", 1232, 0, 0, two, sizeof(two));
+	assert_int_equal(wire_parse_query(pkt, len, &q), WIRE_OK);
+	assert_int_equal(q.cookie_len, 8);
+	assert_ptr_equal(q.cookie, pkt + len - sizeof(two) + 4);
+	assert_int_equal(q.cookie[0], 1);
+	assert_int_equal(parse_opts(nsid, sizeof(nsid), &q), WIRE_OK);
+	assert_int_equal(q.cookie_len, 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(cookie_lengths),
+		cmocka_unit_test(cookie_first_counts_and_is_reset),
 		cmocka_unit_test(name_text_escapes),
 		cmocka_unit_test(valid_query_fields),
 		cmocka_unit_test(root_name_has_no_labels),
