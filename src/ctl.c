@@ -104,10 +104,11 @@ do_admin(struct server *srv, const json_t *req, enum health_admin state)
 	if (member == NULL)
 		return error_reply("which member? (\"member\" missing)", NULL);
 	/* Missing or null: no end.  "600" is not taken for "never". */
+	/* Bounded: a larger double has no time_t, and no operator means it. */
 	if ((e != NULL && !json_is_null(e) && !json_is_number(e)) ||
-	    expires < 0 || !isfinite(expires))
-		return error_reply("expires must be a number of seconds >= 0",
-		    NULL);
+	    !(expires >= 0 && expires <= CTL_EXPIRES_MAX))
+		return error_reply("expires must be a number of seconds from 0 "
+		    "to 315360000 (10 years)", NULL);
 	if (expires > 0)
 		expires += time(NULL);
 	if (local != NULL && !json_is_boolean(local))

@@ -21,6 +21,8 @@ struct ctl;
 #define CTL_REQ_MAX	65536
 #define CTL_TIMEOUT	10.0
 #define CTL_CLIENTS	16
+/* The longest override: 10 years, in seconds. */
+#define CTL_EXPIRES_MAX	315360000.0
 
 /*
  * Listen on the Unix socket path with the given mode, owned by uid/gid

@@ -303,6 +303,43 @@ str(const json_t *o, const char *key, const char *fallback)
 	return s != NULL ? s : fallback;
 }
 
+/*
+ * A reply's strings may carry what an operator or a state file put there;
+ * none of it reaches the terminal as a control sequence: every string
+ * value in the tree is escaped in place (util_escape_ctrl()), and an
+ * object key that needs escaping is renamed.
+ */
+static void
+sanitize(json_t *v)
+{
+	json_t		*x;
+	const char	*k;
+	void		*tmp;
+	char		*e;
+	size_t		 i;
+
+	if (json_is_string(v)) {
+		if (util_has_ctrl(json_string_value(v))) {
+			e = util_escape_ctrl(json_string_value(v));
+			json_string_set(v, e);
+			free(e);
+		}
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, x)
+			sanitize(x);
+	} else if (json_is_object(v)) {
+		json_object_foreach_safe(v, tmp, k, x) {
+			sanitize(x);
+			if (util_has_ctrl(k)) {
+				e = util_escape_ctrl(k);
+				json_object_set(v, e, x);
+				json_object_del(v, k);
+				free(e);
+			}
+		}
+	}
+}
+
 static double
 number(const json_t *o, const char *key)
 {
@@ -752,6 +789,8 @@ main(int argc, char *argv[])
 		return EX_UNREACHABLE;
 	}
 	rv = boolean(v, "ok", false) ? EX_OK : EX_REFUSED;
+	if (!as_json)
+		sanitize(v);
 	if (as_json)
 		fputs(reply, stdout);
 	else if (rv != EX_OK) {

@@ -188,3 +188,35 @@ util_b64_decode(const char *in, size_t len, void *out)
 	}
 	return o - (uint8_t *)out;
 }
+
+int
+util_has_ctrl(const char *s)
+{
+	const unsigned char	*p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return 1;
+	return 0;
+}
+
+char *
+util_escape_ctrl(const char *s)
+{
+	const unsigned char	*p;
+	char			*out, *o;
+
+	/* At most four bytes out for one in. */
+	o = out = xreallocarray(NULL, strlen(s) + 1, 4);
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			o += sprintf(o, "\\x%02x", *p);
+		else if (*p == '\\') {
+			*o++ = '\\';
+			*o++ = '\\';
+		} else
+			*o++ = (char)*p;
+	}
+	*o = '\0';
+	return out;
+}

@@ -34,6 +34,15 @@ void	 util_ago(char *buf, size_t len, double t, double now);
 void	 util_b64_encode(const void *in, size_t n, char *out);
 long	 util_b64_decode(const char *in, size_t len, void *out);
 
+/*
+ * Text from outside (a state file, a request) on its way to a terminal:
+ * util_has_ctrl() tells whether s holds a C0 control character or DEL;
+ * util_escape_ctrl() returns a copy (the caller frees it) with each one
+ * written as \xNN and each backslash as \\.
+ */
+int	 util_has_ctrl(const char *s);
+char	*util_escape_ctrl(const char *s);
+
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 #endif
