@@ -74,4 +74,57 @@ fi
 expect_match "the refusal says why" "not a socket is there; not removing it" "$(head -n 1 "$T/ns.out")"
 expect_eq "the file is left alone" "keep me" "$(cat "$T/notasock")"
 
+# ------------------------------------------------- a hostile state file
+cat >"$T/pool.test.conf" <<'EOF'
+origin = "pool.test.";
+soa = { mname = "ns.pool.test."; rname = "h.pool.test."; serial = 1;
+        refresh = 3600; retry = 900; expire = 604800; minimum = 60; };
+ns = [ "ns.pool.test." ];
+records = [ "ns A 192.0.2.53" ];
+pools = { web = { members = ( { address = "192.0.2.77"; },
+                              { address = "192.0.2.78"; } ); }; };
+names = { www = { pool = "web"; strategy = "round_robin"; }; };
+EOF
+P2=$(port 2)
+mkdir -p "$T/st"
+{
+    printf '192.0.2.77\tdrain\t100\t0\tfirst\n'
+    printf '192.0.2.77\tdrain\t100\t0\tsecond\n'
+    # 1023 bytes, then what the old reader took for an override of its own
+    printf '192.0.2.78\tdrain\t100\t0\t%s' "$(head -c 1000 /dev/zero | tr '\0' x)"
+    printf '192.0.2.78\tdown\t100\t0\tsmuggled\n'
+    printf '192.0.2.78\tdrain\t100\t0\t\033[2J\n'
+} >"$T/st/overrides"
+cat >"$T/st.conf" <<EOF
+server = {
+  listen = [ "127.0.0.1:$P2" ];
+  workers = 1;
+  metrics = "";
+  control = "$T/st/ctl.sock";
+  state_file = "$T/st/overrides";
+};
+zones = [ "pool.test.conf" ];
+EOF
+if start_daemon "$T/st.conf"; then
+    expect_match "the duplicate is logged, the later line wins" \
+        'overrides:2: 192\.0\.2\.77 already on line 1; the later line wins' "$(cat "$DAEMON_LOG")"
+    expect_match "the long line is skipped with its line number" \
+        'overrides:3: line longer than 1023 bytes, skipped' "$(cat "$DAEMON_LOG")"
+    expect_match "the control characters are skipped with their line number" \
+        'overrides:4: a control character, skipped' "$(cat "$DAEMON_LOG")"
+    PORT=$P2 dq +short www.pool.test A
+    expect_eq "only 192.0.2.78 answers (77 drained, 78 not overridden)" "192.0.2.78" \
+        "$(tr '\n' ' ' <"$DIG_OUT" | sed 's/ *$//')"
+    "$CTL" -s "$T/st/ctl.sock" undrain 192.0.2.77 >"$T/ud.out" 2>&1
+    expect_eq "undrain is accepted" 0 "$?" "$T/ud.out"
+    ans=""
+    for i in 1 2 3 4; do PORT=$P2 dq +short www.pool.test A; ans="$ans $(cat "$DIG_OUT")"; done
+    expect_match "after undrain 192.0.2.77 answers again" '192\.0\.2\.77' "$ans"
+    expect_eq "the state file holds no override any more" "" \
+        "$(grep -v '^#' "$T/st/overrides")"
+    "$CTL" -s "$T/st/ctl.sock" drain 192.0.2.78 >/dev/null 2>&1
+    expect_eq "the state file is written mode 600" 600 "$(stat -c '%a' "$T/st/overrides")"
+    stop_daemon
+fi
+
 finish
