@@ -29,6 +29,7 @@
 #include "http.h"
 #include "jw.h"
 #include "log.h"
+#include "net.h"
 #include "notify.h"
 #include "probe.h"
 #include "render.h"
@@ -469,6 +470,8 @@ main(int argc, char *argv[])
 	snapshot_publish(srv.snap, NULL);
 
 	signal(SIGPIPE, SIG_IGN);
+	if (net_listen_free(c) == -1)
+		fatalx("cannot listen: see above");
 	srv.workers = xcalloc(srv.nworkers, sizeof(*srv.workers));
 	for (i = 0; i < srv.nworkers; i++)
 		if ((srv.workers[i] = worker_new(i, c)) == NULL)

@@ -127,4 +127,50 @@ if start_daemon "$T/st.conf"; then
     stop_daemon
 fi
 
+# ------------------------------------------------ a second instance
+P3=$(port 3)
+conf "$T/one.conf" "$P3" ""
+if start_daemon "$T/one.conf"; then
+    FIRST=$DAEMON_PID
+    "$STEERDNS" -f -c "$T/one.conf" >"$T/two.out" 2>&1 </dev/null &
+    two=$!
+    PIDS="$PIDS $two"
+    if wait_gone "$two" 10; then
+        wait "$two"; st=$?
+        expect_eq "a second instance on the same address is refused" 1 "$st" "$T/two.out"
+    else
+        notok "a second instance on the same address is refused" "it runs"
+        kill -TERM "$two"
+    fi
+    expect_match "with a message naming the address" \
+        "listen 127\.0\.0\.1:$P3: another process already listens there" "$(cat "$T/two.out")"
+    n=0
+    for i in $(seq 1 20); do
+        PORT=$P3 dq lb.example SOA
+        [ "$(d_status)" = NOERROR ] && n=$((n + 1))
+    done
+    expect_eq "the first one answers every query" 20 "$n"
+    stop_daemon "$FIRST"
+fi
+# Something else on the TCP port only.
+"$PYTHON" - "$P3" >"$T/tcphold.out" 2>&1 <<'EOF' &
+import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1)
+print("listening", flush=True); time.sleep(30)
+EOF
+hold=$!
+PIDS="$PIDS $hold"
+wait_until 5000 grep -q listening "$T/tcphold.out"
+"$STEERDNS" -f -c "$T/one.conf" >"$T/three.out" 2>&1 </dev/null &
+three=$!
+PIDS="$PIDS $three"
+if wait_gone "$three" 10; then
+    wait "$three"; st=$?
+    expect_eq "another program on the TCP port: refused too" 1 "$st" "$T/three.out"
+else
+    notok "another program on the TCP port: refused too" "it runs"
+    kill -TERM "$three"
+fi
+kill "$hold" 2>/dev/null
+
 finish
