@@ -131,6 +131,14 @@ socket_of(const char *conf)
 	char		*out = NULL;
 
 	config_init(&cfg);
+	/* As the daemon reads it: @include from the file's directory. */
+	if ((slash = strrchr(conf, '/')) != NULL) {
+		char	*dir = xstrdup(conf);
+
+		dir[slash == conf ? 1 : slash - conf] = '\0';
+		config_set_include_dir(&cfg, dir);
+		free(dir);
+	}
 	if (config_read_file(&cfg, conf) == CONFIG_FALSE) {
 		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
 			fprintf(stderr, "steerdnsctl: cannot read %s: %s; "

@@ -195,7 +195,7 @@ util_has_ctrl(const char *s)
 	const unsigned char	*p;
 
 	for (p = (const unsigned char *)s; *p != '\0'; p++)
-		if (*p < 0x20 || *p == 0x7f)
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
 			return 1;
 	return 0;
 }
@@ -209,7 +209,7 @@ util_escape_ctrl(const char *s)
 	/* At most four bytes out for one in. */
 	o = out = xreallocarray(NULL, strlen(s) + 1, 4);
 	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f)
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
 			o += sprintf(o, "\\x%02x", *p);
 		else if (*p == '\\') {
 			*o++ = '\\';

@@ -36,7 +36,8 @@ long	 util_b64_decode(const char *in, size_t len, void *out);
 
 /*
  * Text from outside (a state file, a request) on its way to a terminal:
- * util_has_ctrl() tells whether s holds a C0 control character or DEL;
+ * util_has_ctrl() tells whether s holds a C0 control character other
+ * than tab, or DEL;
  * util_escape_ctrl() returns a copy (the caller frees it) with each one
  * written as \xNN and each backslash as \\.
  */

@@ -472,6 +472,7 @@ expect_eq "no local errors in the daemon logs" 0 "$(cat "$T"/daemon*.log | grep 
 RSTATE=steerdns-40-rel-$$.state   # unique, in case it lands in /
 sed -e 's/"ctl.sock"/"rel.sock"/' -e "s/\"overrides.state\"/\"$RSTATE\"/" \
     -e "s/127.0.0.1:$MPORT/127.0.0.1:$(port 5)/" \
+    -e "s/\"127.0.0.1:$(port 0)\"/\"127.0.0.1:$(port 6)\"/" \
     -e "s|^server = {|server = {\n  pid_file = \"$T/rel.pid\";|" "$CONF" >"$T/rel.conf"
 (cd "$T" && exec "$STEERDNS" -c rel.conf) >"$T/daemon-rel.log" 2>&1
 n=200

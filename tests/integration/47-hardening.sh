@@ -173,4 +173,45 @@ else
 fi
 kill "$hold" 2>/dev/null
 
+# ------------------------------- @include relative to the including file
+P4=$(port 4)
+mkdir -p "$T/inc/zones" "$T/elsewhere"
+cp "$TI_ZONES/lb.example.conf" "$T/inc/zones/lb.example.conf"
+cat >"$T/inc/server.inc" <<EOF
+listen = [ "127.0.0.1:$P4" ];
+workers = 1;
+metrics = "";
+control = "$T/inc/ctl.sock";
+pid_file = "$T/inc/steerdns.pid";
+EOF
+cat >"$T/inc/main.conf" <<'EOF'
+server = {
+  @include "server.inc"
+};
+zones = [ "zones/lb.example.conf" ];
+EOF
+# Started from another directory, detached (its cwd is then /).
+(cd "$T/elsewhere" && exec "$STEERDNS" -c ../inc/main.conf) >"$T/inc.out" 2>&1
+expect_eq "@include relative to the file: starts from another directory" 0 "$?" "$T/inc.out"
+n=0
+while [ ! -s "$T/inc/steerdns.pid" ] && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done
+IPID=$(cat "$T/inc/steerdns.pid" 2>/dev/null)
+if [ -n "$IPID" ] && alive "$IPID"; then
+    PIDS="$PIDS $IPID"
+    n=0
+    until "$CTL" -s "$T/inc/ctl.sock" status >/dev/null 2>&1 || [ $n -ge 100 ]; do
+        sleep 0.05; n=$((n + 1))
+    done
+    "$CTL" -s "$T/inc/ctl.sock" reload >"$T/inc-reload.out" 2>&1
+    expect_eq "the detached daemon (cwd /) reloads with its @include" \
+        "0 reloaded: generation 2" "$? $(cat "$T/inc-reload.out")"
+    (cd / && "$CTL" -c "$T/inc/main.conf" status) >"$T/inc-st.out" 2>&1
+    expect_match "steerdnsctl -c finds the socket through the @include" "pid $IPID," "$(cat "$T/inc-st.out")"
+    kill -TERM "$IPID"
+    wait_gone "$IPID" 5 || notok "the detached daemon stops on SIGTERM"
+else
+    notok "@include relative to the file: the daemon runs" "pid file: ${IPID:-none}"
+    show "$T/inc.out"
+fi
+
 finish

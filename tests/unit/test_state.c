@@ -175,6 +175,11 @@ escape_for_the_terminal(void **state)
 	s = util_escape_ctrl("a\033[2J\\b\n");
 	assert_string_equal(s, "a\\x1b[2J\\\\b\\x0a");
 	free(s);
+	/* A tab is layout, not a control sequence: explain's records. */
+	assert_false(util_has_ctrl("www\t30\tIN\tA"));
+	s = util_escape_ctrl("a\tb");
+	assert_string_equal(s, "a\tb");
+	free(s);
 }
 
 int
