@@ -257,19 +257,6 @@ conf_literal_int(struct loader *ld, const config_setting_t *s, long long v,
 	return v;
 }
 
-void
-conf_include_dir(config_t *cfg, const char *file)
-{
-	const char	*slash = strrchr(file, '/');
-	char		*dir;
-
-	if (slash == NULL)
-		return;
-	dir = slash == file ? xstrdup("/") : conf_relative_to(file, ".");
-	config_set_include_dir(cfg, dir);
-	free(dir);
-}
-
 char *
 conf_relative_to(const char *base, const char *path)
 {

@@ -65,13 +65,6 @@ long long conf_literal_int(struct loader *, const config_setting_t *,
 	    long long v, bool octal);
 /* path relative to the directory of base, unless absolute; malloc'd. */
 char	*conf_relative_to(const char *base, const char *path);
-/*
- * Resolve a relative @include in file against file's own directory, not
- * the working directory (which is / once the daemon has detached).
- * libconfig 1.5 has one include directory per read: an @include inside an
- * included file resolves against the same one.
- */
-void	 conf_include_dir(config_t *, const char *file);
 
 /* A domain name, relative to origin unless it ends in a dot; NULL: bad. */
 ldns_rdf *conf_parse_name(const char *, const ldns_rdf *origin);

@@ -20,6 +20,7 @@
 #include <libconfig.h>
 
 #include "jw.h"
+#include "tty.h"
 #include "util.h"
 
 #define DEFAULT_CONF	SYSCONFDIR "/steerdns/steerdns.conf"
@@ -131,14 +132,7 @@ socket_of(const char *conf)
 	char		*out = NULL;
 
 	config_init(&cfg);
-	/* As the daemon reads it: @include from the file's directory. */
-	if ((slash = strrchr(conf, '/')) != NULL) {
-		char	*dir = xstrdup(conf);
-
-		dir[slash == conf ? 1 : slash - conf] = '\0';
-		config_set_include_dir(&cfg, dir);
-		free(dir);
-	}
+	util_include_dir(&cfg, conf);
 	if (config_read_file(&cfg, conf) == CONFIG_FALSE) {
 		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
 			fprintf(stderr, "steerdnsctl: cannot read %s: %s; "
@@ -309,43 +303,6 @@ str(const json_t *o, const char *key, const char *fallback)
 	const char	*s = json_string_value(json_object_get(o, key));
 
 	return s != NULL ? s : fallback;
-}
-
-/*
- * A reply's strings may carry what an operator or a state file put there;
- * none of it reaches the terminal as a control sequence: every string
- * value in the tree is escaped in place (util_escape_ctrl()), and an
- * object key that needs escaping is renamed.
- */
-static void
-sanitize(json_t *v)
-{
-	json_t		*x;
-	const char	*k;
-	void		*tmp;
-	char		*e;
-	size_t		 i;
-
-	if (json_is_string(v)) {
-		if (util_has_ctrl(json_string_value(v))) {
-			e = util_escape_ctrl(json_string_value(v));
-			json_string_set(v, e);
-			free(e);
-		}
-	} else if (json_is_array(v)) {
-		json_array_foreach(v, i, x)
-			sanitize(x);
-	} else if (json_is_object(v)) {
-		json_object_foreach_safe(v, tmp, k, x) {
-			sanitize(x);
-			if (util_has_ctrl(k)) {
-				e = util_escape_ctrl(k);
-				json_object_set(v, e, x);
-				json_object_del(v, k);
-				free(e);
-			}
-		}
-	}
 }
 
 static double
@@ -774,11 +731,9 @@ main(int argc, char *argv[])
 	}
 	jw_obj_end(&j);
 	req = jw_take(&j);
-	/* One line: the writer puts no newline inside a document. */
 	len = strlen(req);
 	req = xreallocarray(req, len + 2, 1);
-	req[len] = '\n';
-	req[len + 1] = '\0';
+	memcpy(req + len, "\n", 2);	/* the writer puts no newline inside */
 
 	if (path == NULL && (path = socket_of(conf)) == NULL) {
 		free(req);
@@ -797,8 +752,7 @@ main(int argc, char *argv[])
 		return EX_UNREACHABLE;
 	}
 	rv = boolean(v, "ok", false) ? EX_OK : EX_REFUSED;
-	if (!as_json)
-		sanitize(v);
+	tty_sanitize(v);	/* --json prints the reply untouched */
 	if (as_json)
 		fputs(reply, stdout);
 	else if (rv != EX_OK) {

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <libconfig.h>
+
 #include "log.h"
 #include "util.h"
 
@@ -189,34 +191,16 @@ util_b64_decode(const char *in, size_t len, void *out)
 	return o - (uint8_t *)out;
 }
 
-int
-util_has_ctrl(const char *s)
+void
+util_include_dir(struct config_t *cfg, const char *file)
 {
-	const unsigned char	*p;
+	const char	*slash = strrchr(file, '/');
+	char		*dir;
 
-	for (p = (const unsigned char *)s; *p != '\0'; p++)
-		if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
-			return 1;
-	return 0;
-}
-
-char *
-util_escape_ctrl(const char *s)
-{
-	const unsigned char	*p;
-	char			*out, *o;
-
-	/* At most four bytes out for one in. */
-	o = out = xreallocarray(NULL, strlen(s) + 1, 4);
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
-			o += sprintf(o, "\\x%02x", *p);
-		else if (*p == '\\') {
-			*o++ = '\\';
-			*o++ = '\\';
-		} else
-			*o++ = (char)*p;
-	}
-	*o = '\0';
-	return out;
+	if (slash == NULL)
+		return;
+	dir = xstrdup(file);
+	dir[slash == file ? 1 : slash - file] = '\0';
+	config_set_include_dir(cfg, dir);
+	free(dir);
 }

@@ -35,14 +35,13 @@ void	 util_b64_encode(const void *in, size_t n, char *out);
 long	 util_b64_decode(const char *in, size_t len, void *out);
 
 /*
- * Text from outside (a state file, a request) on its way to a terminal:
- * util_has_ctrl() tells whether s holds a C0 control character other
- * than tab, or DEL;
- * util_escape_ctrl() returns a copy (the caller frees it) with each one
- * written as \xNN and each backslash as \\.
+ * Resolve a relative @include in file against file's own directory, not
+ * the working directory (which is / once the daemon has detached).
+ * libconfig 1.5 has one include directory per read: an @include inside an
+ * included file resolves against the same one.
  */
-int	 util_has_ctrl(const char *s);
-char	*util_escape_ctrl(const char *s);
+struct config_t;
+void	 util_include_dir(struct config_t *, const char *file);
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "server.h"
+#include "tty.h"
 #include "util.h"
 
 static char	 dir[64];
@@ -169,15 +170,15 @@ escape_for_the_terminal(void **state)
 	char	*s;
 
 	(void)state;
-	assert_false(util_has_ctrl("plain text, with spaces"));
-	assert_true(util_has_ctrl("a\033[2Jb"));
-	assert_true(util_has_ctrl("del\177"));
-	s = util_escape_ctrl("a\033[2J\\b\n");
+	assert_false(tty_has_ctrl("plain text, with spaces"));
+	assert_true(tty_has_ctrl("a\033[2Jb"));
+	assert_true(tty_has_ctrl("del\177"));
+	s = tty_escape("a\033[2J\\b\n");
 	assert_string_equal(s, "a\\x1b[2J\\\\b\\x0a");
 	free(s);
 	/* A tab is layout, not a control sequence: explain's records. */
-	assert_false(util_has_ctrl("www\t30\tIN\tA"));
-	s = util_escape_ctrl("a\tb");
+	assert_false(tty_has_ctrl("www\t30\tIN\tA"));
+	s = tty_escape("a\tb");
 	assert_string_equal(s, "a\tb");
 	free(s);
 }
