@@ -183,6 +183,28 @@ escape_for_the_terminal(void **state)
 	free(s);
 }
 
+/* A reply as steerdnsctl prints it: every string and key escaped. */
+static void
+sanitize_a_reply(void **state)
+{
+	json_t		*v;
+	json_error_t	 e;
+	char		*out;
+
+	(void)state;
+	v = json_loads("{\"ok\":true,\"members\":[{\"reason\":"
+	    "\"x\\u001b]0;owned\\u0007\",\"n\":1}],\"k\\u001b\":\"v\"}",
+	    0, &e);
+	assert_non_null(v);
+	tty_sanitize(v);
+	out = json_dumps(v, JSON_SORT_KEYS | JSON_COMPACT);
+	assert_string_equal(out, "{\"k\\\\x1b\":\"v\",\"members\":"
+	    "[{\"n\":1,\"reason\":\"x\\\\x1b]0;owned\\\\x07\"}],"
+	    "\"ok\":true}");
+	free(out);
+	json_decref(v);
+}
+
 int
 main(void)
 {
@@ -198,6 +220,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(at_most_admin_max, setup,
 		    teardown),
 		cmocka_unit_test(escape_for_the_terminal),
+		cmocka_unit_test(sanitize_a_reply),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
