@@ -2,8 +2,11 @@
 # 47-hardening: what a hostile neighbour or a careless operator can do to a
 # running server.  Root follows no link the daemon user planted in the
 # directories handed to it (pid file, control socket); a non-socket file at
-# the control path is left alone; a second instance on the same address
-# is refused with a message; ambiguous addresses are refused.
+# the control path is left alone; a hostile state file (duplicates, long
+# lines, control characters) is read safely and written 0600; a second
+# instance on the same address is refused with a message; @include is
+# relative to the including file, also for a detached daemon's reload;
+# opcode 15 with every flag, ECS with a scope or twice.
 . "$(dirname "$0")/lib.sh"
 require_tool python3 dig
 need_daemon
@@ -212,6 +215,41 @@ if [ -n "$IPID" ] && alive "$IPID"; then
 else
     notok "@include relative to the file: the daemon runs" "pid file: ${IPID:-none}"
     show "$T/inc.out"
+fi
+
+# ----------------------------------------------------------- odd values
+P5=$(port 5)
+conf "$T/odd.conf" "$P5" ""
+if start_daemon "$T/odd.conf"; then
+    "$PYTHON" - "$P5" >"$T/odd.out" 2>&1 <<'EOF'
+import socket, struct, sys
+port = int(sys.argv[1])
+def ask(pkt):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(2)
+    s.sendto(pkt, ("127.0.0.1", port))
+    try:
+        return s.recv(4096)
+    except socket.timeout:
+        return b""
+q = b"\x02lb\x07example\x00\x00\x06\x00\x01"
+def opt(opts):
+    return b"\x00\x00\x29\x04\xd0\x00\x00\x00\x00" + struct.pack(">H", len(opts)) + opts
+def ecs(scope):
+    return struct.pack(">HHHBB", 8, 7, 1, 24, scope) + b"\xc0\x00\x02"
+# opcode 15, every flag set
+r = ask(struct.pack(">HHHHHH", 0x1234, 0x7fff & ~0x000f | 0x7800, 1, 0, 0, 0) + q)
+print("opcode15 %04x" % struct.unpack(">H", r[2:4])[0] if r else "opcode15 none")
+for name, o in (("scope", ecs(24)), ("two", ecs(0) + ecs(0)), ("one", ecs(0))):
+    r = ask(struct.pack(">HHHHHH", 0x4321, 0x0100, 1, 0, 0, 1) + q + opt(o))
+    print("%s rcode %d" % (name, r[3] & 0xf) if r else name + " none")
+EOF
+    expect_eq "opcode 15 with every flag: NOTIMP with QR, opcode 15 and RD only" \
+        "opcode15 f904" "$(sed -n 's/^opcode15 //p;' "$T/odd.out" | sed 's/^/opcode15 /')" "$T/odd.out"
+    expect_eq "ECS with a non-zero scope in a query: FORMERR" "scope rcode 1" "$(grep '^scope' "$T/odd.out")" "$T/odd.out"
+    expect_eq "two ECS options: FORMERR" "two rcode 1" "$(grep '^two' "$T/odd.out")" "$T/odd.out"
+    expect_eq "one ECS option with scope 0: NOERROR" "one rcode 0" "$(grep '^one' "$T/odd.out")" "$T/odd.out"
+    stop_daemon
 fi
 
 finish
