@@ -310,7 +310,7 @@ refuse_non_socket(const char *path)
 
 /*
  * Bind fd to path with the given mode and owner, no path lookup ever
- * following a link an other user planted: the socket is made in a
+ * following a link another user planted: the socket is made in a
  * directory of our own beside path (mode 0700, so no one else can enter
  * or change it), its mode set by the umask, its owner by fchownat()
  * without following links, and then renamed into place (rename(2) never
@@ -321,6 +321,7 @@ static int
 bind_private(int fd, const char *path, unsigned mode, uid_t uid, gid_t gid)
 {
 	struct sockaddr_un	 sun;
+	struct stat		 st;
 	char			 dir[sizeof(sun.sun_path)];
 	mode_t			 old;
 	int			 dfd = -1, rv = -1, made = 0;
@@ -338,9 +339,20 @@ bind_private(int fd, const char *path, unsigned mode, uid_t uid, gid_t gid)
 		log_warnx("control socket %s: path too long", path);
 		goto out;
 	}
+	/*
+	 * Ours, still: only we can make a directory owned by us, and no one
+	 * else can write in one of mode 0700.  Were it swapped before the
+	 * open, bind() below could land elsewhere, but nothing is then
+	 * changed or renamed, as dfd holds no "s".
+	 */
 	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-	    O_CLOEXEC)) == -1) {
+	    O_CLOEXEC)) == -1 || fstat(dfd, &st) == -1) {
 		log_warn("control socket %s", dir);
+		goto out;
+	}
+	if (st.st_uid != geteuid() || (st.st_mode & 0077) != 0) {
+		log_warnx("control socket %s: not our private directory", dir);
+		made = 0;
 		goto out;
 	}
 	/* No moment with looser permissions than asked for. */
@@ -351,10 +363,10 @@ bind_private(int fd, const char *path, unsigned mode, uid_t uid, gid_t gid)
 		goto out;
 	}
 	umask(old);
-	if (fchmodat(dfd, "s", mode, 0) == -1 ||
-	    ((uid != (uid_t)-1 || gid != (gid_t)-1) &&
-	    fchownat(dfd, "s", uid, gid, AT_SYMLINK_NOFOLLOW) == -1)) {
-		log_warn("control socket %s: mode or owner", path);
+	/* The mode came from the umask: fchmodat() would follow a link. */
+	if ((uid != (uid_t)-1 || gid != (gid_t)-1) &&
+	    fchownat(dfd, "s", uid, gid, AT_SYMLINK_NOFOLLOW) == -1) {
+		log_warn("control socket %s: owner", path);
 		unlinkat(dfd, "s", 0);
 		goto out;
 	}
