@@ -483,9 +483,15 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 			answer_stat_add(&env->stats->dropped, 1);
 		return 0;
 	}
-	/* ID, QR, the opcode, RD and CD as asked; RA never. */
+	/*
+	 * ID, QR, the opcode, RD and CD as asked; RA never.  An opcode we do
+	 * not know gives its other bits no meaning we know: only ID, opcode
+	 * and RD (RFC 1035 4.1.1) come back, CD being QUERY's (RFC 6840 5.9).
+	 */
 	wire_put16(out + WIRE_OFF_ID, q.id);
 	flags = WIRE_QR | (q.flags & (0x7800 | WIRE_RD | WIRE_CD));
+	if (v == WIRE_NOTIMP)
+		flags &= ~WIRE_CD;
 	wire_put16(out + WIRE_OFF_FLAGS, flags);
 	switch (v) {
 	case WIRE_NOTIMP:

@@ -202,8 +202,16 @@ int	conf_parse_source(const char *, struct conf_source *out);
 bool	conf_source_same(const struct conf_source *,
 	    const struct conf_source *);
 
-/* Parse "ADDR", "ADDR:PORT" or "[ADDR6]:PORT" (port default 53). */
+/*
+ * Parse "ADDR", "ADDR:PORT" or "[ADDR6]:PORT" (port default 53): 0, -1
+ * when it is none of them, CONF_LISTEN_AMBIGUOUS for a bare IPv6 address
+ * whose last group reads as a port ("::1:6299": brackets are needed).
+ * conf_parse_hostport() also tells whether a port was written.
+ */
+#define CONF_LISTEN_AMBIGUOUS	(-2)
 int	conf_parse_listen(const char *, struct sockaddr_storage *,
 	    socklen_t *);
+int	conf_parse_hostport(const char *, struct sockaddr_storage *,
+	    socklen_t *, bool *has_port);
 
 #endif

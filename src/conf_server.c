@@ -19,9 +19,34 @@
 #include "util.h"
 #include "wire.h"
 
+/*
+ * A bare IPv6 address whose last group could be a port: "::1:6299" is an
+ * address, but hardly the one meant.  True when what comes before the last
+ * colon is an IPv6 address itself and what follows is a port number.
+ */
+static bool
+ambiguous_v6(const char *text)
+{
+	struct in6_addr	 a;
+	char		 host[INET6_ADDRSTRLEN + 1];
+	const char	*c = strrchr(text, ':');
+	size_t		 hl;
+	long		 pn;
+
+	if (c == NULL || c[1] == '\0' || strspn(c + 1, "0123456789") !=
+	    strlen(c + 1) || strlen(c + 1) > 5)
+		return false;
+	pn = strtol(c + 1, NULL, 10);
+	if ((hl = c - text) == 0 || hl >= sizeof(host) || pn < 1 || pn > 65535)
+		return false;
+	memcpy(host, text, hl);
+	host[hl] = '\0';
+	return inet_pton(AF_INET6, host, &a) == 1;
+}
+
 int
-conf_parse_listen(const char *text, struct sockaddr_storage *ss,
-    socklen_t *sslen)
+conf_parse_hostport(const char *text, struct sockaddr_storage *ss,
+    socklen_t *sslen, bool *has_port)
 {
 	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
 	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)ss;
@@ -33,6 +58,8 @@ conf_parse_listen(const char *text, struct sockaddr_storage *ss,
 	bool			 bracket = text[0] == '[';
 
 	memset(ss, 0, sizeof(*ss));
+	if (has_port != NULL)
+		*has_port = false;
 	if (bracket) {
 		if ((p = strchr(text, ']')) == NULL)
 			return -1;
@@ -46,8 +73,11 @@ conf_parse_listen(const char *text, struct sockaddr_storage *ss,
 	    NULL) {
 		hl = p - text;
 		port = p + 1;
-	} else
+	} else {
+		if (ambiguous_v6(text))
+			return CONF_LISTEN_AMBIGUOUS;
 		hl = strlen(text);
+	}
 	if (hl == 0 || hl >= sizeof(host))
 		return -1;
 	memcpy(host, text, hl);
@@ -60,6 +90,8 @@ conf_parse_listen(const char *text, struct sockaddr_storage *ss,
 		if (*port == '\0' || *end != '\0' || errno != 0 || pn < 1 ||
 		    pn > 65535)
 			return -1;
+		if (has_port != NULL)
+			*has_port = true;
 	}
 	if (!bracket && inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
 		sin->sin_family = AF_INET;
@@ -76,6 +108,24 @@ conf_parse_listen(const char *text, struct sockaddr_storage *ss,
 	return -1;
 }
 
+int
+conf_parse_listen(const char *text, struct sockaddr_storage *ss,
+    socklen_t *sslen)
+{
+	return conf_parse_hostport(text, ss, sslen, NULL);
+}
+
+/* The error for an address that conf_parse_hostport() called ambiguous. */
+static void
+ambiguous_err(struct loader *ld, int line, const char *what, const char *t)
+{
+	const char	*c = strrchr(t, ':');
+
+	conf_errf(ld, line, "%s address \"%s\" is ambiguous: write "
+	    "[%.*s]:%s for port %s of %.*s, or [%s] for that address", what,
+	    t, (int)(c - t), t, c + 1, c + 1, (int)(c - t), t, t);
+}
+
 /* Each listen address once, in the order written. */
 static void
 parse_listen(struct loader *ld, const config_setting_t *s,
@@ -86,7 +136,7 @@ parse_listen(struct loader *ld, const config_setting_t *s,
 	config_setting_t	*e;
 	const char		*t;
 	size_t			 j;
-	int			 i, type = config_setting_type(s);
+	int			 i, r, type = config_setting_type(s);
 
 	(void)k;
 	(void)arg;
@@ -110,7 +160,12 @@ parse_listen(struct loader *ld, const config_setting_t *s,
 	for (i = 0; (e = config_setting_get_elem(s, i)) != NULL; i++) {
 		cl = &c->listen[c->nlisten];
 		t = config_setting_get_string(e);
-		if (conf_parse_listen(t, &cl->ss, &cl->sslen) == -1) {
+		if ((r = conf_parse_listen(t, &cl->ss, &cl->sslen)) ==
+		    CONF_LISTEN_AMBIGUOUS) {
+			ambiguous_err(ld, conf_elem_line(ld, e), "listen", t);
+			continue;
+		}
+		if (r == -1) {
 			conf_errf(ld, conf_elem_line(ld, e), "bad listen address "
 			    "\"%s\": want ADDR, ADDR:PORT or [ADDR6]:PORT", t);
 			continue;
@@ -153,6 +208,8 @@ parse_metrics(struct loader *ld, const config_setting_t *s,
 {
 	struct conf	*c = obj;
 	const char	*t;
+	bool		 has_port;
+	int		 r;
 
 	(void)k;
 	(void)arg;
@@ -162,9 +219,16 @@ parse_metrics(struct loader *ld, const config_setting_t *s,
 		c->has_metrics = true;	/* "": no metrics at all */
 		return;
 	}
-	if (conf_parse_listen(t, &c->metrics.ss, &c->metrics.sslen) == -1) {
+	if ((r = conf_parse_hostport(t, &c->metrics.ss, &c->metrics.sslen,
+	    &has_port)) == CONF_LISTEN_AMBIGUOUS) {
+		ambiguous_err(ld, conf_line(s), "metrics", t);
+		return;
+	}
+	/* No default port: 53 would be a surprise, and a clash. */
+	if (r == -1 || !has_port) {
 		conf_errf(ld, conf_line(s), "bad metrics address \"%s\": want "
-		    "ADDR:PORT or [ADDR6]:PORT", t);
+		    "ADDR:PORT or [ADDR6]:PORT%s", t, r == 0 ? " (a port is "
+		    "needed)" : "");
 		return;
 	}
 	c->metrics.text = xstrdup(t);

@@ -7,6 +7,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -103,10 +104,11 @@ do_admin(struct server *srv, const json_t *req, enum health_admin state)
 	if (member == NULL)
 		return error_reply("which member? (\"member\" missing)", NULL);
 	/* Missing or null: no end.  "600" is not taken for "never". */
+	/* Bounded: a larger double has no time_t, and no operator means it. */
 	if ((e != NULL && !json_is_null(e) && !json_is_number(e)) ||
-	    expires < 0 || !isfinite(expires))
-		return error_reply("expires must be a number of seconds >= 0",
-		    NULL);
+	    !(expires >= 0 && expires <= CTL_EXPIRES_MAX))
+		return error_reply("expires must be a number of seconds from 0 "
+		    "to 315360000 (10 years)", NULL);
 	if (expires > 0)
 		expires += time(NULL);
 	if (local != NULL && !json_is_boolean(local))
@@ -259,6 +261,16 @@ handle(void *arg, const char *req, size_t len, char **out, size_t *olen)
 	(*out)[*olen - 1] = '\n';
 }
 
+/* Remove the socket at path, and nothing else that may be there now. */
+static void
+remove_socket(const char *path)
+{
+	struct stat	 st;
+
+	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+		unlink(path);
+}
+
 /* Is a daemon answering on the socket at path? */
 static bool
 live(const struct sockaddr_un *sun)
@@ -272,9 +284,114 @@ live(const struct sockaddr_un *sun)
 	return rv == 0;
 }
 
+/*
+ * Is there something at path that is not a socket?  Such a file is never
+ * ours to remove: the control path may sit in a directory that the daemon
+ * user owns, and root must not delete, or replace, what was planted there.
+ */
+static int
+refuse_non_socket(const char *path)
+{
+	struct stat	 st;
+
+	if (lstat(path, &st) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		log_warn("control socket %s", path);
+		return -1;
+	}
+	if (!S_ISSOCK(st.st_mode)) {
+		log_warnx("control socket %s: a file that is not a socket is "
+		    "there; not removing it", path);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Bind fd to path with the given mode and owner, no path lookup ever
+ * following a link another user planted: the socket is made in a
+ * directory of our own beside path (mode 0700, so no one else can enter
+ * or change it), its mode set by the umask, its owner by fchownat()
+ * without following links, and then renamed into place (rename(2) never
+ * follows a link at the target).  Neither fchmod() nor fchown() on the
+ * socket descriptor reaches the file bind() makes on Linux.
+ */
+static int
+bind_private(int fd, const char *path, unsigned mode, uid_t uid, gid_t gid)
+{
+	struct sockaddr_un	 sun;
+	struct stat		 st;
+	char			 dir[sizeof(sun.sun_path)];
+	mode_t			 old;
+	int			 dfd = -1, rv = -1, made = 0;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if ((size_t)snprintf(dir, sizeof(dir), "%s.XXXXXX", path) >=
+	    sizeof(dir) - 2 || mkdtemp(dir) == NULL) {
+		log_warn("control socket %s: private directory", path);
+		return -1;
+	}
+	made = 1;
+	if ((size_t)snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/s", dir)
+	    >= sizeof(sun.sun_path)) {
+		log_warnx("control socket %s: path too long", path);
+		goto out;
+	}
+	/*
+	 * Ours, still: only we can make a directory owned by us, and no one
+	 * else can write in one of mode 0700.  Were it swapped before the
+	 * open, bind() below could land elsewhere, but nothing is then
+	 * changed or renamed, as dfd holds no "s".
+	 */
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1 || fstat(dfd, &st) == -1) {
+		log_warn("control socket %s", dir);
+		goto out;
+	}
+	if (st.st_uid != geteuid() || (st.st_mode & 0077) != 0) {
+		log_warnx("control socket %s: not our private directory", dir);
+		made = 0;
+		goto out;
+	}
+	/* No moment with looser permissions than asked for. */
+	old = umask(0777 & ~mode);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		umask(old);
+		log_warn("control socket %s", path);
+		goto out;
+	}
+	umask(old);
+	/* The mode came from the umask: fchmodat() would follow a link. */
+	if ((uid != (uid_t)-1 || gid != (gid_t)-1) &&
+	    fchownat(dfd, "s", uid, gid, AT_SYMLINK_NOFOLLOW) == -1) {
+		log_warn("control socket %s: owner", path);
+		unlinkat(dfd, "s", 0);
+		goto out;
+	}
+	/* Checked again just before: what is at path is a socket or nothing. */
+	if (refuse_non_socket(path) == -1) {
+		unlinkat(dfd, "s", 0);
+		goto out;
+	}
+	if (renameat(dfd, "s", AT_FDCWD, path) == -1) {
+		log_warn("control socket %s", path);
+		unlinkat(dfd, "s", 0);
+		goto out;
+	}
+	rv = 0;
+out:
+	if (dfd != -1)
+		close(dfd);
+	if (made && rmdir(dir) == -1)
+		log_warn("control socket: rmdir %s", dir);
+	return rv;
+}
+
 struct ctl *
 ctl_new(struct ev_loop *loop, struct server *srv, const char *path,
-    unsigned mode)
+    unsigned mode, uid_t uid, gid_t gid)
 {
 	struct reqsock_params	 p = {
 		.what = "control",
@@ -287,13 +404,13 @@ ctl_new(struct ev_loop *loop, struct server *srv, const char *path,
 	};
 	struct sockaddr_un	 sun;
 	struct ctl		*ctl;
-	mode_t			 old;
 	int			 fd;
 
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		log_warnx("control socket %s: path too long", path);
+	if (strlen(path) >= sizeof(sun.sun_path) - 9) {
+		log_warnx("control socket %s: path too long (at most %zu "
+		    "bytes)", path, sizeof(sun.sun_path) - 10);
 		return NULL;
 	}
 	strcpy(sun.sun_path, path);
@@ -302,28 +419,21 @@ ctl_new(struct ev_loop *loop, struct server *srv, const char *path,
 		    path);
 		return NULL;
 	}
-	if (unlink(path) == -1 && errno != ENOENT) {
-		log_warn("control socket %s", path);
+	if (refuse_non_socket(path) == -1)
 		return NULL;
-	}
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    0)) == -1) {
 		log_warn("control socket");
 		return NULL;
 	}
-	/* No moment with looser permissions than asked for. */
-	old = umask(0777 & ~mode);
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		umask(old);
-		log_warn("control socket %s", path);
+	if (bind_private(fd, path, mode, uid, gid) == -1) {
 		close(fd);
 		return NULL;
 	}
-	umask(old);
-	if (chmod(path, mode) == -1 || listen(fd, 16) == -1) {
+	if (listen(fd, 16) == -1) {
 		log_warn("control socket %s", path);
 		close(fd);
-		unlink(path);
+		remove_socket(path);
 		return NULL;
 	}
 	ctl = xcalloc(1, sizeof(*ctl));
@@ -334,23 +444,13 @@ ctl_new(struct ev_loop *loop, struct server *srv, const char *path,
 	return ctl;
 }
 
-int
-ctl_chown(struct ctl *ctl, uid_t uid, gid_t gid)
-{
-	if (chown(ctl->path, uid, gid) == -1) {
-		log_warn("control socket %s: chown", ctl->path);
-		return -1;
-	}
-	return 0;
-}
-
 void
 ctl_free(struct ctl *ctl)
 {
 	if (ctl == NULL)
 		return;
 	reqsock_free(ctl->rs);
-	unlink(ctl->path);
+	remove_socket(ctl->path);
 	free(ctl->path);
 	free(ctl);
 }

@@ -21,16 +21,18 @@ struct ctl;
 #define CTL_REQ_MAX	65536
 #define CTL_TIMEOUT	10.0
 #define CTL_CLIENTS	16
+/* The longest override: 10 years, in seconds. */
+#define CTL_EXPIRES_MAX	315360000.0
 
 /*
- * Listen on the Unix socket path with the given mode.  A stale socket
- * file is replaced; a live one (another daemon answers) is an error.
- * Returns NULL, having logged why, when it cannot listen.
+ * Listen on the Unix socket path with the given mode, owned by uid/gid
+ * ((uid_t)-1 and (gid_t)-1: unchanged).  A stale socket file is replaced;
+ * a live one (another daemon answers) or a file that is not a socket is an
+ * error and is left alone.  Returns NULL, having logged why, when it
+ * cannot listen.
  */
 struct ctl	*ctl_new(struct ev_loop *, struct server *, const char *path,
-		    unsigned mode);
-/* Give the socket to uid/gid (before dropping privileges); -1 on error. */
-int		 ctl_chown(struct ctl *, uid_t, gid_t);
+		    unsigned mode, uid_t, gid_t);
 /* Stop listening and remove the socket file. */
 void		 ctl_free(struct ctl *);
 

@@ -29,6 +29,7 @@
 #include "http.h"
 #include "jw.h"
 #include "log.h"
+#include "net.h"
 #include "notify.h"
 #include "probe.h"
 #include "render.h"
@@ -299,15 +300,36 @@ make_parent(const char *path, uid_t uid, gid_t gid)
 	free(dir);
 }
 
-/* Write our pid; the file is removed at exit. */
+/*
+ * Write our pid; the file is removed at exit.  The pid file's directory may
+ * belong to the user we run as, who could plant a link there: a stale
+ * file (regular or a link) is removed, never opened, and the new one is
+ * made with O_EXCL | O_NOFOLLOW, so that root writes only a file it has
+ * just created.
+ */
 static int
 write_pid(const char *path)
 {
-	char	 buf[32];
-	int	 fd, n;
+	struct stat	 st;
+	char		 buf[32];
+	int		 fd, n;
 
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644))
-	    == -1) {
+	if (lstat(path, &st) == 0) {
+		if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
+			log_warnx("pid file %s: not a regular file; not "
+			    "removing it", path);
+			return -1;
+		}
+		if (S_ISLNK(st.st_mode))
+			log_warnx("pid file %s: a symbolic link; removed, its "
+			    "target left alone", path);
+		if (unlink(path) == -1) {
+			log_warn("pid file %s", path);
+			return -1;
+		}
+	}
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0644)) == -1) {
 		log_warn("pid file %s", path);
 		return -1;
 	}
@@ -473,6 +495,8 @@ main(int argc, char *argv[])
 	snapshot_publish(srv.snap, NULL);
 
 	signal(SIGPIPE, SIG_IGN);
+	if (net_listen_free(c) == -1)
+		fatalx("cannot listen: see above");
 	srv.workers = xcalloc(srv.nworkers, sizeof(*srv.workers));
 	for (i = 0; i < srv.nworkers; i++)
 		if ((srv.workers[i] = worker_new(i, c)) == NULL)
@@ -488,7 +512,8 @@ main(int argc, char *argv[])
 	loop = ev_default_loop(EVFLAG_AUTO);
 	srv.loop = loop;
 	if (c->control != NULL && *c->control != '\0' &&
-	    (ctl = ctl_new(loop, &srv, c->control, c->control_mode)) == NULL)
+	    (ctl = ctl_new(loop, &srv, c->control, c->control_mode, uid,
+	    gid)) == NULL)
 		fatalx("cannot make the control socket: see above");
 	if (c->has_metrics) {
 		if (c->metrics.sslen > 0 && (http = http_new(loop,
@@ -508,9 +533,6 @@ main(int argc, char *argv[])
 			    "for none", METRICS_DEFAULT);
 	}
 	metrics_http = http;
-	if (ctl != NULL && (uid != (uid_t)-1 || gid != (gid_t)-1) &&
-	    ctl_chown(ctl, uid, gid) == -1)
-		fatalx("cannot give the control socket away: see above");
 
 	syslog_ = c->log >= 0 ? c->log == CONF_LOG_SYSLOG : !foreground;
 	if (!foreground) {

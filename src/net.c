@@ -6,10 +6,12 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "log.h"
@@ -94,4 +96,54 @@ net_qlog(const struct sockaddr *client, bool tcp, const uint8_t *q,
 	    tcp ? "tcp" : "udp", name, type, rc < 6 ? rcodes[rc] : "other",
 	    (r[2] & 0x02) ? " TC" : "", wire_get16(r + 6),
 	    wire_get16(r + 6) == 1 ? "" : "s");
+}
+
+/*
+ * Bind a socket of the given type to sa without SO_REUSEPORT: with it, a
+ * second daemon would join the first one's group and take a share of its
+ * queries without a word.  0: nothing else listens there; -1 (errno set).
+ */
+static int
+probe_bind(const struct sockaddr *sa, socklen_t len, int type)
+{
+	int	 fd, on = 1, rv = 0, e;
+
+	if ((fd = socket(sa->sa_family, type | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	/* As the real sockets: SO_REUSEADDR only passes TIME_WAIT. */
+	if (type == SOCK_STREAM)
+		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (sa->sa_family == AF_INET6)
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on,
+		    sizeof(on));
+	if (bind(fd, sa, len) == -1)
+		rv = -1;
+	e = errno;
+	close(fd);
+	errno = e;
+	return rv;
+}
+
+int
+net_listen_free(const struct conf *c)
+{
+	const struct conf_listen	*l;
+	size_t				 i;
+	int				 rv = 0;
+
+	for (i = 0; i < c->nlisten; i++) {
+		l = &c->listen[i];
+		if (probe_bind((const struct sockaddr *)&l->ss, l->sslen,
+		    SOCK_DGRAM) == -1 || probe_bind((const struct sockaddr *)
+		    &l->ss, l->sslen, SOCK_STREAM) == -1) {
+			if (errno == EADDRINUSE)
+				log_warnx("listen %s: another process already "
+				    "listens there (another steerdns?); stop "
+				    "it or choose another address", l->text);
+			else
+				log_warn("listen %s", l->text);
+			rv = -1;
+		}
+	}
+	return rv;
 }

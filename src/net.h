@@ -13,6 +13,8 @@
 #include "lb.h"
 #include "rrl.h"
 
+struct conf;
+
 /*
  * What one thread answers with: its own counters (one writer each), its
  * PRNG and its row of the snapshot's answer counters.
@@ -29,6 +31,13 @@ struct net_ctx {
 };
 
 /* A fresh context for answer-counter row row (its PRNG seeded). */
+/*
+ * Whether every listen address of c is free: each is bound once, UDP and
+ * TCP, without SO_REUSEPORT, and closed again.  -1 (each logged) when
+ * another process already listens on one.  Called once, before the
+ * workers bind theirs.
+ */
+int		 net_listen_free(const struct conf *);
 void		 net_ctx_init(struct net_ctx *, unsigned row);
 
 /*

@@ -3,9 +3,11 @@
 #include "config.h"
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -325,6 +327,11 @@ server_admin_set(struct server *srv, const char *text,
 			srv->nadmin--;
 		}
 	} else {
+		if (e == NULL && srv->nadmin >= SERVER_ADMIN_MAX) {
+			snprintf(err, errlen, "already %d overrides, the most "
+			    "there can be", SERVER_ADMIN_MAX);
+			return -1;
+		}
 		if (e == NULL) {
 			srv->admin = xreallocarray(srv->admin, srv->nadmin + 1,
 			    sizeof(*srv->admin));
@@ -408,7 +415,10 @@ server_fleet_admin_save(const struct server *srv)
 	    srv->nfadmin);
 }
 
-/* Write path + suffix whole, then rename it into place. */
+/*
+ * Write path + suffix whole, then rename it into place.  Mode 0600: the
+ * reasons are the operators' words, for no one else to read.
+ */
 static void
 save_entries(const char *state, const char *suffix,
     const struct admin_entry *a, size_t n)
@@ -416,13 +426,18 @@ save_entries(const char *state, const char *suffix,
 	char		 tmp[4200], path[4096];
 	FILE		*f;
 	size_t		 i;
+	int		 fd;
 
 	if (state == NULL)
 		return;
 	snprintf(path, sizeof(path), "%s%s", state, suffix);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if ((f = fopen(tmp, "w")) == NULL) {
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) == -1 || fchmod(fd, 0600) == -1 ||
+	    (f = fdopen(fd, "w")) == NULL) {
 		log_warn("state file %s", tmp);
+		if (fd != -1)
+			close(fd);
 		return;
 	}
 	fprintf(f, "# steerdns admin overrides: address state set_at "
@@ -441,49 +456,158 @@ save_entries(const char *state, const char *suffix,
 		log_warn("state file %s", path);
 }
 
+struct read_entry {
+	struct admin_entry	 e;
+	int			 line;
+};
+
+/* By address, then by line: the last of equal addresses is the later. */
+static int
+read_entry_cmp(const void *va, const void *vb)
+{
+	const struct read_entry	*a = va, *b = vb;
+	int			 c;
+
+	if (a->e.family != b->e.family)
+		return a->e.family < b->e.family ? -1 : 1;
+	if ((c = memcmp(a->e.addr, b->e.addr, 16)) != 0)
+		return c;
+	return a->line < b->line ? -1 : a->line > b->line;
+}
+
+/* A number of seconds in the file: finite, >= 0, and all of the field. */
+static int
+read_time(const char *s, double *out)
+{
+	char	*end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	return end != s && *end == '\0' && errno == 0 && *out >= 0 &&
+	    *out < 1e12 ? 0 : -1;
+}
+
 int
 server_admin_read(const char *path, struct admin_entry **out, size_t *nout)
 {
-	char			 line[1024], *f[5], *p, *save;
+	char			 line[SERVER_STATE_LINE_MAX + 2], *f[5], *p;
+	char			*save;
+	struct read_entry	*r = NULL;
 	struct admin_entry	 e;
+	struct stat		 sb;
 	FILE			*fp;
-	int			 n, ln = 0, st, bad = 0;
+	size_t			 len, nr = 0, i, k;
+	int			 n, ln = 0, st, bad = 0, fd;
 
 	*out = NULL;
 	*nout = 0;
 	if (path == NULL)
 		return 0;
-	if ((fp = fopen(path, "r")) == NULL) {
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
 		if (errno == ENOENT)
 			return 0;
 		log_warn("state file %s", path);
 		return -1;
 	}
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		log_warnx("state file %s: not a regular file, not read", path);
+		close(fd);
+		return -1;
+	}
+	if (sb.st_size > SERVER_STATE_BYTES_MAX) {
+		log_warnx("state file %s: %lld bytes, more than %d: not read",
+		    path, (long long)sb.st_size, SERVER_STATE_BYTES_MAX);
+		close(fd);
+		return -1;
+	}
+	if ((fp = fdopen(fd, "r")) == NULL) {
+		log_warn("state file %s", path);
+		close(fd);
+		return -1;
+	}
 	while (fgets(line, sizeof(line), fp) != NULL) {
 		ln++;
-		line[strcspn(line, "\n")] = '\0';
+		len = strlen(line);
+		if (len > 0 && line[len - 1] == '\n')
+			line[--len] = '\0';
+		else if (!feof(fp)) {
+			/* Skip the rest of it: never read as a line of its own. */
+			while (fgets(line, sizeof(line), fp) != NULL &&
+			    line[strlen(line) - 1] != '\n')
+				;
+			log_warnx("%s:%d: line longer than %d bytes, skipped",
+			    path, ln, SERVER_STATE_LINE_MAX);
+			bad++;
+			continue;
+		}
+		if (len > SERVER_STATE_LINE_MAX) {
+			log_warnx("%s:%d: line longer than %d bytes, skipped",
+			    path, ln, SERVER_STATE_LINE_MAX);
+			bad++;
+			continue;
+		}
 		if (line[0] == '#' || line[0] == '\0')
 			continue;
+		for (p = line; *p != '\0'; p++)
+			if (*p != '\t' && ((unsigned char)*p < 0x20 ||
+			    *p == 0x7f))
+				break;
+		if (*p != '\0') {
+			log_warnx("%s:%d: a control character, skipped", path,
+			    ln);
+			bad++;
+			continue;
+		}
+		if (nr >= SERVER_ADMIN_MAX) {
+			log_warnx("%s:%d: more than %d overrides; the rest is "
+			    "not read", path, ln, SERVER_ADMIN_MAX);
+			bad++;
+			break;
+		}
 		for (n = 0, p = line; n < 5 && (f[n] = strtok_r(p, "\t",
 		    &save)) != NULL; n++)
 			p = NULL;
 		memset(&e, 0, sizeof(e));
 		st = n >= 4 ? health_admin_parse(f[1]) : -1;
 		if (st <= HEALTH_ADMIN_NONE || (e.family = util_parse_addr(f[0],
-		    e.addr)) == 0) {
+		    e.addr)) == 0 || read_time(f[2], &e.set_at) == -1 ||
+		    read_time(f[3], &e.expires) == -1) {
 			log_warnx("%s:%d: not an override, skipped", path, ln);
 			bad++;
 			continue;
 		}
-		snprintf(e.text, sizeof(e.text), "%s", f[0]);
+		inet_ntop(e.family == 4 ? AF_INET : AF_INET6, e.addr, e.text,
+		    sizeof(e.text));
 		e.state = st;
-		e.set_at = strtod(f[2], NULL);
-		e.expires = strtod(f[3], NULL);
 		snprintf(e.reason, sizeof(e.reason), "%s", n == 5 ? f[4] : "");
-		*out = xreallocarray(*out, *nout + 1, sizeof(**out));
-		(*out)[(*nout)++] = e;
+		r = xreallocarray(r, nr + 1, sizeof(*r));
+		r[nr].e = e;
+		r[nr++].line = ln;
 	}
 	fclose(fp);
+	/*
+	 * One override per address: two would make an undrain remove one and
+	 * report success while the other holds.  The later line wins.
+	 */
+	qsort(r, nr, sizeof(*r), read_entry_cmp);
+	*out = xreallocarray(NULL, nr > 0 ? nr : 1, sizeof(**out));
+	for (i = 0; i < nr; i = k) {
+		for (k = i + 1; k < nr && r[k].e.family == r[i].e.family &&
+		    memcmp(r[k].e.addr, r[i].e.addr, 16) == 0; k++)
+			;
+		if (k - i > 1) {
+			log_warnx("%s:%d: %s already on line %d; the later "
+			    "line wins", path, r[k - 1].line, r[k - 1].e.text,
+			    r[k - 2].line);
+			bad += k - i - 1;
+		}
+		(*out)[(*nout)++] = r[k - 1].e;
+	}
+	free(r);
+	if (*nout == 0) {
+		free(*out);
+		*out = NULL;
+	}
 	return bad;
 }
 

@@ -20,6 +20,13 @@ struct snapshot;
 struct worker;
 
 #define SERVER_REASON_MAX	128
+/*
+ * Bounds of the state file: a longer line is skipped, more overrides are
+ * not read (nor set), a larger file is not read at all.
+ */
+#define SERVER_STATE_LINE_MAX	1023
+#define SERVER_ADMIN_MAX	100000
+#define SERVER_STATE_BYTES_MAX	(16 * 1024 * 1024)
 
 /* An operator's override of a member, by its answered address. */
 struct admin_entry {
@@ -117,9 +124,13 @@ const struct admin_entry *server_fleet_admin_find(const struct server *,
 void		 server_admin_expire(struct server *, double now);
 /*
  * Read the overrides of the state file at path (NULL: none) into *out
- * (the caller frees).  A line that is not an override is logged and
- * skipped.  Returns how many were skipped, or -1 (logged) when the file
- * exists and cannot be read.
+ * (the caller frees).  A line that is not an override, is longer than
+ * SERVER_STATE_LINE_MAX or holds a control character is logged with its
+ * line number and skipped; of two lines for one address the later wins
+ * (logged); past SERVER_ADMIN_MAX overrides the rest is not read.  Returns
+ * how many lines were skipped, or -1 (logged) when the file exists and
+ * cannot be read, is not a regular file or is larger than
+ * SERVER_STATE_BYTES_MAX.
  */
 int		 server_admin_read(const char *path, struct admin_entry **out,
 		    size_t *n);

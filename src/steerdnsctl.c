@@ -20,6 +20,7 @@
 #include <libconfig.h>
 
 #include "jw.h"
+#include "tty.h"
 #include "util.h"
 
 #define DEFAULT_CONF	SYSCONFDIR "/steerdns/steerdns.conf"
@@ -131,6 +132,7 @@ socket_of(const char *conf)
 	char		*out = NULL;
 
 	config_init(&cfg);
+	util_include_dir(&cfg, conf);
 	if (config_read_file(&cfg, conf) == CONFIG_FALSE) {
 		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
 			fprintf(stderr, "steerdnsctl: cannot read %s: %s; "
@@ -729,11 +731,9 @@ main(int argc, char *argv[])
 	}
 	jw_obj_end(&j);
 	req = jw_take(&j);
-	/* One line: the writer puts no newline inside a document. */
 	len = strlen(req);
 	req = xreallocarray(req, len + 2, 1);
-	req[len] = '\n';
-	req[len + 1] = '\0';
+	memcpy(req + len, "\n", 2);	/* the writer puts no newline inside */
 
 	if (path == NULL && (path = socket_of(conf)) == NULL) {
 		free(req);
@@ -752,6 +752,7 @@ main(int argc, char *argv[])
 		return EX_UNREACHABLE;
 	}
 	rv = boolean(v, "ok", false) ? EX_OK : EX_REFUSED;
+	tty_sanitize(v);	/* --json prints the reply untouched */
 	if (as_json)
 		fputs(reply, stdout);
 	else if (rv != EX_OK) {

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <libconfig.h>
+
 #include "log.h"
 #include "util.h"
 
@@ -187,4 +189,18 @@ util_b64_decode(const char *in, size_t len, void *out)
 			*o++ = v;
 	}
 	return o - (uint8_t *)out;
+}
+
+void
+util_include_dir(struct config_t *cfg, const char *file)
+{
+	const char	*slash = strrchr(file, '/');
+	char		*dir;
+
+	if (slash == NULL)
+		return;
+	dir = xstrdup(file);
+	dir[slash == file ? 1 : slash - file] = '\0';
+	config_set_include_dir(cfg, dir);
+	free(dir);
 }

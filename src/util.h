@@ -34,6 +34,15 @@ void	 util_ago(char *buf, size_t len, double t, double now);
 void	 util_b64_encode(const void *in, size_t n, char *out);
 long	 util_b64_decode(const char *in, size_t len, void *out);
 
+/*
+ * Resolve a relative @include in file against file's own directory, not
+ * the working directory (which is / once the daemon has detached).
+ * libconfig 1.5 has one include directory per read: an @include inside an
+ * included file resolves against the same one.
+ */
+struct config_t;
+void	 util_include_dir(struct config_t *, const char *file);
+
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 #endif

@@ -106,9 +106,12 @@ parse_opt(const uint8_t *p, size_t rdlen, struct wire_query *q)
 		i += 4;
 		if (olen > rdlen - i)
 			return WIRE_FORMERR;
-		if (code == WIRE_EDNS_ECS && !q->ecs) {
+		/* RFC 7871 7.1.1: one ECS option at most, scope 0 in a query. */
+		if (code == WIRE_EDNS_ECS && q->ecs)
+			return WIRE_FORMERR;
+		if (code == WIRE_EDNS_ECS) {
 			/* RFC 7871 section 6: malformed is FORMERR. */
-			if (olen < 4)
+			if (olen < 4 || p[i + 3] != 0)
 				return WIRE_FORMERR;
 			q->ecs_family = wire_get16(p + i);
 			q->ecs_source = p[i + 2];

@@ -346,7 +346,18 @@ expect_match "a request with a key twice is refused, not guessed" \
 printf '%s\n' '{"cmd":"drain","member":"127.0.0.2","expires":"600"}' >"$T/req"
 ctl_raw "$T/req"
 expect_eq "expires as a string is refused, not taken for 'never'" \
-    '{"ok":false,"error":"expires must be a number of seconds >= 0"}' "$(cat "$T/raw.out")"
+    '{"ok":false,"error":"expires must be a number of seconds from 0 to 315360000 (10 years)"}' "$(cat "$T/raw.out")"
+printf '%s\n' '{"cmd":"drain","member":"127.0.0.2","expires":1e300}' >"$T/req"
+ctl_raw "$T/req"
+expect_eq "expires=1e300 is refused" \
+    '{"ok":false,"error":"expires must be a number of seconds from 0 to 315360000 (10 years)"}' "$(cat "$T/raw.out")"
+printf '%s\n' '{"cmd":"drain","member":"127.0.0.2","expires":315360001}' >"$T/req"
+ctl_raw "$T/req"
+expect_match "expires just over 10 years is refused" 'expires must be' "$(cat "$T/raw.out")"
+printf '%s\n' '{"cmd":"drain","member":"127.0.0.2","reason":"a\u001b[2Jb"}' >"$T/req"
+ctl_raw "$T/req"
+expect_eq "a reason with a control character is refused" \
+    '{"ok":false,"error":"the reason must be one line of text, without tabs or control characters"}' "$(cat "$T/raw.out")"
 printf '%s\n' '{"command":"status"}' >"$T/req"
 ctl_raw "$T/req"
 expect_eq "a request without cmd: the error" \
@@ -461,6 +472,7 @@ expect_eq "no local errors in the daemon logs" 0 "$(cat "$T"/daemon*.log | grep 
 RSTATE=steerdns-40-rel-$$.state   # unique, in case it lands in /
 sed -e 's/"ctl.sock"/"rel.sock"/' -e "s/\"overrides.state\"/\"$RSTATE\"/" \
     -e "s/127.0.0.1:$MPORT/127.0.0.1:$(port 5)/" \
+    -e "s/\"127.0.0.1:$(port 0)\"/\"127.0.0.1:$(port 6)\"/" \
     -e "s|^server = {|server = {\n  pid_file = \"$T/rel.pid\";|" "$CONF" >"$T/rel.conf"
 (cd "$T" && exec "$STEERDNS" -c rel.conf) >"$T/daemon-rel.log" 2>&1
 n=200

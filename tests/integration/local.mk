@@ -80,6 +80,10 @@ EXTRA_DIST += $(INTEGRATION_TESTS) \
 # syslog, log level, query log, the systemd unit.
 INTEGRATION_TESTS += tests/integration/43-service.sh
 
+# Hardening: planted links, a second instance, hostile state files, odd
+# values.
+INTEGRATION_TESTS += tests/integration/47-hardening.sh
+
 # configure names the Debian package of a missing library.
 INTEGRATION_TESTS += tests/integration/17-configure.sh
 

@@ -635,6 +635,20 @@ notify_is_notimp(void **state)
 	assert_int_equal(ldns_pkt_get_rcode(r.p), LDNS_RCODE_NOTIMPL);
 	assert_int_equal(ldns_pkt_get_opcode(r.p), LDNS_PACKET_STATUS);
 	assert_true(ldns_pkt_rd(r.p));
+	/*
+	 * Opcode 15 with every flag set: ID, QR, opcode and RD come back;
+	 * CD is QUERY's, the rest are never copied.
+	 */
+	n = tu_query(q, ID, (15 << 11) | WIRE_AA | WIRE_TC | WIRE_RD |
+	    WIRE_RA | 0x0040 | 0x0020 | WIRE_CD, "lb.example.", WIRE_TYPE_SOA,
+	    WIRE_CLASS_IN);
+	r = run(f, q, n);
+	assert_int_equal(r.len, WIRE_HDR_LEN);
+	assert_int_equal(ldns_pkt_id(r.p), ID);
+	assert_int_equal(ldns_pkt_get_rcode(r.p), LDNS_RCODE_NOTIMPL);
+	assert_int_equal(ldns_pkt_get_opcode(r.p), 15);
+	assert_int_equal((r.wire[2] << 8 | r.wire[3]), WIRE_QR | (15 << 11) |
+	    WIRE_RD | WIRE_RCODE_NOTIMP);
 }
 
 static void

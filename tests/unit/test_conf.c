@@ -336,6 +336,29 @@ empty_zones(void **state)
 	assert_errs("bad-empty-zones.conf", want);
 }
 
+/* "::1:6299" is an address; the port was meant.  metrics has no port 53. */
+static void
+bad_listen_ambiguous(void **state)
+{
+	static const char *const want[] = {
+		D "bad-listen-ambiguous.conf:3: listen address \"::1:6299\" is "
+		    "ambiguous: write [::1]:6299 for port 6299 of ::1, or "
+		    "[::1:6299] for that address",
+		D "bad-listen-ambiguous.conf:4: bad metrics address "
+		    "\"127.0.0.1\": want ADDR:PORT or [ADDR6]:PORT (a port is "
+		    "needed)",
+	};
+	static const char *const want2[] = {
+		D "bad-metrics-ambiguous.conf:4: metrics address \"::1:9153\" is "
+		    "ambiguous: write [::1]:9153 for port 9153 of ::1, or "
+		    "[::1:9153] for that address",
+	};
+
+	(void)state;
+	assert_errs("bad-listen-ambiguous.conf", want);
+	assert_errs("bad-metrics-ambiguous.conf", want2);
+}
+
 static void
 bad_listen_addresses(void **state)
 {
@@ -1799,6 +1822,7 @@ main(void)
 		cmocka_unit_test(empty_listen),
 		cmocka_unit_test(empty_zones),
 		cmocka_unit_test(bad_listen_addresses),
+		cmocka_unit_test(bad_listen_ambiguous),
 		cmocka_unit_test(probe_source_read),
 		cmocka_unit_test(fleet_read),
 		cmocka_unit_test(fleet_errors),

@@ -684,6 +684,33 @@ ecs_full_lengths_are_parsed(void **state)
 	assert_memory_equal(q.ecs_addr, a6, 16);
 }
 
+/* RFC 7871 7.1.1: a query's scope is 0, and one ECS option at most. */
+static void
+ecs_scope_or_second_option_is_formerr(void **state)
+{
+	static const uint8_t	 addr[] = { 192, 0, 2 };
+	uint8_t			 pkt[512], opt[64];
+	struct wire_query	 q;
+	size_t			 n, olen;
+
+	(void)state;
+	olen = tu_ecs(opt, 1, 24, 24, addr, 3);
+	n = edns_query(pkt, "www.example.", 1232, 0, 0, opt, olen);
+	assert_int_equal(parse(pkt, n, &q), WIRE_FORMERR);
+	olen = tu_ecs(opt, 1, 24, 0, addr, 3);
+	olen += tu_ecs(opt + olen, 1, 24, 0, addr, 3);
+	n = edns_query(pkt, "www.example.", 1232, 0, 0, opt, olen);
+	assert_int_equal(parse(pkt, n, &q), WIRE_FORMERR);
+	/* Even when the second is the same, or malformed. */
+	olen = tu_ecs(opt, 1, 24, 0, addr, 3);
+	olen += tu_ecs(opt + olen, 9, 24, 0, addr, 3);
+	n = edns_query(pkt, "www.example.", 1232, 0, 0, opt, olen);
+	assert_int_equal(parse(pkt, n, &q), WIRE_FORMERR);
+	olen = tu_ecs(opt, 1, 24, 0, addr, 3);
+	n = edns_query(pkt, "www.example.", 1232, 0, 0, opt, olen);
+	assert_int_equal(parse(pkt, n, &q), WIRE_OK);
+}
+
 static void
 ecs_source_zero_is_parsed(void **state)
 {
@@ -1366,6 +1393,7 @@ main(void)
 		cmocka_unit_test(ecs_ipv6_56_is_parsed),
 		cmocka_unit_test(ecs_full_lengths_are_parsed),
 		cmocka_unit_test(ecs_source_zero_is_parsed),
+		cmocka_unit_test(ecs_scope_or_second_option_is_formerr),
 		cmocka_unit_test(ecs_source_too_long_is_formerr),
 		cmocka_unit_test(ecs_unknown_family_is_formerr),
 		cmocka_unit_test(ecs_address_length_must_match_source),
