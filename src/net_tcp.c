@@ -357,7 +357,7 @@ backoff_cb(struct ev_loop *loop, ev_timer *w, int revents)
  * accept() failed for want of descriptors or memory.  The connection
  * stays in the backlog and the listener stays readable, so trying
  * again at once would spin: pause every listener of this worker for a
- * moment instead, and say so once until an accept succeeds again.
+ * moment instead, and say so once, until the backlog has been emptied.
  */
 static void
 accept_starved(struct tcp_server *s)
@@ -404,14 +404,14 @@ accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 			if (errno == EMFILE || errno == ENFILE ||
 			    errno == ENOBUFS || errno == ENOMEM)
 				accept_starved(s);
-			else if (errno != EAGAIN && errno != EINTR &&
+			else if (errno == EAGAIN && s->starved) {
+				/* The backlog is empty: the episode is over. */
+				s->starved = false;
+				log_info("tcp accept: descriptors free again");
+			} else if (errno != EAGAIN && errno != EINTR &&
 			    errno != ECONNABORTED)
 				log_warn("tcp accept");
 			return;
-		}
-		if (s->starved) {
-			s->starved = false;
-			log_info("tcp accept: descriptors free again");
 		}
 		if (s->per_source < s->maxconns &&
 		    count_source(s, &peer, s->per_source) >= s->per_source) {

@@ -78,6 +78,10 @@ EXTRA_DIST += $(INTEGRATION_TESTS) \
 # syslog, log level, query log, the systemd unit.
 INTEGRATION_TESTS += tests/integration/43-service.sh
 
+# TCP under abuse: slow drip, per-source limit, idle eviction, a
+# pipeliner that never reads, descriptor exhaustion, the start limit.
+INTEGRATION_TESTS += tests/integration/44-tcp-abuse.sh
+
 # configure names the Debian package of a missing library.
 INTEGRATION_TESTS += tests/integration/17-configure.sh
 
