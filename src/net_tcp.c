@@ -303,11 +303,16 @@ conn_write_cb(struct ev_loop *loop, ev_io *w, int revents)
 	c->outoff = c->outlen = 0;
 	ev_io_stop(loop, &c->ww);
 	conn_touch(c);
-	if (c->srv->stopping && c->inlen == 0) {
-		conn_close(c);
+	if (c->srv->stopping) {
+		/*
+		 * Whole queries held back while the queue was full are
+		 * answered before we go; half a query is not waited for.
+		 */
+		if (conn_process(c) == -1 || c->outlen == c->outoff)
+			conn_close(c);
 		return;
 	}
-	if (!ev_is_active(&c->rw) && !c->srv->stopping) {
+	if (!ev_is_active(&c->rw)) {
 		ev_io_start(loop, &c->rw);
 		/* Messages may wait in the input buffer. */
 		if (conn_process(c) == -1)
