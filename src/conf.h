@@ -134,6 +134,7 @@ struct conf {
 	uint16_t		 edns_payload;
 	unsigned		 tcp_timeout;	/* seconds */
 	unsigned		 tcp_clients;	/* per worker */
+	unsigned		 tcp_clients_per_source;	/* per worker */
 	char			*control;	/* unix socket path, NULL: none */
 	unsigned		 control_mode;	/* default 0660 */
 	struct conf_listen	 metrics;	/* HTTP; sslen 0: none */

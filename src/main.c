@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -353,6 +354,48 @@ write_pid(const char *path)
  * that reloads reuse it.  Where the heap is not glibc's brk heap
  * (sanitizers, valgrind) or THP is off, nothing changes.
  */
+/*
+ * Descriptors the daemon may hold at once: every worker's TCP slots and
+ * sockets, the control and metrics clients, and a margin for the prober,
+ * logs and libraries.  Out of descriptors, accepts pause (net_tcp.c);
+ * raising the soft limit to the hard one at start means they need not.
+ */
+#define NOFILE_MARGIN	256
+
+static int
+raise_nofile(const struct conf *c, unsigned nworkers)
+{
+	struct rlimit	 rl;
+	rlim_t		 need;
+
+	need = (rlim_t)nworkers * (c->tcp_clients + 2 * c->nlisten) +
+	    CTL_CLIENTS + HTTP_CLIENTS + NOFILE_MARGIN;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1) {
+		log_warn("getrlimit");
+		return -1;
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur >= need)
+		return 0;
+	if (rl.rlim_cur == RLIM_INFINITY)
+		return 0;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
+		log_warnx("%u worker%s with tcp_clients = %u need %llu file "
+		    "descriptors, more than the limit of %llu: lower workers "
+		    "or tcp_clients, or raise the limit (ulimit -n, "
+		    "LimitNOFILE=)", nworkers, nworkers == 1 ? "" : "s",
+		    c->tcp_clients, (unsigned long long)need,
+		    (unsigned long long)rl.rlim_max);
+		return -1;
+	}
+	rl.rlim_cur = need;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1) {
+		log_warn("setrlimit RLIMIT_NOFILE %llu",
+		    (unsigned long long)need);
+		return -1;
+	}
+	return 0;
+}
+
 static void
 heap_hugepages(void)
 {
@@ -486,6 +529,8 @@ main(int argc, char *argv[])
 		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		srv.nworkers = ncpu > 0 ? (unsigned)ncpu : 1;
 	}
+	if (raise_nofile(c, srv.nworkers) == -1)
+		fatalx("too few file descriptors: see above");
 	srv.nrows = worker_rows(srv.nworkers, c);
 	t_conf = util_mono();
 	srv.snap = snapshot_new(c, srv.nrows, 1);

@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 static void	conn_read_cb(struct ev_loop *, ev_io *, int);
 static void	conn_write_cb(struct ev_loop *, ev_io *, int);
 static void	conn_idle_cb(struct ev_loop *, ev_timer *, int);
+static void	accept_cb(struct ev_loop *, ev_io *, int);
 
 int
 tcp_open(const struct sockaddr *sa, socklen_t len)
@@ -48,10 +50,110 @@ fail:
 }
 
 static void
+list_unlink(struct tcp_conn *c)
+{
+	struct tcp_server	*s = c->srv;
+
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		s->oldest = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	else
+		s->newest = c->prev;
+	c->prev = c->next = NULL;
+}
+
+static void
+list_append(struct tcp_conn *c)
+{
+	struct tcp_server	*s = c->srv;
+
+	c->prev = s->newest;
+	c->next = NULL;
+	if (s->newest != NULL)
+		s->newest->next = c;
+	else
+		s->oldest = c;
+	s->newest = c;
+}
+
+/*
+ * The connection did something useful: a whole query came in, or every
+ * answer went out.  Only then does its time start again; single bytes
+ * do not count, so a query must arrive whole within tcp_timeout of the
+ * one before (or of the connection's start), and a client that reads
+ * a byte now and then does not keep its slot either.
+ */
+static void
+conn_touch(struct tcp_conn *c)
+{
+	ev_timer_again(c->srv->loop, &c->idle);
+	if (c->srv->newest != c) {
+		list_unlink(c);
+		list_append(c);
+	}
+}
+
+/* Idle: nothing half-read, nothing waiting to be sent. */
+static bool
+conn_idle(const struct tcp_conn *c)
+{
+	return c->inlen == 0 && c->outlen == c->outoff;
+}
+
+static bool
+same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	const struct sockaddr_in	*a4, *b4;
+	const struct sockaddr_in6	*a6, *b6;
+
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET) {
+		a4 = (const struct sockaddr_in *)a;
+		b4 = (const struct sockaddr_in *)b;
+		return a4->sin_addr.s_addr == b4->sin_addr.s_addr;
+	}
+	if (a->ss_family == AF_INET6) {
+		a6 = (const struct sockaddr_in6 *)a;
+		b6 = (const struct sockaddr_in6 *)b;
+		return memcmp(&a6->sin6_addr, &b6->sin6_addr,
+		    sizeof(a6->sin6_addr)) == 0;
+	}
+	return false;
+}
+
+/* How many open connections come from peer's address (stops at max). */
+static unsigned
+count_source(const struct tcp_server *s, const struct sockaddr_storage *peer,
+    unsigned max)
+{
+	const struct tcp_conn	*c;
+	unsigned		 n = 0;
+
+	for (c = s->oldest; c != NULL && n < max; c = c->next)
+		if (same_addr(&c->peer, peer))
+			n++;
+	return n;
+}
+
+static void
+queued_sub(struct tcp_server *s, size_t n)
+{
+	/* Only this thread writes it, as answer_stat_add(). */
+	atomic_store_explicit(&s->queued, answer_stat_get(&s->queued) - n,
+	    memory_order_relaxed);
+}
+
+static void
 conn_close(struct tcp_conn *c)
 {
 	struct tcp_server	*s = c->srv;
 
+	list_unlink(c);
+	queued_sub(s, c->outlen - c->outoff);
 	ev_io_stop(s->loop, &c->rw);
 	ev_io_stop(s->loop, &c->ww);
 	ev_timer_stop(s->loop, &c->idle);
@@ -72,14 +174,22 @@ conn_close(struct tcp_conn *c)
 static void
 conn_queue(struct tcp_conn *c, const uint8_t *p, size_t n)
 {
-	if (c->outoff > 0 && c->outoff == c->outlen)
-		c->outoff = c->outlen = 0;
+	if (c->outoff > 0) {
+		memmove(c->out, c->out + c->outoff, c->outlen - c->outoff);
+		c->outlen -= c->outoff;
+		c->outoff = 0;
+	}
+	/* conn_process() stops at NET_TCP_OUTMAX: one answer more fits. */
+	assert(c->outlen + n <= NET_TCP_OUTCAP);
 	if (c->outlen + n > c->outcap) {
 		c->outcap = (c->outlen + n) * 2;
+		if (c->outcap > NET_TCP_OUTCAP)
+			c->outcap = NET_TCP_OUTCAP;
 		c->out = xreallocarray(c->out, c->outcap, 1);
 	}
 	memcpy(c->out + c->outlen, p, n);
 	c->outlen += n;
+	answer_stat_add(&c->srv->queued, n);
 	ev_io_start(c->srv->loop, &c->ww);
 }
 
@@ -114,7 +224,8 @@ conn_process(struct tcp_conn *c)
 	net_env(&s->ctx, &env, true);
 	env.now = net_now();
 	env.client = (const struct sockaddr *)&c->peer;
-	while (c->inlen - off >= 2) {
+	/* A client that does not read gets no more answers. */
+	while (c->inlen - off >= 2 && c->outlen - c->outoff < NET_TCP_OUTMAX) {
 		mlen = wire_get16(c->in + off);
 		if (mlen > NET_TCP_IN) {
 			rcu_read_unlock();
@@ -140,6 +251,7 @@ conn_process(struct tcp_conn *c)
 	if (off > 0) {
 		memmove(c->in, c->in + off, c->inlen - off);
 		c->inlen -= off;
+		conn_touch(c);
 	}
 	return 0;
 }
@@ -162,13 +274,12 @@ conn_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		return;
 	}
 	c->inlen += n;
-	ev_timer_again(loop, &c->idle);
 	if (conn_process(c) == -1) {
 		conn_close(c);
 		return;
 	}
-	/* Back-pressure: a client that does not read gets no more answers. */
-	if (c->outlen - c->outoff > NET_TCP_OUTMAX)
+	/* Back-pressure: read again when everything queued has gone. */
+	if (c->outlen - c->outoff >= NET_TCP_OUTMAX)
 		ev_io_stop(loop, &c->rw);
 }
 
@@ -187,16 +298,22 @@ conn_write_cb(struct ev_loop *loop, ev_io *w, int revents)
 		return;
 	}
 	c->outoff += n;
-	ev_timer_again(loop, &c->idle);
+	queued_sub(c->srv, n);
 	if (c->outoff < c->outlen)
 		return;
 	c->outoff = c->outlen = 0;
 	ev_io_stop(loop, &c->ww);
-	if (c->srv->stopping && c->inlen == 0) {
-		conn_close(c);
+	conn_touch(c);
+	if (c->srv->stopping) {
+		/*
+		 * Whole queries held back while the queue was full are
+		 * answered before we go; half a query is not waited for.
+		 */
+		if (conn_process(c) == -1 || c->outlen == c->outoff)
+			conn_close(c);
 		return;
 	}
-	if (!ev_is_active(&c->rw) && !c->srv->stopping) {
+	if (!ev_is_active(&c->rw)) {
 		ev_io_start(loop, &c->rw);
 		/* Messages may wait in the input buffer. */
 		if (conn_process(c) == -1)
@@ -216,6 +333,65 @@ conn_idle_cb(struct ev_loop *loop, ev_timer *w, int revents)
 }
 
 static void
+listeners_set(struct tcp_server *s, bool on)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->nl; i++)
+		if (on)
+			ev_io_start(s->loop, &s->l[i].w);
+		else
+			ev_io_stop(s->loop, &s->l[i].w);
+}
+
+static void
+backoff_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct tcp_server	*s = w->data;
+	size_t			 i;
+
+	(void)loop;
+	(void)revents;
+	if (s->stopping)
+		return;
+	listeners_set(s, true);
+	for (i = 0; i < s->nl && !ev_is_active(&s->backoff); i++)
+		accept_cb(s->loop, &s->l[i].w, EV_READ);
+}
+
+/*
+ * accept() failed for want of descriptors or memory.  The connection
+ * stays in the backlog and the listener stays readable, so trying
+ * again at once would spin: pause every listener of this worker for a
+ * moment instead, and say so once, until the backlog has been emptied.
+ */
+static void
+accept_starved(struct tcp_server *s)
+{
+	answer_stat_add(&s->accept_paused, 1);
+	if (!s->starved) {
+		s->starved = true;
+		log_warn("tcp accept: pausing accepts for %.1f s at a time "
+		    "until descriptors are free", NET_TCP_BACKOFF);
+	}
+	listeners_set(s, false);
+	ev_timer_set(&s->backoff, NET_TCP_BACKOFF, 0.);
+	ev_timer_start(s->loop, &s->backoff);
+}
+
+/* The least recently active idle connection, or NULL. */
+static struct tcp_conn *
+oldest_idle(const struct tcp_server *s)
+{
+	struct tcp_conn	*c;
+
+	for (c = s->oldest; c != NULL; c = c->next)
+		if (conn_idle(c))
+			return c;
+	return NULL;
+}
+
+static void
 accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct tcp_listener	*l = w->data;
@@ -231,13 +407,31 @@ accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		fd = accept4(l->fd, (struct sockaddr *)&peer, &plen,
 		    SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd == -1) {
-			if (errno != EAGAIN && errno != EINTR &&
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM)
+				accept_starved(s);
+			else if (errno == EAGAIN && s->starved) {
+				/* The backlog is empty: the episode is over. */
+				s->starved = false;
+				log_info("tcp accept: descriptors free again");
+			} else if (errno != EAGAIN && errno != EINTR &&
 			    errno != ECONNABORTED)
 				log_warn("tcp accept");
 			return;
 		}
+		if (s->per_source < s->maxconns &&
+		    count_source(s, &peer, s->per_source) >= s->per_source) {
+			answer_stat_add(&s->source_refused, 1);
+			close(fd);
+			continue;
+		}
+		if (s->free_conns == NULL && (c = oldest_idle(s)) != NULL) {
+			/* Full: the idle one waiting longest makes room. */
+			answer_stat_add(&s->evicted, 1);
+			conn_close(c);
+		}
 		if ((c = s->free_conns) == NULL) {
-			/* At the bound: close at once (RFC 7766 6.2.2). */
+			/* Full of busy ones: close at once (RFC 7766 6.2.2). */
 			answer_stat_add(&s->refused, 1);
 			close(fd);
 			continue;
@@ -255,6 +449,7 @@ accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		ev_init(&c->idle, conn_idle_cb);
 		c->idle.repeat = s->timeout;
 		c->idle.data = c;
+		list_append(c);
 		ev_timer_again(loop, &c->idle);
 		ev_io_start(loop, &c->rw);
 	}
@@ -262,7 +457,7 @@ accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 
 void
 tcp_server_init(struct tcp_server *s, const int *fds, size_t nl,
-    unsigned maxconns, double timeout, unsigned row)
+    unsigned maxconns, unsigned per_source, double timeout, unsigned row)
 {
 	unsigned	 i;
 
@@ -273,7 +468,10 @@ tcp_server_init(struct tcp_server *s, const int *fds, size_t nl,
 		s->l[s->nl].srv = s;
 	}
 	s->maxconns = maxconns;
+	s->per_source = per_source;
 	s->timeout = timeout;
+	ev_init(&s->backoff, backoff_cb);
+	s->backoff.data = s;
 	s->out = xmalloc(2 + ANSWER_TCP_MAX);
 	net_ctx_init(&s->ctx, row);
 	s->conns = xcalloc(maxconns, sizeof(*s->conns));
@@ -309,10 +507,10 @@ tcp_server_stop(struct tcp_server *s)
 	 * hold queries too: take them in, then answer what every
 	 * connection already received.
 	 */
-	for (i = 0; i < s->nl; i++) {
+	for (i = 0; i < s->nl && !ev_is_active(&s->backoff); i++)
 		accept_cb(s->loop, &s->l[i].w, EV_READ);
-		ev_io_stop(s->loop, &s->l[i].w);
-	}
+	listeners_set(s, false);
+	ev_timer_stop(s->loop, &s->backoff);
 	s->stopping = true;
 	for (i = 0; i < s->maxconns; i++) {
 		c = &s->conns[i];

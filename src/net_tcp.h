@@ -15,7 +15,14 @@
 #include "net.h"
 
 #define NET_TCP_IN	4096	/* the largest query we take over TCP */
-#define NET_TCP_OUTMAX	(256 * 1024)	/* pending output: stop reading */
+/*
+ * Output the socket refused, queued per connection: at this much no
+ * further query is answered or read until all of it has gone, so the
+ * queue never holds more than NET_TCP_OUTMAX + one answer.
+ */
+#define NET_TCP_OUTMAX	(16 * 1024)
+#define NET_TCP_OUTCAP	(NET_TCP_OUTMAX + 2 + 65535)
+#define NET_TCP_BACKOFF	0.5	/* seconds accepts pause out of descriptors */
 
 struct tcp_server;
 
@@ -31,6 +38,8 @@ struct tcp_conn {
 	int			 fd;
 	struct tcp_server	*srv;
 	struct tcp_conn		*next_free;
+	/* Open connections, least recently active first (see conn_touch). */
+	struct tcp_conn		*prev, *next;
 	uint8_t			*out;		/* pending output, heap */
 	size_t			 outlen, outoff, outcap;
 	size_t			 inlen;
@@ -45,23 +54,32 @@ struct tcp_server {
 	size_t			 nl;
 	struct tcp_conn		*conns;
 	struct tcp_conn		*free_conns;
-	unsigned		 nconns, maxconns;
+	struct tcp_conn		*oldest, *newest;	/* open, by activity */
+	unsigned		 nconns, maxconns, per_source;
 	double			 timeout;
 	bool			 stopping;
+	bool			 starved;	/* out of descriptors, logged */
+	ev_timer		 backoff;	/* accepts paused until it fires */
 	uint8_t			*out;		/* scratch: 2 + 65535 */
 	struct net_ctx		 ctx;
 	_Atomic uint64_t	 accepted, refused, timeouts, closed;
+	_Atomic uint64_t	 source_refused;	/* per_source reached */
+	_Atomic uint64_t	 evicted;	/* idle, closed for a new one */
+	_Atomic uint64_t	 accept_paused;	/* accept() out of descriptors */
+	_Atomic uint64_t	 queued;	/* output bytes queued now */
 };
 
 /* A bound, listening TCP socket for sa; -1 with errno set. */
 int		 tcp_open(const struct sockaddr *, socklen_t);
 /*
  * Set up s for nl listening sockets (fds, owned from now on), at most
- * maxconns connections, each closed after timeout idle seconds; answers
- * counted in row.
+ * maxconns connections and per_source of them from one address, each
+ * closed timeout seconds after its last whole query or its last
+ * drained answer; answers counted in row.
  */
 void		 tcp_server_init(struct tcp_server *, const int *fds, size_t nl,
-		    unsigned maxconns, double timeout, unsigned row);
+		    unsigned maxconns, unsigned per_source, double timeout,
+		    unsigned row);
 /* Start accepting on loop. */
 void		 tcp_server_start(struct tcp_server *, struct ev_loop *);
 /*

@@ -233,6 +233,10 @@ render_json_stats(const struct view *v, struct jw *j)
 	jw_kv_uint(j, "accepted", st->tcp_accepted);
 	jw_kv_uint(j, "refused", st->tcp_refused);
 	jw_kv_uint(j, "timeouts", st->tcp_timeouts);
+	jw_kv_uint(j, "source_limit", st->tcp_source_refused);
+	jw_kv_uint(j, "evicted", st->tcp_evicted);
+	jw_kv_uint(j, "accept_paused", st->tcp_accept_paused);
+	jw_kv_uint(j, "queued_bytes", st->tcp_queued);
 	jw_kv_uint(j, "open", st->tcp_open);
 	jw_obj_end(j);
 	jw_key(j, "probes");

@@ -245,6 +245,18 @@ render_metrics(const struct view *v, size_t *lenp)
 	    "%llu\n", (unsigned long long)st->tcp_refused);
 	fprintf(f, "steerdns_tcp_connections_total{event=\"timeout\"} "
 	    "%llu\n", (unsigned long long)st->tcp_timeouts);
+	fprintf(f, "steerdns_tcp_connections_total{event=\"source_limit\"} "
+	    "%llu\n", (unsigned long long)st->tcp_source_refused);
+	fprintf(f, "steerdns_tcp_connections_total{event=\"evicted\"} "
+	    "%llu\n", (unsigned long long)st->tcp_evicted);
+	help(f, "steerdns_tcp_accept_paused_total", "counter",
+	    "Pauses of TCP accepts for want of file descriptors.");
+	fprintf(f, "steerdns_tcp_accept_paused_total %llu\n",
+	    (unsigned long long)st->tcp_accept_paused);
+	help(f, "steerdns_tcp_output_queued_bytes", "gauge",
+	    "Answer bytes waiting for slow TCP clients to read them.");
+	fprintf(f, "steerdns_tcp_output_queued_bytes %llu\n",
+	    (unsigned long long)st->tcp_queued);
 	help(f, "steerdns_tcp_connections_open", "gauge",
 	    "TCP connections open now.");
 	fprintf(f, "steerdns_tcp_connections_open %llu\n",

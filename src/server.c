@@ -658,6 +658,10 @@ server_stats(const struct server *srv, struct server_stats *out)
 	out->tcp_accepted = w.tcp_accepted;
 	out->tcp_refused = w.tcp_refused;
 	out->tcp_timeouts = w.tcp_timeouts;
+	out->tcp_source_refused = w.tcp_source_refused;
+	out->tcp_evicted = w.tcp_evicted;
+	out->tcp_accept_paused = w.tcp_accept_paused;
+	out->tcp_queued = w.tcp_queued;
 	out->tcp_open = w.tcp_open;
 }
 

@@ -46,6 +46,9 @@ struct server_stats {
 	struct answer_stats	 tr[2];		/* UDP, TCP */
 	uint64_t		 send_failed;	/* answers sendmmsg() refused */
 	uint64_t		 tcp_accepted, tcp_refused, tcp_timeouts;
+	uint64_t		 tcp_source_refused, tcp_evicted;
+	uint64_t		 tcp_accept_paused;	/* out of descriptors */
+	uint64_t		 tcp_queued;	/* output bytes waiting now */
 	uint64_t		 tcp_open;	/* connections now */
 };
 

@@ -55,7 +55,7 @@ worker_new(unsigned id, const struct conf *c)
 		}
 	}
 	tcp_server_init(&wk->tcp, tfd, c->nlisten, c->tcp_clients,
-	    c->tcp_timeout, row);
+	    c->tcp_clients_per_source, c->tcp_timeout, row);
 	free(tfd);
 	return wk;
 fail:
@@ -174,6 +174,10 @@ worker_stats_add(const struct worker *wk, struct worker_stats *out)
 	out->tcp_accepted += answer_stat_get(&wk->tcp.accepted);
 	out->tcp_refused += answer_stat_get(&wk->tcp.refused);
 	out->tcp_timeouts += answer_stat_get(&wk->tcp.timeouts);
+	out->tcp_source_refused += answer_stat_get(&wk->tcp.source_refused);
+	out->tcp_evicted += answer_stat_get(&wk->tcp.evicted);
+	out->tcp_accept_paused += answer_stat_get(&wk->tcp.accept_paused);
+	out->tcp_queued += answer_stat_get(&wk->tcp.queued);
 	out->tcp_open += answer_stat_get(&wk->tcp.accepted) -
 	    answer_stat_get(&wk->tcp.closed);
 }

@@ -2,7 +2,9 @@
 # 10-tcp-timeout: with tcp_timeout = 2 the server closes a TCP connection
 # that has been idle for about 2 s: still open after 1 s, closed within
 # 4 s; idle means idle (queries keep it open); a half-sent message does
-# not keep it open either.
+# not keep it open either, nor does a message sent a byte at a time (the
+# time counts from the last whole message, not the last byte), nor
+# reading a pile of answers a byte at a time.
 . "$(dirname "$0")/lib.sh"
 require_dnspython
 standard_setup tcp_timeout=2
@@ -80,6 +82,34 @@ def run(t):
              % (time.monotonic() - t0))
         took = wait_closed(s, time.monotonic() + 4.0)
         t.ok(took is not None, 'then idle: closed within 4 s', 'still open')
+    s.close()
+
+    # one byte every 0.5 s: each byte is activity, no message is whole
+    msg = pycheck.frame(dns.message.make_query('www.lb.example', 'A', id=600)) * 4
+    s = pycheck.tcp_connect()
+    t0 = time.monotonic()
+    took = None
+    for b in msg:
+        try:
+            s.sendall(bytes([b]))
+        except OSError:
+            break
+        st = pycheck.conn_state(s, 0.5)
+        if st == 'closed':
+            break
+        if st == 'data':
+            # the first whole message is answered: fine, keep dripping
+            try:
+                if not s.recv(65535):
+                    break
+            except OSError:
+                break
+        if time.monotonic() - t0 > 12:
+            break
+    took = time.monotonic() - t0
+    t.ok(took < 6.0, 'a client sending a byte every 0.5 s is closed within 6 s',
+         'still open after %.1f s' % took)
+    print('# byte drip: closed after %.2f s' % took)
     s.close()
 pycheck.main(run)
 EOF

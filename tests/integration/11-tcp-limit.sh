@@ -1,8 +1,9 @@
 #!/bin/bash
 # 11-tcp-limit: tcp_clients bounds concurrent TCP connections per worker
-# (workers = 1, tcp_clients = 4): four connections are served, a fifth is
-# closed at once without an answer; after one of the four closes a new
-# connection is served; the count never drifts.
+# (workers = 1, tcp_clients = 4): four connections are served; while each
+# of them holds half a message, a fifth is closed at once without an
+# answer; when they are idle, a fifth is served and the connection idle
+# longest is closed to make room; the count never drifts.
 . "$(dirname "$0")/lib.sh"
 require_dnspython
 standard_setup workers=1 tcp_clients=4
@@ -66,22 +67,52 @@ def new_conn_works(t, desc, within=3.0):
     t.ok(False, desc, 'last attempt: %s' % last)
     return None
 
+def finish_half(s):
+    """Send the rest of the message begun by start_half(): 'answer'?"""
+    QID[0] += 1
+    qid = QID[0]
+    s.sendall(pycheck.frame(dns.message.make_query('www.lb.example', 'A', id=qid))[1:])
+    kind, data = pycheck.tcp_read(s, 2.0)
+    if kind == 'msg':
+        m = pycheck.parse(data)
+        return 'answer' if m.id == qid and len(m.answer) == 2 else 'wrong answer'
+    return kind
+
 def run(t):
     conns = []
     for i in range(4):
         s = pycheck.tcp_connect('127.0.0.1' if i % 2 == 0 else '::1')
         conns.append(s)
         t.eq('connection %d of 4 is served' % (i + 1), 'answer', ask(s))
-    refused_conn(t, '5th connection (limit 4)')
-    refused_conn(t, '6th connection (limit 4)')
+    # busy: each holds the first byte of a message
+    for s in conns:
+        s.sendall(b'\x00')
+    time.sleep(0.2)
+    refused_conn(t, '5th connection (limit 4, none idle)')
+    refused_conn(t, '6th connection (limit 4, none idle)')
     for i, s in enumerate(conns):
-        t.eq('connection %d still served after the refusals' % (i + 1), 'answer', ask(s))
+        t.eq('connection %d still served after the refusals' % (i + 1), 'answer',
+             finish_half(s))
+
+    # all idle now, connection 1 the longest: a 5th is served, 1 is closed
+    s5 = pycheck.tcp_connect()
+    t.eq('full of idle connections: a 5th is served', 'answer', ask(s5))
+    t.eq('the connection idle longest was closed for it', 'closed',
+         pycheck.conn_state(conns[0], 1.0))
+    conns[0].close()
+    for i, s in enumerate(conns[1:], 2):
+        t.eq('connection %d still served after the eviction' % i, 'answer', ask(s))
+    # now connection 5 is idle longest
+    s6 = pycheck.tcp_connect()
+    t.eq('another new connection is served', 'answer', ask(s6))
+    t.eq('... and closes connection 5, then idle longest', 'closed',
+         pycheck.conn_state(s5, 1.0))
+    s5.close()
+    conns[0] = s6
 
     conns[0].close()
     s = new_conn_works(t, 'after closing one of the four, a new connection is served')
     conns[0] = s
-    if s:
-        refused_conn(t, 'again 4 open: another connection')
     for i, s in enumerate(conns[1:], 2):
         t.eq('old connection %d still served' % i, 'answer', ask(s))
 
@@ -95,7 +126,10 @@ def run(t):
         if s:
             fresh.append(s)
     if len(fresh) == 4:
-        refused_conn(t, 'fresh 5th connection')
+        for s in fresh:
+            s.sendall(b'\x00')
+        time.sleep(0.2)
+        refused_conn(t, 'fresh 5th connection (none idle)')
     for s in fresh:
         s.close()
 pycheck.main(run)

@@ -83,6 +83,9 @@ INTEGRATION_TESTS += tests/integration/43-service.sh
 # Hardening: planted links, a second instance, hostile state files, odd
 # values.
 INTEGRATION_TESTS += tests/integration/47-hardening.sh
+# TCP under abuse: slow drip, per-source limit, idle eviction, a
+# pipeliner that never reads, descriptor exhaustion, the start limit.
+INTEGRATION_TESTS += tests/integration/44-tcp-abuse.sh
 
 # configure names the Debian package of a missing library.
 INTEGRATION_TESTS += tests/integration/17-configure.sh

@@ -962,6 +962,7 @@ shipped_config_loads(void **state)
 	assert_int_equal(c->edns_payload, 1232);
 	assert_int_equal(c->tcp_timeout, 10);
 	assert_int_equal(c->tcp_clients, 512);
+	assert_int_equal(c->tcp_clients_per_source, 8);
 	assert_int_equal(c->nzones, 1);
 	f = c->zones[0].file;
 	assert_true(strlen(f) > strlen("/lb.example.conf"));
