@@ -496,7 +496,7 @@ server_admin_read(const char *path, struct admin_entry **out, size_t *nout)
 	struct admin_entry	 e;
 	struct stat		 sb;
 	FILE			*fp;
-	size_t			 len, nr = 0, i, k;
+	size_t			 len, nr = 0, rcap = 0, i, k;
 	int			 n, ln = 0, st, bad = 0, fd;
 
 	*out = NULL;
@@ -580,7 +580,11 @@ server_admin_read(const char *path, struct admin_entry **out, size_t *nout)
 		    sizeof(e.text));
 		e.state = st;
 		snprintf(e.reason, sizeof(e.reason), "%s", n == 5 ? f[4] : "");
-		r = xreallocarray(r, nr + 1, sizeof(*r));
+		if (nr == rcap) {
+			/* Doubling: one more at a time is quadratic. */
+			rcap = rcap ? rcap * 2 : 16;
+			r = xreallocarray(r, rcap, sizeof(*r));
+		}
 		r[nr].e = e;
 		r[nr++].line = ln;
 	}
