@@ -492,8 +492,11 @@ main(int argc, char *argv[])
 		free(abspath);
 		return 1;
 	}
-	if (lookup_ids(c, &uid, &gid) == -1)
+	if (lookup_ids(c, &uid, &gid) == -1) {
+		conf_free(c);
+		free(abspath);
 		return 1;
+	}
 	if (check) {
 		/* All a start does short of binding and probing. */
 		struct snapshot		*s = snapshot_new(c, 1, 1);
