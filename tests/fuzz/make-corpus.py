@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 # make-corpus.py -- write the seed corpora of tests/fuzz/corpus/<target>/
 # usage: tests/fuzz/make-corpus.py   (needs python3-dnspython)
-# The files are in the tree; run this again only to change them.
+# The files are in the tree; run this again only to change them.  Inputs
+# that a run found (crashes, leaks, disagreements, once fixed) are kept as
+# corpus/<target>/regress-<what>: this script leaves those alone.
 # SPDX-License-Identifier: ISC
 import hashlib
 import os
-import shutil
 import struct
 
 import dns.edns
@@ -30,7 +31,13 @@ def put(target, data):
 
 
 def fresh(target):
-    shutil.rmtree(os.path.join(corpus, target), ignore_errors=True)
+    """Remove the generated seeds; keep regress-* (inputs runs found)."""
+    d = os.path.join(corpus, target)
+    if not os.path.isdir(d):
+        return
+    for f in os.listdir(d):
+        if not f.startswith('regress-'):
+            os.unlink(os.path.join(d, f))
 
 
 def q(name, rdtype='A', rdclass='IN', qid=0, **kw):
@@ -83,11 +90,15 @@ queries += [
 ]
 m = dns.message.make_query('www.lb.example.', 'A')
 m.flags |= dns.flags.CD | dns.flags.AD
+m.id = 0x2001
 queries.append(m.to_wire())
 m = dns.message.make_query('www.lb.example.', 'A')
 m.set_opcode(dns.opcode.NOTIFY)
+m.id = 0x2002
 queries.append(m.to_wire())
-m = dns.message.make_response(dns.message.make_query('www.lb.example.', 'A'))
+m = dns.message.make_query('www.lb.example.', 'A')
+m.id = 0x2003
+m = dns.message.make_response(m)
 queries.append(m.to_wire())
 base = q('www.lb.example.', qid=0x1111)
 queries.append(base[:4] + b'\x00\x02' + base[6:] + base[12:])   # QDCOUNT 2
