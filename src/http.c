@@ -51,7 +51,8 @@ http_parse_request(const char *req, size_t len, char *method, size_t mlen,
 	if ((size_t)(sp1 - req) >= mlen || (size_t)(sp2 - sp1 - 1) >= plen ||
 	    sp2 == sp1 + 1 || sp1 == req)
 		return -1;
-	if (strncmp(sp2 + 1, "HTTP/1.", 7) != 0)
+	/* Within the line: the request need not end in a NUL. */
+	if (eol - sp2 - 1 < 7 || memcmp(sp2 + 1, "HTTP/1.", 7) != 0)
 		return -1;
 	memcpy(method, req, sp1 - req);
 	method[sp1 - req] = '\0';

@@ -1,7 +1,9 @@
 #!/bin/sh
 # run-all.sh -- the whole test suite: a normal build and a build with
 # AddressSanitizer and UndefinedBehaviorSanitizer, each running every unit and
-# integration test.  Ends with "N passed, M failed"; a skip counts as failed.
+# integration test; then a clang build with libFuzzer that runs each fuzz
+# target for FUZZ_SECONDS (30) over its seed corpus, one test per target.
+# Ends with "N passed, M failed"; a skip counts as failed.
 # SPDX-License-Identifier: ISC
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -68,5 +70,33 @@ run plain --enable-developer
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run sanitizers --enable-developer --enable-sanitizers
+# fuzz: build the libFuzzer targets with clang, run each for a bounded time.
+fuzz() {
+	dir="$top/build-fuzz"
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	echo "=== fuzz build: CC=clang ./configure --enable-fuzzing"
+	if ! (cd "$dir" && CC=clang "$top/configure" -q --enable-fuzzing \
+	    >configure.log 2>&1 && make -j"$jobs" fuzz >make.log 2>&1); then
+		echo "not ok - fuzz build failed:"
+		tail -n 30 "$dir/configure.log" "$dir/make.log" 2>/dev/null
+		failed=$((failed + 1))
+		return
+	fi
+	for t in query conf ctl state http wire_ldns; do
+		if top_builddir="$dir" "$top/tests/fuzz/run.sh" "$t" \
+		    "${FUZZ_SECONDS:-30}" >"$dir/fuzz-$t.log" 2>&1; then
+			echo "PASS: fuzz $t ($(sed -n \
+			    's/.*average_exec_per_sec: *//p' \
+			    "$dir/fuzz-$t.log") exec/s)"
+			passed=$((passed + 1))
+		else
+			echo "FAIL: fuzz $t"
+			tail -n 60 "$dir/fuzz-$t.log"
+			failed=$((failed + 1))
+		fi
+	done
+}
+fuzz
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -97,6 +97,35 @@ host_header(void **state)
 	    h, sizeof(h)), 0);
 }
 
+/*
+ * The version is compared within the request line only: a buffer that
+ * ends at the newline, with no NUL after it, is never read past (the
+ * libFuzzer seed tests/fuzz/corpus/http/regress-strncmp-past-line found
+ * strncmp() going on past the line).
+ */
+static void
+request_line_read_within_line(void **state)
+{
+	static const char *const	 lines[] = {
+		"GET / HTTP/1\n", "GET / HTTP/1.\n", "GET / HTTP\n/1.1 ",
+		"G \0001H\0\0\0\0TT\324/ .\n",
+	};
+	static const int		 want[] = { -1, 0, -1, -1 };
+	char				 m[16], p[64], *buf;
+	size_t				 i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		n = i == 3 ? 16 : strlen(lines[i]);
+		assert_non_null(buf = malloc(n));
+		memcpy(buf, lines[i], n);
+		assert_int_equal(http_parse_request(buf, n, m, sizeof(m), p,
+		    sizeof(p)), want[i]);
+		free(buf);
+	}
+	assert_string_equal(p, "/");
+}
+
 int
 main(void)
 {
@@ -104,6 +133,7 @@ main(void)
 		cmocka_unit_test(request_line_parsed),
 		cmocka_unit_test(head_complete_or_bad),
 		cmocka_unit_test(host_header),
+		cmocka_unit_test(request_line_read_within_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
