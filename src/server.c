@@ -533,7 +533,8 @@ server_admin_read(const char *path, struct admin_entry **out, size_t *nout)
 		else if (!feof(fp)) {
 			/* Skip the rest of it: never read as a line of its own. */
 			while (fgets(line, sizeof(line), fp) != NULL &&
-			    line[strlen(line) - 1] != '\n')
+			    ((len = strlen(line)) == 0 ||
+			    line[len - 1] != '\n'))
 				;
 			log_warnx("%s:%d: line longer than %d bytes, skipped",
 			    path, ln, SERVER_STATE_LINE_MAX);
@@ -593,7 +594,8 @@ server_admin_read(const char *path, struct admin_entry **out, size_t *nout)
 	 * One override per address: two would make an undrain remove one and
 	 * report success while the other holds.  The later line wins.
 	 */
-	qsort(r, nr, sizeof(*r), read_entry_cmp);
+	if (nr > 0)
+		qsort(r, nr, sizeof(*r), read_entry_cmp);
 	*out = xreallocarray(NULL, nr > 0 ? nr : 1, sizeof(**out));
 	for (i = 0; i < nr; i = k) {
 		for (k = i + 1; k < nr && r[k].e.family == r[i].e.family &&

@@ -36,12 +36,11 @@
  *            length, value; RFC 6891 6.1.2), or its first ECS option is
  *            malformed (RFC 7871 6: family 1 or 2, source prefix at most
  *            32 or 128, option length 4 + the address bytes of the
- *            prefix, address bits past the prefix zero);
+ *            prefix, address bits past the prefix zero, scope prefix 0 in
+ *            a query), or it has more than one ECS option (RFC 7871),
+ *            or its first COOKIE option is not 8 or 16 to 40 bytes long
+ *            (RFC 7873 5.2.2);
  * and OK when none does.
- * Not compared (either verdict is accepted, fields are still compared
- * when we say OK): an OPT with more than one ECS option, or an ECS
- * option whose scope prefix is not 0.  RFC 7871 asks for FORMERR, which
- * issue 10 (finding 11) adds to the parser; the target then tightens.
  *
  * When we say OK, these must equal what ldns read: ID, the flags word,
  * QTYPE, QCLASS, the question name (ours lower-cased, compared with
@@ -88,7 +87,7 @@ options(const uint8_t *p, size_t n, struct expect *x)
 {
 	size_t		 i = 0, alen;
 	uint16_t	 code, olen;
-	unsigned	 necs = 0;
+	unsigned	 necs = 0, ncookie = 0;
 
 	while (i < n) {
 		if (n - i < 4) {
@@ -104,6 +103,12 @@ options(const uint8_t *p, size_t n, struct expect *x)
 		}
 		if (code == WIRE_EDNS_NSID)
 			x->nsid = true;
+		/* RFC 7873 5.2.2: the first COOKIE, 8 or 16..40 bytes. */
+		if (code == WIRE_EDNS_COOKIE && ncookie++ == 0 && olen != 8 &&
+		    (olen < 16 || olen > 40)) {
+			x->verdict = WIRE_FORMERR;
+			return;
+		}
 		if (code == WIRE_EDNS_ECS && necs++ == 0) {
 			uint16_t	 fam;
 			uint8_t		 src, scope;
@@ -132,8 +137,10 @@ options(const uint8_t *p, size_t n, struct expect *x)
 				x->verdict = WIRE_FORMERR;
 				return;
 			}
-			if (scope != 0)
-				x->any_verdict = true;
+			if (scope != 0) {
+				x->verdict = WIRE_FORMERR;
+				return;
+			}
 			x->ecs = true;
 			x->ecs_family = fam;
 			x->ecs_source = src;
@@ -141,7 +148,7 @@ options(const uint8_t *p, size_t n, struct expect *x)
 		i += olen;
 	}
 	if (necs > 1)
-		x->any_verdict = true;
+		x->verdict = WIRE_FORMERR;
 }
 
 /* Where the record at off ends by its lengths, or 0. */
