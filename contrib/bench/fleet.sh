@@ -117,10 +117,6 @@ k=b'$1'; e=k[:-1]+bytes([k[-1]+1])
 print(json.dumps({'key':base64.b64encode(k).decode(),'range_end':base64.b64encode(e).decode(),'count_only':True}))")" |
         python3 -c 'import json,sys; r=json.load(sys.stdin); print(r.get("count","0"), r["header"]["revision"])'
 }
-rev_of() {
-    "$C" -s "$T/n$1.sock" --json fleet 2>/dev/null |
-        python3 -c 'import json,sys; print(json.load(sys.stdin)["fleet"]["revision"])' 2>/dev/null || echo 0
-}
 cpu_of() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_of() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 now() { date +%s.%N; }
