@@ -148,7 +148,7 @@ expect_match "evictions counted" '^[1-9]' "$(metric 'steerdns_tcp_connections_to
 # would be closed tcp_timeout after their queue stops draining: give
 # them longer than the test takes.
 stop_daemon
-abuse_conf "$T/long.conf" 60
+abuse_conf "$T/long.conf" 120
 start_daemon "$T/long.conf" || bail "daemon did not start"
 rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$DAEMON_PID/status"; }
 rss0=$(rss)
@@ -185,14 +185,16 @@ while time.monotonic() - last < 0.5 and time.monotonic() - t0 < 20:
 print('sent %d bytes of queries in %.1f s' % (sent, time.monotonic() - t0),
       flush=True)
 open(os.environ['T'] + '/pipe.ready', 'w').write('%d\n' % os.getpid())
-time.sleep(30)
+time.sleep(90)
 EOF
 PIPE_PID=$!
 PIDS="$PIDS $PIPE_PID"
 wait_until 25000 test -f "$T/pipe.ready" || notok "pipeliners ran" "$(cat "$T/pipe.out")"
-# The daemon may still be answering what was sent (slowly under ASan).
+# The daemon may still be answering what was sent: the kernel holds
+# megabytes of it on both sides, and the daemon's send buffers (up to
+# tcp_wmem's 4 MB each) fill before anything is queued (slowly under ASan).
 some_queued() { queued=$(metric steerdns_tcp_output_queued_bytes); [ "${queued:-0}" -gt 0 ]; }
-wait_until 5000 some_queued
+wait_until 40000 some_queued
 rss1=$(rss)
 echo "# queued for 12 non-reading pipeliners: $queued bytes; RSS $rss0 -> $rss1 kB; $(cat "$T/pipe.out")"
 check "some output is queued for them (${queued:-none})" [ "${queued:-0}" -gt 0 ]
