@@ -13,6 +13,7 @@
 #include <ev.h>
 
 #include "check.h"
+#include "check_http.h"
 #include "check_target.h"
 #include "conf.h"
 #include "conf_load.h"
@@ -21,16 +22,6 @@
 #include "health.h"
 #include "log.h"
 #include "util.h"
-
-struct http_opts {
-	char		*path, *host, *user_agent, *body, *load_header, *sni;
-	char		**headers;
-	size_t		 nheaders;
-	unsigned	*expect;	/* status codes */
-	size_t		 nexpect;
-	bool		 load_body;	/* the load figure from the body */
-	bool		 verify;	/* https: the certificate */
-};
 
 extern const struct check_kind	 check_kind_http, check_kind_https;
 
@@ -48,7 +39,6 @@ struct probe_http {
 	bool			 enough;	/* the body buffer filled: we
 						   stopped reading */
 	bool			 huge;		/* headers over CHECK_HEAD_MAX */
-	uint32_t		 newload;	/* HEALTH_LOAD_NONE: no figure */
 	char			 err[CURL_ERROR_SIZE];
 };
 
@@ -164,13 +154,9 @@ static void
 finish(struct check_target *t, CURLcode cc)
 {
 	struct probe_http	*h = t->kt;
-	const struct http_opts	*ck = t->ck->opts;
 	curl_off_t		 us = 0;
 	long			 status = 0, oserr = 0;
 	char			 reason[CHECK_REASON_MAX];
-	uint32_t		 load;
-	size_t			 i;
-	enum probe_result	 r = PROBE_OK;
 
 	if (cc == CURLE_WRITE_ERROR && h->huge) {
 		check_done(t, PROBE_GARBAGE, "headers over 64 KiB", 0, 0);
@@ -247,23 +233,51 @@ finish(struct check_target *t, CURLcode cc)
 	}
 	curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(h->easy, CURLINFO_TOTAL_TIME_T, &us);
+	http_verdict(t, status, h->body, h->have_load ? h->load : NULL,
+	    us > 0 ? (uint64_t)us : 1);
+}
+
+void
+http_verdict(struct check_target *t, long status, const char *body,
+    const char *load, uint64_t rtt_us)
+{
+	const struct http_opts	*ck = t->ck->opts;
+	enum probe_result	 r = PROBE_OK;
+	uint32_t		 figure, newload = HEALTH_LOAD_NONE;
+	size_t			 i;
+
 	for (i = 0; i < ck->nexpect; i++)
 		if (ck->expect[i] == (unsigned)status)
 			break;
 	if (i == ck->nexpect)
 		r = PROBE_BAD_STATUS;
-	else if (ck->body != NULL && (h->body == NULL ||
-	    strstr(h->body, ck->body) == NULL))
+	else if (ck->body != NULL && (body == NULL ||
+	    strstr(body, ck->body) == NULL))
 		r = PROBE_BAD_BODY;
 	if (r == PROBE_OK) {
-		if (ck->load_header != NULL && h->have_load &&
-		    parse_load(h->load, &load) == 0)
-			h->newload = load;
-		else if (ck->load_body && h->body != NULL &&
-		    parse_load(h->body, &load) == 0)
-			h->newload = load;
+		if (ck->load_header != NULL && load != NULL &&
+		    parse_load(load, &figure) == 0)
+			newload = figure;
+		else if (ck->load_body && body != NULL &&
+		    parse_load(body, &figure) == 0)
+			newload = figure;
 	}
-	check_done(t, r, NULL, (int)status, us > 0 ? (uint64_t)us : 1);
+	http_set_load(t, newload);
+	check_done(t, r, NULL, (int)status, rtt_us);
+}
+
+void
+http_set_load(struct check_target *t, uint32_t load)
+{
+	const struct http_opts	*o = t->ck->opts;
+
+	/*
+	 * A run that brought no figure (none sent, not a number, or the
+	 * run failed) leaves the load unknown: a figure is not kept after
+	 * the backend stops sending it.
+	 */
+	if (o->load_header != NULL || o->load_body)
+		health_set_load(t->health, t->slot, load);
 }
 
 /* A transfer ended (curlev took it off the handle): judge it. */
@@ -272,17 +286,10 @@ done_cb(struct curlev_xfer *x, CURLcode cc)
 {
 	struct check_target	*t = x->arg;
 	struct probe_http	*h = t->kt;
-	const struct http_opts	*o = t->ck->opts;
 
-	h->newload = HEALTH_LOAD_NONE;
+	/* A verdict sets the load; every other end makes it unknown. */
+	http_set_load(t, HEALTH_LOAD_NONE);
 	finish(t, cc);
-	/*
-	 * A run that brought no figure (none sent, not a number, or the
-	 * run failed) leaves the load unknown: a figure is not kept after
-	 * the backend stops sending it.
-	 */
-	if (o->load_header != NULL || o->load_body)
-		health_set_load(t->health, t->slot, h->newload);
 	t->kt = NULL;
 	http_free(h);
 }
@@ -552,6 +559,16 @@ http_prepare(struct loader *ld, const config_setting_t *g,
 	const char		*t;
 	size_t			 i, kept = 0;
 
+	/* The request line would not parse, or say something else. */
+	if (o->path != NULL)
+		for (t = o->path; *t != '\0'; t++)
+			if ((unsigned char)*t <= ' ' || *t == 0x7f) {
+				conf_errf(ld, conf_line(conf_member(g, "path")),
+				    "check \"%s\": bad path \"%s\": no blanks "
+				    "or control characters (write %%20)",
+				    ck->name, o->path);
+				break;
+			}
 	s = conf_member(g, "headers");
 	for (i = 0; i < o->nheaders; i++) {
 		t = o->headers[i];
@@ -597,6 +614,7 @@ http_describe(const struct conf_check *ck, enum probe_result r, int detail,
 	}
 }
 
+/* Plain HTTP runs on our own client (check_httpc.c), TLS on libcurl. */
 const struct check_kind check_kind_http = {
 	.name = "http",
 	.doc = "an HTTP GET; the status (and body) must be as expected",
@@ -605,10 +623,10 @@ const struct check_kind check_kind_http = {
 	.opts_size = sizeof(struct http_opts),
 	.prepare = http_prepare,
 	.describe = http_describe,
-	.start = http_start,
-	.stop = http_stop,
-	.run = http_run,
-	.cancel = http_cancel,
+	.target_init = httpc_target_init,
+	.target_fini = httpc_target_fini,
+	.run = httpc_run,
+	.cancel = httpc_cancel,
 };
 
 const struct check_kind check_kind_https = {

@@ -77,8 +77,17 @@ check_sock_close(struct check_target *t)
 void
 check_timer_start(struct check_target *t)
 {
+	double	 behind;
+
+	/*
+	 * libev times from the start of this iteration, which may be long
+	 * gone when many runs start in it: the limit counts from now.
+	 */
+	behind = ev_time() - ev_now(t->loop);
+	if (behind < 0)
+		behind = 0;
 	ev_timer_stop(t->loop, &t->tmo);
-	ev_timer_set(&t->tmo, t->ck->timeout, 0);
+	ev_timer_set(&t->tmo, t->ck->timeout + behind, 0);
 	ev_timer_start(t->loop, &t->tmo);
 }
 

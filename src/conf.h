@@ -148,6 +148,8 @@ struct conf {
 	unsigned		 log_level;	/* enum log_level */
 	double			 query_log;	/* fraction of queries logged */
 	struct conf_sources	 probe_source;	/* where probes come from */
+	unsigned		 probe_concurrency;	/* runs in flight */
+#define CONF_PROBE_CONCURRENCY	1000	/* its default */
 	uint8_t			*nsid;		/* sent to who asks (RFC 5001),
 						   NULL: none */
 	size_t			 nsid_len;

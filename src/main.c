@@ -612,12 +612,13 @@ main(int argc, char *argv[])
 	/*
 	 * Run every check once before answering, so that the first answers
 	 * already leave out what is down; probe_start() bounds the wait by
-	 * the largest check timeout + 1 s.
+	 * the first round's spread + the largest check timeout + 1 s.
 	 */
 	t_probe = util_mono();
 	if ((srv.probe = probe_new(loop, srv.snap->db, srv.snap->health,
 	    &srv.snap->conf->probe_source)) == NULL)
 		fatalx("cannot start the prober: see above");
+	probe_set_concurrency(srv.probe, srv.snap->conf->probe_concurrency);
 	/*
 	 * Join the fleet while the first checks run: the first answers
 	 * should already be the fleet's, if the store answers in time.

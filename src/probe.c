@@ -30,6 +30,13 @@
 #include "zone.h"
 
 #define NKINDS	8	/* at least the entries of check_kinds[] */
+/*
+ * A loop iteration whose callbacks ran this long is a stall: a result that
+ * overlaps stalls worth a tenth of its timeout, or whose time limit was
+ * handled that late, says more about us than about the target.
+ */
+#define STALL_MIN_US	20000
+#define BEHIND_QUIET	10.0	/* s without a late result: caught up */
 
 /* One probed target: what the kind runs with, and its schedule. */
 struct probe_target {
@@ -40,6 +47,9 @@ struct probe_target {
 	double			 due;		/* when sched should fire */
 	bool			 first_done;	/* first result came */
 	bool			 carried;	/* known from before a reload */
+	bool			 queued;	/* waits for a slot */
+	struct probe_target	*qnext;
+	uint64_t		 stall0;	/* p->stall_us at its start */
 	double			 last_run;
 	uint32_t		 srtt;		/* µs; HEALTH_RTT_NONE: none */
 	unsigned		 local_run;	/* local errors in a row */
@@ -63,6 +73,18 @@ struct probe {
 	size_t			 nchecks;
 	void			*kstate[NKINDS];	/* by check_kinds[] */
 	bool			 kstarted[NKINDS];
+	/* runs in flight, and those waiting for a slot (FIFO) */
+	size_t			 max_inflight, inflight;
+	struct probe_target	*qhead, *qtail;
+	size_t			 qlen;
+	bool			 pumping;
+	/* how far behind the loop ran */
+	ev_prepare		 prep_w;
+	ev_check		 check_w;
+	uint64_t		 iter_us;	/* the iteration began */
+	uint64_t		 stall_us;	/* sum of stalls so far */
+	uint64_t		 behind_run;	/* late results this episode */
+	ev_timer		 behind_w;	/* the episode's end */
 	/* startup */
 	size_t			 first_left;
 	ev_timer		 first_w;
@@ -114,6 +136,124 @@ hist_add(struct probe_hist *h, double s)
 	h->sum += s;
 }
 
+/* Stalls so far, counting the running iteration's time as one. */
+static uint64_t
+stall_now(const struct probe *p, uint64_t now)
+{
+	return p->stall_us + (now > p->iter_us ? now - p->iter_us : 0);
+}
+
+/*
+ * How late t's result comes through our fault, in µs; 0: on time.  Its
+ * time limit handled well after it passed, or the run overlapping stalls
+ * of the loop worth a tenth of the limit: the reply may sit unread in
+ * the socket, or the request may have gone out late.
+ */
+static uint64_t
+came_late(const struct probe *p, const struct probe_target *t, uint64_t now)
+{
+	uint64_t	 lim = t->c.ck->timeout * 1e6, slack, took, st;
+
+	slack = lim / 10 > 50000 ? lim / 10 : 50000;
+	took = now > t->c.t0 ? now - t->c.t0 : 0;
+	if (took > lim + slack)
+		return took - lim;
+	st = stall_now(p, now);
+	if (st > t->stall0 && st - t->stall0 >= lim / 10 &&
+	    st - t->stall0 >= STALL_MIN_US)
+		return st - t->stall0;
+	return 0;
+}
+
+/* A result came late through our fault: count it, say it once a run. */
+static void
+fell_behind(struct probe *p, const struct check_target *c, uint64_t late)
+{
+	p->stats.behind++;
+	if (p->behind_run++ == 0) {
+		p->stats.behind_episodes++;
+		log_warnx("health: the prober is falling behind: %s came "
+		    "%llu ms late; late results are local errors, not the "
+		    "targets' failures, until it catches up", c->label,
+		    (unsigned long long)(late / 1000));
+	}
+	ev_timer_again(p->loop, &p->behind_w);
+}
+
+/* BEHIND_QUIET without a late result: the episode is over. */
+static void
+behind_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct probe	*p = w->data;
+
+	(void)revents;
+	ev_timer_stop(loop, w);
+	if (p->behind_run > 0)
+		log_info("health: the prober caught up; %llu result%s came "
+		    "late", (unsigned long long)p->behind_run,
+		    p->behind_run == 1 ? "" : "s");
+	p->behind_run = 0;
+}
+
+/* The loop gathered events: an iteration's work begins. */
+static void
+check_cb(struct ev_loop *loop, ev_check *w, int revents)
+{
+	struct probe	*p = w->data;
+
+	(void)loop;
+	(void)revents;
+	p->iter_us = check_clock_us();
+}
+
+/* The loop is about to wait: the iteration's work is done. */
+static void
+prep_cb(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+	struct probe	*p = w->data;
+	uint64_t	 now = check_clock_us();
+
+	(void)loop;
+	(void)revents;
+	if (p->iter_us != 0 && now - p->iter_us >= STALL_MIN_US)
+		p->stall_us += now - p->iter_us;
+	p->iter_us = now;
+}
+
+/* Start one run of t's check now: its time counts from here. */
+static void
+start(struct probe_target *t)
+{
+	struct check_target	*c = &t->c;
+	struct probe		*p = t->p;
+
+	p->inflight++;
+	c->running = true;
+	c->t0 = check_clock_us();
+	t->stall0 = stall_now(p, c->t0);
+	c->kind->run(c);
+}
+
+/* Start what waits while slots are free. */
+static void
+pump(struct probe *p)
+{
+	struct probe_target	*t;
+
+	if (p->pumping)
+		return;		/* a run that ended at once: the loop below */
+	p->pumping = true;
+	while (p->inflight < p->max_inflight && (t = p->qhead) != NULL) {
+		if ((p->qhead = t->qnext) == NULL)
+			p->qtail = NULL;
+		p->qlen--;
+		t->queued = false;
+		t->qnext = NULL;
+		start(t);
+	}
+	p->pumping = false;
+}
+
 /* A run of t finished (check_done()): count it, judge it, log it. */
 static void
 on_done(struct check_target *c, enum probe_result r, const char *reason,
@@ -122,10 +262,25 @@ on_done(struct check_target *c, enum probe_result r, const char *reason,
 	struct probe_target	*t = c->owner;
 	struct probe		*p = t->p;
 	struct health_track	*tr = &p->health->track[c->slot];
+	uint64_t		 now = check_clock_us(), late;
+	char			 why[PROBE_REASON_MAX];
 	unsigned		 n;
-	bool			 up;
+	bool			 up, behind;
 
+	p->inflight--;
 	t->last_run = ev_now(p->loop);
+	late = came_late(p, t, now);
+	behind = late > 0 && r == PROBE_TIMEOUT;
+	if (behind) {
+		/* Not the target's failure: ours. */
+		r = PROBE_LOCAL_ERROR;
+		snprintf(why, sizeof(why), "local error: the prober ran "
+		    "%llu ms behind", (unsigned long long)(late / 1000));
+		reason = why;
+		fell_behind(p, c, late);
+	}
+	if (late > 0 && r == PROBE_OK)
+		rtt_us = 0;	/* ours in part: no sample */
 	if (r == PROBE_OK)
 		t->reason[0] = '\0';
 	else if (reason != NULL)
@@ -148,7 +303,9 @@ on_done(struct check_target *c, enum probe_result r, const char *reason,
 	 * (an address gone from the host, a full descriptor table): log
 	 * when the episode starts and when it ends, not each round.
 	 */
-	if (r == PROBE_LOCAL_ERROR) {
+	if (r == PROBE_LOCAL_ERROR && behind) {
+		/* Said once for every target: fell_behind(). */
+	} else if (r == PROBE_LOCAL_ERROR) {
 		if (!t->local_said)
 			log_warnx("health: %s: %s", c->label, t->reason);
 		t->local_said = true;
@@ -178,24 +335,36 @@ on_done(struct check_target *c, enum probe_result r, const char *reason,
 	} else if (r != PROBE_OK && r != PROBE_LOCAL_ERROR)
 		log_debug("health: %s: %s", c->label, t->reason);
 	first_result(p, t);
+	pump(p);
 }
 
-/* Start one run of t's check. */
+/* A round of t is due: start it, or queue it while every slot is busy. */
 static void
 run(struct probe_target *t)
 {
 	struct check_target	*c = &t->c;
+	struct probe		*p = t->p;
 
-	t->p->stats.runs++;
-	if (c->running || c->busy) {
+	p->stats.runs++;
+	if (c->running || c->busy || t->queued) {
 		/* The last run (or its process) is not over yet. */
-		t->p->stats.skipped++;
+		p->stats.skipped++;
 		log_debug("health: %s: still busy, round skipped", c->label);
 		return;
 	}
-	c->running = true;
-	c->t0 = check_clock_us();
-	c->kind->run(c);
+	if (p->inflight >= p->max_inflight) {
+		t->queued = true;
+		t->qnext = NULL;
+		if (p->qtail != NULL)
+			p->qtail->qnext = t;
+		else
+			p->qhead = t;
+		p->qtail = t;
+		p->qlen++;
+		p->stats.queued++;
+		return;
+	}
+	start(t);
 }
 
 /* The next run in interval +- jitter * interval. */
@@ -354,6 +523,15 @@ probe_new(struct ev_loop *loop, const struct zone_db *db,
 	    (uint64_t)time(NULL) ^ 0x9e3779b97f4a7c15ULL;
 	ev_timer_init(&p->first_w, first_cb, 0, 0);
 	p->first_w.data = p;
+	p->max_inflight = CONF_PROBE_CONCURRENCY;
+	ev_timer_init(&p->behind_w, behind_cb, 0, BEHIND_QUIET);
+	p->behind_w.data = p;
+	ev_prepare_init(&p->prep_w, prep_cb);
+	p->prep_w.data = p;
+	ev_check_init(&p->check_w, check_cb);
+	p->check_w.data = p;
+	/* First of all that the iteration runs, to time the rest. */
+	ev_set_priority(&p->check_w, EV_MAXPRI);
 	for (i = 0; i < p->n; i++) {
 		zt = &db->targets[i];
 		t = &p->t[i];
@@ -406,21 +584,56 @@ fail:
 }
 
 void
+probe_set_concurrency(struct probe *p, size_t n)
+{
+	p->max_inflight = n > 0 ? n : CONF_PROBE_CONCURRENCY;
+}
+
+/*
+ * The first round of a check: over its interval, as later rounds, but no
+ * longer than it takes to start its targets at PROBE_FIRST_RATE (a few
+ * targets start at once) and PROBE_FIRST_SPREAD: the first answers wait
+ * for it.
+ */
+static double
+first_spread(const struct conf_check *ck, size_t n)
+{
+	double	 s = (double)n / PROBE_FIRST_RATE;
+
+	if (s > ck->interval)
+		s = ck->interval;
+	return s < PROBE_FIRST_SPREAD ? s : PROBE_FIRST_SPREAD;
+}
+
+void
 probe_start(struct probe *p, probe_ready_fn *ready, void *arg)
 {
 	struct probe_target	*t;
 	double			 bound = 0, delay;
-	size_t			 i;
+	size_t			 i, k = 0, nfirst = 0;
 
 	p->ready = ready;
 	p->ready_arg = arg;
+	ev_prepare_start(p->loop, &p->prep_w);
+	ev_check_start(p->loop, &p->check_w);
+	/* They time the loop; they do not keep it running. */
+	ev_unref(p->loop);
+	ev_unref(p->loop);
+	p->iter_us = check_clock_us();
+	for (i = 0; i < p->n; i++) {
+		t = &p->t[i];
+		if (t->c.ck == NULL || t->carried)
+			continue;
+		nfirst++;
+	}
 	for (i = 0; i < p->n; i++) {
 		t = &p->t[i];
 		if (t->c.ck == NULL || t->carried)
 			continue;
 		p->first_left++;
-		if (t->c.ck->timeout > bound)
-			bound = t->c.ck->timeout;
+		delay = first_spread(t->c.ck, nfirst) + t->c.ck->timeout;
+		if (delay > bound)
+			bound = delay;
 	}
 	if (p->first_left == 0) {
 		if (ready != NULL)
@@ -444,14 +657,13 @@ probe_start(struct probe *p, probe_ready_fn *ready, void *arg)
 			continue;
 		}
 		/*
-		 * After the first round (over within the timeout), spread
-		 * over one interval.
+		 * New: the first round evenly spread, in the order of the
+		 * config; then every interval.
 		 */
-		delay = t->c.ck->timeout + rand01(p) * t->c.ck->interval;
+		delay = first_spread(t->c.ck, nfirst) * k++ / nfirst;
 		t->due = ev_now(p->loop) + delay;
 		ev_timer_set(&t->sched, delay, 0);
 		ev_timer_start(p->loop, &t->sched);
-		run(t);
 	}
 }
 
@@ -479,6 +691,13 @@ probe_free(struct probe *p)
 		if (p->kstarted[i] && check_kinds[i]->stop != NULL)
 			check_kinds[i]->stop(p->kstate[i]);
 	ev_timer_stop(p->loop, &p->first_w);
+	ev_timer_stop(p->loop, &p->behind_w);
+	if (ev_is_active(&p->prep_w)) {
+		ev_ref(p->loop);
+		ev_ref(p->loop);
+		ev_prepare_stop(p->loop, &p->prep_w);
+		ev_check_stop(p->loop, &p->check_w);
+	}
 	free(p->checks);
 	free(p->hist);
 	free(p->t);
@@ -489,6 +708,9 @@ void
 probe_stats(const struct probe *p, struct probe_stats *out)
 {
 	*out = p->stats;
+	out->inflight = p->inflight;
+	out->waiting = p->qlen;
+	out->falling_behind = p->behind_run > 0;
 }
 
 int

@@ -16,6 +16,9 @@ struct health;
 struct zone_db;
 
 #define PROBE_REASON_MAX	128
+/* The first round is spread over this much of the interval, at most. */
+#define PROBE_FIRST_SPREAD	1.0	/* seconds */
+#define PROBE_FIRST_RATE	5000	/* ... and targets a second */
 
 /* A read-only view of one target, for the control socket and stats. */
 struct probe_info {
@@ -39,6 +42,13 @@ struct probe_stats {
 	uint64_t	 to_up, to_down;	/* state changes */
 	uint64_t	 results[PROBE_NRESULTS];
 	uint64_t	 skipped;	/* rounds skipped: the last still runs */
+	uint64_t	 queued;	/* runs that waited for a free slot */
+	uint64_t	 behind;	/* results taken as local: ours came
+					   late (the loop was behind) */
+	uint64_t	 behind_episodes;	/* runs of them, logged */
+	uint64_t	 inflight;	/* gauge: runs in flight now */
+	uint64_t	 waiting;	/* gauge: runs waiting for a slot */
+	bool		 falling_behind;	/* gauge: an episode is open */
 	uint64_t	 late[PROBE_LATE_BUCKETS];
 	double		 late_max;	/* seconds */
 	double		 late_sum;
@@ -70,9 +80,17 @@ typedef void	 probe_ready_fn(struct probe *, void *arg);
 struct probe	*probe_new(struct ev_loop *, const struct zone_db *,
 		    struct health *, const struct conf_sources *src);
 /*
- * Run every check once now, then each on its own schedule.  ready (may be
- * NULL) is called once, when every target has its first result or when
- * the largest check timeout + 1 s has passed, whichever comes first.
+ * At most n runs in flight at once (0: CONF_PROBE_CONCURRENCY); the rest
+ * wait in a queue, and their waiting does not count against the target.
+ * Before probe_start().
+ */
+void		 probe_set_concurrency(struct probe *, size_t n);
+/*
+ * Run every check once, spread over the least of its interval,
+ * PROBE_FIRST_SPREAD and the targets / PROBE_FIRST_RATE, then each on its
+ * own schedule.  ready (may be NULL) is called once, when every target
+ * has its first result or when that spread + the largest check timeout +
+ * 1 s has passed, whichever comes first.
  */
 void		 probe_start(struct probe *, probe_ready_fn *ready, void *arg);
 /* Stop every watcher, kill running commands, free.  NULL: nothing. */

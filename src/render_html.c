@@ -50,6 +50,7 @@ static const char html_head[] =
 "vertical-align:top}th{background:#f2f2f2}\n"
 "td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
 ".up{background:#dff5df}.down{background:#f9d6d5}.unchecked{background:#eef}"
+".alert{background:#f9d6d5;padding:.4em;font-weight:bold}"
 ".drain{background:#fdf0c8}.forced{background:#f3d9f7}\n"
 ".meta{color:#555}.badge{display:inline-block;padding:0 .4em;"
 "border-radius:3px;font-weight:600}\n"
@@ -144,6 +145,18 @@ render_html(const struct view *vw, size_t *lenp)
 	    (unsigned long long)answer_stat_get(&st->q.queries),
 	    (unsigned long long)answer_stat_get(&st->tr[0].queries),
 	    (unsigned long long)answer_stat_get(&st->tr[1].queries));
+	/*
+	 * Late results are kept from moving members; the operator should
+	 * know the health shown may be stale.
+	 */
+	if (vw->ps.falling_behind)
+		fprintf(f, "<p class=\"alert\" id=\"prober-behind\">The "
+		    "prober is falling behind: %llu late result%s taken as "
+		    "local errors (%llu checks in flight, %llu waiting). "
+		    "Health may be stale.</p>\n",
+		    (unsigned long long)vw->ps.behind, vw->ps.behind == 1 ?
+		    "" : "s", (unsigned long long)vw->ps.inflight,
+		    (unsigned long long)vw->ps.waiting);
 	if (vw->fleet)
 		fleet_html(f, vw);
 	for (i = 0; i < vw->nzones; i++) {

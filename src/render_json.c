@@ -243,6 +243,12 @@ render_json_stats(const struct view *v, struct jw *j)
 	jw_obj_begin(j);
 	jw_kv_uint(j, "runs", ps->runs);
 	jw_kv_uint(j, "skipped", ps->skipped);
+	jw_kv_uint(j, "queued", ps->queued);
+	jw_kv_uint(j, "inflight", ps->inflight);
+	jw_kv_uint(j, "waiting", ps->waiting);
+	jw_kv_uint(j, "behind", ps->behind);
+	jw_kv_uint(j, "behind_episodes", ps->behind_episodes);
+	jw_kv_bool(j, "falling_behind", ps->falling_behind);
 	jw_kv_uint(j, "to_up", ps->to_up);
 	jw_kv_uint(j, "to_down", ps->to_down);
 	jw_key(j, "results");

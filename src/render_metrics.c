@@ -345,6 +345,37 @@ render_metrics(const struct view *v, size_t *lenp)
 	help(f, "steerdns_probe_late_seconds_max", "gauge",
 	    "The latest a check started after its time.");
 	fprintf(f, "steerdns_probe_late_seconds_max %.6f\n", ps->late_max);
+	help(f, "steerdns_probe_rounds_total", "counter",
+	    "Check rounds that came due: started, skipped because the last "
+	    "still ran, and (also counted as started) queued for a slot.");
+	fprintf(f, "steerdns_probe_rounds_total{outcome=\"due\"} %llu\n",
+	    (unsigned long long)ps->runs);
+	fprintf(f, "steerdns_probe_rounds_total{outcome=\"skipped\"} %llu\n",
+	    (unsigned long long)ps->skipped);
+	fprintf(f, "steerdns_probe_rounds_total{outcome=\"queued\"} %llu\n",
+	    (unsigned long long)ps->queued);
+	help(f, "steerdns_probe_inflight", "gauge",
+	    "Checks in flight now (at most server.probe_concurrency).");
+	fprintf(f, "steerdns_probe_inflight %llu\n",
+	    (unsigned long long)ps->inflight);
+	help(f, "steerdns_probe_waiting", "gauge",
+	    "Checks waiting for a free slot.");
+	fprintf(f, "steerdns_probe_waiting %llu\n",
+	    (unsigned long long)ps->waiting);
+	help(f, "steerdns_probe_behind_total", "counter",
+	    "Results that came late through the prober's own fault, taken "
+	    "as local errors.");
+	fprintf(f, "steerdns_probe_behind_total %llu\n",
+	    (unsigned long long)ps->behind);
+	help(f, "steerdns_probe_behind_episodes_total", "counter",
+	    "Times the prober started falling behind.");
+	fprintf(f, "steerdns_probe_behind_episodes_total %llu\n",
+	    (unsigned long long)ps->behind_episodes);
+	help(f, "steerdns_probe_falling_behind", "gauge",
+	    "1 while the prober is falling behind (a late result in the "
+	    "last 10 s).");
+	fprintf(f, "steerdns_probe_falling_behind %d\n",
+	    ps->falling_behind ? 1 : 0);
 	help(f, "steerdns_admin_overrides", "gauge",
 	    "Operator overrides (drain, force-up, force-down) in force.");
 	fprintf(f, "steerdns_admin_overrides %zu\n", v->noverrides);

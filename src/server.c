@@ -72,6 +72,13 @@ server_probe_stats(const struct server *srv, struct probe_stats *out)
 	probe_stats(srv->probe, &cur);
 	out->runs += cur.runs;
 	out->skipped += cur.skipped;
+	out->queued += cur.queued;
+	out->behind += cur.behind;
+	out->behind_episodes += cur.behind_episodes;
+	/* Gauges: the running prober's alone. */
+	out->inflight = cur.inflight;
+	out->waiting = cur.waiting;
+	out->falling_behind = cur.falling_behind;
 	out->to_up += cur.to_up;
 	out->to_down += cur.to_down;
 	for (i = 0; i < PROBE_NRESULTS; i++)
@@ -133,6 +140,7 @@ server_reload(struct server *srv, struct conf_errs *errs)
 		errs->msg[errs->n++] = xstrdup("the prober could not start");
 		return -1;
 	}
+	probe_set_concurrency(p, c->probe_concurrency);
 	for (i = 0; i < new->db->ntargets; i++)
 		if (map[i] != SIZE_MAX && srv->probe != NULL)
 			probe_carry(p, i, srv->probe, map[i]);

@@ -45,7 +45,7 @@ else notok "no include loops between modules" "$loops"; fi
 #    per-query path has none.)
 pure="answer wire cookie siphash zone zone_ident lb lb_up lb_priority lb_topology
  lb_round_robin lb_shuffle lb_weighted lb_hash lb_fastest lb_least_load lb_first
- health rrl"
+ health rrl httpc"
 bad=
 for m in $pure; do
 	for f in "$src/$m.c" "$src/$m.h"; do

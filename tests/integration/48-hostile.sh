@@ -115,7 +115,7 @@ pid_gone() {
 # ---- a 1 MB header: down, as a bad response, never a local error
 check "1 MB header: member goes down" wait_until 5000 row_has big " down[*]? "
 mrow big >"$T/big.row"
-expect_match "1 MB header: reason is a bad HTTP response" "bad HTTP response" "$(cat "$T/big.row")"
+expect_match "1 MB header: reason is headers over the limit" "headers over 64 KiB" "$(cat "$T/big.row")"
 expect_nomatch "1 MB header: not a local error" "local error" "$(cat "$T/big.row")"
 expect_eq "1 MB header: name answers SERVFAIL" SERVFAIL "$(status big.hostile.test)"
 

@@ -27,11 +27,17 @@ INTEGRATION_TESTS = \
 	tests/integration/31-probe-http.sh \
 	tests/integration/32-probe-sched.sh \
 	tests/integration/33-probe-source.sh \
+	tests/integration/34-probe-scale.sh \
 	tests/integration/40-control.sh \
 	tests/integration/41-reload-load.sh \
 	tests/integration/42-status-page.sh \
 	tests/integration/48-hostile.sh \
 	tests/integration/46-cookies.sh
+
+# A backend fast enough for thousands of http checks a second (34).
+check_PROGRAMS += tests/integration/http-sink
+tests_integration_http_sink_SOURCES = tests/integration/http-sink.c
+tests_integration_http_sink_LDADD = $(EV_LIBS)
 
 EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/README \
