@@ -356,6 +356,12 @@ setup(struct check_target *t, struct probe_http *h)
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(t->ck->timeout *
 	    1000));
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	/*
+	 * Targets are addresses (or pinned by CURLOPT_RESOLVE): nothing to
+	 * expire, and libcurl 7.88 walks its whole DNS cache to expire
+	 * entries on every transfer otherwise.
+	 */
+	curl_easy_setopt(e, CURLOPT_DNS_CACHE_TIMEOUT, -1L);
 	curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
 	curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);

@@ -83,7 +83,7 @@ fuzz() {
 		failed=$((failed + 1))
 		return
 	fi
-	for t in query conf ctl state http wire_ldns; do
+	for t in query conf ctl state http wire_ldns httpc; do
 		if top_builddir="$dir" "$top/tests/fuzz/run.sh" "$t" \
 		    "${FUZZ_SECONDS:-30}" >"$dir/fuzz-$t.log" 2>&1; then
 			echo "PASS: fuzz $t ($(sed -n \
