@@ -7,5 +7,6 @@ EXTRA_DIST += \
 	contrib/bench/lib.sh \
 	contrib/bench/scale.sh \
 	contrib/bench/fleet.sh \
+	contrib/bench/probe-daemon.sh \
 	contrib/bench/scale-gen.py \
 	contrib/bench/local.mk
