@@ -260,7 +260,12 @@ find_answer(const struct zone_db *db, const struct wire_query *q)
 			return zone_node_answer(n, WIRE_TYPE_DS);
 		return &n->cut->referral;
 	}
-	/* The closest existing ancestor decides, the root included. */
+	/*
+	 * The closest existing ancestor decides, the root included: its
+	 * wildcard when it has one (RFC 4592 4.3.3), built for "*.it" and
+	 * moved along like NXDOMAIN; an empty non-terminal or a name in
+	 * between is the closest one and blocks wildcards above it.
+	 */
 	for (i = 1; i <= q->nlabels; i++) {
 		off = i < q->nlabels ? q->label[i] : q->qname_len - 1;
 		n = zone_db_lookup(db, q->lname + off, q->qname_len - off);
@@ -268,6 +273,11 @@ find_answer(const struct zone_db *db, const struct wire_query *q)
 			continue;
 		if (n->cut != NULL)
 			return &n->cut->referral;
+		if (n->wild != NULL) {
+			if (q->qtype == WIRE_TYPE_ANY)
+				return n->wild->any;
+			return zone_node_answer(n->wild, q->qtype);
+		}
 		return &n->zone->nxdomain;
 	}
 	return NULL;
@@ -433,17 +443,22 @@ run_chain(const struct answer_env *env, const struct wire_query *q,
 /* Write the chosen members as A or AAAA records; 0 when they do not fit. */
 static size_t
 put_tail(const struct zone_answer *a, const struct lb_cand *c, size_t n,
-    bool degraded, uint8_t *p, size_t room)
+    bool degraded, uint16_t delta, uint8_t *p, size_t room)
 {
 	const struct zone_name	*m = a->tail;
 	size_t			 alen = a->tail_family == 4 ? 4 : 16;
 	size_t			 i, rl = WIRE_RR_FIXED + alen;
 	const uint8_t		*tmpl = a->tail_rr[degraded];
+	/* A wildcard's chain ends in the answer, which moved by delta. */
+	bool			 moved = delta != 0 &&
+				    a->tail_owner != WIRE_HDR_LEN;
 
 	if (n * rl > room)
 		return 0;
 	for (i = 0; i < n; i++, p += rl) {
 		memcpy(p, tmpl, WIRE_RR_FIXED);
+		if (moved)
+			wire_put16(p, 0xc000 | (a->tail_owner + delta));
 		/* Constant sizes: copied inline, not by a call. */
 		if (alen == 4)
 			memcpy(p + WIRE_RR_FIXED, m->pool->members[c[i].member].addr, 4);
@@ -611,8 +626,8 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 	an = s != NULL ? s->an : 0;
 	if (a->tail != NULL && !tc) {
 		/* The pool's records are one RRset: all of them or TC. */
-		tlen = put_tail(a, cand, ntail, degraded, out + pos, avail -
-		    end);
+		tlen = put_tail(a, cand, ntail, degraded, delta, out + pos,
+		    avail - end);
 		if (tlen == 0 && ntail > 0) {
 			tc = true;
 			if (env->stats != NULL)
@@ -642,6 +657,9 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 		kind(env, ANSWER_CLASS_NXDOMAIN, (uintptr_t)a);
 	else if (a->rcode != WIRE_RCODE_NOERROR)
 		kind(env, ANSWER_CLASS_ERROR, 0);
+	else if (an > 0 && a->wild)
+		/* Random names under a wildcard are one answer, as NXDOMAIN. */
+		kind(env, ANSWER_CLASS_POSITIVE, (uintptr_t)a);
 	else if (an > 0)
 		kind(env, ANSWER_CLASS_POSITIVE, q.lhash ^
 		    (uint64_t)q.qtype << 48);

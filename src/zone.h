@@ -34,6 +34,7 @@ struct zone_answer {
 	uint16_t	 qtype;		/* type answered; 0 for any other */
 	uint8_t		 rcode;
 	bool		 aa;
+	bool		 wild;		/* a wildcard's: answers many names */
 	uint8_t		 ref_len;	/* question name length built for */
 	uint16_t	 len;
 	uint16_t	 nsets;
@@ -128,6 +129,8 @@ struct zone_node {
 	const struct zone_answer *other;	/* borrowed: any other type */
 	const struct zone_answer *any;		/* borrowed: RFC 8482 */
 	const struct zone_name	*managed;	/* borrowed, NULL: static */
+	const struct zone_node	*wild;		/* borrowed: the node "*.this",
+						   NULL: none (RFC 4592) */
 	struct zone_answer	 referral;	/* when this node is a cut */
 };
 

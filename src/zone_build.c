@@ -500,6 +500,29 @@ find_cuts(struct builder *b)
 	}
 }
 
+/*
+ * Point each node that has a child "*" at it (RFC 4592): a name below the
+ * node that has no node of its own is answered from the wildcard.  Not
+ * at or below a cut: the referral answers there.
+ */
+static void
+find_wildcards(struct builder *b)
+{
+	struct zone_db		*db = b->db;
+	struct zone_node	*n, *parent;
+	size_t			 i;
+
+	for (i = 0; i < db->nnodes; i++) {
+		n = &db->nodes[i];
+		if (n->name_len < 3 || n->name[0] != 1 || n->name[1] != '*' ||
+		    n->cut != NULL)
+			continue;
+		parent = node_find(b, n->name + 2, n->name_len - 2);
+		if (parent != NULL && parent->zone == n->zone)
+			parent->wild = n;
+	}
+}
+
 struct zone_db *
 zone_db_new(const struct conf *c)
 {
@@ -577,6 +600,7 @@ zone_db_new(const struct conf *c)
 		}
 	}
 	find_cuts(&b);
+	find_wildcards(&b);
 
 	e = xmalloc(sizeof(*e));
 	e->dict = NULL;

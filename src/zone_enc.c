@@ -76,6 +76,8 @@ zone_enc_init(struct enc *e, const uint8_t *qname, size_t qlen)
 	e->ndict = e->nfix = e->nsets = 0;
 	e->an = e->ns = e->ar = 0;
 	e->full = false;
+	e->wild = qlen >= 2 && qname[0] == 1 && qname[1] == '*';
+	e->owner = false;
 	n = zone_labels_of(qname, off);
 	for (i = 0; i < n; i++)
 		enc_dict_add(e, WIRE_HDR_LEN + off[i]);
@@ -103,6 +105,12 @@ enc_name(struct enc *e, const uint8_t *name, bool compress)
 			/* Only a name of the same length can match. */
 			if (e->dictlen[d] != len - off[i])
 				continue;
+			/*
+			 * In a wildcard's answer the question is the name
+			 * asked, not "*.x": only owners may point at it.
+			 */
+			if (e->wild && !e->owner && e->dict[d] == WIRE_HDR_LEN)
+				continue;
 			clen = enc_expand(e, e->dict[d], cand);
 			if (clen == len - off[i] && memcmp(cand, lname + off[i],
 			    clen) == 0)
@@ -126,7 +134,12 @@ enc_name(struct enc *e, const uint8_t *name, bool compress)
 			e->fix = xreallocarray(e->fix, e->capfix,
 			    sizeof(*e->fix));
 		}
-		e->fix[e->nfix++] = e->len - e->base;
+		/*
+		 * A pointer moves with a longer question name, but a
+		 * wildcard's owner: that is the question name, whatever it is.
+		 */
+		if (!(e->wild && ptr == WIRE_HDR_LEN))
+			e->fix[e->nfix++] = e->len - e->base;
 		e->len += 2;
 	} else {
 		memcpy(e->pkt + e->len, name, len);
@@ -171,8 +184,12 @@ enc_rr(struct enc *e, const uint8_t *owner, const ldns_rr *rr, uint32_t ttl)
 	size_t		 i, rdstart, save = e->len, save_nfix = e->nfix;
 	size_t		 save_ndict = e->ndict;
 
-	if (!enc_name(e, owner, true) || !enc_room(e, 10))
+	e->owner = true;
+	if (!enc_name(e, owner, true) || !enc_room(e, 10)) {
+		e->owner = false;
 		goto undo;
+	}
+	e->owner = false;
 	wire_put16(e->pkt + e->len, t);
 	wire_put16(e->pkt + e->len + 2, LDNS_RR_CLASS_IN);
 	wire_put32(e->pkt + e->len + 4, ttl);
@@ -245,6 +262,7 @@ zone_enc_finish(struct enc *e, struct zone_answer *a, uint16_t qtype,
 	a->qtype = qtype;
 	a->rcode = rcode;
 	a->aa = aa;
+	a->wild = e->wild;
 	a->ref_len = ref_len;
 	a->len = e->len - e->base;
 	a->wire = xmalloc(a->len);

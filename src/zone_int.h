@@ -42,6 +42,10 @@ struct enc {
 	size_t		 nsets, capsets;
 	uint16_t	 an, ns, ar;
 	bool		 full;		/* an RRset did not fit */
+	bool		 wild;		/* built for a wildcard "*.x": the
+					   owner pointer stays on the
+					   question, all else moves */
+	bool		 owner;		/* enc_name() writes an owner */
 };
 
 enum section { SEC_AN, SEC_NS, SEC_AR };

@@ -116,7 +116,8 @@ static const char managed_zone[] =
 	"origin = \"m.example.\";\n"
 	"soa = { mname = \"ns\"; rname = \"h\"; };\n"
 	"ns = [ \"ns.example.net.\" ];\n"
-	"records = [ \"alias CNAME www\", \"www TXT \\\"x\\\"\" ];\n"
+	"records = [ \"alias CNAME www\", \"www TXT \\\"x\\\"\",\n"
+	"  \"*.w A 192.0.2.99\", \"*.wc CNAME www\" ];\n"
 	"checks = { web = { type = \"tcp\"; port = 80; }; };\n"
 	"regions = { eu = [ \"192.0.2.0/25\", \"2001:db8:1::/48\" ];\n"
 	"            us = [ \"192.0.2.128/25\" ]; };\n"
@@ -143,6 +144,7 @@ static const char managed_zone[] =
 	"  nd = { pool = \"web\"; all_down = \"nodata\"; };\n"
 	"  fb = { pool = \"web\"; fallback = [ \"203.0.113.1\" ]; };\n"
 	"  fc = { pool = \"web\"; fallback_cname = \"sorry.example.net.\"; };\n"
+	"  cdn = { owner = \"*.cdn\"; pool = \"web\"; };\n"
 	"};\n";
 
 static const char *const qnames[] = {
@@ -150,6 +152,8 @@ static const char *const qnames[] = {
 	"lc.m.example", "lr.m.example", "ih.m.example", "geo.m.example",
 	"hand.m.example", "sf.m.example", "nd.m.example", "fb.m.example",
 	"fc.m.example", "alias.m.example", "m.example", "nx.m.example",
+	/* Wildcards: static, a CNAME to a managed name, managed. */
+	"a.b.w.m.example", "Long-Name.wc.m.example", "edge.cdn.m.example",
 	"deep.nx.m.example", "WwW.Lb.Example", "lb.example", "big.lb.example",
 	"huge.lb.example", "x.y.sub.lb.example", "cname.lb.example",
 	"nowhere.test", "www.other.test",

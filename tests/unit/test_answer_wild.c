@@ -1,0 +1,309 @@
+/* test_answer_wild.c -- wildcards (RFC 4592): synthesis with the asked
+ * name as owner, what blocks a wildcard, NODATA, CNAMEs, managed names,
+ * and compression at every length of the name asked */
+/* SPDX-License-Identifier: ISC */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <ldns/ldns.h>
+
+#include "answer.h"
+#include "health.h"
+#include "testutil.h"
+#include "wire.h"
+#include "zone.h"
+
+static const char zone[] =
+    "origin = \"w.test.\";\n"
+    "soa = { mname = \"ns1\"; rname = \"h\"; minimum = 60; };\n"
+    "ns = [ \"ns1\" ];\n"
+    "records = [ \"ns1 A 127.0.0.1\",\n"
+    "  \"*.wild A 192.0.2.1\", \"*.wild TXT \\\"hello wild\\\"\",\n"
+    "  \"*.wild MX 10 mail.w.test.\", \"mail A 192.0.2.25\",\n"
+    "  \"exists.wild A 192.0.2.2\", \"a.ent.wild A 192.0.2.3\",\n"
+    "  \"*.cn CNAME target.w.test.\", \"target A 192.0.2.9\",\n"
+    "  \"*.out CNAME www.example.org.\",\n"
+    "  \"sub NS ns.sub.w.test.\", \"ns.sub A 192.0.2.53\",\n"
+    "  \"*.mw CNAME www\" ];\n"
+    "pools = { p = { members = ( { address = \"198.51.100.1\"; } ); }; };\n"
+    "names = { www = { pool = \"p\"; ttl = 30; };\n"
+    "  cdn = { owner = \"*.cdn\"; pool = \"p\"; ttl = 20; }; };\n";
+
+struct fixture {
+	struct conf		*conf;
+	struct zone_db		*db;
+	struct health		*health;
+	struct answer_env	 env;
+	uint64_t		 rng;
+	uint8_t			 out[4096];
+	size_t			 len;
+	ldns_pkt		*p;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture	*f = calloc(1, sizeof(*f));
+	const char	*zones[1] = { zone };
+
+	assert_non_null(f);
+	f->conf = tu_load_zones(zones, 1);
+	f->db = zone_db_new(f->conf);
+	f->health = health_new(f->db->ntargets);
+	f->rng = 1;
+	f->env.db = f->db;
+	f->env.edns_payload = 1232;
+	f->env.health = f->health;
+	f->env.rng = &f->rng;
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*f = *state;
+
+	ldns_pkt_free(f->p);
+	health_free(f->health);
+	zone_db_free(f->db);
+	conf_free(f->conf);
+	free(f);
+	return 0;
+}
+
+/* Ask name/qtype; the response parsed into f->p. */
+static void
+ask(struct fixture *f, const char *name, uint16_t qtype)
+{
+	uint8_t	 q[512], *in;
+	size_t	 n = tu_query(q, 7, 0, name, qtype, WIRE_CLASS_IN);
+
+	in = tu_dup(q, n);
+	f->len = answer_query(&f->env, in, n, f->out, sizeof(f->out));
+	free(in);
+	assert_true(f->len > WIRE_HDR_LEN);
+	ldns_pkt_free(f->p);
+	f->p = tu_wire2pkt(f->out, f->len);
+}
+
+#define ASK(f, name, qtype, rc, an, ns) do {				\
+	ask((f), (name), (qtype));					\
+	assert_int_equal(ldns_pkt_get_rcode((f)->p), (rc));		\
+	assert_true(ldns_pkt_aa((f)->p));				\
+	tu_assert_rrs(ldns_pkt_answer((f)->p), (an), NITEMS(an) -	\
+	    ((an)[0] == NULL), __FILE__, __LINE__);			\
+	tu_assert_rrs(ldns_pkt_authority((f)->p), (ns), NITEMS(ns) -	\
+	    ((ns)[0] == NULL), __FILE__, __LINE__);			\
+} while (0)
+
+static const char *const none[] = { NULL };
+static const char *const soa[] = {
+	"w.test. 60 IN SOA ns1.w.test. h.w.test. 1 3600 900 604800 60" };
+
+static void
+synthesized(void **state)
+{
+	struct fixture		*f = *state;
+	static const char *const a1[] = { "foo.wild.w.test. 3600 IN A "
+	    "192.0.2.1" };
+	static const char *const a2[] = { "a.b.c.wild.w.test. 3600 IN A "
+	    "192.0.2.1" };
+	static const char *const txt[] = { "x.wild.w.test. 3600 IN TXT "
+	    "\"hello wild\"" };
+	static const char *const lit[] = { "*.wild.w.test. 3600 IN A "
+	    "192.0.2.1" };
+
+	ASK(f, "foo.wild.w.test.", LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR, a1,
+	    none);
+	ASK(f, "a.b.c.wild.w.test.", LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR, a2,
+	    none);
+	ASK(f, "x.wild.w.test.", LDNS_RR_TYPE_TXT, LDNS_RCODE_NOERROR, txt,
+	    none);
+	/* The wildcard's own name is a name like any other. */
+	ASK(f, "*.wild.w.test.", LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR, lit,
+	    none);
+}
+
+/* The owner is the name asked, its letter case kept: a pointer to it. */
+static void
+owner_is_the_question(void **state)
+{
+	struct fixture	*f = *state;
+	size_t		 qend;
+	char		*s;
+
+	ask(f, "FoO.BaR.Wild.w.test.", LDNS_RR_TYPE_A);
+	qend = WIRE_HDR_LEN + 21 + 4;
+	assert_int_equal(wire_get16(f->out + qend), 0xc000 | WIRE_HDR_LEN);
+	s = ldns_rdf2str(ldns_rr_owner(ldns_rr_list_rr(
+	    ldns_pkt_answer(f->p), 0)));
+	assert_string_equal(s, "FoO.BaR.Wild.w.test.");
+	free(s);
+}
+
+static void
+blocked(void **state)
+{
+	struct fixture		*f = *state;
+	static const char *const ex[] = { "exists.wild.w.test. 3600 IN A "
+	    "192.0.2.2" };
+
+	/* An existing name: its own data only, NODATA for the rest. */
+	ASK(f, "exists.wild.w.test.", LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR, ex,
+	    none);
+	ASK(f, "exists.wild.w.test.", LDNS_RR_TYPE_TXT, LDNS_RCODE_NOERROR,
+	    none, soa);
+	/* Below an empty non-terminal: it is the closest encloser. */
+	ASK(f, "b.ent.wild.w.test.", LDNS_RR_TYPE_A, LDNS_RCODE_NXDOMAIN,
+	    none, soa);
+	ASK(f, "ent.wild.w.test.", LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR, none,
+	    soa);
+	/* Below the name that holds the wildcard's parent, no wildcard. */
+	ASK(f, "nothing.w.test.", LDNS_RR_TYPE_A, LDNS_RCODE_NXDOMAIN, none,
+	    soa);
+}
+
+static void
+nodata_and_any(void **state)
+{
+	struct fixture		*f = *state;
+	static const char *const a[] = { "q.wild.w.test. 3600 IN A "
+	    "192.0.2.1" };
+
+	ASK(f, "q.wild.w.test.", LDNS_RR_TYPE_AAAA, LDNS_RCODE_NOERROR, none,
+	    soa);
+	/* RFC 8482: one RRset, the address. */
+	ASK(f, "q.wild.w.test.", LDNS_RR_TYPE_ANY, LDNS_RCODE_NOERROR, a,
+	    none);
+}
+
+static void
+mx_glue(void **state)
+{
+	struct fixture		*f = *state;
+	static const char *const mx[] = { "m.wild.w.test. 3600 IN MX 10 "
+	    "mail.w.test." };
+	static const char *const ar[] = { "mail.w.test. 3600 IN A "
+	    "192.0.2.25" };
+
+	ask(f, "m.wild.w.test.", LDNS_RR_TYPE_MX);
+	tu_assert_rrs(ldns_pkt_answer(f->p), mx, 1, __FILE__, __LINE__);
+	tu_assert_rrs(ldns_pkt_additional(f->p), ar, 1, __FILE__, __LINE__);
+}
+
+static void
+cnames(void **state)
+{
+	struct fixture		*f = *state;
+	static const char *const in[] = {
+		"abc.cn.w.test. 3600 IN CNAME target.w.test.",
+		"target.w.test. 3600 IN A 192.0.2.9" };
+	static const char *const out[] = {
+		"x.y.out.w.test. 3600 IN CNAME www.example.org." };
+	static const char *const managed[] = {
+		"long-name-here.mw.w.test. 3600 IN CNAME www.w.test.",
+		"www.w.test. 30 IN A 198.51.100.1" };
+
+	ASK(f, "abc.cn.w.test.", LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR, in,
+	    none);
+	ASK(f, "x.y.out.w.test.", LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR, out,
+	    none);
+	/* The pool's records point into the answer, which moved. */
+	ASK(f, "long-name-here.mw.w.test.", LDNS_RR_TYPE_A,
+	    LDNS_RCODE_NOERROR, managed, none);
+}
+
+static void
+managed_wildcard(void **state)
+{
+	struct fixture		*f = *state;
+	static const char *const a[] = { "edge-7.cdn.w.test. 20 IN A "
+	    "198.51.100.1" };
+
+	ASK(f, "edge-7.cdn.w.test.", LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR, a,
+	    none);
+	ASK(f, "edge-7.cdn.w.test.", LDNS_RR_TYPE_AAAA, LDNS_RCODE_NOERROR,
+	    none, soa);
+	ASK(f, "cdn.w.test.", LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR, none, soa);
+}
+
+/* No wildcard at or below a cut: the referral. */
+static void
+below_a_cut(void **state)
+{
+	struct fixture	*f = *state;
+
+	ask(f, "q.sub.w.test.", LDNS_RR_TYPE_A);
+	assert_int_equal(ldns_pkt_get_rcode(f->p), LDNS_RCODE_NOERROR);
+	assert_false(ldns_pkt_aa(f->p));
+	assert_int_equal(ldns_pkt_ancount(f->p), 0);
+	assert_int_equal(ldns_pkt_nscount(f->p), 1);
+}
+
+/*
+ * Names of every length from 2 to 240 bytes under *.wild and *.mw: ldns
+ * reads each response and finds the name asked as the owner.
+ */
+static void
+every_length(void **state)
+{
+	struct fixture	*f = *state;
+	char		 name[300], want[300];
+	const char	*zones[] = { "wild", "mw" };
+	size_t		 i, k, off;
+	char		*s;
+
+	for (k = 0; k < 2; k++)
+		for (i = 1; i < 220; i += 7) {
+			off = 0;
+			while (off + 1 < i) {
+				size_t	 l = i - off - 1 > 60 ? 60 :
+				    i - off - 1;
+
+				memset(name + off, 'a' + (off % 26), l);
+				off += l;
+				name[off++] = '.';
+			}
+			if (off == 0)
+				name[off++] = 'z', name[off++] = '.';
+			snprintf(name + off, sizeof(name) - off, "%s.w.test.",
+			    zones[k]);
+			ask(f, name, LDNS_RR_TYPE_A);
+			assert_int_equal(ldns_pkt_get_rcode(f->p),
+			    LDNS_RCODE_NOERROR);
+			assert_true(ldns_pkt_ancount(f->p) >= 1);
+			s = ldns_rdf2str(ldns_rr_owner(ldns_rr_list_rr(
+			    ldns_pkt_answer(f->p), 0)));
+			snprintf(want, sizeof(want), "%s", name);
+			assert_string_equal(s, want);
+			free(s);
+		}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(synthesized),
+		cmocka_unit_test(owner_is_the_question),
+		cmocka_unit_test(blocked),
+		cmocka_unit_test(nodata_and_any),
+		cmocka_unit_test(mx_glue),
+		cmocka_unit_test(cnames),
+		cmocka_unit_test(managed_wildcard),
+		cmocka_unit_test(below_a_cut),
+		cmocka_unit_test(every_length),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
