@@ -162,10 +162,20 @@ qtype_bucket(uint16_t t)
 	return t == 257 ? ANSWER_QTYPE_CAA : ANSWER_QTYPE_OTHER;
 }
 
+const char *
+answer_rcode_name(unsigned rcode)
+{
+	static const char *const names[ANSWER_NRCODES] = { "NOERROR",
+	    "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
+	    "YXDOMAIN" };
+
+	return rcode < ANSWER_NRCODES ? names[rcode] : NULL;
+}
+
 static void
 count(const struct answer_env *env, unsigned rcode)
 {
-	if (env->stats != NULL && rcode < 6)
+	if (env->stats != NULL && rcode < ANSWER_NRCODES)
 		answer_stat_add(&env->stats->rcode[rcode], 1);
 }
 
@@ -273,6 +283,9 @@ find_answer(const struct zone_db *db, const struct wire_query *q)
 			continue;
 		if (n->cut != NULL)
 			return &n->cut->referral;
+		/* Everything below a DNAME is redirected (RFC 6672). */
+		if (n->dname != NULL)
+			return n->dname;
 		if (n->wild != NULL) {
 			if (q->qtype == WIRE_TYPE_ANY)
 				return n->wild->any;
@@ -484,6 +497,7 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 	uint8_t				 scbuf[COOKIE_OURS_LEN];
 	const uint8_t			*sc = NULL;
 	bool				 tc = false, degraded = false, down;
+	uint8_t				 rcode;
 	bool				 valid = false;
 	struct lb_cand			 cand[LB_MAX_MEMBERS];
 
@@ -624,6 +638,34 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 	pos += end;
 	s = k > 0 ? &a->sets[k - 1] : NULL;
 	an = s != NULL ? s->an : 0;
+	rcode = a->rcode;
+	if (a->dname_len != 0 && !tc) {
+		/*
+		 * RFC 6672 2.2: the name asked, its leading labels (delta
+		 * bytes, as asked) now before the DNAME's target; a name
+		 * that would be too long is YXDOMAIN.
+		 */
+		tlen = WIRE_RR_FIXED + delta + 2;
+		if (delta + a->dname_len > WIRE_MAX_NAME)
+			rcode = WIRE_RCODE_YXDOMAIN;
+		else if (tlen > avail - end) {
+			tc = true;
+			if (env->stats != NULL)
+				answer_stat_add(&env->stats->truncated, 1);
+		} else {
+			wire_put16(out + pos, 0xc000 | WIRE_HDR_LEN);
+			wire_put16(out + pos + 2, WIRE_TYPE_CNAME);
+			wire_put16(out + pos + 4, WIRE_CLASS_IN);
+			wire_put32(out + pos + 6, a->dname_ttl);
+			wire_put16(out + pos + 10, delta + 2);
+			memcpy(out + pos + WIRE_RR_FIXED, out + WIRE_HDR_LEN,
+			    delta);
+			wire_put16(out + pos + WIRE_RR_FIXED + delta, 0xc000 |
+			    (q.qend + a->dname_off));
+			pos += tlen;
+			an++;
+		}
+	}
 	if (a->tail != NULL && !tc) {
 		/* The pool's records are one RRset: all of them or TC. */
 		tlen = put_tail(a, cand, ntail, degraded, delta, out + pos,
@@ -640,12 +682,12 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 	wire_put16(out + WIRE_OFF_ANCOUNT, an);
 	wire_put16(out + WIRE_OFF_NSCOUNT, s != NULL ? s->ns : 0);
 	wire_put16(out + WIRE_OFF_ARCOUNT, (s != NULL ? s->ar : 0) + q.edns);
-	flags |= (a->aa ? WIRE_AA : 0) | (tc ? WIRE_TC : 0) | a->rcode;
+	flags |= (a->aa ? WIRE_AA : 0) | (tc ? WIRE_TC : 0) | rcode;
 	wire_put16(out + WIRE_OFF_FLAGS, flags);
 	if (q.edns)
 		pos += put_opt(out + pos, env, &q, 0, true, scope, sc);
 	assert(pos <= limit);
-	count(env, a->rcode);
+	count(env, rcode);
 	/*
 	 * Names answer per name and type (the lower-case name's hash);
 	 * NXDOMAIN per zone and referrals per cut: each of those is one
@@ -653,11 +695,11 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 	 */
 	if (env->kind == NULL)
 		;
-	else if (a->rcode == WIRE_RCODE_NXDOMAIN)
+	else if (rcode == WIRE_RCODE_NXDOMAIN)
 		kind(env, ANSWER_CLASS_NXDOMAIN, (uintptr_t)a);
-	else if (a->rcode != WIRE_RCODE_NOERROR)
+	else if (rcode != WIRE_RCODE_NOERROR)
 		kind(env, ANSWER_CLASS_ERROR, 0);
-	else if (an > 0 && a->wild)
+	else if (an > 0 && (a->wild || a->dname_len != 0))
 		/* Random names under a wildcard are one answer, as NXDOMAIN. */
 		kind(env, ANSWER_CLASS_POSITIVE, (uintptr_t)a);
 	else if (an > 0)

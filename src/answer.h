@@ -26,6 +26,9 @@ enum answer_qtype {
 	ANSWER_QTYPE_ANY, ANSWER_QTYPE_OTHER, ANSWER_NQTYPES
 };
 const char	*answer_qtype_name(enum answer_qtype);
+/* The rcodes counted (answer_stats.rcode): their names; NULL past them. */
+#define ANSWER_NRCODES	7
+const char	*answer_rcode_name(unsigned rcode);
 
 /*
  * Counters one worker keeps for one transport.  The worker writes them
@@ -36,7 +39,7 @@ struct answer_stats {
 	_Atomic uint64_t	 queries;
 	_Atomic uint64_t	 dropped;
 	_Atomic uint64_t	 truncated;
-	_Atomic uint64_t	 rcode[6];	/* NOERROR..REFUSED */
+	_Atomic uint64_t	 rcode[ANSWER_NRCODES];	/* NOERROR..YXDOMAIN */
 	_Atomic uint64_t	 badvers;
 	_Atomic uint64_t	 badcookie;	/* BADCOOKIE (RFC 7873) */
 	_Atomic uint64_t	 cookie;	/* queries with a COOKIE */

@@ -121,6 +121,15 @@ size_t	 conf_zindex_owned(const struct conf_zindex *, const struct conf_zone *,
  */
 const ldns_rdf *conf_zindex_cut(const struct conf_zindex *,
 	    const struct conf_zone *, const ldns_rdf *name, int *line);
+/* The DNAME strictly above name (its owner and line), or NULL. */
+const ldns_rdf *conf_zindex_dname(const struct conf_zindex *,
+	    const struct conf_zone *, const ldns_rdf *name, int *line);
+/*
+ * DNAME and wildcard owners: one DNAME an owner, none at a wildcard,
+ * nothing below a DNAME, no NS at a wildcard (conf_zspecial.c).
+ */
+void	 conf_zone_special(struct loader *, const struct conf_zone *,
+	    const struct conf_zindex *);
 
 /* The sections (conf_*.c). */
 void	 conf_load_server(struct loader *, const config_setting_t *,

@@ -428,6 +428,13 @@ load_name(struct loader *ld, const config_setting_t *c, struct conf_zone *z,
 		conf_errf(ld, cn->line, "name \"%s\" is at or below the "
 		    "delegation at %s", label, os);
 		free(os);
+	} else if ((cut = conf_zindex_dname(x, z, cn->owner, &line)) !=
+	    NULL) {
+		os = conf_name_str(cut);
+		conf_errf(ld, cn->line, "name \"%s\" is below the DNAME at "
+		    "%s (line %d): it would never be answered", label, os,
+		    line);
+		free(os);
 	}
 	z->nnames++;
 }

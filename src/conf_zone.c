@@ -543,6 +543,7 @@ conf_load_zone(struct loader *ld, const char *file, struct conf_zone *z)
 		goto out;
 	conf_zindex_build(z, &x);
 	check_zone_data(ld, z, &x);
+	conf_zone_special(ld, z, &x);
 	if ((s = conf_member(root, "checks")) != NULL)
 		conf_load_checks(ld, s, z);
 	if ((s = conf_member(root, "regions")) != NULL)

@@ -25,8 +25,6 @@
 #include "wire.h"
 #include "zone.h"
 
-static const char *const rcode_names[6] = { "NOERROR", "FORMERR",
-    "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED" };
 
 
 /* A query for name/type with an optional ECS option, in wire form. */
@@ -124,8 +122,8 @@ write_answer(struct jw *j, const uint8_t *wire, size_t len)
 		jw_str(j, "(no answer: dropped)");
 		return;
 	}
-	jw_str(j, (wire[3] & 0xf) < NELEM(rcode_names) ?
-	    rcode_names[wire[3] & 0xf] : "other");
+	jw_str(j, (wire[3] & 0xf) < ANSWER_NRCODES ?
+	    answer_rcode_name(wire[3] & 0xf) : "other");
 	jw_key(j, "answer");
 	jw_arr_begin(j);
 	if (ldns_wire2pkt(&pkt, wire, len) == LDNS_STATUS_OK) {

@@ -9,8 +9,6 @@
 #include "util.h"
 #include "view.h"
 
-static const char *const rcode_names[6] = { "NOERROR", "FORMERR",
-    "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED" };
 
 static void
 write_member(struct jw *j, const struct view_member *v)
@@ -149,8 +147,8 @@ write_counters(struct jw *j, const struct server_stats *st)
 	jw_kv_uint(j, "tcp", answer_stat_get(&st->tr[1].queries));
 	jw_key(j, "rcodes");
 	jw_obj_begin(j);
-	for (i = 0; i < NELEM(rcode_names); i++)
-		jw_kv_uint(j, rcode_names[i],
+	for (i = 0; i < ANSWER_NRCODES; i++)
+		jw_kv_uint(j, answer_rcode_name(i),
 		    answer_stat_get(&st->q.rcode[i]));
 	jw_kv_uint(j, "BADVERS", answer_stat_get(&st->q.badvers));
 	jw_kv_uint(j, "BADCOOKIE", answer_stat_get(&st->q.badcookie));

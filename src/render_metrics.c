@@ -13,8 +13,6 @@
 #include "util.h"
 #include "view.h"
 
-static const char *const rcode_names[6] = { "NOERROR", "FORMERR",
-    "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED" };
 
 
 /* A label value with \, " and newline escaped. */
@@ -210,9 +208,9 @@ render_metrics(const struct view *v, size_t *lenp)
 	help(f, "steerdns_responses_total", "counter",
 	    "Responses by rcode and transport.");
 	for (t = 0; t < 2; t++) {
-		for (i = 0; i < NELEM(rcode_names); i++)
+		for (i = 0; i < ANSWER_NRCODES; i++)
 			fprintf(f, "steerdns_responses_total{rcode=\"%s\","
-			    "transport=\"%s\"} %llu\n", rcode_names[i],
+			    "transport=\"%s\"} %llu\n", answer_rcode_name(i),
 			    tn[t], (unsigned long long)answer_stat_get(
 			    &st->tr[t].rcode[i]));
 		fprintf(f, "steerdns_responses_total{rcode=\"BADVERS\","

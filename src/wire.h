@@ -40,6 +40,7 @@
 #define WIRE_TYPE_TXT		16
 #define WIRE_TYPE_AAAA		28
 #define WIRE_TYPE_SRV		33
+#define WIRE_TYPE_DNAME		39
 #define WIRE_TYPE_OPT		41
 #define WIRE_TYPE_DS		43
 #define WIRE_TYPE_IXFR		251
@@ -54,6 +55,7 @@
 #define WIRE_RCODE_NXDOMAIN	3
 #define WIRE_RCODE_NOTIMP	4
 #define WIRE_RCODE_REFUSED	5
+#define WIRE_RCODE_YXDOMAIN	6
 #define WIRE_RCODE_BADVERS	16	/* extended: needs OPT */
 #define WIRE_RCODE_BADCOOKIE	23	/* extended (RFC 7873) */
 

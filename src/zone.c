@@ -120,6 +120,10 @@ zone_db_free(struct zone_db *db)
 		for (j = 0; j < db->nodes[i].nanswers; j++)
 			zone_answer_free(&db->nodes[i].answers[j]);
 		free(db->nodes[i].answers);
+		if (db->nodes[i].dname != NULL) {
+			zone_answer_free(db->nodes[i].dname);
+			free(db->nodes[i].dname);
+		}
 		zone_answer_free(&db->nodes[i].referral);
 		free(db->nodes[i].name);
 	}

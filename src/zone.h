@@ -35,6 +35,10 @@ struct zone_answer {
 	uint8_t		 rcode;
 	bool		 aa;
 	bool		 wild;		/* a wildcard's: answers many names */
+	/* A DNAME's redirection (RFC 6672): the CNAME to synthesize. */
+	uint8_t		 dname_len;	/* its target's length, 0: none */
+	uint16_t	 dname_off;	/* the target in wire */
+	uint32_t	 dname_ttl;
 	uint8_t		 ref_len;	/* question name length built for */
 	uint16_t	 len;
 	uint16_t	 nsets;
@@ -131,6 +135,8 @@ struct zone_node {
 	const struct zone_name	*managed;	/* borrowed, NULL: static */
 	const struct zone_node	*wild;		/* borrowed: the node "*.this",
 						   NULL: none (RFC 4592) */
+	struct zone_answer	*dname;		/* names below: the DNAME and a
+						   CNAME to make; NULL: none */
 	struct zone_answer	 referral;	/* when this node is a cut */
 };
 

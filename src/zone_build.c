@@ -408,6 +408,30 @@ build_cname(struct builder *b, struct enc *e, struct zone_node *n,
 	n->other = &n->answers[n->nanswers++];
 }
 
+/*
+ * The answer for names below a DNAME (RFC 6672 2.2): the DNAME, built for
+ * its owner and moved like NXDOMAIN; answer_query() adds the CNAME from
+ * the name asked to its leading labels + the target, which it finds at
+ * dname_off (DNAME data is never compressed, RFC 3597 4).  The load
+ * allows one DNAME per owner and nothing below it.
+ */
+static void
+build_dname(struct enc *e, struct zone_node *n, const struct bset *s)
+{
+	struct zone_answer	*a;
+	const ldns_rdf		*t = ldns_rr_rdf(s->rrs[0], 0);
+
+	a = xcalloc(1, sizeof(*a));
+	zone_enc_init(e, n->name, n->name_len);
+	zone_enc_set(e, n->name, s, s->ttl, SEC_AN, true);
+	zone_enc_finish(e, a, 0, WIRE_RCODE_NOERROR, true, n->name_len);
+	a->dname_len = ldns_rdf_size(t);
+	a->dname_off = a->len - a->dname_len;
+	/* RFC 6672: the CNAME lives as long as the DNAME. */
+	a->dname_ttl = s->ttl;
+	n->dname = a;
+}
+
 static void
 build_node(struct builder *b, struct enc *e, struct zone_node *n,
     const struct bset *soa, uint32_t neg_ttl)
@@ -437,6 +461,8 @@ build_node(struct builder *b, struct enc *e, struct zone_node *n,
 	}
 	if (n->cut != NULL)
 		return;		/* answered by the referral of the cut */
+	if ((s = bset_find(bn, LDNS_RR_TYPE_DNAME)) != NULL)
+		build_dname(e, n, s);
 	if (bset_find(bn, LDNS_RR_TYPE_CNAME) != NULL) {
 		build_cname(b, e, n, soa, neg_ttl);
 		return;

@@ -117,7 +117,8 @@ static const char managed_zone[] =
 	"soa = { mname = \"ns\"; rname = \"h\"; };\n"
 	"ns = [ \"ns.example.net.\" ];\n"
 	"records = [ \"alias CNAME www\", \"www TXT \\\"x\\\"\",\n"
-	"  \"*.w A 192.0.2.99\", \"*.wc CNAME www\" ];\n"
+	"  \"*.w A 192.0.2.99\", \"*.wc CNAME www\",\n"
+	"  \"d DNAME example.net.\" ];\n"
 	"checks = { web = { type = \"tcp\"; port = 80; }; };\n"
 	"regions = { eu = [ \"192.0.2.0/25\", \"2001:db8:1::/48\" ];\n"
 	"            us = [ \"192.0.2.128/25\" ]; };\n"
@@ -154,6 +155,7 @@ static const char *const qnames[] = {
 	"fc.m.example", "alias.m.example", "m.example", "nx.m.example",
 	/* Wildcards: static, a CNAME to a managed name, managed. */
 	"a.b.w.m.example", "Long-Name.wc.m.example", "edge.cdn.m.example",
+	"Below.The.d.m.example",
 	"deep.nx.m.example", "WwW.Lb.Example", "lb.example", "big.lb.example",
 	"huge.lb.example", "x.y.sub.lb.example", "cname.lb.example",
 	"nowhere.test", "www.other.test",

@@ -1,6 +1,8 @@
-/* test_answer_wild.c -- wildcards (RFC 4592): synthesis with the asked
- * name as owner, what blocks a wildcard, NODATA, CNAMEs, managed names,
- * and compression at every length of the name asked */
+/* test_answer_wild.c -- synthesized answers.  Wildcards (RFC 4592):
+ * the asked name as owner, what blocks a wildcard, NODATA, CNAMEs,
+ * managed names, compression at every length of the name asked.  DNAME
+ * (RFC 6672): the DNAME and a CNAME to the substituted name, its TTL,
+ * the owner itself answered as itself, YXDOMAIN past 255 bytes. */
 /* SPDX-License-Identifier: ISC */
 #include "config.h"
 
@@ -22,6 +24,8 @@
 #include "wire.h"
 #include "zone.h"
 
+#define LONG63	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+
 static const char zone[] =
     "origin = \"w.test.\";\n"
     "soa = { mname = \"ns1\"; rname = \"h\"; minimum = 60; };\n"
@@ -33,7 +37,10 @@ static const char zone[] =
     "  \"*.cn CNAME target.w.test.\", \"target A 192.0.2.9\",\n"
     "  \"*.out CNAME www.example.org.\",\n"
     "  \"sub NS ns.sub.w.test.\", \"ns.sub A 192.0.2.53\",\n"
-    "  \"*.mw CNAME www\" ];\n"
+    "  \"*.mw CNAME www\",\n"
+    "  \"old 300 DNAME new.w.test.\", \"old A 192.0.2.7\",\n"
+    "  \"ext DNAME example.org.\",\n"
+    "  \"long DNAME " LONG63 "." LONG63 "." LONG63 ".example.\" ];\n"
     "pools = { p = { members = ( { address = \"198.51.100.1\"; } ); }; };\n"
     "names = { www = { pool = \"p\"; ttl = 30; };\n"
     "  cdn = { owner = \"*.cdn\"; pool = \"p\"; ttl = 20; }; };\n";
@@ -290,6 +297,46 @@ every_length(void **state)
 		}
 }
 
+static void
+dname(void **state)
+{
+	struct fixture		*f = *state;
+	static const char *const one[] = {
+		"old.w.test. 300 IN DNAME new.w.test.",
+		"x.old.w.test. 300 IN CNAME x.new.w.test." };
+	static const char *const two[] = {
+		"old.w.test. 300 IN DNAME new.w.test.",
+		"A.b.old.w.test. 300 IN CNAME A.b.new.w.test." };
+	static const char *const ext[] = {
+		"ext.w.test. 3600 IN DNAME example.org.",
+		"www.ext.w.test. 3600 IN CNAME www.example.org." };
+	static const char *const self[] = { "old.w.test. 3600 IN A "
+	    "192.0.2.7" };
+	static const char *const dn[] = {
+		"old.w.test. 300 IN DNAME new.w.test." };
+	static const char *const lng[] = { "long.w.test. 3600 IN DNAME "
+	    LONG63 "." LONG63 "." LONG63 ".example." };
+
+	ASK(f, "x.old.w.test.", LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR, one,
+	    none);
+	/* The leading labels as asked, case and all; any type. */
+	ASK(f, "A.b.old.w.test.", LDNS_RR_TYPE_MX, LDNS_RCODE_NOERROR, two,
+	    none);
+	ASK(f, "www.ext.w.test.", LDNS_RR_TYPE_AAAA, LDNS_RCODE_NOERROR, ext,
+	    none);
+	/* The owner is not redirected, and holds other data. */
+	ASK(f, "old.w.test.", LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR, self,
+	    none);
+	ASK(f, "old.w.test.", LDNS_RR_TYPE_DNAME, LDNS_RCODE_NOERROR, dn,
+	    none);
+	/* 4 + 201 bytes fit in 255 (RFC 6672 2.2); 64 + 201 do not. */
+	ask(f, "abc.long.w.test.", LDNS_RR_TYPE_A);
+	assert_int_equal(ldns_pkt_get_rcode(f->p), LDNS_RCODE_NOERROR);
+	assert_int_equal(ldns_pkt_ancount(f->p), 2);
+	ASK(f, LONG63 ".long.w.test.", LDNS_RR_TYPE_A, LDNS_RCODE_YXDOMAIN,
+	    lng, none);
+}
+
 int
 main(void)
 {
@@ -303,6 +350,7 @@ main(void)
 		cmocka_unit_test(managed_wildcard),
 		cmocka_unit_test(below_a_cut),
 		cmocka_unit_test(every_length),
+		cmocka_unit_test(dname),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -758,6 +758,34 @@ cname_beside_other_data(void **state)
 	assert_errs("bad-cname-beside.conf", want);
 }
 
+/*
+ * One DNAME an owner (a duplicate merges), nothing below one, none at a
+ * wildcard, no NS at a wildcard, no CNAME beside one.
+ */
+static void
+dname_and_wildcard_owners(void **state)
+{
+	static const char *const want[] = {
+		D "bad-dname.zone.conf:17: CNAME at c.lb.example. beside "
+		    "other data (DNAME, line 16)",
+		D "bad-dname.zone.conf:11: a second DNAME at old.lb.example. "
+		    "(line 10): a name redirects to one target (RFC 6672)",
+		D "bad-dname.zone.conf:13: x.old.lb.example. is below the "
+		    "DNAME at old.lb.example. (line 10): it would never be "
+		    "answered (RFC 6672 2.4)",
+		D "bad-dname.zone.conf:14: DNAME at the wildcard "
+		    "*.w.lb.example.: a wildcard cannot redirect (RFC 4592 "
+		    "4.4)",
+		D "bad-dname.zone.conf:15: NS at the wildcard *.n.lb.example.: "
+		    "a wildcard cannot delegate (RFC 4592 4.2)",
+		D "bad-dname.zone.conf:19: name \"m\" is below the DNAME at "
+		    "old.lb.example. (line 10): it would never be answered",
+	};
+
+	(void)state;
+	assert_errs("bad-dname.conf", want);
+}
+
 static void
 cname_before_other_data(void **state)
 {
@@ -1863,6 +1891,7 @@ main(void)
 		cmocka_unit_test(record_soa),
 		cmocka_unit_test(record_meta_types),
 		cmocka_unit_test(cname_beside_other_data),
+		cmocka_unit_test(dname_and_wildcard_owners),
 		cmocka_unit_test(cname_before_other_data),
 		cmocka_unit_test(two_cnames),
 		cmocka_unit_test(cname_at_apex),
