@@ -38,6 +38,8 @@ struct conf_sources {
 /* One resource record with where it was written. */
 struct conf_rr {
 	ldns_rr		*rr;
+	const char	*file;		/* borrowed: the zone's file or one of
+					   its srcs */
 	int		 line;
 };
 
@@ -98,6 +100,9 @@ struct conf_name {
 
 struct conf_zone {
 	char		*file;
+	char		**srcs;		/* master files read: records_file and
+					   what it includes, in order */
+	size_t		 nsrcs;
 	ldns_rdf	*origin;
 	uint32_t	 ttl;
 	uint32_t	 neg_ttl;	/* min(SOA TTL, SOA minimum) */

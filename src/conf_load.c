@@ -17,24 +17,61 @@
 #include "conf_load.h"
 #include "util.h"
 
-void
-conf_errf(struct loader *ld, int line, const char *fmt, ...)
+static void
+verrf(struct loader *ld, const char *file, int line, const char *fmt,
+    va_list ap)
 {
-	va_list	 ap;
 	char	 msg[1024];
 	char	*full;
 	int	 n;
 
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	n = snprintf(NULL, 0, "%s:%d: %s", ld->file, line, msg);
+	n = snprintf(NULL, 0, "%s:%d: %s", file, line, msg);
 	full = xmalloc(n + 1);
-	snprintf(full, n + 1, "%s:%d: %s", ld->file, line, msg);
+	snprintf(full, n + 1, "%s:%d: %s", file, line, msg);
 	ld->errs->msg = xreallocarray(ld->errs->msg, ld->errs->n + 1,
 	    sizeof(char *));
 	ld->errs->msg[ld->errs->n++] = full;
 	ld->nerr++;
+}
+
+void
+conf_errf(struct loader *ld, int line, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	verrf(ld, ld->file, line, fmt, ap);
+	va_end(ap);
+}
+
+void
+conf_errf_at(struct loader *ld, const char *file, int line,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	verrf(ld, file, line, fmt, ap);
+	va_end(ap);
+}
+
+const char *
+conf_where(const char *file, int line, const char *here, char *buf,
+    size_t len)
+{
+	if (strcmp(file, here) == 0)
+		snprintf(buf, len, "line %d", line);
+	else
+		snprintf(buf, len, "%s:%d", file, line);
+	return buf;
+}
+
+const char *
+conf_rr_where(const struct conf_rr *r, const char *here, char *buf,
+    size_t len)
+{
+	return conf_where(r->file, r->line, here, buf, len);
 }
 
 int

@@ -12,6 +12,7 @@
 struct conf;
 struct conf_check;
 struct conf_errs;
+struct conf_rr;
 struct conf_zone;
 
 /* A file read once into lines, for what libconfig does not keep. */
@@ -39,6 +40,18 @@ struct loader {
 
 void	 conf_errf(struct loader *, int line, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
+/* The same in another file: a record's, which may be a master file. */
+void	 conf_errf_at(struct loader *, const char *file, int line,
+	    const char *, ...) __attribute__((format(printf, 4, 5)));
+/*
+ * Where file:line is, for a message about something in the file here:
+ * "line 12", or "lb.example.zone:12" in another file; in buf.
+ */
+const char *conf_where(const char *file, int line, const char *here,
+	    char *buf, size_t len);
+/* The same for the place record r was written. */
+const char *conf_rr_where(const struct conf_rr *r, const char *here,
+	    char *buf, size_t len);
 /* The line of a setting (1 when libconfig does not know). */
 int	 conf_line(const config_setting_t *);
 /* The line of a string in an array (see conf.c). */
@@ -120,10 +133,12 @@ size_t	 conf_zindex_owned(const struct conf_zindex *, const struct conf_zone *,
  * zone, or NULL.
  */
 const ldns_rdf *conf_zindex_cut(const struct conf_zindex *,
-	    const struct conf_zone *, const ldns_rdf *name, int *line);
-/* The DNAME strictly above name (its owner and line), or NULL. */
+	    const struct conf_zone *, const ldns_rdf *name,
+	    const struct conf_rr **at);
+/* The DNAME strictly above name (its owner and record), or NULL. */
 const ldns_rdf *conf_zindex_dname(const struct conf_zindex *,
-	    const struct conf_zone *, const ldns_rdf *name, int *line);
+	    const struct conf_zone *, const ldns_rdf *name,
+	    const struct conf_rr **at);
 /*
  * DNAME and wildcard owners: one DNAME an owner, none at a wildcard,
  * nothing below a DNAME, no NS at a wildcard (conf_zspecial.c).
@@ -151,5 +166,22 @@ void	 conf_load_pools(struct loader *, const config_setting_t *,
 void	 conf_load_names(struct loader *, const config_setting_t *,
 	    struct conf_zone *, const struct conf_zindex *);
 void	 conf_zone_free(struct conf_zone *);
+/* Append rr (now the zone's) written at file:line (file borrowed). */
+void	 conf_zone_add_rr(struct conf_zone *, ldns_rr *, const char *file,
+	    int line);
+/*
+ * Is rr a record the zone may hold (class, owner, TTL, type)?  Reports
+ * why not at file:line, text being the record as written.  An SOA is
+ * the caller's to judge.
+ */
+bool	 conf_zone_rr_ok(struct loader *, const struct conf_zone *,
+	    const ldns_rr *, const char *file, int line, const char *text);
+/*
+ * Read the master file at path (RFC 1035 5: $ORIGIN, $TTL, $INCLUDE)
+ * into z, records_file naming it at the zone file's line; reports each
+ * problem at its file and line (conf_zfile.c).
+ */
+void	 conf_zfile_read(struct loader *, struct conf_zone *,
+	    const char *path, int line);
 
 #endif

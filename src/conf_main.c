@@ -156,17 +156,20 @@ hash_file(const char *path, uint64_t *h)
 
 /*
  * What nodes of a fleet compare to find a config that differs: every zone
- * file, in order.  Not the main file: each node's has its own name,
+ * file and the master files it reads, in order.  Not the main file: each node's has its own name,
  * addresses and probe source.
  */
 static uint64_t
 conf_hash(const struct conf *c)
 {
 	uint64_t	 h = 0xcbf29ce484222325ULL;
-	size_t		 i;
+	size_t		 i, j;
 
-	for (i = 0; i < c->nzones; i++)
+	for (i = 0; i < c->nzones; i++) {
 		hash_file(c->zones[i].file, &h);
+		for (j = 0; j < c->zones[i].nsrcs; j++)
+			hash_file(c->zones[i].srcs[j], &h);
+	}
 	return h;
 }
 

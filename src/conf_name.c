@@ -326,10 +326,11 @@ load_name(struct loader *ld, const config_setting_t *c, struct conf_zone *z,
 	const ldns_rr		*rr;
 	const ldns_rdf		*cut;
 	const char		*t, *label = nc.label;
-	char			 ctx[128], *os, *ts;
+	const struct conf_rr	*at;
+	char			 ctx[128], *os, *ts, w[512];
 	size_t			 k;
 	long			 dup;
-	int			 oline, line;
+	int			 oline;
 
 	/* In a list, a name's label is its owner. */
 	if (label == NULL && config_setting_type(c) == CONFIG_TYPE_GROUP) {
@@ -417,23 +418,24 @@ load_name(struct loader *ld, const config_setting_t *c, struct conf_zone *z,
 		    ldns_rr_get_type(rr) == LDNS_RR_TYPE_AAAA ||
 		    ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME) {
 			ts = ldns_rr_type2str(ldns_rr_get_type(rr));
-			conf_errf(ld, z->rrs[k].line, "%s record at "
-			    "the managed name \"%s\" (line %d)", ts, label,
-			    cn->line);
+			conf_errf_at(ld, z->rrs[k].file, z->rrs[k].line,
+			    "%s record at the managed name \"%s\" (%s)",
+			    ts, label, conf_where(ld->file, cn->line,
+			    z->rrs[k].file, w, sizeof(w)));
 			free(ts);
 		}
 	}
-	if ((cut = conf_zindex_cut(x, z, cn->owner, &line)) != NULL) {
+	if ((cut = conf_zindex_cut(x, z, cn->owner, &at)) != NULL) {
 		os = conf_name_str(cut);
 		conf_errf(ld, cn->line, "name \"%s\" is at or below the "
 		    "delegation at %s", label, os);
 		free(os);
-	} else if ((cut = conf_zindex_dname(x, z, cn->owner, &line)) !=
+	} else if ((cut = conf_zindex_dname(x, z, cn->owner, &at)) !=
 	    NULL) {
 		os = conf_name_str(cut);
 		conf_errf(ld, cn->line, "name \"%s\" is below the DNAME at "
-		    "%s (line %d): it would never be answered", label, os,
-		    line);
+		    "%s (%s): it would never be answered", label, os,
+		    conf_rr_where(at, ld->file, w, sizeof(w)));
 		free(os);
 	}
 	z->nnames++;

@@ -18,14 +18,15 @@
 #define TTL_MAX		2147483647
 #define MAX_LABELS	128
 
-static void
-add_rr(struct conf_zone *z, ldns_rr *rr, int line)
+void
+conf_zone_add_rr(struct conf_zone *z, ldns_rr *rr, const char *file, int line)
 {
 	/* Room doubles at 4, 8, 16, ... records. */
 	if (z->nrrs >= 4 ? (z->nrrs & (z->nrrs - 1)) == 0 : z->nrrs == 0)
 		z->rrs = xreallocarray(z->rrs, z->nrrs ? z->nrrs * 2 : 4,
 		    sizeof(*z->rrs));
 	z->rrs[z->nrrs].rr = rr;
+	z->rrs[z->nrrs].file = file;
 	z->rrs[z->nrrs].line = line;
 	z->nrrs++;
 }
@@ -117,7 +118,7 @@ parse_soa(struct loader *ld, const config_setting_t *g,
 	ldns_rr_push_rdf(rr, ldns_native2rdf_int32(LDNS_RDF_TYPE_PERIOD,
 	    soa.minimum));
 	z->neg_ttl = soa.minimum < z->ttl ? soa.minimum : z->ttl;
-	add_rr(z, rr, conf_line(g));
+	conf_zone_add_rr(z, rr, z->file, conf_line(g));
 	conf_section_free(soa_keys, &soa);
 }
 
@@ -170,11 +171,50 @@ parse_ns(struct loader *ld, const config_setting_t *s,
 		ldns_rr_set_ttl(rr, z->ttl);
 		ldns_rr_set_class(rr, LDNS_RR_CLASS_IN);
 		ldns_rr_push_rdf(rr, d);
-		add_rr(z, rr, conf_line(e));
+		conf_zone_add_rr(z, rr, z->file, conf_line(e));
 	}
 }
 
 /* ------------------------------------------------------------ records */
+
+bool
+conf_zone_rr_ok(struct loader *ld, const struct conf_zone *z,
+    const ldns_rr *rr, const char *file, int line, const char *text)
+{
+	ldns_rr_type	 t = ldns_rr_get_type(rr);
+	const char	*why = NULL;
+	char		*s;
+
+	if (ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN)
+		why = "only class IN is served";
+	else if (ldns_rr_ttl(rr) > TTL_MAX)
+		why = "a TTL over 2147483647 is read as 0 (RFC 2181 8)";
+	else if (t == LDNS_RR_TYPE_RRSIG || t == LDNS_RR_TYPE_NSEC ||
+	    t == LDNS_RR_TYPE_NSEC3 || t == LDNS_RR_TYPE_NSEC3PARAM ||
+	    t == LDNS_RR_TYPE_SIG || t == LDNS_RR_TYPE_NXT)
+		why = "DNSSEC records are not served: steerdns does not sign";
+	/* RFC 6895 3.1: 128-255 are query and meta types; OPT is meta. */
+	else if (t == LDNS_RR_TYPE_OPT || (t >= 128 && t <= 255))
+		why = "not a data type";
+	else if (t == 0 || t == 65535)
+		why = "a reserved type (RFC 6895 3.1)";
+	else if (t == LDNS_RR_TYPE_DS && ldns_dname_compare(
+	    ldns_rr_owner(rr), z->origin) == 0)
+		why = "a DS record at the apex belongs in the parent zone "
+		    "(RFC 4034 5)";
+	if (why != NULL) {
+		conf_errf_at(ld, file, line, "record \"%s\": %s", text, why);
+		return false;
+	}
+	if (!conf_at_or_below(ldns_rr_owner(rr), z->origin)) {
+		s = conf_name_str(z->origin);
+		conf_errf_at(ld, file, line, "record \"%s\" is outside the "
+		    "zone %s", text, s);
+		free(s);
+		return false;
+	}
+	return true;
+}
 
 static void
 parse_records(struct loader *ld, const config_setting_t *list,
@@ -186,7 +226,6 @@ parse_records(struct loader *ld, const config_setting_t *list,
 	ldns_rdf		*prev = NULL;
 	ldns_rr			*rr;
 	ldns_status		 st;
-	char			*s;
 	int			 i, line;
 
 	(void)k;
@@ -203,39 +242,17 @@ parse_records(struct loader *ld, const config_setting_t *list,
 			    ldns_get_errorstr_by_id(st));
 			continue;
 		}
-		if (ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN) {
-			conf_errf(ld, line, "record \"%s\": only class IN is "
-			    "served", text);
-			ldns_rr_free(rr);
-			continue;
-		}
-		if (!conf_at_or_below(ldns_rr_owner(rr), z->origin)) {
-			s = conf_name_str(z->origin);
-			conf_errf(ld, line, "record \"%s\" is outside the zone "
-			    "%s", text, s);
-			free(s);
-			ldns_rr_free(rr);
-			continue;
-		}
-		switch (ldns_rr_get_type(rr)) {
-		case LDNS_RR_TYPE_SOA:
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA) {
 			conf_errf(ld, line, "SOA in records: use the \"soa\" "
 			    "group");
 			ldns_rr_free(rr);
 			continue;
-		case LDNS_RR_TYPE_OPT:
-		case LDNS_RR_TYPE_TSIG:
-		case LDNS_RR_TYPE_AXFR:
-		case LDNS_RR_TYPE_IXFR:
-		case LDNS_RR_TYPE_ANY:
-			conf_errf(ld, line, "record \"%s\": not a data type",
-			    text);
+		}
+		if (!conf_zone_rr_ok(ld, z, rr, z->file, line, text)) {
 			ldns_rr_free(rr);
 			continue;
-		default:
-			break;
 		}
-		add_rr(z, rr, line);
+		conf_zone_add_rr(z, rr, z->file, line);
 	}
 	ldns_rdf_deep_free(prev);
 }
@@ -333,14 +350,21 @@ conf_zindex_free(struct conf_zindex *x)
 	memset(x, 0, sizeof(*x));
 }
 
-size_t
-conf_zindex_owned(const struct conf_zindex *x, const struct conf_zone *z,
+static const struct conf_zowner *
+owner_of(const struct conf_zindex *x, const struct conf_zone *z,
     const ldns_rdf *name)
 {
 	const uint8_t	*p = ldns_rdf_data(name);
 	size_t		 n = ldns_rdf_size(name);
 
-	return owner_slot(x, z, p, n, wire_hash(p, n))->first;
+	return owner_slot(x, z, p, n, wire_hash(p, n));
+}
+
+size_t
+conf_zindex_owned(const struct conf_zindex *x, const struct conf_zone *z,
+    const ldns_rdf *name)
+{
+	return owner_of(x, z, name)->first;
 }
 
 /*
@@ -379,37 +403,49 @@ cuts_above(const struct conf_zindex *x, const struct conf_zone *z,
 
 const ldns_rdf *
 conf_zindex_cut(const struct conf_zindex *x, const struct conf_zone *z,
-    const ldns_rdf *name, int *line)
+    const ldns_rdf *name, const struct conf_rr **at)
 {
 	size_t	 c[MAX_LABELS];
 
 	if (cuts_above(x, z, name, c, MAX_LABELS) == 0)
 		return NULL;
-	*line = z->rrs[c[0]].line;
+	*at = &z->rrs[c[0]];
 	return ldns_rr_owner(z->rrs[c[0]].rr);
 }
 
 /*
  * Checks that need the whole zone: CNAME beside other data, records below
- * a zone cut that are not glue, data at a cut other than NS, DS and glue.
+ * a zone cut that are not glue, data at a cut other than NS, DS and glue,
+ * DS anywhere but at a cut.
  */
 static void
 check_zone_data(struct loader *ld, const struct conf_zone *z,
     const struct conf_zindex *x)
 {
+	const struct conf_rr	*r;
 	size_t		 i, j, nc, c[MAX_LABELS];
 	const ldns_rr	*a, *b;
 	ldns_rr_type	 ta, tb;
-	char		*s, *t;
+	char		*s, *t, at[512];
 
 	for (i = 0; i < z->nrrs; i++) {
-		a = z->rrs[i].rr;
+		r = &z->rrs[i];
+		a = r->rr;
 		ta = ldns_rr_get_type(a);
+		if (ta == LDNS_RR_TYPE_DS && ldns_dname_compare(
+		    ldns_rr_owner(a), z->origin) != 0 &&
+		    owner_of(x, z, ldns_rr_owner(a))->ns == SIZE_MAX) {
+			s = conf_name_str(ldns_rr_owner(a));
+			conf_errf_at(ld, r->file, r->line, "DS record at %s, "
+			    "which is not a delegation: a DS belongs beside the "
+			    "NS of a zone cut (RFC 4034 5)", s);
+			free(s);
+		}
 		if (ta != LDNS_RR_TYPE_CNAME)
 			continue;
 		if (ldns_dname_compare(ldns_rr_owner(a), z->origin) == 0) {
-			conf_errf(ld, z->rrs[i].line, "CNAME at the zone apex is "
-			    "not allowed");
+			conf_errf_at(ld, r->file, r->line, "CNAME at the zone "
+			    "apex is not allowed");
 			continue;
 		}
 		/* The others at the owner, in the order of the zone. */
@@ -426,13 +462,14 @@ check_zone_data(struct loader *ld, const struct conf_zone *z,
 				continue;
 			s = conf_name_str(ldns_rr_owner(a));
 			if (tb == LDNS_RR_TYPE_CNAME)
-				conf_errf(ld, z->rrs[i].line, "more than one "
-				    "CNAME at %s", s);
+				conf_errf_at(ld, r->file, r->line, "more than "
+				    "one CNAME at %s", s);
 			else {
 				t = ldns_rr_type2str(tb);
-				conf_errf(ld, z->rrs[i].line, "CNAME at %s beside "
-				    "other data (%s, line %d)", s, t,
-				    z->rrs[j].line);
+				conf_errf_at(ld, r->file, r->line, "CNAME at %s "
+				    "beside other data (%s, %s)", s, t,
+				    conf_rr_where(&z->rrs[j], r->file, at,
+				    sizeof(at)));
 				free(t);
 			}
 			free(s);
@@ -455,12 +492,12 @@ check_zone_data(struct loader *ld, const struct conf_zone *z,
 			s = conf_name_str(cut);
 			t = ldns_rr_type2str(tb);
 			if (tb == LDNS_RR_TYPE_NS)
-				conf_errf(ld, z->rrs[i].line, "delegation below "
-				    "the delegation at %s", s);
+				conf_errf_at(ld, z->rrs[i].file, z->rrs[i].line,
+				    "delegation below the delegation at %s", s);
 			else
-				conf_errf(ld, z->rrs[i].line, "%s record at or "
-				    "below the delegation at %s: only glue "
-				    "(A, AAAA) is allowed there", t, s);
+				conf_errf_at(ld, z->rrs[i].file, z->rrs[i].line,
+				    "%s record at or below the delegation at %s: "
+				    "only glue (A, AAAA) is allowed there", t, s);
 			free(s);
 			free(t);
 			break;
@@ -469,6 +506,69 @@ check_zone_data(struct loader *ld, const struct conf_zone *z,
 }
 
 /* ---------------------------------------------------------- the file */
+
+static void
+parse_records_file(struct loader *ld, const config_setting_t *s,
+    const struct conf_key *k, void *obj, void *arg)
+{
+	struct conf_zone	*z = obj;
+	const char		*name;
+	char			*path;
+
+	(void)k;
+	(void)arg;
+	if (z->origin == NULL || (name = conf_get_str(ld, s)) == NULL)
+		return;
+	if (name[0] == '\0') {
+		conf_errf(ld, conf_line(s), "\"records_file\" must not be "
+		    "empty");
+		return;
+	}
+	path = conf_relative_to(z->file, name);
+	conf_zfile_read(ld, z, path, conf_line(s));
+	free(path);
+}
+
+/*
+ * The SOA and the apex NS come from the keys or from the master file,
+ * from exactly one of them; says what is missing or given twice.
+ */
+static void
+check_soa_ns(struct loader *ld, const config_setting_t *root,
+    const struct conf_zone *z)
+{
+	static const char *const what[] = { "soa", "ns" };
+	const config_setting_t	*key, *file;
+	const struct conf_rr	*fr;
+	ldns_rr_type		 t;
+	size_t			 i, w;
+	char			 at[512];
+
+	file = conf_member(root, "records_file");
+	for (w = 0; w < 2; w++) {
+		t = w == 0 ? LDNS_RR_TYPE_SOA : LDNS_RR_TYPE_NS;
+		key = conf_member(root, what[w]);
+		fr = NULL;
+		for (i = 0; i < z->nrrs && fr == NULL; i++)
+			if (ldns_rr_get_type(z->rrs[i].rr) == t &&
+			    z->rrs[i].file != z->file && ldns_dname_compare(
+			    ldns_rr_owner(z->rrs[i].rr), z->origin) == 0)
+				fr = &z->rrs[i];
+		if (key == NULL && fr == NULL && file == NULL)
+			conf_errf(ld, conf_line(root), "missing \"%s\"",
+			    what[w]);
+		else if (key == NULL && fr == NULL)
+			conf_errf(ld, conf_line(root), "missing \"%s\", and "
+			    "records_file has no %s at the apex", what[w],
+			    w == 0 ? "SOA" : "NS");
+		else if (key != NULL && fr != NULL)
+			conf_errf(ld, conf_line(key), "\"%s\" given here and "
+			    "%s %s at %s: give one of them", what[w],
+			    w == 0 ? "an SOA" : "the apex NS", w == 0 ?
+			    "record" : "records", conf_rr_where(fr, ld->file,
+			    at, sizeof(at)));
+	}
+}
 
 /* Sections that need the zone's data; read after it. */
 static void
@@ -489,12 +589,15 @@ static const struct conf_key zone_keys[] = {
 	    .flags = CONF_REQUIRED, .doc = "the zone's name" },
 	{ "ttl", CONF_UINT, Z(ttl), .min = 0, .max = TTL_MAX, .def = 3600,
 	    .doc = "the TTL of records that give none" },
-	{ "soa", CONF_CUSTOM, .parse = parse_soa, .flags = CONF_REQUIRED,
+	/* Required unless records_file has them: check_soa_ns(). */
+	{ "soa", CONF_CUSTOM, .parse = parse_soa,
 	    .doc = "the SOA record" },
-	{ "ns", CONF_CUSTOM, .parse = parse_ns, .flags = CONF_REQUIRED,
+	{ "ns", CONF_CUSTOM, .parse = parse_ns,
 	    .doc = "the apex NS records" },
 	{ "records", CONF_CUSTOM, .parse = parse_records,
 	    .doc = "static records in presentation format" },
+	{ "records_file", CONF_CUSTOM, .parse = parse_records_file,
+	    .doc = "a master file (RFC 1035) of static records" },
 	{ "checks", CONF_CUSTOM, .parse = parse_later,
 	    .doc = "health check definitions" },
 	{ "regions", CONF_CUSTOM, .parse = parse_later,
@@ -541,6 +644,7 @@ conf_load_zone(struct loader *ld, const char *file, struct conf_zone *z)
 	conf_section_read(ld, root, zone_keys, z, "", NULL);
 	if (z->origin == NULL)
 		goto out;
+	check_soa_ns(ld, root, z);
 	conf_zindex_build(z, &x);
 	check_zone_data(ld, z, &x);
 	conf_zone_special(ld, z, &x);
@@ -588,5 +692,8 @@ conf_zone_free(struct conf_zone *z)
 	}
 	free(z->names);
 	ldns_rdf_deep_free(z->origin);
+	for (i = 0; i < z->nsrcs; i++)
+		free(z->srcs[i]);
+	free(z->srcs);
 	free(z->file);
 }

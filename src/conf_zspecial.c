@@ -36,7 +36,7 @@ dname_at(const struct conf_zindex *x, const struct conf_zone *z,
 
 const ldns_rdf *
 conf_zindex_dname(const struct conf_zindex *x, const struct conf_zone *z,
-    const ldns_rdf *name, int *line)
+    const ldns_rdf *name, const struct conf_rr **at)
 {
 	ldns_rdf	*up, *next;
 	const ldns_rdf	*found = NULL;
@@ -48,7 +48,7 @@ conf_zindex_dname(const struct conf_zindex *x, const struct conf_zone *z,
 	while (up != NULL && found == NULL) {
 		if ((j = dname_at(x, z, up)) != -1) {
 			found = ldns_rr_owner(z->rrs[j].rr);
-			*line = z->rrs[j].line;
+			*at = &z->rrs[j];
 		}
 		if (ldns_dname_compare(up, z->origin) == 0)
 			break;
@@ -64,34 +64,38 @@ void
 conf_zone_special(struct loader *ld, const struct conf_zone *z,
     const struct conf_zindex *x)
 {
+	const struct conf_rr	*r, *at;
 	const ldns_rdf	*owner, *d;
 	ldns_rr_type	 t;
 	size_t		 i;
 	long		 j;
-	int		 line;
-	char		*s, *u;
+	char		*s, *u, w[512];
 
 	for (i = 0; i < z->nrrs; i++) {
-		owner = ldns_rr_owner(z->rrs[i].rr);
-		t = ldns_rr_get_type(z->rrs[i].rr);
+		r = &z->rrs[i];
+		owner = ldns_rr_owner(r->rr);
+		t = ldns_rr_get_type(r->rr);
 		s = conf_name_str(owner);
 		if (t == LDNS_RR_TYPE_DNAME && wildcard(owner))
-			conf_errf(ld, z->rrs[i].line, "DNAME at the wildcard "
-			    "%s: a wildcard cannot redirect (RFC 4592 4.4)", s);
+			conf_errf_at(ld, r->file, r->line, "DNAME at the "
+			    "wildcard %s: a wildcard cannot redirect (RFC "
+			    "4592 4.4)", s);
 		else if (t == LDNS_RR_TYPE_DNAME &&
 		    (j = dname_at(x, z, owner)) != (long)i &&
-		    ldns_rr_compare(z->rrs[j].rr, z->rrs[i].rr) != 0)
-			conf_errf(ld, z->rrs[i].line, "a second DNAME at %s "
-			    "(line %d): a name redirects to one target "
-			    "(RFC 6672)", s, z->rrs[j].line);
+		    ldns_rr_compare(z->rrs[j].rr, r->rr) != 0)
+			conf_errf_at(ld, r->file, r->line, "a second DNAME at "
+			    "%s (%s): a name redirects to one target (RFC "
+			    "6672)", s, conf_rr_where(&z->rrs[j], r->file, w,
+			    sizeof(w)));
 		else if (t == LDNS_RR_TYPE_NS && wildcard(owner))
-			conf_errf(ld, z->rrs[i].line, "NS at the wildcard %s: "
-			    "a wildcard cannot delegate (RFC 4592 4.2)", s);
-		if ((d = conf_zindex_dname(x, z, owner, &line)) != NULL) {
+			conf_errf_at(ld, r->file, r->line, "NS at the wildcard "
+			    "%s: a wildcard cannot delegate (RFC 4592 4.2)", s);
+		if ((d = conf_zindex_dname(x, z, owner, &at)) != NULL) {
 			u = conf_name_str(d);
-			conf_errf(ld, z->rrs[i].line, "%s is below the DNAME "
-			    "at %s (line %d): it would never be answered "
-			    "(RFC 6672 2.4)", s, u, line);
+			conf_errf_at(ld, r->file, r->line, "%s is below the "
+			    "DNAME at %s (%s): it would never be answered "
+			    "(RFC 6672 2.4)", s, u, conf_rr_where(at, r->file,
+			    w, sizeof(w)));
 			free(u);
 		}
 		free(s);

@@ -1,0 +1,312 @@
+/* conf_zfile.c -- records_file: a zone's records from an RFC 1035 master
+ * file, with $ORIGIN, $TTL and $INCLUDE */
+/* SPDX-License-Identifier: ISC */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ldns/ldns.h>
+#include <libconfig.h>
+
+#include "conf.h"
+#include "conf_load.h"
+#include "util.h"
+
+#define TTL_MAX		2147483647
+/* Files open at once: the records_file and the $INCLUDEs below it. */
+#define ZFILE_DEPTH	16
+
+struct zread {
+	struct loader		*ld;
+	struct conf_zone	*z;
+	char			*open[ZFILE_DEPTH];	/* real paths, for
+							   loops */
+	int			 depth;
+	size_t			 soa;		/* the files' first, in z->rrs;
+						   SIZE_MAX: none yet */
+	char			 buf[LDNS_MAX_LINELEN + 1];
+};
+
+/* The state a file is read in: what $INCLUDE hands on and gets back. */
+struct zstate {
+	const char	*path;		/* borrowed: a z->srcs entry */
+	ldns_rdf	*origin;	/* owned */
+	ldns_rdf	*prev;		/* the last owner; owned, NULL: none */
+	uint32_t	 ttl;
+};
+
+static void	 read_file(struct zread *, const char *path, ldns_rdf *origin,
+		    uint32_t ttl, const char *from, int line);
+
+/*
+ * Skip blank and comment lines: the next entry then starts at *line.
+ * Leading blanks of an entry stay (they mean "the previous owner").
+ */
+static bool
+skip_blank(FILE *fp, int *line)
+{
+	long	 at;
+	int	 c;
+
+	for (;;) {
+		if ((at = ftell(fp)) == -1)
+			return false;
+		while ((c = getc(fp)) == ' ' || c == '\t' || c == '\r')
+			;
+		if (c == ';')
+			while ((c = getc(fp)) != EOF && c != '\n')
+				;
+		if (c == EOF)
+			return false;
+		if (c != '\n')
+			return fseek(fp, at, SEEK_SET) == 0;
+		(*line)++;
+	}
+}
+
+/* The next blank-separated word of *sp (a "quoted" one unquoted), or NULL. */
+static char *
+word(char **sp)
+{
+	char	*p = *sp, *w;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '\0')
+		return NULL;
+	if (*p == '"') {
+		w = ++p;
+		while (*p != '\0' && *p != '"')
+			p++;
+	} else {
+		w = p;
+		while (*p != '\0' && *p != ' ' && *p != '\t')
+			p++;
+	}
+	if (*p != '\0')
+		*p++ = '\0';
+	*sp = p;
+	return w;
+}
+
+/* $ORIGIN, $TTL or $INCLUDE, at line of st->path; text is ours to cut. */
+static void
+directive(struct zread *r, struct zstate *st, char *text, int line)
+{
+	struct loader	*ld = r->ld;
+	const char	*end;
+	char		*p = text, *d, *a, *b, *path;
+	ldns_rdf	*o;
+	uint32_t	 v;
+
+	d = word(&p);
+	a = word(&p);
+	b = a != NULL ? word(&p) : NULL;
+	if (strcmp(d, "$ORIGIN") == 0 || strcmp(d, "$TTL") == 0) {
+		if (a == NULL || b != NULL) {
+			conf_errf_at(ld, st->path, line, "%s takes one "
+			    "argument", d);
+			return;
+		}
+	} else if (strcmp(d, "$INCLUDE") == 0) {
+		if (a == NULL || word(&p) != NULL) {
+			conf_errf_at(ld, st->path, line, "$INCLUDE takes a "
+			    "file and, if you like, an origin");
+			return;
+		}
+	} else {
+		conf_errf_at(ld, st->path, line, "%s: not a directive of RFC "
+		    "1035 ($ORIGIN, $INCLUDE, $TTL)", d);
+		return;
+	}
+	if (d[1] == 'T') {
+		v = ldns_str2period(a, &end);
+		if (*end != '\0' || end == a || v > TTL_MAX) {
+			conf_errf_at(ld, st->path, line, "bad $TTL \"%s\": want "
+			    "seconds (or 1h, 2d, ...) up to 2147483647", a);
+			return;
+		}
+		st->ttl = v;
+		return;
+	}
+	/* The origin, of $ORIGIN and of $INCLUDE, may be relative to ours. */
+	o = NULL;
+	if ((d[1] == 'O' || b != NULL) &&
+	    (o = conf_parse_name(d[1] == 'O' ? a : b, st->origin)) == NULL) {
+		conf_errf_at(ld, st->path, line, "%s: bad name \"%s\"", d,
+		    d[1] == 'O' ? a : b);
+		return;
+	}
+	if (d[1] == 'O') {
+		ldns_rdf_deep_free(st->origin);
+		st->origin = o;
+		return;
+	}
+	/* RFC 1035 5.1: an include never changes the including file's state. */
+	path = conf_relative_to(st->path, a);
+	read_file(r, path, o != NULL ? o : ldns_rdf_clone(st->origin),
+	    st->ttl, st->path, line);
+	free(path);
+}
+
+/* A record parsed at line of st->path: the checks every record passes. */
+static void
+take(struct zread *r, struct zstate *st, ldns_rr *rr, const char *text,
+    int line)
+{
+	struct conf_zone	*z = r->z;
+	uint32_t		 min;
+	char			*s, at[512];
+
+	if (!conf_zone_rr_ok(r->ld, z, rr, st->path, line, text)) {
+		ldns_rr_free(rr);
+		return;
+	}
+	if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA) {
+		s = conf_name_str(z->origin);
+		if (ldns_dname_compare(ldns_rr_owner(rr), z->origin) != 0)
+			conf_errf_at(r->ld, st->path, line, "record \"%s\": "
+			    "an SOA record belongs at the apex %s", text, s);
+		else if (r->soa != SIZE_MAX)
+			conf_errf_at(r->ld, st->path, line, "a second SOA "
+			    "record (the first at %s): a zone has one",
+			    conf_rr_where(&z->rrs[r->soa], st->path, at,
+			    sizeof(at)));
+		free(s);
+		if (ldns_dname_compare(ldns_rr_owner(rr), z->origin) != 0 ||
+		    r->soa != SIZE_MAX) {
+			ldns_rr_free(rr);
+			return;
+		}
+		/* RFC 2308 5: the lesser of the SOA's TTL and minimum. */
+		min = ldns_rdf2native_int32(ldns_rr_rdf(rr, 6));
+		z->neg_ttl = min < ldns_rr_ttl(rr) ? min : ldns_rr_ttl(rr);
+	}
+	if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA)
+		r->soa = z->nrrs;
+	conf_zone_add_rr(z, rr, st->path, line);
+}
+
+/* The entry without the blanks it ends with, for messages. */
+static const char *
+trimmed(char *s)
+{
+	size_t	 n = strlen(s);
+
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+static void
+read_entries(struct zread *r, struct zstate *st, FILE *fp)
+{
+	ldns_rr		*rr;
+	ldns_status	 rs;
+	ssize_t		 n;
+	int		 line = 1, next;
+	char		*p;
+
+	while (skip_blank(fp, &line)) {
+		next = line;
+		/* One entry: parentheses joined, comments dropped. */
+		n = ldns_fget_token_l(fp, r->buf, LDNS_PARSE_SKIP_SPACE,
+		    LDNS_MAX_LINELEN, &next);
+		if (n < 0) {
+			conf_errf_at(r->ld, st->path, line, "an entry longer "
+			    "than %d bytes, or unbalanced parentheses",
+			    LDNS_MAX_LINELEN);
+			return;
+		}
+		p = r->buf;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '$' && p == r->buf)
+			directive(r, st, p, line);
+		else if (*p != '\0') {
+			rr = NULL;
+			rs = ldns_rr_new_frm_str(&rr, r->buf, st->ttl,
+			    st->origin, &st->prev);
+			trimmed(r->buf);
+			if (rs != LDNS_STATUS_OK)
+				conf_errf_at(r->ld, st->path, line, "bad record "
+				    "\"%s\": %s", p, ldns_get_errorstr_by_id(rs));
+			else
+				take(r, st, rr, p, line);
+		}
+		line = next;
+	}
+}
+
+/*
+ * Read path, included at from:line (the zone file's records_file key, or
+ * an $INCLUDE), with origin (now ours) and ttl as its starting state.
+ */
+static void
+read_file(struct zread *r, const char *path, ldns_rdf *origin, uint32_t ttl,
+    const char *from, int line)
+{
+	struct conf_zone	*z = r->z;
+	struct zstate		 st;
+	FILE			*fp;
+	char			*real;
+	int			 i;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		conf_errf_at(r->ld, from, line, "cannot read master file %s: "
+		    "%s", path, strerror(errno));
+		ldns_rdf_deep_free(origin);
+		return;
+	}
+	if ((real = realpath(path, NULL)) == NULL)
+		real = xstrdup(path);
+	for (i = 0; i < r->depth; i++)
+		if (strcmp(r->open[i], real) == 0)
+			break;
+	if (i < r->depth || r->depth == ZFILE_DEPTH) {
+		if (i < r->depth)
+			conf_errf_at(r->ld, from, line, "$INCLUDE %s: an "
+			    "include loop (the file is being read)", path);
+		else
+			conf_errf_at(r->ld, from, line, "$INCLUDE %s: more "
+			    "than %d files deep", path, ZFILE_DEPTH);
+		free(real);
+		fclose(fp);
+		ldns_rdf_deep_free(origin);
+		return;
+	}
+	r->open[r->depth++] = real;
+	z->srcs = xreallocarray(z->srcs, z->nsrcs + 1, sizeof(*z->srcs));
+	z->srcs[z->nsrcs] = xstrdup(path);
+	st.path = z->srcs[z->nsrcs++];
+	st.origin = origin;
+	st.prev = NULL;
+	st.ttl = ttl;
+	read_entries(r, &st, fp);
+	if (ferror(fp))
+		conf_errf_at(r->ld, st.path, 1, "cannot read master file: %s",
+		    strerror(errno));
+	fclose(fp);
+	ldns_rdf_deep_free(st.origin);
+	ldns_rdf_deep_free(st.prev);
+	free(r->open[--r->depth]);
+}
+
+void
+conf_zfile_read(struct loader *ld, struct conf_zone *z, const char *path,
+    int line)
+{
+	struct zread	*r;
+
+	r = xcalloc(1, sizeof(*r));
+	r->ld = ld;
+	r->z = z;
+	r->soa = SIZE_MAX;
+	read_file(r, path, ldns_rdf_clone(z->origin), z->ttl, ld->file, line);
+	free(r);
+}
