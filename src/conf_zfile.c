@@ -192,15 +192,26 @@ take(struct zread *r, struct zstate *st, ldns_rr *rr, const char *text,
 	conf_zone_add_rr(z, rr, st->path, line);
 }
 
-/* The entry without the blanks it ends with, for messages. */
-static const char *
-trimmed(char *s)
+/* The entry for messages: blanks outside quotes squeezed to one space. */
+static void
+squeeze(char *s)
 {
-	size_t	 n = strlen(s);
+	char	*start = s, *o = s;
+	bool	 quoted = false, gap = false;
 
-	while (n > 0 && isspace((unsigned char)s[n - 1]))
-		s[--n] = '\0';
-	return s;
+	for (; *s != '\0'; s++) {
+		if (!quoted && isspace((unsigned char)*s)) {
+			gap = true;
+			continue;
+		}
+		if (gap && o != start)
+			*o++ = ' ';
+		gap = false;
+		if (*s == '"' && (o == start || o[-1] != '\\'))
+			quoted = !quoted;
+		*o++ = *s;
+	}
+	*o = '\0';
 }
 
 static void
@@ -232,7 +243,7 @@ read_entries(struct zread *r, struct zstate *st, FILE *fp)
 			rr = NULL;
 			rs = ldns_rr_new_frm_str(&rr, r->buf, st->ttl,
 			    st->origin, &st->prev);
-			trimmed(r->buf);
+			squeeze(p);
 			if (rs != LDNS_STATUS_OK)
 				conf_errf_at(r->ld, st->path, line, "bad record "
 				    "\"%s\": %s", p, ldns_get_errorstr_by_id(rs));
