@@ -23,6 +23,7 @@ INTEGRATION_TESTS = \
 	tests/integration/16-load.sh \
 	tests/integration/18-identity.sh \
 	tests/integration/20-managed.sh \
+	tests/integration/21-zone-file.sh \
 	tests/integration/30-probe.sh \
 	tests/integration/31-probe-http.sh \
 	tests/integration/32-probe-sched.sh \
