@@ -30,6 +30,8 @@ struct zread {
 	size_t			 soa;		/* the files' first, in z->rrs;
 						   SIZE_MAX: none yet */
 	char			 buf[LDNS_MAX_LINELEN + 1];
+	char			 text[LDNS_MAX_LINELEN + 1];	/* buf as
+							   written */
 };
 
 /* The state a file is read in: what $INCLUDE hands on and gets back. */
@@ -214,17 +216,108 @@ squeeze(char *s)
 	*o = '\0';
 }
 
+/* Is the text from p to end a class (IN, CH, CLASS3, ...)? */
+static bool
+is_class(const char *p, const char *end)
+{
+	char	 t[16];
+
+	if (end - p >= (long)sizeof(t))
+		return false;
+	memcpy(t, p, end - p);
+	t[end - p] = '\0';
+	return ldns_get_rr_class_by_name(t) != 0;
+}
+
+/* The next word of an entry from *p: its start; *p is then its end. */
+static char *
+token(char **p)
+{
+	char	*w;
+
+	while (**p == ' ' || **p == '\t')
+		(*p)++;
+	w = *p;
+	while (**p != '\0' && **p != ' ' && **p != '\t')
+		(*p)++;
+	return w;
+}
+
+/*
+ * RFC 1035 5.1 lets the class come before the TTL ("www IN 300 A ..."),
+ * which ldns does not read: put the TTL first.  Says whether the entry
+ * gives a TTL, which ldns cannot tell when the default is 0.
+ */
+static bool
+ttl_first(char *e)
+{
+	char	*p = e, *a, *ae, *b, *be, tmp[64];
+	size_t	 la, lb;
+
+	if (*p != ' ' && *p != '\t')
+		(void)token(&p);	/* the owner */
+	a = token(&p);
+	ae = p;
+	b = token(&p);
+	be = p;
+	if (isdigit((unsigned char)*a))
+		return true;
+	if (!is_class(a, ae) || !isdigit((unsigned char)*b))
+		return false;
+	la = ae - a;
+	lb = be - b;
+	if (la + lb + 1 >= sizeof(tmp))
+		return true;	/* not a TTL and a class: ldns will say */
+	snprintf(tmp, sizeof(tmp), "%.*s %.*s", (int)lb, b, (int)la, a);
+	memset(a, ' ', be - a);
+	memcpy(a, tmp, la + lb + 1);
+	return true;
+}
+
+/*
+ * Are the parentheses of the entry in fp from start to end balanced?  ldns
+ * takes an entry cut off by the end of the file as whole.
+ */
+static bool
+balanced(FILE *fp, long start, long end)
+{
+	bool	 quoted = false, comment = false;
+	int	 c, depth = 0, prev = 0;
+	long	 n;
+
+	if (fseek(fp, start, SEEK_SET) != 0)
+		return false;
+	for (n = start; n < end && (c = getc(fp)) != EOF; n++, prev = c) {
+		if (comment)
+			comment = c != '\n';
+		else if (c == '"' && prev != '\\')
+			quoted = !quoted;
+		else if (quoted)
+			continue;
+		else if (c == ';')
+			comment = true;
+		else if (c == '(')
+			depth++;
+		else if (c == ')' && --depth < 0)
+			break;
+	}
+	return fseek(fp, end, SEEK_SET) == 0 && depth == 0 && !quoted;
+}
+
 static void
 read_entries(struct zread *r, struct zstate *st, FILE *fp)
 {
 	ldns_rr		*rr;
 	ldns_status	 rs;
 	ssize_t		 n;
+	long		 start;
 	int		 line = 1, next;
+	bool		 ttl;
 	char		*p;
 
 	while (skip_blank(fp, &line)) {
 		next = line;
+		start = ftell(fp);
 		/* One entry: parentheses joined, comments dropped. */
 		n = ldns_fget_token_l(fp, r->buf, LDNS_PARSE_SKIP_SPACE,
 		    LDNS_MAX_LINELEN, &next);
@@ -234,6 +327,11 @@ read_entries(struct zread *r, struct zstate *st, FILE *fp)
 			    LDNS_MAX_LINELEN);
 			return;
 		}
+		if (!balanced(fp, start, ftell(fp))) {
+			conf_errf_at(r->ld, st->path, line, "unbalanced "
+			    "parentheses or quotes");
+			return;
+		}
 		p = r->buf;
 		while (*p == ' ' || *p == '\t')
 			p++;
@@ -241,14 +339,21 @@ read_entries(struct zread *r, struct zstate *st, FILE *fp)
 			directive(r, st, p, line);
 		else if (*p != '\0') {
 			rr = NULL;
+			memcpy(r->text, p, strlen(p) + 1);
+			squeeze(r->text);
+			ttl = ttl_first(r->buf);
 			rs = ldns_rr_new_frm_str(&rr, r->buf, st->ttl,
 			    st->origin, &st->prev);
-			squeeze(p);
 			if (rs != LDNS_STATUS_OK)
 				conf_errf_at(r->ld, st->path, line, "bad record "
-				    "\"%s\": %s", p, ldns_get_errorstr_by_id(rs));
-			else
-				take(r, st, rr, p, line);
+				    "\"%s\": %s", r->text,
+				    ldns_get_errorstr_by_id(rs));
+			else {
+				/* ldns reads a default of 0 as "none". */
+				if (!ttl)
+					ldns_rr_set_ttl(rr, st->ttl);
+				take(r, st, rr, r->text, line);
+			}
 		}
 		line = next;
 	}

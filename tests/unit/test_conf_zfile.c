@@ -80,7 +80,7 @@ master_file_with_every_directive(void **state)
 	(void)state;
 	c = load_ok("zf-good.conf");
 	z = &c->zones[0];
-	assert_int_equal(z->nrrs, 23);
+	assert_int_equal(z->nrrs, 25);
 	assert_int_equal(z->nsrcs, 3);
 	assert_string_equal(z->srcs[0], D "zf-good.zone");
 	assert_string_equal(z->srcs[1], D "zf-inc/a.zone");
@@ -129,6 +129,12 @@ master_file_with_every_directive(void **state)
 	/* After the include: the including file's origin and TTL again. */
 	assert_rr_at(z, "after.lb.example.\t5400\tIN\tA\t192.0.2.40",
 	    "zf-good.zone", 29);
+	/* $TTL 0 is a TTL, not "none" (ldns would make it 3600). */
+	assert_rr_at(z, "zero.lb.example.\t0\tIN\tA\t192.0.2.60",
+	    "zf-good.zone", 31);
+	/* RFC 1035 5.1: the class may come before the TTL. */
+	assert_rr_at(z, "swapped.lb.example.\t120\tIN\tA\t192.0.2.61",
+	    "zf-good.zone", 32);
 	/* records, merged; its duplicate of www's A is kept, as always. */
 	assert_rr_at(z, "extra.lb.example.\t900\tIN\tTXT\t\"from records\"",
 	    "zf-good.zone.conf", 7);
@@ -178,6 +184,8 @@ master_file_errors(void **state)
 		D "zf-bad.zone:27: $ORIGIN takes one argument",
 		D "zf-bad.zone:28: cannot read master file " D "no-such.zone: "
 		    "No such file or directory",
+		/* The rest of the file is not read. */
+		D "zf-bad.zone:30: unbalanced parentheses or quotes",
 		D "zf-bad.zone.conf:5: CNAME at dup.lb.example. beside other "
 		    "data (A, " D "zf-bad.zone:6)",
 		D "zf-bad.zone:21: DS record at www.lb.example., which is not "
