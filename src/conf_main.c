@@ -45,6 +45,88 @@ parse_fleet(struct loader *ld, const config_setting_t *s,
 	conf_load_fleet(ld, s, obj);
 }
 
+/* Has zone p an NS record at name (a delegation to it)? */
+static bool
+delegates(const struct conf_zone *p, const ldns_rdf *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < p->nrrs; i++)
+		if (ldns_rr_get_type(p->rrs[i].rr) == LDNS_RR_TYPE_NS &&
+		    ldns_dname_compare(ldns_rr_owner(p->rrs[i].rr), name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * A record of one zone at or below the origin of a deeper zone we also
+ * serve would never be answered: the deeper zone answers for those names
+ * (zone_build.c).  Only the parent's delegation to it, its NS and their
+ * glue, may stay, as zone files copied from elsewhere have them; managed
+ * names may not.
+ */
+static void
+check_nested(struct loader *ld, const struct conf_zone *p,
+    const struct conf *c)
+{
+	const struct conf_zone	*z, *deep, **below;
+	const ldns_rdf		*owner;
+	ldns_rr_type		 t;
+	size_t			 i, j, n = 0;
+	char			*a, *b, *ts;
+
+	/* Most zones have none below them: no walk of their records. */
+	below = xcalloc(c->nzones, sizeof(*below));
+	for (j = 0; j < c->nzones; j++) {
+		z = &c->zones[j];
+		if (z != p && z->origin != NULL &&
+		    ldns_dname_compare(z->origin, p->origin) != 0 &&
+		    conf_at_or_below(z->origin, p->origin))
+			below[n++] = z;
+	}
+	for (i = 0; n > 0 && i < p->nrrs; i++) {
+		owner = ldns_rr_owner(p->rrs[i].rr);
+		t = ldns_rr_get_type(p->rrs[i].rr);
+		deep = NULL;
+		for (j = 0; j < n; j++)
+			if (conf_at_or_below(owner, below[j]->origin) &&
+			    (deep == NULL || conf_at_or_below(below[j]->origin,
+			    deep->origin)))
+				deep = below[j];
+		if (deep == NULL)
+			continue;
+		if ((t == LDNS_RR_TYPE_NS && ldns_dname_compare(owner,
+		    deep->origin) == 0) || ((t == LDNS_RR_TYPE_A ||
+		    t == LDNS_RR_TYPE_AAAA) && delegates(p, deep->origin)))
+			continue;
+		a = conf_name_str(owner);
+		b = conf_name_str(deep->origin);
+		ts = ldns_rr_type2str(t);
+		conf_errf_at(ld, p->rrs[i].file, p->rrs[i].line, "%s record at "
+		    "%s is in the zone %s of %s, which answers for it: it "
+		    "would never be served", ts, a, b, deep->file);
+		free(a);
+		free(b);
+		free(ts);
+	}
+	for (i = 0; n > 0 && i < p->nnames; i++)
+		for (j = 0; j < n; j++) {
+			if (!conf_at_or_below(p->names[i].owner,
+			    below[j]->origin))
+				continue;
+			a = conf_name_str(p->names[i].owner);
+			b = conf_name_str(below[j]->origin);
+			conf_errf_at(ld, p->file, p->names[i].line, "the managed "
+			    "name %s is in the zone %s of %s, which answers for "
+			    "it: it would never be served", a, b,
+			    below[j]->file);
+			free(a);
+			free(b);
+			break;
+		}
+	free(below);
+}
+
 /* Each zone file named, relative to the main file. */
 static void
 parse_zones(struct loader *ld, const config_setting_t *s,
@@ -100,6 +182,9 @@ parse_zones(struct loader *ld, const config_setting_t *s,
 			break;
 		}
 	}
+	for (j = 0; j < c->nzones; j++)
+		if (c->zones[j].origin != NULL)
+			check_nested(ld, &c->zones[j], c);
 }
 
 static const struct conf_key main_keys[] = {

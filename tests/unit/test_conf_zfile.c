@@ -325,6 +325,34 @@ include_depth_bounded(void **state)
 	}
 }
 
+/*
+ * Data of a zone at or below a deeper zone we serve would never be
+ * answered; the delegation to it and its glue may stay.
+ */
+static void
+nested_zone_data_refused(void **state)
+{
+	static const char *const want[] = {
+		D "zf-nested.zone:5: A record at ns.sub.lb.example. is in the "
+		    "zone sub.lb.example. of " D "zf-nested-sub.zone.conf, which "
+		    "answers for it: it would never be served",
+		D "zf-nested.zone:6: TXT record at www.sub.lb.example. is in "
+		    "the zone sub.lb.example. of " D "zf-nested-sub.zone.conf, "
+		    "which answers for it: it would never be served",
+		D "zf-nested.zone.conf:5: the managed name m.sub.lb.example. "
+		    "is in the zone sub.lb.example. of " D
+		    "zf-nested-sub.zone.conf, which answers for it: it would "
+		    "never be served",
+	};
+	struct conf	*c;
+
+	(void)state;
+	assert_errs("zf-nested.conf", want);
+	c = load_ok("zf-nested-ok.conf");
+	assert_int_equal(c->nzones, 2);
+	conf_free(c);
+}
+
 int
 main(void)
 {
@@ -335,6 +363,7 @@ main(void)
 		cmocka_unit_test(soa_ns_both_or_neither),
 		cmocka_unit_test(include_loop_and_unreadable),
 		cmocka_unit_test(include_depth_bounded),
+		cmocka_unit_test(nested_zone_data_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
