@@ -183,5 +183,10 @@ bool	 conf_zone_rr_ok(struct loader *, const struct conf_zone *,
  */
 void	 conf_zfile_read(struct loader *, struct conf_zone *,
 	    const char *path, int line);
+/*
+ * Put the TTL of a record's text before its class, as ldns reads it
+ * (RFC 1035 lets the class come first); true when the text has a TTL.
+ */
+bool	 conf_zfile_ttl_first(char *text);
 
 #endif

@@ -248,8 +248,8 @@ token(char **p)
  * which ldns does not read: put the TTL first.  Says whether the entry
  * gives a TTL, which ldns cannot tell when the default is 0.
  */
-static bool
-ttl_first(char *e)
+bool
+conf_zfile_ttl_first(char *e)
 {
 	char	*p = e, *a, *ae, *b, *be, tmp[64];
 	size_t	 la, lb;
@@ -341,7 +341,7 @@ read_entries(struct zread *r, struct zstate *st, FILE *fp)
 			rr = NULL;
 			memcpy(r->text, p, strlen(p) + 1);
 			squeeze(r->text);
-			ttl = ttl_first(r->buf);
+			ttl = conf_zfile_ttl_first(r->buf);
 			rs = ldns_rr_new_frm_str(&rr, r->buf, st->ttl,
 			    st->origin, &st->prev);
 			if (rs != LDNS_STATUS_OK)

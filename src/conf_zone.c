@@ -226,7 +226,9 @@ parse_records(struct loader *ld, const config_setting_t *list,
 	ldns_rdf		*prev = NULL;
 	ldns_rr			*rr;
 	ldns_status		 st;
+	char			*t;
 	int			 i, line;
+	bool			 ttl;
 
 	(void)k;
 	(void)arg;
@@ -236,7 +238,13 @@ parse_records(struct loader *ld, const config_setting_t *list,
 		text = config_setting_get_string(e);
 		line = conf_elem_line(ld, e);
 		rr = NULL;
-		st = ldns_rr_new_frm_str(&rr, text, z->ttl, z->origin, &prev);
+		t = xstrdup(text);
+		ttl = conf_zfile_ttl_first(t);
+		st = ldns_rr_new_frm_str(&rr, t, z->ttl, z->origin, &prev);
+		free(t);
+		/* ldns reads a default of 0 as "none" and gives 3600. */
+		if (st == LDNS_STATUS_OK && !ttl)
+			ldns_rr_set_ttl(rr, z->ttl);
 		if (st != LDNS_STATUS_OK) {
 			conf_errf(ld, line, "bad record \"%s\": %s", text,
 			    ldns_get_errorstr_by_id(st));

@@ -238,6 +238,33 @@ records_refused_types(void **state)
 	conf_errs_clear(&errs);
 }
 
+/* records read TTLs as master files do: ttl 0 is a TTL, class first. */
+static void
+records_ttl_zero_and_class_first(void **state)
+{
+	static const struct tu_file files[] = {
+		{ "main.conf", "server = { listen = [ \"127.0.0.1:5353\" ]; };\n"
+		    "zones = [ \"z.conf\" ];\n" },
+		{ "z.conf", "origin = \"lb.example.\";\nttl = 0;\n"
+		    "soa = { mname = \"ns1\"; rname = \"h\"; };\n"
+		    "ns = [ \"ns1\" ];\n"
+		    "records = [ \"zero A 192.0.2.1\", "
+		    "\"swapped IN 120 A 192.0.2.2\" ];\n" },
+	};
+	struct conf_errs	 errs = { NULL, 0 };
+	struct conf		*c = NULL;
+	const struct conf_zone	*z;
+
+	(void)state;
+	assert_int_equal(tu_load_files(files, 2, &c, &errs), 0);
+	z = &c->zones[0];
+	assert_int_equal(z->nrrs, 4);
+	assert_int_equal(ldns_rr_ttl(z->rrs[2].rr), 0);
+	assert_int_equal(ldns_rr_ttl(z->rrs[3].rr), 120);
+	assert_int_equal(ldns_rr_get_type(z->rrs[3].rr), LDNS_RR_TYPE_A);
+	conf_free(c);
+}
+
 /* soa and ns given twice, or not at all; the file names both places. */
 static void
 soa_ns_both_or_neither(void **state)
@@ -360,6 +387,7 @@ main(void)
 		cmocka_unit_test(master_file_with_every_directive),
 		cmocka_unit_test(master_file_errors),
 		cmocka_unit_test(records_refused_types),
+		cmocka_unit_test(records_ttl_zero_and_class_first),
 		cmocka_unit_test(soa_ns_both_or_neither),
 		cmocka_unit_test(include_loop_and_unreadable),
 		cmocka_unit_test(include_depth_bounded),
