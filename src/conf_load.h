@@ -39,6 +39,14 @@ struct loader {
 
 void	 conf_errf(struct loader *, int line, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
+/*
+ * Before libconfig reads file (ld->file): it and every file it includes
+ * (@include, against dir, as libconfig resolves them) are regular files
+ * without a NUL byte.  libconfig 1.5's scanner calls exit() on a read
+ * error, a directory included say, which would end the daemon on a
+ * reload; its strings end at a NUL.  -1 with errors made.
+ */
+int	 conf_read_ok(struct loader *);
 /* The line of a setting (1 when libconfig does not know). */
 int	 conf_line(const config_setting_t *);
 /* The line of a string in an array (see conf.c). */
