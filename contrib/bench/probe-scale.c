@@ -59,6 +59,7 @@ struct sample {
 struct bench {
 	struct probe	*p;
 	struct sample	 s0;
+	double		 dur;
 	ev_timer	 warm, end;
 };
 
@@ -110,6 +111,10 @@ warm_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	(void)revents;
 	sample(loop, b->p, &b->s0);
+	/* Measured from now: a loop that ran behind still gets its time. */
+	ev_timer_stop(loop, &b->end);
+	ev_timer_set(&b->end, b->dur, 0);
+	ev_timer_start(loop, &b->end);
 }
 
 static void
@@ -310,6 +315,7 @@ main(int argc, char *argv[])
 	b.warm.data = &b;
 	if (warm > 0)
 		ev_timer_start(loop, &b.warm);
+	b.dur = dur;
 	ev_timer_init(&b.end, end_cb, warm + dur, 0);
 	ev_timer_start(loop, &b.end);
 	ev_run(loop, 0);
