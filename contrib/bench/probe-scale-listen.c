@@ -15,6 +15,7 @@
  */
 #include "config.h"
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 
@@ -299,12 +300,18 @@ tls_ctx(void)
 static void
 report_cb(struct ev_loop *loop, ev_signal *w, int revents)
 {
-	char	 line[80];
-	int	 n;
+	struct rusage	 ru;
+	char		 line[120];
+	int		 n;
 
 	(void)revents;
-	n = snprintf(line, sizeof(line), "answered %llu failed %llu\n",
-	    (unsigned long long)L.answered, (unsigned long long)L.failed);
+	/* Its own CPU, to tell whether it kept up. */
+	getrusage(RUSAGE_SELF, &ru);
+	n = snprintf(line, sizeof(line), "answered %llu failed %llu cpu "
+	    "%.3f\n", (unsigned long long)L.answered,
+	    (unsigned long long)L.failed, ru.ru_utime.tv_sec +
+	    ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec +
+	    ru.ru_stime.tv_usec / 1e6);
 	if (write(L.report, line, n) != n)
 		_exit(1);
 	if (w->signum == SIGTERM)

@@ -233,7 +233,8 @@ main(int argc, char *argv[])
 	struct ev_loop		*loop;
 	const char		*kind = "tcp";
 	double			 interval = 1.0, timeout = -1, jitter = 0.1,
-				 dur = 10, warm = 0, secs, cpu, fires = 0;
+				 dur = 10, warm = 0, secs, cpu, fires = 0,
+				 lcpu = 0, t0;
 	long			 r0, r1, r2;
 	size_t			 n = 10000, i, up = 0;
 	uint64_t		 done = 0, fail = 0;
@@ -310,6 +311,7 @@ main(int argc, char *argv[])
 		fatalx("probe_new");
 	r1 = rss_kib();
 	sample(loop, b.p, &b.s0);
+	t0 = b.s0.t;
 	probe_start(b.p, NULL, NULL);
 	ev_timer_init(&b.warm, warm_cb, warm, 0);
 	b.warm.data = &b;
@@ -326,8 +328,8 @@ main(int argc, char *argv[])
 		kill(child, SIGTERM);
 		if ((got = read(pfd[0], line, sizeof(line) - 1)) > 0) {
 			line[got] = '\0';
-			sscanf(line, "answered %llu failed %llu", &answered,
-			    &lfailed);
+			sscanf(line, "answered %llu failed %llu cpu %lf",
+			    &answered, &lfailed, &lcpu);
 		}
 		waitpid(child, NULL, 0);
 		close(pfd[0]);
@@ -369,7 +371,8 @@ main(int argc, char *argv[])
 	    (unsigned long long)st.to_up);
 	if (child > 0)
 		printf("listener           %llu answered, %llu ended without a "
-		    "reply (whole run)\n", answered, lfailed);
+		    "reply, %.1f%% of one core (whole run)\n", answered,
+		    lfailed, 100 * lcpu / (s1.t - t0));
 	printf("timer lateness     mean %.2fms, max %.2fms (whole run)\n",
 	    fires ? st.late_sum / fires * 1000 : 0, st.late_max * 1000);
 	for (i = 0; i < PROBE_LATE_BUCKETS; i++)
