@@ -208,7 +208,7 @@ echo
 echo "probe-scale: $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -r), $(nproc) cores,"
 echo "steerdns interval ${interval}s, gdnsd ${gd_interval}s, ${dur}s measured after ${warm}s"
 [ "$https_n" -lt "$n" ] && want https &&
-    echo "https: $https_n targets (the TLS handshakes of 10,000 a second do not fit on this machine)"
+    echo "https: $https_n targets, not $n (--https-targets): a TLS check costs the prober ~10 times a plain one (README)"
 printf '%-10s %-9s %6s %8s %6s %8s %8s %8s %6s %6s %6s %5s %8s\n' \
     kind mode targets checks/s cpu% us/check ok timeout local other up \
     downs late-ms
