@@ -237,10 +237,10 @@ main(int argc, char *argv[])
 				 lcpu = 0, t0;
 	long			 r0, r1, r2;
 	size_t			 n = 10000, i, up = 0;
-	uint64_t		 done = 0, fail = 0;
+	uint64_t		 d[PROBE_NRESULTS], done = 0, other;
 	unsigned long long	 answered = 0, lfailed = 0;
-	int			 ch, port = 20399, lfd = -1, pfd[2] = { -1, -1 },
-				 k;
+	int			 ch, port = 20399, lfd = -1, k;
+	int			 pfd[2] = { -1, -1 };
 	pid_t			 child = -1;
 	bool			 refused = false, listen_only = false;
 	char			 line[128];
@@ -341,11 +341,12 @@ main(int argc, char *argv[])
 		probe_target_info(b.p, i, &in);
 		up += in.up;
 	}
+	/* What the measured time saw, by result. */
 	for (i = 0; i < PROBE_NRESULTS; i++) {
-		done += s1.results[i] - b.s0.results[i];
-		if (i != PROBE_OK)
-			fail += s1.results[i] - b.s0.results[i];
+		d[i] = s1.results[i] - b.s0.results[i];
+		done += d[i];
 	}
+	other = done - d[PROBE_OK] - d[PROBE_TIMEOUT] - d[PROBE_LOCAL_ERROR];
 	secs = s1.t - b.s0.t;
 	cpu = s1.cpu - b.s0.cpu;
 
@@ -361,10 +362,9 @@ main(int argc, char *argv[])
 	    "check\n", 100 * cpu / secs, cpu, done ? cpu * 1e6 / done : 0);
 	printf("results            ");
 	for (i = 0; i < PROBE_NRESULTS; i++)
-		if (s1.results[i] - b.s0.results[i] > 0)
+		if (d[i] > 0)
 			printf("%s %llu  ", probe_result_str(i),
-			    (unsigned long long)(s1.results[i] -
-			    b.s0.results[i]));
+			    (unsigned long long)d[i]);
 	printf("\n");
 	printf("up at the end      %zu of %zu; %llu went down, %llu came up "
 	    "(whole run)\n", up, n, (unsigned long long)st.to_down,
@@ -394,14 +394,10 @@ main(int argc, char *argv[])
 	    "rss_kib=%ld\n", kind, refused ? "refused" : "accepting", n,
 	    interval, secs, (unsigned long long)done, done / secs, cpu,
 	    100 * cpu / secs, done ? cpu * 1e6 / done : 0,
-	    (unsigned long long)(s1.results[PROBE_OK] - b.s0.results[PROBE_OK]),
-	    (unsigned long long)(s1.results[PROBE_TIMEOUT] -
-	    b.s0.results[PROBE_TIMEOUT]),
-	    (unsigned long long)(s1.results[PROBE_LOCAL_ERROR] -
-	    b.s0.results[PROBE_LOCAL_ERROR]),
-	    (unsigned long long)(fail - (s1.results[PROBE_TIMEOUT] -
-	    b.s0.results[PROBE_TIMEOUT]) - (s1.results[PROBE_LOCAL_ERROR] -
-	    b.s0.results[PROBE_LOCAL_ERROR])), up,
+	    (unsigned long long)d[PROBE_OK],
+	    (unsigned long long)d[PROBE_TIMEOUT],
+	    (unsigned long long)d[PROBE_LOCAL_ERROR],
+	    (unsigned long long)other, up,
 	    (unsigned long long)st.to_down,
 	    fires ? st.late_sum / fires * 1000 : 0, r2 - r0);
 	probe_free(b.p);
