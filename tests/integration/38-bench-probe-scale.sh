@@ -28,9 +28,11 @@ for kind in tcp http https dns; do
     # The listener counts whole runs, the prober only the measured ones.
     answered=$(sed -n 's/^listener *\([0-9]*\) answered.*/\1/p' "$T/out")
     expect_match "$kind accepting: the listener answered them" '^[0-9]+$' "$answered" "$T/out"
-    [ -n "$answered" ] && [ "$answered" -ge "$checks" ] &&
-        ok "$kind accepting: listener count >= checks" ||
+    if [ -n "$answered" ] && [ "$answered" -ge "$checks" ]; then
+        ok "$kind accepting: listener count >= checks"
+    else
         notok "$kind accepting: listener count >= checks" "$answered < $checks"
+    fi
 
     "$PS" -k "$kind" -n 40 -i 0.5 -d 2 -p "$P" -r >"$T/out" 2>&1 ||
         { show "$T/out"; bail "probe-scale -k $kind -r failed"; }
