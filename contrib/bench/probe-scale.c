@@ -2,8 +2,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * usage: probe-scale [-k tcp|http|https|dns] [-n targets] [-i interval]
- *                    [-t timeout] [-j jitter] [-d seconds] [-w seconds]
- *                    [-p port] [-r]
+ *                    [-t timeout] [-j jitter] [-c in-flight]
+ *                    [-d seconds] [-w seconds] [-p port] [-r]
  *        probe-scale -L [-k kind] [-p port]
  *
  * Targets are 127.1.x.y:port, checked by the real prober (src/probe.c)
@@ -15,8 +15,9 @@
  * listens, every connect is refused (for dns: the port is unreachable).
  * The CPU figure is getrusage(RUSAGE_SELF): the prober's alone, since the
  * listener is a child.  The first -w seconds (default 0) are run but not
- * measured: the first round, which starts every check at once, is left
- * out of the figures.  -L only runs the listener, in the foreground,
+ * measured, to leave the first round out of the figures.  -c sets the
+ * prober's bound on checks in flight (server.probe_concurrency; 0, the
+ * default: the daemon's).  -L runs only the listener, in the foreground,
  * for another prober (contrib/bench/probe-scale.sh uses it for gdnsd).
  */
 #include "config.h"
@@ -53,7 +54,7 @@ static const char *const kind_names[] = { "tcp", "http", "https", "dns",
 struct sample {
 	double		 t, cpu;
 	uint64_t	 results[PROBE_NRESULTS];
-	uint64_t	 runs, skipped, to_down, to_up;
+	uint64_t	 runs, skipped, to_down, to_up, queued, behind;
 };
 
 struct bench {
@@ -102,6 +103,8 @@ sample(struct ev_loop *loop, struct probe *p, struct sample *s)
 	s->skipped = st.skipped;
 	s->to_down = st.to_down;
 	s->to_up = st.to_up;
+	s->queued = st.queued;
+	s->behind = st.behind;
 }
 
 static void
@@ -213,7 +216,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: probe-scale [-k tcp|http|https|dns] "
 	    "[-n targets] [-i interval]\n\t[-t timeout] [-j jitter] "
-	    "[-d seconds] [-w seconds] [-p port] [-r]\n"
+	    "[-c in-flight] [-d seconds] [-w seconds] [-p port] [-r]\n"
 	    "       probe-scale -L [-k kind] [-p port]\n");
 	exit(2);
 }
@@ -236,7 +239,7 @@ main(int argc, char *argv[])
 				 dur = 10, warm = 0, secs, cpu, fires = 0,
 				 lcpu = 0, t0;
 	long			 r0, r1, r2;
-	size_t			 n = 10000, i, up = 0;
+	size_t			 n = 10000, i, up = 0, inflight = 0;
 	uint64_t		 d[PROBE_NRESULTS], done = 0, other;
 	unsigned long long	 answered = 0, lfailed = 0;
 	int			 ch, port = 20399, lfd = -1, k;
@@ -246,8 +249,9 @@ main(int argc, char *argv[])
 	char			 line[128];
 	ssize_t			 got;
 
-	while ((ch = getopt(argc, argv, "d:i:j:k:Ln:p:rt:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:d:i:j:k:Ln:p:rt:w:")) != -1) {
 		switch (ch) {
+		case 'c': inflight = strtoul(optarg, NULL, 10); break;
 		case 'd': dur = strtod(optarg, NULL); break;
 		case 'i': interval = strtod(optarg, NULL); break;
 		case 'j': jitter = strtod(optarg, NULL); break;
@@ -309,6 +313,7 @@ main(int argc, char *argv[])
 	h = health_new(db->ntargets);
 	if ((b.p = probe_new(loop, db, h, NULL)) == NULL)
 		fatalx("probe_new");
+	probe_set_concurrency(b.p, inflight);
 	r1 = rss_kib();
 	sample(loop, b.p, &b.s0);
 	t0 = b.s0.t;
@@ -366,6 +371,10 @@ main(int argc, char *argv[])
 			printf("%s %llu  ", probe_result_str(i),
 			    (unsigned long long)d[i]);
 	printf("\n");
+	printf("queued, behind     %llu runs waited for a slot, %llu results "
+	    "taken as ours (the loop ran behind)\n",
+	    (unsigned long long)(s1.queued - b.s0.queued),
+	    (unsigned long long)(s1.behind - b.s0.behind));
 	printf("up at the end      %zu of %zu; %llu went down, %llu came up "
 	    "(whole run)\n", up, n, (unsigned long long)st.to_down,
 	    (unsigned long long)st.to_up);
