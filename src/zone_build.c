@@ -204,8 +204,13 @@ add_additional(struct builder *b, struct enc *e, const struct bset *set,
 			continue;
 		if (nseen < NELEM(seen))
 			seen[nseen++] = tn;
-		/* Glue below a cut only for the referral of that cut. */
-		if (tn->cut != NULL && tn->cut != within)
+		/*
+		 * Data below a cut is not ours to answer with, but it is the
+		 * glue of referrals: of its own cut (required), and of a
+		 * sibling cut whose server it names (optional), as Knot and
+		 * BIND send it, saving the resolver a lookup.
+		 */
+		if (tn->cut != NULL && within == NULL)
 			continue;
 		for (k = 0; k < NELEM(types); k++)
 			if ((a = bset_find(bnode_of(b, tn), types[k])) != NULL)

@@ -48,7 +48,8 @@ static const char zone[] =
     "  \"tolong CNAME " LONG63 ".long.w.test.\",\n"
     "  \"tocut CNAME sub.w.test.\", \"tobelow CNAME a.b.sub.w.test.\",\n"
     "  \"sub DS 1 13 2 " DS64 "\",\n"
-    "  \"tomx CNAME mxhost\", \"mxhost MX 10 mail.w.test.\" ];\n"
+    "  \"tomx CNAME mxhost\", \"mxhost MX 10 mail.w.test.\",\n"
+    "  \"sub2 NS ns.sub.w.test.\", \"tosub MX 10 ns.sub.w.test.\" ];\n"
     "pools = { p = { members = ( { address = \"198.51.100.1\"; } ); }; };\n"
     "names = { www = { pool = \"p\"; ttl = 30; };\n"
     "  cdn = { owner = \"*.cdn\"; pool = \"p\"; ttl = 20; }; };\n";
@@ -266,6 +267,32 @@ below_a_cut(void **state)
 }
 
 /*
+ * A referral carries the glue of a sibling cut its servers are in (as
+ * Knot does: 22-knot-diff), but no other answer shows data below a cut.
+ */
+static void
+sibling_glue(void **state)
+{
+	struct fixture	*f = *state;
+	char		*s;
+	static const char *const ref[] = {
+		"sub2.w.test. 3600 IN NS ns.sub.w.test." };
+	static const char *const mx[] = {
+		"tosub.w.test. 3600 IN MX 10 ns.sub.w.test." };
+
+	ask(f, "x.sub2.w.test.", LDNS_RR_TYPE_A);
+	assert_false(ldns_pkt_aa(f->p));
+	tu_assert_rrs(ldns_pkt_authority(f->p), ref, 1, __FILE__, __LINE__);
+	assert_int_equal(ldns_pkt_arcount(f->p), 1);
+	s = ldns_rdf2str(ldns_rr_owner(ldns_rr_list_rr(
+	    ldns_pkt_additional(f->p), 0)));
+	assert_string_equal(s, "ns.sub.w.test.");
+	free(s);
+	ASK(f, "tosub.w.test.", LDNS_RR_TYPE_MX, LDNS_RCODE_NOERROR, mx, none);
+	assert_int_equal(ldns_pkt_arcount(f->p), 0);
+}
+
+/*
  * Names of every length from 2 to 240 bytes under *.wild and *.mw: ldns
  * reads each response and finds the name asked as the owner.
  */
@@ -438,6 +465,7 @@ main(void)
 		cmocka_unit_test(cnames),
 		cmocka_unit_test(managed_wildcard),
 		cmocka_unit_test(below_a_cut),
+		cmocka_unit_test(sibling_glue),
 		cmocka_unit_test(every_length),
 		cmocka_unit_test(dname),
 		cmocka_unit_test(cname_into_synthesis),
