@@ -39,7 +39,7 @@ LONGTARGET = '%s.%s.%s.example.' % ('x' * 63, 'y' * 63, 'z' * 63)
 # The types asked at every name.
 QTYPES = ['A', 'AAAA', 'MX', 'TXT', 'SRV', 'CAA', 'PTR', 'NS', 'DS',
           'CNAME', 'DNAME', 'SOA', 'SSHFP', 'NAPTR', 'TLSA', 'HINFO',
-          'ANY', 'RRSIG', 'NSEC', 'SPF']
+          'ANY', 'RRSIG', 'NSEC', 'SPF', 'TYPE65280']
 # The ways of asking: (transport, EDNS payload or None, DO).
 # How many differences of each kind to print (KNOT_DIFF_SHOW).
 SHOW = int(os.environ.get('KNOT_DIFF_SHOW', '6'))
@@ -149,6 +149,19 @@ class Zone:
         for k in range(3):
             add('bigtxt', 'TXT', '"%s"' % ('t%d' % k * 60)[:200], 120)
         add('big', 'TXT', '"a big name"', 120)
+        # over 1232 bytes: truncated over UDP whatever the payload
+        for k in range(60):
+            add('huge', 'AAAA', '2001:db8:4::%x' % (k + 1), 120)
+        # an answer that fits with additional records that do not
+        for k in range(10):
+            add('mxbig', 'MX', '%d %s' % (k, self.hosts[10 + k]), 300)
+        # targets that are CNAMEs, the apex, an empty non-terminal
+        add('mxcn', 'MX', '10 c0-1.kd.example.')
+        add('_x._udp.srvcn', 'SRV', '0 0 53 c1-1.kd.example.')
+        add('toapex', 'CNAME', ORIGIN)
+        add('toent', 'CNAME', 'c.ent.kd.example.')
+        add('tostar', 'CNAME', '*.wild.kd.example.')
+        add('unknown', 'TYPE65280', '\\# 4 0a000001')
         # letter case and length
         add('MiXeD', 'A', '192.0.2.31')
         add('WwW.MiXeD.CaSe', 'A', '192.0.2.32')
@@ -176,6 +189,9 @@ class Zone:
                 add(cut, 'NS', 'ns.other.example.', 86400)
             if i % 4 == 2:
                 add(cut, 'NS', self.hosts[3], 86400)
+            if i % 4 == 3:
+                # glue that belongs to another cut
+                add(cut, 'NS', 'ns1.dlg%d.kd.example.' % (i - 1), 86400)
             if i % 2 == 0:
                 add(cut, 'DS', '%d 13 2 %064x' % (1000 + i,
                                                  r.getrandbits(256)), 3600)
@@ -214,7 +230,7 @@ class Zone:
         add('*.mxw', 'MX', '15 mx.other.example.')
         add('*.e1.e2', 'A', '192.0.2.53')
         add('*.e1.e2', 'TXT', '"under an empty non-terminal"')
-        self.below += ['wild', 'cn', 'ocn', 'cw', 'mxw', 'e1.e2', 'e2',
+        self.below += ['*.wild', 'wild', 'cn', 'ocn', 'cw', 'mxw', 'e1.e2', 'e2',
                        'exists.wild', 'ent.wild', 'a.ent.wild']
         # DNAMEs: in the zone, out of it, data beside one, a long target
         add('olddn', 'DNAME', 'newdn.kd.example.', 900)
