@@ -476,10 +476,22 @@ def compressed_fits(z, name, t, k, s, kinds):
             any(x[1] == 'DNAME' for x in s['answer']))
 
 
+def fewer_additional(z, name, t, k, s, kinds):
+    """At 512 bytes not every address of the MX, SRV or NS targets fits.
+    RFC 2181 9: TC is not set "merely because some extra information
+    could have been included"; which additional records go is the
+    server's choice.  steerdns keeps its precompiled order and stops at
+    the first RRset that does not fit; Knot skips that one and tries the
+    next.  Ours must be fewer of the same records, without TC."""
+    return (kinds == ['additional'] and s['additional'] < k['additional']
+            and 'TC' not in s['flags'].split())
+
+
 DELIBERATE = [
     ('RFC 8482 minimal ANY', any_minimal),
     ('RFC 6672 DNAME: synthesized CNAME not followed', dname_not_followed),
     ('RFC 1035 4.1.4 compression: fits without TC', compressed_fits),
+    ('RFC 2181 9 additional records left out', fewer_additional),
 ]
 
 
