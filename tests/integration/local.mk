@@ -104,3 +104,7 @@ EXTRA_DIST += tests/integration/fleet-backend.py
 
 # Response rate limiting under a spoofed flood; answers never fragmented.
 INTEGRATION_TESTS += tests/integration/45-rrl.sh
+
+# Query by query against Knot DNS (knotd) on one generated zone.
+INTEGRATION_TESTS += tests/integration/22-knot-diff.sh
+EXTRA_DIST += tests/integration/knot-diff.py
