@@ -2,6 +2,8 @@
 /* SPDX-License-Identifier: ISC */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -72,6 +74,90 @@ conf_rr_where(const struct conf_rr *r, const char *here, char *buf,
     size_t len)
 {
 	return conf_where(r->file, r->line, here, buf, len);
+}
+
+#define INCLUDE_DEPTH	10	/* libconfig's own bound */
+#define CONF_FILE_MAX	(16 * 1024 * 1024)
+
+static int
+read_ok(struct loader *ld, const char *dir, int depth)
+{
+	struct stat	 st;
+	const char	*p, *q, *end, *d, *me = ld->file;
+	char		*buf = NULL, *inc, *path;
+	size_t		 len;
+	int		 line = 1, rv = -1;
+	FILE		*f;
+
+	/* A file that is not there: libconfig says so, as it always has. */
+	if (stat(me, &st) == -1 || (f = fopen(me, "r")) == NULL)
+		return 0;
+	if (!S_ISREG(st.st_mode) || st.st_size > CONF_FILE_MAX) {
+		conf_errf(ld, 1, "cannot read config file: %s",
+		    !S_ISREG(st.st_mode) ? "not a regular file" :
+		    "larger than 16 MB");
+		goto out;
+	}
+	buf = xmalloc(st.st_size + 1);
+	len = fread(buf, 1, st.st_size, f);
+	buf[len] = '\0';
+	rv = 0;
+	for (p = buf, end = buf + len; p < end && rv == 0; p = q + 1, line++) {
+		if ((q = memchr(p, '\n', end - p)) == NULL)
+			q = end;
+		if (memchr(p, '\0', q - p) != NULL) {
+			conf_errf(ld, line, "a NUL byte: not a text file");
+			rv = -1;
+			break;
+		}
+		while (p < q && (*p == ' ' || *p == '\t'))
+			p++;
+		if (q - p < 10 || strncmp(p, "@include", 8) != 0)
+			continue;
+		for (p += 8; p < q && (*p == ' ' || *p == '\t'); p++)
+			;
+		if (p == q || *p++ != '"' || (inc = memchr(p, '"', q - p)) ==
+		    NULL)
+			continue;	/* libconfig says what is wrong */
+		if (depth >= INCLUDE_DEPTH) {
+			conf_errf(ld, line, "@include nested over %d deep",
+			    INCLUDE_DEPTH);
+			rv = -1;
+			break;
+		}
+		/* As libconfig: the top file's directory, unless absolute. */
+		d = p[0] == '/' || dir == NULL ? "" : dir;
+		path = xmalloc(strlen(d) + 1 + (inc - p) + 1);
+		snprintf(path, strlen(d) + 1 + (inc - p) + 1, "%s%s%.*s", d,
+		    d[0] != '\0' ? "/" : "", (int)(inc - p), p);
+		ld->file = path;
+		rv = read_ok(ld, dir, depth + 1);
+		ld->file = me;
+		if (rv == -1)
+			conf_errf(ld, line, "in the file included here");
+		free(path);
+	}
+out:
+	free(buf);
+	fclose(f);
+	return rv;
+}
+
+int
+conf_read_ok(struct loader *ld)
+{
+	const char	*slash = strrchr(ld->file, '/');
+	char		*dir = NULL;
+	int		 rv;
+
+	/* The directory util_include_dir() gives libconfig. */
+	if (slash != NULL) {
+		dir = xstrdup(ld->file);
+		dir[slash == ld->file ? 1 : slash - ld->file] = '\0';
+	}
+	rv = read_ok(ld, dir, 0);
+	free(dir);
+	return rv;
 }
 
 int

@@ -52,6 +52,14 @@ const char *conf_where(const char *file, int line, const char *here,
 /* The same for the place record r was written. */
 const char *conf_rr_where(const struct conf_rr *r, const char *here,
 	    char *buf, size_t len);
+/*
+ * Before libconfig reads file (ld->file): it and every file it includes
+ * (@include, against dir, as libconfig resolves them) are regular files
+ * without a NUL byte.  libconfig 1.5's scanner calls exit() on a read
+ * error, a directory included say, which would end the daemon on a
+ * reload; its strings end at a NUL.  -1 with errors made.
+ */
+int	 conf_read_ok(struct loader *);
 /* The line of a setting (1 when libconfig does not know). */
 int	 conf_line(const config_setting_t *);
 /* The line of a string in an array (see conf.c). */

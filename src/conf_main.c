@@ -274,6 +274,8 @@ conf_load(const char *path, struct conf **out, struct conf_errs *errs)
 	c->path = xstrdup(path);
 	config_init(&cfg);
 	util_include_dir(&cfg, path);
+	if (conf_read_ok(&ld) == -1)
+		goto out;
 	if (config_read_file(&cfg, path) == CONFIG_FALSE) {
 		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
 			conf_errf(&ld, 1, "cannot read config file: %s",

@@ -633,6 +633,8 @@ conf_load_zone(struct loader *ld, const char *file, struct conf_zone *z)
 	z->file = xstrdup(file);
 	config_init(&cfg);
 	util_include_dir(&cfg, file);
+	if (conf_read_ok(ld) == -1)
+		goto out;
 	if (config_read_file(&cfg, file) == CONFIG_FALSE) {
 		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
 			rv = -1;

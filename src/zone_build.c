@@ -204,8 +204,13 @@ add_additional(struct builder *b, struct enc *e, const struct bset *set,
 			continue;
 		if (nseen < NELEM(seen))
 			seen[nseen++] = tn;
-		/* Glue below a cut only for the referral of that cut. */
-		if (tn->cut != NULL && tn->cut != within)
+		/*
+		 * Data below a cut is not ours to answer with, but it is the
+		 * glue of referrals: of its own cut (required), and of a
+		 * sibling cut whose server it names (optional), as Knot and
+		 * BIND send it, saving the resolver a lookup.
+		 */
+		if (tn->cut != NULL && within == NULL)
 			continue;
 		for (k = 0; k < NELEM(types); k++)
 			if ((a = bset_find(bnode_of(b, tn), types[k])) != NULL)
@@ -229,9 +234,24 @@ build_zone_answers(struct builder *b, struct enc *e, struct zone *z,
 	(void)b;
 }
 
-/* Does a name that has no node of its own lie below a delegation? */
-static bool
-below_cut(struct builder *b, const uint8_t *name, size_t len)
+/*
+ * Write a CNAME chain (possibly empty) into the answer section; own[i] is
+ * the owner of link i (a wildcard's link is owned by the name that led
+ * to it, RFC 4592 2.1.3).
+ */
+static void
+add_chain(struct enc *e, const struct bset *const *chain,
+    const uint8_t *const *own, size_t nchain)
+{
+	size_t	 i;
+
+	for (i = 0; i < nchain; i++)
+		zone_enc_set(e, own[i], chain[i], chain[i]->ttl, SEC_AN, true);
+}
+
+/* The closest node above a name that has none, or NULL. */
+static const struct zone_node *
+closest_above(struct builder *b, const uint8_t *name, size_t len)
 {
 	uint8_t			 off[WIRE_MAX_LABELS];
 	const struct zone_node	*a;
@@ -239,19 +259,8 @@ below_cut(struct builder *b, const uint8_t *name, size_t len)
 
 	for (k = 1; k < nl; k++)
 		if ((a = node_find(b, name + off[k], len - off[k])) != NULL)
-			return a->cut != NULL;
-	return false;
-}
-
-/* Write a CNAME chain (possibly empty) into the answer section. */
-static void
-add_chain(struct enc *e, const struct bset *const *chain,
-    const struct zone_node *const *cn, size_t nchain)
-{
-	size_t	 i;
-
-	for (i = 0; i < nchain; i++)
-		zone_enc_set(e, cn[i]->name, chain[i], chain[i]->ttl, SEC_AN, true);
+			return a;
+	return NULL;
 }
 
 /*
@@ -261,9 +270,10 @@ add_chain(struct enc *e, const struct bset *const *chain,
  */
 static void
 build_tail(struct enc *e, const struct zone_node *n,
-    const struct bset *const *chain, const struct zone_node *const *cn,
-    size_t nchain, const struct zone_node *end, uint8_t fam,
-    struct zone_answer *out, const struct bset *soa, uint32_t neg_ttl)
+    const struct bset *const *chain, const uint8_t *const *own,
+    size_t nchain, const struct zone_node *end, const uint8_t *eown,
+    uint8_t fam, struct zone_answer *out, const struct bset *soa,
+    uint32_t neg_ttl)
 {
 	const struct zone_name	*m = end->managed;
 	const struct conf_name	*c = m->conf;
@@ -276,9 +286,9 @@ build_tail(struct enc *e, const struct zone_node *n,
 	size_t			 i;
 
 	zone_enc_init(e, n->name, n->name_len);
-	add_chain(e, chain, cn, nchain);
-	owner = nchain == 0 ? WIRE_HDR_LEN : zone_enc_find(e, end->name,
-	    end->name_len);
+	add_chain(e, chain, own, nchain);
+	owner = nchain == 0 ? WIRE_HDR_LEN : zone_enc_find(e, eown,
+	    zone_name_len(eown));
 	zone_enc_finish(e, out, qtype, WIRE_RCODE_NOERROR, true, n->name_len);
 	out->tail = m;
 	out->tail_family = fam;
@@ -297,7 +307,7 @@ build_tail(struct enc *e, const struct zone_node *n,
 		return;
 	out->alt = xcalloc(1, sizeof(*out->alt));
 	zone_enc_init(e, n->name, n->name_len);
-	add_chain(e, chain, cn, nchain);
+	add_chain(e, chain, own, nchain);
 	if (m->all_down == LB_ALL_DOWN_FALLBACK && c->fallback_cname != NULL) {
 		cname = ldns_rr_new();
 		ldns_rr_set_type(cname, LDNS_RR_TYPE_CNAME);
@@ -313,7 +323,7 @@ build_tail(struct enc *e, const struct zone_node *n,
 		fb.type = qtype;
 	}
 	if (fb.n > 0)
-		zone_enc_set(e, end->name, &fb, m->degraded_ttl, SEC_AN, true);
+		zone_enc_set(e, eown, &fb, m->degraded_ttl, SEC_AN, true);
 	else
 		zone_enc_set(e, end->zone->origin, soa, neg_ttl, SEC_NS, true);
 	zone_enc_finish(e, out->alt, qtype, WIRE_RCODE_NOERROR, true, n->name_len);
@@ -328,45 +338,142 @@ managed_has(const struct zone_node *n, uint8_t fam)
 }
 
 /*
+ * The CNAME a DNAME at up (its RRset ds) makes for the name t below it
+ * (RFC 6672 2.2), into syn; the record, which the caller frees, or NULL
+ * when the new name would pass 255 bytes (YXDOMAIN).
+ */
+static ldns_rr *
+dname_synth(const struct zone_node *up, const struct bset *ds,
+    const uint8_t *t, size_t len, struct bset *syn)
+{
+	const ldns_rdf	*target = ldns_rr_rdf(ds->rrs[0], 0);
+	uint8_t		 name[WIRE_MAX_NAME];
+	size_t		 pre = len - up->name_len;
+	ldns_rr		*rr;
+
+	if (pre + ldns_rdf_size(target) > WIRE_MAX_NAME)
+		return NULL;
+	memcpy(name, t, pre);
+	memcpy(name + pre, ldns_rdf_data(target), ldns_rdf_size(target));
+	rr = ldns_rr_new();
+	ldns_rr_set_type(rr, LDNS_RR_TYPE_CNAME);
+	ldns_rr_set_class(rr, LDNS_RR_CLASS_IN);
+	ldns_rr_set_ttl(rr, ds->ttl);
+	ldns_rr_set_owner(rr, ldns_dname_new_frm_data(len, t));
+	ldns_rr_push_rdf(rr, ldns_dname_new_frm_data(pre +
+	    ldns_rdf_size(target), name));
+	syn->rrs[0] = rr;
+	syn->n = 1;
+	syn->type = LDNS_RR_TYPE_CNAME;
+	syn->ttl = ds->ttl;
+	return rr;
+}
+
+/* Is the type one that may sit beside a CNAME (RFC 4035 2.5)? */
+static bool
+beside_cname(uint16_t t)
+{
+	return t == LDNS_RR_TYPE_RRSIG || t == LDNS_RR_TYPE_NSEC;
+}
+
+/* NS, MX and SRV answers carry their targets' addresses. */
+static bool
+has_additional(uint16_t t)
+{
+	return t == LDNS_RR_TYPE_NS || t == LDNS_RR_TYPE_MX ||
+	    t == LDNS_RR_TYPE_SRV;
+}
+
+/*
  * Answers of a name with a CNAME: the CNAME alone for qtype CNAME; for any
- * other type the chain inside the zone and what its end holds.
+ * other type the chain inside the zone and what its end holds (RFC 1034
+ * 4.3.2 step 3): the end's RRset, a wildcard's synthesized for the name
+ * the chain led to (RFC 4592 2.1.3), a referral when the chain goes below
+ * a cut, NXDOMAIN when it leads to nothing.  RRSIG and NSEC are the types
+ * a CNAME's owner may hold beside it (RFC 4035 2.5): asked for, the
+ * CNAME is not followed, and this unsigned zone has none (NODATA).
  */
 static void
 build_cname(struct builder *b, struct enc *e, struct zone_node *n,
     const struct bset *soa, uint32_t neg_ttl)
 {
-	const struct bset	*chain[ZONE_MAX_CHAIN];
+	const struct bset	*chain[ZONE_MAX_CHAIN + 2];
 	const struct zone_node	*cn[ZONE_MAX_CHAIN];
-	const struct zone_node	*end = NULL;
+	const uint8_t		*own[ZONE_MAX_CHAIN + 2];
+	uint8_t			 wown[ZONE_MAX_CHAIN][WIRE_MAX_NAME];
+	const struct zone_node	*end = NULL, *cut = NULL, *up = NULL;
+	const ldns_rr		*synrr[1];
+	struct bset		 syn = { .rrs = synrr };
+	ldns_rr			*cname = NULL;
+	bool			 at_cut = false;
+	const uint8_t		*eown = NULL, *owner = n->name;
 	struct bnode		*ebn = NULL;
 	uint8_t			 t[WIRE_MAX_NAME];
 	size_t			 nchain = 0, i, j, len, nans;
 	uint8_t			 rcode = WIRE_RCODE_NOERROR;
 	const struct zone_node	*cur = n;
-	struct bset		*cs;
+	struct bset		*cs, *ns, *ds;
 	bool			 nodata = false;
+	static const uint16_t	 beside[] = { LDNS_RR_TYPE_RRSIG,
+				    LDNS_RR_TYPE_NSEC };
 
 	for (;;) {
 		cs = bset_find(bnode_of(b, cur), LDNS_RR_TYPE_CNAME);
 		chain[nchain] = cs;
+		own[nchain] = owner;
 		cn[nchain++] = cur;
 		len = rdf_lname(ldns_rr_rdf(cs->rrs[0], 0), t);
 		if (!name_under(t, len, n->zone->origin, n->zone->origin_len))
 			break;		/* outside: the resolver goes on */
+		owner = NULL;
 		if ((cur = node_find(b, t, len)) == NULL) {
-			if (zone_of(b->db, t, len) == n->zone &&
-			    !below_cut(b, t, len))
+			if (zone_of(b->db, t, len) != n->zone)
+				break;
+			up = closest_above(b, t, len);
+			if (up != NULL && up->cut != NULL) {
+				cut = up->cut;
+				break;
+			}
+			/* Below a DNAME: it and its CNAME end the chain. */
+			if (up != NULL && (ds = bset_find(bnode_of(b, up),
+			    LDNS_RR_TYPE_DNAME)) != NULL) {
+				cname = dname_synth(up, ds, t, len, &syn);
+				if (cname == NULL)
+					rcode = WIRE_RCODE_YXDOMAIN;
+				chain[nchain] = ds;
+				own[nchain++] = up->name;
+				if (cname != NULL) {
+					chain[nchain] = &syn;
+					/* wown[0]: link 0 is n, never a wildcard */
+					memcpy(wown[0], t, len);
+					own[nchain++] = wown[0];
+				}
+				break;
+			}
+			if (up == NULL || up->wild == NULL) {
 				rcode = WIRE_RCODE_NXDOMAIN;
+				break;
+			}
+			/* The wildcard answers, owned by the name asked. */
+			cur = up->wild;
+			memcpy(wown[nchain], t, len);
+			owner = wown[nchain];
+		} else
+			owner = cur->name;
+		if (cur->zone != n->zone)
+			break;
+		if (cur->cut != NULL) {
+			cut = cur->cut;
+			at_cut = cut == cur;
 			break;
 		}
-		if (cur->zone != n->zone || cur->cut != NULL)
-			break;
 		if (bset_find(bnode_of(b, cur), LDNS_RR_TYPE_CNAME) == NULL) {
 			end = cur;
+			eown = owner;
 			break;
 		}
 		for (i = 0; i < nchain; i++)
-			if (cn[i] == cur)
+			if (cn[i] == cur && own[i] == owner)
 				break;
 		if (i < nchain || nchain == ZONE_MAX_CHAIN)
 			break;		/* a loop, or too long */
@@ -375,7 +482,8 @@ build_cname(struct builder *b, struct enc *e, struct zone_node *n,
 		ebn = bnode_of(b, end);
 		nodata = true;
 	}
-	nans = 1 + (ebn != NULL ? ebn->nsets : 0) + 2 + 1;
+	nans = 1 + NELEM(beside) + (ebn != NULL ? ebn->nsets : 0) + 2 + 1 +
+	    1;
 	n->answers = xcalloc(nans, sizeof(*n->answers));
 	/* qtype CNAME: the record itself. */
 	zone_enc_init(e, n->name, n->name_len);
@@ -383,29 +491,54 @@ build_cname(struct builder *b, struct enc *e, struct zone_node *n,
 	zone_enc_finish(e, &n->answers[n->nanswers++], LDNS_RR_TYPE_CNAME,
 	    WIRE_RCODE_NOERROR, true, n->name_len);
 	n->any = &n->answers[0];
+	for (j = 0; j < NELEM(beside); j++) {
+		zone_enc_init(e, n->name, n->name_len);
+		zone_enc_set(e, n->zone->origin, soa, neg_ttl, SEC_NS, true);
+		zone_enc_finish(e, &n->answers[n->nanswers++], beside[j],
+		    WIRE_RCODE_NOERROR, true, n->name_len);
+	}
 	/* One answer per type at the end of the chain. */
 	for (j = 0; ebn != NULL && j < ebn->nsets; j++) {
+		if (beside_cname(ebn->sets[j].type))
+			continue;
 		zone_enc_init(e, n->name, n->name_len);
-		for (i = 0; i < nchain; i++)
-			zone_enc_set(e, cn[i]->name, chain[i], chain[i]->ttl,
-			    SEC_AN, true);
-		zone_enc_set(e, end->name, &ebn->sets[j], ebn->sets[j].ttl, SEC_AN,
+		add_chain(e, chain, own, nchain);
+		zone_enc_set(e, eown, &ebn->sets[j], ebn->sets[j].ttl, SEC_AN,
 		    true);
+		if (has_additional(ebn->sets[j].type))
+			add_additional(b, e, &ebn->sets[j], NULL, false);
 		zone_enc_finish(e, &n->answers[n->nanswers++], ebn->sets[j].type,
 		    WIRE_RCODE_NOERROR, true, n->name_len);
 	}
 	for (j = 4; end != NULL && j <= 6; j += 2)
 		if (managed_has(end, j))
-			build_tail(e, n, chain, cn, nchain, end, j,
+			build_tail(e, n, chain, own, nchain, end, eown, j,
 			    &n->answers[n->nanswers++], soa, neg_ttl);
-	/* Every other type: the chain, then NODATA or NXDOMAIN. */
+	/* DS at the cut the chain ends at: the parent side's (RFC 4035 3.1.4.1). */
+	if (at_cut) {
+		zone_enc_init(e, n->name, n->name_len);
+		add_chain(e, chain, own, nchain);
+		if ((ds = bset_find(bnode_of(b, cut), LDNS_RR_TYPE_DS)) != NULL)
+			zone_enc_set(e, cut->name, ds, ds->ttl, SEC_AN, true);
+		else
+			zone_enc_set(e, n->zone->origin, soa, neg_ttl, SEC_NS,
+			    true);
+		zone_enc_finish(e, &n->answers[n->nanswers++], LDNS_RR_TYPE_DS,
+		    WIRE_RCODE_NOERROR, true, n->name_len);
+	}
+	/* Every other type: the chain, then NODATA, NXDOMAIN or a referral. */
 	zone_enc_init(e, n->name, n->name_len);
-	for (i = 0; i < nchain; i++)
-		zone_enc_set(e, cn[i]->name, chain[i], chain[i]->ttl, SEC_AN, true);
+	add_chain(e, chain, own, nchain);
 	if (nodata || rcode == WIRE_RCODE_NXDOMAIN)
 		zone_enc_set(e, n->zone->origin, soa, neg_ttl, SEC_NS, true);
+	if (cut != NULL) {
+		ns = bset_find(bnode_of(b, cut), LDNS_RR_TYPE_NS);
+		zone_enc_set(e, cut->name, ns, ns->ttl, SEC_NS, true);
+		add_additional(b, e, ns, cut, true);
+	}
 	zone_enc_finish(e, &n->answers[n->nanswers], 0, rcode, true, n->name_len);
 	n->other = &n->answers[n->nanswers++];
+	ldns_rr_free(cname);
 }
 
 /*
@@ -470,14 +603,13 @@ build_node(struct builder *b, struct enc *e, struct zone_node *n,
 	n->answers = xcalloc(bn->nsets + 2, sizeof(*n->answers));
 	for (i = 4; i <= 6; i += 2)
 		if (managed_has(n, i))
-			build_tail(e, n, NULL, NULL, 0, n, i,
+			build_tail(e, n, NULL, NULL, 0, n, n->name, i,
 			    &n->answers[n->nanswers++], soa, neg_ttl);
 	for (i = 0; i < bn->nsets; i++) {
 		s = &bn->sets[i];
 		zone_enc_init(e, n->name, n->name_len);
 		zone_enc_set(e, n->name, s, s->ttl, SEC_AN, true);
-		if (s->type == LDNS_RR_TYPE_NS || s->type == LDNS_RR_TYPE_MX ||
-		    s->type == LDNS_RR_TYPE_SRV)
+		if (has_additional(s->type))
 			add_additional(b, e, s, NULL, false);
 		zone_enc_finish(e, &n->answers[n->nanswers++], s->type,
 		    WIRE_RCODE_NOERROR, true, n->name_len);

@@ -29,6 +29,8 @@ INTEGRATION_TESTS = \
 	tests/integration/32-probe-sched.sh \
 	tests/integration/33-probe-source.sh \
 	tests/integration/34-probe-scale.sh \
+	tests/integration/35-probe-behind.sh \
+	tests/integration/38-bench-probe-scale.sh \
 	tests/integration/40-control.sh \
 	tests/integration/41-reload-load.sh \
 	tests/integration/42-status-page.sh \
@@ -103,3 +105,7 @@ EXTRA_DIST += tests/integration/fleet-backend.py
 
 # Response rate limiting under a spoofed flood; answers never fragmented.
 INTEGRATION_TESTS += tests/integration/45-rrl.sh
+
+# Query by query against Knot DNS (knotd) on one generated zone.
+INTEGRATION_TESTS += tests/integration/22-knot-diff.sh
+EXTRA_DIST += tests/integration/knot-diff.py

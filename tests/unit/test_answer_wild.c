@@ -25,6 +25,8 @@
 #include "zone.h"
 
 #define LONG63	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define DS64	"00112233445566778899aabbccddeeff" \
+		"00112233445566778899aabbccddeeff"
 
 static const char zone[] =
     "origin = \"w.test.\";\n"
@@ -40,7 +42,14 @@ static const char zone[] =
     "  \"*.mw CNAME www\",\n"
     "  \"old 300 DNAME new.w.test.\", \"old A 192.0.2.7\",\n"
     "  \"ext DNAME example.org.\",\n"
-    "  \"long DNAME " LONG63 "." LONG63 "." LONG63 ".example.\" ];\n"
+    "  \"long DNAME " LONG63 "." LONG63 "." LONG63 ".example.\",\n"
+    "  \"towild CNAME foo.wild.w.test.\", \"tocn CNAME x.cn.w.test.\",\n"
+    "  \"toold CNAME y.old.w.test.\",\n"
+    "  \"tolong CNAME " LONG63 ".long.w.test.\",\n"
+    "  \"tocut CNAME sub.w.test.\", \"tobelow CNAME a.b.sub.w.test.\",\n"
+    "  \"sub DS 1 13 2 " DS64 "\",\n"
+    "  \"tomx CNAME mxhost\", \"mxhost MX 10 mail.w.test.\",\n"
+    "  \"sub2 NS ns.sub.w.test.\", \"tosub MX 10 ns.sub.w.test.\" ];\n"
     "pools = { p = { members = ( { address = \"198.51.100.1\"; } ); }; };\n"
     "names = { www = { pool = \"p\"; ttl = 30; };\n"
     "  cdn = { owner = \"*.cdn\"; pool = \"p\"; ttl = 20; }; };\n";
@@ -258,6 +267,32 @@ below_a_cut(void **state)
 }
 
 /*
+ * A referral carries the glue of a sibling cut its servers are in (as
+ * Knot does: 22-knot-diff), but no other answer shows data below a cut.
+ */
+static void
+sibling_glue(void **state)
+{
+	struct fixture	*f = *state;
+	char		*s;
+	static const char *const ref[] = {
+		"sub2.w.test. 3600 IN NS ns.sub.w.test." };
+	static const char *const mx[] = {
+		"tosub.w.test. 3600 IN MX 10 ns.sub.w.test." };
+
+	ask(f, "x.sub2.w.test.", LDNS_RR_TYPE_A);
+	assert_false(ldns_pkt_aa(f->p));
+	tu_assert_rrs(ldns_pkt_authority(f->p), ref, 1, __FILE__, __LINE__);
+	assert_int_equal(ldns_pkt_arcount(f->p), 1);
+	s = ldns_rdf2str(ldns_rr_owner(ldns_rr_list_rr(
+	    ldns_pkt_additional(f->p), 0)));
+	assert_string_equal(s, "ns.sub.w.test.");
+	free(s);
+	ASK(f, "tosub.w.test.", LDNS_RR_TYPE_MX, LDNS_RCODE_NOERROR, mx, none);
+	assert_int_equal(ldns_pkt_arcount(f->p), 0);
+}
+
+/*
  * Names of every length from 2 to 240 bytes under *.wild and *.mw: ldns
  * reads each response and finds the name asked as the owner.
  */
@@ -337,6 +372,87 @@ dname(void **state)
 	    lng, none);
 }
 
+/*
+ * A CNAME chain goes on where the name it reaches does (RFC 1034 4.3.2):
+ * into a wildcard, whose records the target name owns (RFC 4592 2.1.3);
+ * into a DNAME, which adds itself and its CNAME (RFC 6672 3.1); below a
+ * cut, to the referral (step 3.b), or to the cut's DS on the parent side.
+ * The end's MX brings its addresses, as without a chain.  Knot answers
+ * so; the zone 22-knot-diff compares found each of these.
+ */
+static void
+cname_into_synthesis(void **state)
+{
+	struct fixture		*f = *state;
+	static const char *const wild[] = {
+		"towild.w.test. 3600 IN CNAME foo.wild.w.test.",
+		"foo.wild.w.test. 3600 IN A 192.0.2.1" };
+	static const char *const wmx[] = {
+		"towild.w.test. 3600 IN CNAME foo.wild.w.test.",
+		"foo.wild.w.test. 3600 IN MX 10 mail.w.test." };
+	static const char *const cn[] = {
+		"tocn.w.test. 3600 IN CNAME x.cn.w.test.",
+		"x.cn.w.test. 3600 IN CNAME target.w.test.",
+		"target.w.test. 3600 IN A 192.0.2.9" };
+	static const char *const old[] = {
+		"toold.w.test. 3600 IN CNAME y.old.w.test.",
+		"old.w.test. 300 IN DNAME new.w.test.",
+		"y.old.w.test. 300 IN CNAME y.new.w.test." };
+	static const char *const lng[] = {
+		"tolong.w.test. 3600 IN CNAME " LONG63 ".long.w.test.",
+		"long.w.test. 3600 IN DNAME " LONG63 "." LONG63 "." LONG63
+		    ".example." };
+	static const char *const cut[] = {
+		"tocut.w.test. 3600 IN CNAME sub.w.test." };
+	static const char *const below[] = {
+		"tobelow.w.test. 3600 IN CNAME a.b.sub.w.test." };
+	static const char *const ref[] = {
+		"sub.w.test. 3600 IN NS ns.sub.w.test." };
+	static const char *const ds[] = {
+		"tocut.w.test. 3600 IN CNAME sub.w.test.",
+		"sub.w.test. 3600 IN DS 1 13 2 " DS64 };
+	static const char *const mx[] = {
+		"tomx.w.test. 3600 IN CNAME mxhost.w.test.",
+		"mxhost.w.test. 3600 IN MX 10 mail.w.test." };
+
+	ASK(f, "towild.w.test.", LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR, wild,
+	    none);
+	ASK(f, "towild.w.test.", LDNS_RR_TYPE_MX, LDNS_RCODE_NOERROR, wmx,
+	    none);
+	assert_int_equal(ldns_pkt_arcount(f->p), 1);
+	ASK(f, "tocn.w.test.", LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR, cn, none);
+	ASK(f, "toold.w.test.", LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR, old,
+	    none);
+	ASK(f, "tolong.w.test.", LDNS_RR_TYPE_A, LDNS_RCODE_YXDOMAIN, lng,
+	    none);
+	ASK(f, "tocut.w.test.", LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR, cut, ref);
+	assert_int_equal(ldns_pkt_arcount(f->p), 1);	/* the glue */
+	ASK(f, "tobelow.w.test.", LDNS_RR_TYPE_TXT, LDNS_RCODE_NOERROR, below,
+	    ref);
+	ASK(f, "tocut.w.test.", LDNS_RR_TYPE_DS, LDNS_RCODE_NOERROR, ds,
+	    none);
+	ASK(f, "tomx.w.test.", LDNS_RR_TYPE_MX, LDNS_RCODE_NOERROR, mx, none);
+	assert_int_equal(ldns_pkt_arcount(f->p), 1);
+}
+
+/*
+ * RRSIG and NSEC may sit beside a CNAME (RFC 4035 2.5, RFC 2181 10.1):
+ * asked for, the CNAME is not followed, and unsigned, there are none.
+ */
+static void
+rrsig_beside_cname(void **state)
+{
+	struct fixture	*f = *state;
+
+	ASK(f, "tocn.w.test.", LDNS_RR_TYPE_RRSIG, LDNS_RCODE_NOERROR, none,
+	    soa);
+	ASK(f, "tocn.w.test.", LDNS_RR_TYPE_NSEC, LDNS_RCODE_NOERROR, none,
+	    soa);
+	/* Through a wildcard CNAME the same. */
+	ASK(f, "q.cn.w.test.", LDNS_RR_TYPE_RRSIG, LDNS_RCODE_NOERROR, none,
+	    soa);
+}
+
 int
 main(void)
 {
@@ -349,8 +465,11 @@ main(void)
 		cmocka_unit_test(cnames),
 		cmocka_unit_test(managed_wildcard),
 		cmocka_unit_test(below_a_cut),
+		cmocka_unit_test(sibling_glue),
 		cmocka_unit_test(every_length),
 		cmocka_unit_test(dname),
+		cmocka_unit_test(cname_into_synthesis),
+		cmocka_unit_test(rrsig_beside_cname),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

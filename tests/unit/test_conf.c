@@ -759,6 +759,30 @@ cname_beside_other_data(void **state)
 }
 
 /*
+ * What libconfig 1.5 cannot read without calling exit() (a directory) or
+ * reads wrong (a NUL ends its strings) is refused before it reads.
+ */
+static void
+unreadable_files(void **state)
+{
+	static const char *const dir[] = {
+		D ".:1: cannot read config file: not a regular file",
+		D "bad-include-dir.conf:5: in the file included here",
+	};
+	static const char *const zone[] = {
+		D ".:1: cannot read config file: not a regular file",
+	};
+	static const char *const nul[] = {
+		D "bad-nul.conf:4: a NUL byte: not a text file",
+	};
+
+	(void)state;
+	assert_errs("bad-include-dir.conf", dir);
+	assert_errs("bad-zone-dir.conf", zone);
+	assert_errs("bad-nul.conf", nul);
+}
+
+/*
  * One DNAME an owner (a duplicate merges), nothing below one, none at a
  * wildcard, no NS at a wildcard, no CNAME beside one.
  */
@@ -1892,6 +1916,7 @@ main(void)
 		cmocka_unit_test(record_meta_types),
 		cmocka_unit_test(cname_beside_other_data),
 		cmocka_unit_test(dname_and_wildcard_owners),
+		cmocka_unit_test(unreadable_files),
 		cmocka_unit_test(cname_before_other_data),
 		cmocka_unit_test(two_cnames),
 		cmocka_unit_test(cname_at_apex),
