@@ -3,6 +3,8 @@
 /* SPDX-License-Identifier: ISC */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -275,19 +277,22 @@ conf_zfile_ttl_first(char *e)
 }
 
 /*
- * Are the parentheses of the entry in fp from start to end balanced?  ldns
- * takes an entry cut off by the end of the file as whole.
+ * What is wrong with the entry in fp from start to end that ldns would not
+ * say, or NULL: it takes an entry cut off by the end of the file as whole,
+ * and text after a NUL byte as not there.
  */
-static bool
-balanced(FILE *fp, long start, long end)
+static const char *
+unsound(FILE *fp, long start, long end)
 {
 	bool	 quoted = false, comment = false;
 	int	 c, depth = 0, prev = 0;
 	long	 n;
 
 	if (fseek(fp, start, SEEK_SET) != 0)
-		return false;
+		return "cannot seek in the file";
 	for (n = start; n < end && (c = getc(fp)) != EOF; n++, prev = c) {
+		if (c == '\0')
+			return "a NUL byte";
 		if (comment)
 			comment = c != '\n';
 		else if (c == '"' && prev != '\\')
@@ -301,7 +306,9 @@ balanced(FILE *fp, long start, long end)
 		else if (c == ')' && --depth < 0)
 			break;
 	}
-	return fseek(fp, end, SEEK_SET) == 0 && depth == 0 && !quoted;
+	if (fseek(fp, end, SEEK_SET) != 0)
+		return "cannot seek in the file";
+	return depth == 0 && !quoted ? NULL : "unbalanced parentheses or quotes";
 }
 
 static void
@@ -310,6 +317,7 @@ read_entries(struct zread *r, struct zstate *st, FILE *fp)
 	ldns_rr		*rr;
 	ldns_status	 rs;
 	ssize_t		 n;
+	const char	*why;
 	long		 start;
 	int		 line = 1, next;
 	bool		 ttl;
@@ -327,9 +335,8 @@ read_entries(struct zread *r, struct zstate *st, FILE *fp)
 			    LDNS_MAX_LINELEN);
 			return;
 		}
-		if (!balanced(fp, start, ftell(fp))) {
-			conf_errf_at(r->ld, st->path, line, "unbalanced "
-			    "parentheses or quotes");
+		if ((why = unsound(fp, start, ftell(fp))) != NULL) {
+			conf_errf_at(r->ld, st->path, line, "%s", why);
 			return;
 		}
 		p = r->buf;
@@ -369,6 +376,7 @@ read_file(struct zread *r, const char *path, ldns_rdf *origin, uint32_t ttl,
 {
 	struct conf_zone	*z = r->z;
 	struct zstate		 st;
+	struct stat		 sb;
 	FILE			*fp;
 	char			*real;
 	int			 i;
@@ -376,6 +384,13 @@ read_file(struct zread *r, const char *path, ldns_rdf *origin, uint32_t ttl,
 	if ((fp = fopen(path, "r")) == NULL) {
 		conf_errf_at(r->ld, from, line, "cannot read master file %s: "
 		    "%s", path, strerror(errno));
+		ldns_rdf_deep_free(origin);
+		return;
+	}
+	if (fstat(fileno(fp), &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		conf_errf_at(r->ld, from, line, "master file %s is not a "
+		    "regular file", path);
+		fclose(fp);
 		ldns_rdf_deep_free(origin);
 		return;
 	}

@@ -304,6 +304,24 @@ include_loop_and_unreadable(void **state)
 	assert_errs("zf-unreadable.conf", unreadable);
 }
 
+/* A directory, a NUL byte: refused, not read as something else. */
+static void
+hostile_files(void **state)
+{
+	static const char *const want[] = {
+		D "zf-hostile.zone.conf:3: master file " D "zf-inc is not a "
+		    "regular file",
+		D "zf-hostile.zone.conf:1: missing \"soa\", and records_file "
+		    "has no SOA at the apex",
+		D "zf-hostile.zone.conf:1: missing \"ns\", and records_file "
+		    "has no NS at the apex",
+		D "zf-nul.zone:4: a NUL byte",
+	};
+
+	(void)state;
+	assert_errs("zf-hostile.conf", want);
+}
+
 /* Sixteen files deep are read; the seventeenth is refused. */
 static void
 include_depth_bounded(void **state)
@@ -391,6 +409,7 @@ main(void)
 		cmocka_unit_test(soa_ns_both_or_neither),
 		cmocka_unit_test(include_loop_and_unreadable),
 		cmocka_unit_test(include_depth_bounded),
+		cmocka_unit_test(hostile_files),
 		cmocka_unit_test(nested_zone_data_refused),
 	};
 
