@@ -28,7 +28,7 @@ dq @::1 +tcp www.lb.example A
 expect_eq "workers = 0: www A over TCP/IPv6 answered" "NOERROR 2" "$(d_status) $(d_count ANSWER)" "$DIG_OUT"
 
 # The heap is advised for huge pages (main.c, heap_hugepages), unless it
-# is not glibc's brk heap, as under AddressSanitizer.
+# is not glibc's brk heap, as under AddressSanitizer or valgrind.
 # The largest [heap] mapping (the unaligned start is a mapping of its own).
 heap=$(awk '/^[0-9a-f]+-[0-9a-f]+ / {h = ($NF == "[heap]")}
     h && /^Size:/ {size = $2}
@@ -38,6 +38,8 @@ heap_size=${heap%% *}
 heap_flags=${heap#* }
 if ldd "$STEERDNS" | grep -q libasan; then
     expect_nomatch "under ASan the heap is left alone" ' hg' "$heap_flags"
+elif readlink "/proc/$DAEMON_PID/exe" | grep -q valgrind; then
+    expect_nomatch "under valgrind the heap is left alone" ' hg' "$heap_flags"
 else
     expect_match "the heap is advised for huge pages" ' hg' "$heap_flags"
     check "the heap reserved at least 256 MiB of address space (${heap_size} kB)" \

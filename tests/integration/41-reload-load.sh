@@ -113,8 +113,9 @@ load.test NS
 EOF
 
 # The load: dnsperf until the reloads are over (SIGINT ends it with its
-# statistics), at most 60 s.
-timeout 80 dnsperf -s 127.0.0.1 -p "$PORT" -d "$T/queries" -l 60 -Q "$RATE" -c 2 -t 3 \
+# statistics), at most 60 s (times $SLOW: reloads under valgrind are slow).
+timeout $(( $(slowed 60) + 20 )) dnsperf -s 127.0.0.1 -p "$PORT" -d "$T/queries" \
+    -l "$(slowed 60)" -Q "$RATE" -c 2 -t 3 \
     >"$T/perf.out" 2>&1 &
 PERF=$!
 PIDS="$PIDS $PERF"

@@ -185,7 +185,8 @@ while time.monotonic() - last < 0.5 and time.monotonic() - t0 < 20:
 print('sent %d bytes of queries in %.1f s' % (sent, time.monotonic() - t0),
       flush=True)
 open(os.environ['T'] + '/pipe.ready', 'w').write('%d\n' % os.getpid())
-time.sleep(90)
+# Under valgrind the daemon takes longer to get through what they sent.
+time.sleep(90 * int(os.environ.get('STEERDNS_TEST_SLOW', '1')))
 EOF
 PIPE_PID=$!
 PIDS="$PIDS $PIPE_PID"
@@ -200,7 +201,12 @@ echo "# queued for 12 non-reading pipeliners: $queued bytes; RSS $rss0 -> $rss1 
 check "some output is queued for them (${queued:-none})" [ "${queued:-0}" -gt 0 ]
 check "queued output bounded: $queued <= 12 x 16.5 KiB" \
     [ "${queued:-999999999}" -le $((12 * (16384 + 512))) ]
-check "RSS grew by less than 3 MB ($rss0 -> $rss1 kB)" [ $((rss1 - rss0)) -lt 3072 ]
+if under_valgrind; then
+    vg_skip "RSS grew by less than 3 MB ($rss0 -> $rss1 kB)" \
+        "the RSS is valgrind's, with its translations and shadow memory"
+else
+    check "RSS grew by less than 3 MB ($rss0 -> $rss1 kB)" [ $((rss1 - rss0)) -lt 3072 ]
+fi
 dq +tcp www.lb.example A
 expect_eq "another TCP client is answered meanwhile" NOERROR "$(d_status)" "$DIG_OUT"
 kill "$(cat "$T/pipe.ready")"; wait "$PIPE_PID" 2>/dev/null
@@ -260,12 +266,19 @@ rc=$?
 expect_eq "hard limit 200 < 1 x 512 TCP slots: start refused" 1 "$rc" "$T/low.log"
 check "the refusal names the settings to lower" grep -q "lower workers or tcp_clients" "$T/low.log"
 show "$T/low.log"
-( ulimit -Sn 200; exec "$STEERDNS" -f -c "$CONF2" ) >"$T/soft.log" 2>&1 </dev/null &
-DAEMON_PID=$!
-DAEMON_LOG=$T/soft.log
-PIDS="$PIDS $DAEMON_PID"
-wait_until 10000 grep -qw ready "$T/soft.log"
-soft=$(awk '/Max open files/ { print $4 }' "/proc/$DAEMON_PID/limits")
-check "a low soft limit is raised to cover the slots ($soft)" [ "${soft:-0}" -ge 512 ]
-stop_daemon
+# valgrind gives the daemon a hard limit of the soft limit it started
+# with, so this start is refused there.
+if under_valgrind; then
+    vg_skip "a low soft limit is raised to cover the slots" \
+        "valgrind lowers the hard limit to the soft one"
+else
+    ( ulimit -Sn 200; exec "$STEERDNS" -f -c "$CONF2" ) >"$T/soft.log" 2>&1 </dev/null &
+    DAEMON_PID=$!
+    DAEMON_LOG=$T/soft.log
+    PIDS="$PIDS $DAEMON_PID"
+    wait_until 10000 grep -qw ready "$T/soft.log"
+    soft=$(awk '/Max open files/ { print $4 }' "/proc/$DAEMON_PID/limits")
+    check "a low soft limit is raised to cover the slots ($soft)" [ "${soft:-0}" -ge 512 ]
+    stop_daemon
+fi
 finish

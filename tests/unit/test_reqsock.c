@@ -124,6 +124,15 @@ got(int fd)
 	return buf;
 }
 
+/* Under make check-valgrind, which sets STEERDNS_TEST_SLOW. */
+static int
+slow(void)
+{
+	const char	*s = getenv("STEERDNS_TEST_SLOW");
+
+	return s != NULL && *s != '\0' && strcmp(s, "1") != 0;
+}
+
 /*
  * Out of descriptors, accept() fails at once while the connection waits
  * in the backlog: the watcher pauses instead of spinning, the stall is
@@ -165,6 +174,19 @@ emfile_backs_off(void **state)
 	while (nfd > 0)
 		close(fds[--nfd]);
 	setrlimit(RLIMIT_NOFILE, &rl);
+	if (slow()) {
+		/*
+		 * valgrind enforces the limit itself, after the kernel
+		 * made the descriptor: it closes what accept() returned,
+		 * so the waiting client was dropped, not kept.  A new one
+		 * shows the watcher came back.
+		 */
+		printf("# skipped under valgrind: the waiting client is "
+		    "served (valgrind drops it)\n");
+		close(c);
+		c = client(port, NULL);
+		assert_int_equal(send(c, "x\n", 2, 0), 2);
+	}
 	run_for(loop, 0.4);
 	assert_string_equal(got(c), "ok\n");
 	close(c);
