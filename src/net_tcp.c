@@ -21,6 +21,8 @@
 #include "util.h"
 #include "wire.h"
 
+#define TCP_SNDBUF	65536	/* a connection's kernel send buffer */
+
 static void	conn_read_cb(struct ev_loop *, ev_io *, int);
 static void	conn_write_cb(struct ev_loop *, ev_io *, int);
 static void	conn_idle_cb(struct ev_loop *, ev_timer *, int);
@@ -29,7 +31,7 @@ static void	accept_cb(struct ev_loop *, ev_io *, int);
 int
 tcp_open(const struct sockaddr *sa, socklen_t len)
 {
-	int	 fd, on = 1;
+	int	 fd, on = 1, sndbuf = TCP_SNDBUF;
 
 	if ((fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0)) == -1)
@@ -41,6 +43,13 @@ tcp_open(const struct sockaddr *sa, socklen_t len)
 	    IPV6_V6ONLY, &on, sizeof(on)) == -1)
 		goto fail;
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+	/*
+	 * Accepted sockets inherit it: a client that never reads holds at
+	 * most this much of the kernel's memory (doubled by the kernel),
+	 * not tcp_wmem's 4 MB, before our own bounded queue takes over.
+	 * A whole 64 KiB answer still fits.
+	 */
+	(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 	if (bind(fd, sa, len) == -1 || listen(fd, 1024) == -1)
 		goto fail;
 	return fd;

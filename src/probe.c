@@ -32,7 +32,7 @@
 #define NKINDS	8	/* at least the entries of check_kinds[] */
 /*
  * A loop iteration whose callbacks ran this long is a stall: a result that
- * overlaps stalls worth a tenth of its timeout, or whose time limit was
+ * overlaps stalls worth a quarter of its timeout, or whose time limit was
  * handled that late, says more about us than about the target.
  */
 #define STALL_MIN_US	20000
@@ -146,7 +146,7 @@ stall_now(const struct probe *p, uint64_t now)
 /*
  * How late t's result comes through our fault, in µs; 0: on time.  Its
  * time limit handled well after it passed, or the run overlapping stalls
- * of the loop worth a tenth of the limit: the reply may sit unread in
+ * of the loop worth a quarter of the limit: the reply may sit unread in
  * the socket, or the request may have gone out late.
  */
 static uint64_t
@@ -159,7 +159,7 @@ came_late(const struct probe *p, const struct probe_target *t, uint64_t now)
 	if (took > lim + slack)
 		return took - lim;
 	st = stall_now(p, now);
-	if (st > t->stall0 && st - t->stall0 >= lim / 10 &&
+	if (st > t->stall0 && st - t->stall0 >= lim / 4 &&
 	    st - t->stall0 >= STALL_MIN_US)
 		return st - t->stall0;
 	return 0;
