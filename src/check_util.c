@@ -86,6 +86,8 @@ check_timer_start(struct check_target *t)
 	behind = ev_time() - ev_now(t->loop);
 	if (behind < 0)
 		behind = 0;
+	/* The run counts from here: an exec command may have waited. */
+	t->t0 = check_clock_us();
 	ev_timer_stop(t->loop, &t->tmo);
 	ev_timer_set(&t->tmo, t->ck->timeout + behind, 0);
 	ev_timer_start(t->loop, &t->tmo);

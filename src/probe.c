@@ -154,7 +154,7 @@ came_late(const struct probe *p, const struct probe_target *t, uint64_t now)
 {
 	uint64_t	 lim = t->c.ck->timeout * 1e6, slack, took, st;
 
-	slack = lim / 10 > 50000 ? lim / 10 : 50000;
+	slack = lim / 4 > 100000 ? lim / 4 : 100000;
 	took = now > t->c.t0 ? now - t->c.t0 : 0;
 	if (took > lim + slack)
 		return took - lim;
