@@ -282,11 +282,7 @@ httpc_run(struct check_target *t)
 		err = errno;
 		check_sock_close(t);
 		run_free(h);
-		if (err == ENOBUFS || err == ENOMEM || err == EADDRNOTAVAIL ||
-		    err == EAGAIN || err == EMFILE || err == ENFILE)
-			check_done(t, PROBE_LOCAL_ERROR, NULL, err, 0);
-		else
-			check_done(t, PROBE_REFUSED, NULL, err, 0);
+		check_connect_failed(t, err);
 		return;
 	}
 	ev_io_init(&t->io, io_cb, fd, EV_READ | EV_WRITE);

@@ -73,6 +73,11 @@ void		 check_done(struct check_target *, enum probe_result,
  * trouble, not the target's), and -1.
  */
 int		 check_sock_open(struct check_target *, int type);
+/*
+ * A connect() that failed at once with err: a local error when our side
+ * ran out of something, else refused.  The run is over (check_done()).
+ */
+void		 check_connect_failed(struct check_target *, int err);
 /* Stop t's io watcher and close its socket. */
 void		 check_sock_close(struct check_target *);
 /* Monotonic clock in microseconds. */

@@ -60,11 +60,7 @@ tcp_run(struct check_target *t)
 	if (errno != EINPROGRESS) {
 		err = errno;
 		check_sock_close(t);
-		if (err == ENOBUFS || err == ENOMEM || err == EADDRNOTAVAIL ||
-		    err == EAGAIN || err == EMFILE || err == ENFILE)
-			check_done(t, PROBE_LOCAL_ERROR, NULL, err, 0);
-		else
-			check_done(t, PROBE_REFUSED, NULL, err, 0);
+		check_connect_failed(t, err);
 		return;
 	}
 	ev_io_init(&t->io, connect_cb, fd, EV_READ | EV_WRITE);

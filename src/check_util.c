@@ -94,6 +94,17 @@ check_timer_start(struct check_target *t)
 }
 
 void
+check_connect_failed(struct check_target *t, int err)
+{
+	/* Out of something on our side, or the target said no. */
+	if (err == ENOBUFS || err == ENOMEM || err == EADDRNOTAVAIL ||
+	    err == EAGAIN || err == EMFILE || err == ENFILE)
+		check_done(t, PROBE_LOCAL_ERROR, NULL, err, 0);
+	else
+		check_done(t, PROBE_REFUSED, NULL, err, 0);
+}
+
+void
 check_done(struct check_target *t, enum probe_result r, const char *reason,
     int detail, uint64_t rtt_us)
 {
