@@ -87,7 +87,7 @@ def run(t):
     # busy: each holds the first byte of a message
     for s in conns:
         s.sendall(b'\x00')
-    time.sleep(0.2)
+    t.ok(pycheck.wait_server_read(), 'the daemon has read the four first bytes')
     refused_conn(t, '5th connection (limit 4, none idle)')
     refused_conn(t, '6th connection (limit 4, none idle)')
     for i, s in enumerate(conns):
@@ -128,7 +128,7 @@ def run(t):
     if len(fresh) == 4:
         for s in fresh:
             s.sendall(b'\x00')
-        time.sleep(0.2)
+        t.ok(pycheck.wait_server_read(), 'the daemon has read the four first bytes')
         refused_conn(t, 'fresh 5th connection (none idle)')
     for s in fresh:
         s.close()

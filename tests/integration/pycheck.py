@@ -204,6 +204,39 @@ def conn_state(s, wait=0.0):
     return 'data' if d else 'closed'
 
 
+def server_unread(port=None):
+    """Bytes sitting unread in the receive queues of the established TCP
+    sockets whose local port is `port` (the daemon's side of our
+    connections), from the kernel's table in /proc/net/tcp and tcp6."""
+    port = port or PORT
+    total = 0
+    for name in ('/proc/net/tcp', '/proc/net/tcp6'):
+        try:
+            with open(name) as f:
+                rows = f.read().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            col = row.split()
+            # local_address rem_address st tx_queue:rx_queue
+            if int(col[1].rsplit(':', 1)[1], 16) != port or col[3] != '01':
+                continue
+            total += int(col[4].split(':')[1], 16)
+    return total
+
+
+def wait_server_read(port=None, within=5.0):
+    """Wait (bounded) until the daemon has read every byte sent to it over
+    TCP, so that a check does not race the daemon's event loop; True if it
+    has."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if server_unread(port) == 0:
+            return True
+        time.sleep(0.02)
+    return False
+
+
 # ------------------------------------------------------------------ checks
 
 class Checks(tap.Checks):
