@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "answer.h"
+#include "answer_int.h"
 #include "cookie.h"
 #include "health.h"
 #include "lb.h"
@@ -250,16 +251,16 @@ cookie_answer(const struct answer_env *env, const struct wire_query *q,
 	return buf;
 }
 
-/* The answer for the question, and how much longer the name is than the
- * name it was built for; NULL when the name is not in our zones. */
-static const struct zone_answer *
-find_answer(const struct zone_db *db, const struct wire_query *q)
+const struct zone_answer *
+answer_find(const struct zone_db *db, const struct wire_query *q,
+    const struct zone **zone)
 {
 	const struct zone_node	*n;
 	size_t			 i, off;
 
 	n = zone_db_lookup_hashed(db, q->lname, q->qname_len, q->lhash);
 	if (n != NULL) {
+		*zone = n->zone;
 		if (n->cut == NULL) {
 			if (q->qtype == WIRE_TYPE_ANY)
 				return n->any;
@@ -281,6 +282,7 @@ find_answer(const struct zone_db *db, const struct wire_query *q)
 		n = zone_db_lookup(db, q->lname + off, q->qname_len - off);
 		if (n == NULL)
 			continue;
+		*zone = n->zone;
 		if (n->cut != NULL)
 			return &n->cut->referral;
 		/* Everything below a DNAME is redirected (RFC 6672). */
@@ -358,12 +360,9 @@ pick_one(const struct zone_name *m, const uint16_t *idx, size_t n,
 	return true;
 }
 
-/*
- * Run the name's chain over the members of the family.  Returns how many
- * candidates to answer (0 with *all_down set when none is usable).
- */
-static size_t
-run_chain(const struct answer_env *env, const struct wire_query *q,
+/* The name's chain over the members of the family. */
+size_t
+answer_run_chain(const struct answer_env *env, const struct wire_query *q,
     const struct zone_answer *a, struct lb_cand *c, bool *degraded,
     uint8_t *scope, bool *all_down)
 {
@@ -453,25 +452,21 @@ run_chain(const struct answer_env *env, const struct wire_query *q,
 	return n;
 }
 
-/* Write the chosen members as A or AAAA records; 0 when they do not fit. */
-static size_t
-put_tail(const struct zone_answer *a, const struct lb_cand *c, size_t n,
-    bool degraded, uint16_t delta, uint8_t *p, size_t room)
+size_t
+answer_put_tail(const struct zone_answer *a, const struct lb_cand *c,
+    size_t n, bool degraded, uint16_t owner, uint8_t *p, size_t room)
 {
 	const struct zone_name	*m = a->tail;
 	size_t			 alen = a->tail_family == 4 ? 4 : 16;
 	size_t			 i, rl = WIRE_RR_FIXED + alen;
 	const uint8_t		*tmpl = a->tail_rr[degraded];
-	/* A wildcard's chain ends in the answer, which moved by delta. */
-	bool			 moved = delta != 0 &&
-				    a->tail_owner != WIRE_HDR_LEN;
 
 	if (n * rl > room)
 		return 0;
 	for (i = 0; i < n; i++, p += rl) {
 		memcpy(p, tmpl, WIRE_RR_FIXED);
-		if (moved)
-			wire_put16(p, 0xc000 | (a->tail_owner + delta));
+		if (owner != 0)
+			wire_put16(p, 0xc000 | owner);
 		/* Constant sizes: copied inline, not by a call. */
 		if (alen == 4)
 			memcpy(p + WIRE_RR_FIXED, m->pool->members[c[i].member].addr, 4);
@@ -492,7 +487,7 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 	enum wire_verdict		 v;
 	size_t				 limit, pos, avail, end, i, k, olen;
 	size_t				 ntail = 0, tlen;
-	uint16_t			 flags, delta, p, an;
+	uint16_t			 flags, delta, p, an, ns, ar;
 	uint8_t				 scope = 0;
 	uint8_t				 scbuf[COOKIE_OURS_LEN];
 	const uint8_t			*sc = NULL;
@@ -500,6 +495,8 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 	uint8_t				 rcode;
 	bool				 valid = false;
 	struct lb_cand			 cand[LB_MAX_MEMBERS];
+	const struct zone		*zone = NULL;
+	struct answer_followed		 f;
 
 	if (env->result != NULL)
 		env->result->cookie_valid = false;
@@ -568,7 +565,7 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 		    q.qtype);
 	else if (q.qclass == WIRE_CLASS_IN && q.qtype != WIRE_TYPE_AXFR &&
 	    q.qtype != WIRE_TYPE_IXFR)
-		a = find_answer(env->db, &q);
+		a = answer_find(env->db, &q, &zone);
 	else
 		a = NULL;
 	if (a == NULL)
@@ -576,7 +573,8 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 	if (a->tail != NULL) {
 		if (env->stats != NULL)
 			answer_stat_add(&env->stats->managed, 1);
-		ntail = run_chain(env, &q, a, cand, &degraded, &scope, &down);
+		ntail = answer_run_chain(env, &q, a, cand, &degraded, &scope,
+		    &down);
 		if (down) {
 			if (env->stats != NULL)
 				answer_stat_add(&env->stats->all_down, 1);
@@ -638,6 +636,8 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 	pos += end;
 	s = k > 0 ? &a->sets[k - 1] : NULL;
 	an = s != NULL ? s->an : 0;
+	ns = s != NULL ? s->ns : 0;
+	ar = s != NULL ? s->ar : 0;
 	rcode = a->rcode;
 	if (a->dname_len != 0 && !tc) {
 		/*
@@ -664,12 +664,22 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 			    (q.qend + a->dname_off));
 			pos += tlen;
 			an++;
+			/* ... and on with the CNAME's target, in this zone. */
+			pos += answer_follow(env, &q, a, zone, out, pos - delta -
+			    2, pos, q.qend + avail - pos, cand, &f);
+			an += f.an;
+			ns += f.ns;
+			ar += f.ar;
+			rcode = f.rcode;
+			scope = f.scope;
 		}
 	}
 	if (a->tail != NULL && !tc) {
 		/* The pool's records are one RRset: all of them or TC. */
-		tlen = put_tail(a, cand, ntail, degraded, delta, out + pos,
-		    avail - end);
+		/* A wildcard's chain ends in the answer, which moved. */
+		tlen = answer_put_tail(a, cand, ntail, degraded,
+		    delta != 0 && a->tail_owner != WIRE_HDR_LEN ?
+		    a->tail_owner + delta : 0, out + pos, avail - end);
 		if (tlen == 0 && ntail > 0) {
 			tc = true;
 			if (env->stats != NULL)
@@ -680,8 +690,8 @@ answer_query(const struct answer_env *env, const uint8_t *pkt, size_t len,
 	}
 	wire_put16(out + WIRE_OFF_QDCOUNT, 1);
 	wire_put16(out + WIRE_OFF_ANCOUNT, an);
-	wire_put16(out + WIRE_OFF_NSCOUNT, s != NULL ? s->ns : 0);
-	wire_put16(out + WIRE_OFF_ARCOUNT, (s != NULL ? s->ar : 0) + q.edns);
+	wire_put16(out + WIRE_OFF_NSCOUNT, ns);
+	wire_put16(out + WIRE_OFF_ARCOUNT, ar + q.edns);
 	flags |= (a->aa ? WIRE_AA : 0) | (tc ? WIRE_TC : 0) | rcode;
 	wire_put16(out + WIRE_OFF_FLAGS, flags);
 	if (q.edns)

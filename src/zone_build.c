@@ -337,38 +337,6 @@ managed_has(const struct zone_node *n, uint8_t fam)
 	return n->managed != NULL && n->managed->pool->nfam[fam == 6] > 0;
 }
 
-/*
- * The CNAME a DNAME at up (its RRset ds) makes for the name t below it
- * (RFC 6672 2.2), into syn; the record, which the caller frees, or NULL
- * when the new name would pass 255 bytes (YXDOMAIN).
- */
-static ldns_rr *
-dname_synth(const struct zone_node *up, const struct bset *ds,
-    const uint8_t *t, size_t len, struct bset *syn)
-{
-	const ldns_rdf	*target = ldns_rr_rdf(ds->rrs[0], 0);
-	uint8_t		 name[WIRE_MAX_NAME];
-	size_t		 pre = len - up->name_len;
-	ldns_rr		*rr;
-
-	if (pre + ldns_rdf_size(target) > WIRE_MAX_NAME)
-		return NULL;
-	memcpy(name, t, pre);
-	memcpy(name + pre, ldns_rdf_data(target), ldns_rdf_size(target));
-	rr = ldns_rr_new();
-	ldns_rr_set_type(rr, LDNS_RR_TYPE_CNAME);
-	ldns_rr_set_class(rr, LDNS_RR_CLASS_IN);
-	ldns_rr_set_ttl(rr, ds->ttl);
-	ldns_rr_set_owner(rr, ldns_dname_new_frm_data(len, t));
-	ldns_rr_push_rdf(rr, ldns_dname_new_frm_data(pre +
-	    ldns_rdf_size(target), name));
-	syn->rrs[0] = rr;
-	syn->n = 1;
-	syn->type = LDNS_RR_TYPE_CNAME;
-	syn->ttl = ds->ttl;
-	return rr;
-}
-
 /* Is the type one that may sit beside a CNAME (RFC 4035 2.5)? */
 static bool
 beside_cname(uint16_t t)
@@ -398,14 +366,14 @@ build_cname(struct builder *b, struct enc *e, struct zone_node *n,
     const struct bset *soa, uint32_t neg_ttl)
 {
 	const struct bset	*chain[ZONE_MAX_CHAIN + 2];
-	const struct zone_node	*cn[ZONE_MAX_CHAIN];
+	const struct zone_node	*cn[ZONE_MAX_CHAIN + 2];
 	const uint8_t		*own[ZONE_MAX_CHAIN + 2];
-	uint8_t			 wown[ZONE_MAX_CHAIN][WIRE_MAX_NAME];
+	uint8_t			 wown[ZONE_MAX_CHAIN + 2][WIRE_MAX_NAME];
 	const struct zone_node	*end = NULL, *cut = NULL, *up = NULL;
 	const ldns_rr		*synrr[1];
 	struct bset		 syn = { .rrs = synrr };
 	ldns_rr			*cname = NULL;
-	bool			 at_cut = false;
+	bool			 at_cut = false, renamed = false;
 	const uint8_t		*eown = NULL, *owner = n->name;
 	struct bnode		*ebn = NULL;
 	uint8_t			 t[WIRE_MAX_NAME];
@@ -418,11 +386,14 @@ build_cname(struct builder *b, struct enc *e, struct zone_node *n,
 				    LDNS_RR_TYPE_NSEC };
 
 	for (;;) {
-		cs = bset_find(bnode_of(b, cur), LDNS_RR_TYPE_CNAME);
-		chain[nchain] = cs;
-		own[nchain] = owner;
-		cn[nchain++] = cur;
-		len = rdf_lname(ldns_rr_rdf(cs->rrs[0], 0), t);
+		if (!renamed) {
+			cs = bset_find(bnode_of(b, cur), LDNS_RR_TYPE_CNAME);
+			chain[nchain] = cs;
+			own[nchain] = owner;
+			cn[nchain++] = cur;
+			len = rdf_lname(ldns_rr_rdf(cs->rrs[0], 0), t);
+		}
+		renamed = false;
 		if (!name_under(t, len, n->zone->origin, n->zone->origin_len))
 			break;		/* outside: the resolver goes on */
 		owner = NULL;
@@ -434,21 +405,33 @@ build_cname(struct builder *b, struct enc *e, struct zone_node *n,
 				cut = up->cut;
 				break;
 			}
-			/* Below a DNAME: it and its CNAME end the chain. */
+			/*
+			 * Below a DNAME: it and its CNAME, then on with the
+			 * new name (RFC 6672 3.1).  One DNAME a chain: a
+			 * second one ends it before it.
+			 */
 			if (up != NULL && (ds = bset_find(bnode_of(b, up),
 			    LDNS_RR_TYPE_DNAME)) != NULL) {
-				cname = dname_synth(up, ds, t, len, &syn);
+				if (cname != NULL)
+					break;
+				cname = zone_dname_synth(up, ds, t, len, &syn);
 				if (cname == NULL)
 					rcode = WIRE_RCODE_YXDOMAIN;
 				chain[nchain] = ds;
+				cn[nchain] = NULL;
 				own[nchain++] = up->name;
-				if (cname != NULL) {
-					chain[nchain] = &syn;
-					/* wown[0]: link 0 is n, never a wildcard */
-					memcpy(wown[0], t, len);
-					own[nchain++] = wown[0];
-				}
-				break;
+				if (cname == NULL)
+					break;
+				chain[nchain] = &syn;
+				cn[nchain] = NULL;
+				/* wown[0]: link 0 is n, never a wildcard */
+				memcpy(wown[0], t, len);
+				own[nchain++] = wown[0];
+				if (nchain >= ZONE_MAX_CHAIN)
+					break;
+				len = rdf_lname(ldns_rr_rdf(cname, 0), t);
+				renamed = true;
+				continue;
 			}
 			if (up == NULL || up->wild == NULL) {
 				rcode = WIRE_RCODE_NXDOMAIN;

@@ -274,3 +274,35 @@ zone_enc_finish(struct enc *e, struct zone_answer *a, uint16_t qtype,
 	a->fix = xcalloc(e->nfix, sizeof(*a->fix));
 	memcpy(a->fix, e->fix, e->nfix * sizeof(*a->fix));
 }
+
+/*
+ * The CNAME a DNAME at up (its RRset ds) makes for the name t below it
+ * (RFC 6672 2.2), into syn; the record, which the caller frees, or NULL
+ * when the new name would pass 255 bytes (YXDOMAIN).
+ */
+ldns_rr *
+zone_dname_synth(const struct zone_node *up, const struct bset *ds,
+    const uint8_t *t, size_t len, struct bset *syn)
+{
+	const ldns_rdf	*target = ldns_rr_rdf(ds->rrs[0], 0);
+	uint8_t		 name[WIRE_MAX_NAME];
+	size_t		 pre = len - up->name_len;
+	ldns_rr		*rr;
+
+	if (pre + ldns_rdf_size(target) > WIRE_MAX_NAME)
+		return NULL;
+	memcpy(name, t, pre);
+	memcpy(name + pre, ldns_rdf_data(target), ldns_rdf_size(target));
+	rr = ldns_rr_new();
+	ldns_rr_set_type(rr, LDNS_RR_TYPE_CNAME);
+	ldns_rr_set_class(rr, LDNS_RR_CLASS_IN);
+	ldns_rr_set_ttl(rr, ds->ttl);
+	ldns_rr_set_owner(rr, ldns_dname_new_frm_data(len, t));
+	ldns_rr_push_rdf(rr, ldns_dname_new_frm_data(pre +
+	    ldns_rdf_size(target), name));
+	syn->rrs[0] = rr;
+	syn->n = 1;
+	syn->type = LDNS_RR_TYPE_CNAME;
+	syn->ttl = ds->ttl;
+	return rr;
+}

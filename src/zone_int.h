@@ -63,6 +63,13 @@ uint16_t	 zone_enc_find(const struct enc *, const uint8_t *lname,
 void		 zone_enc_finish(struct enc *, struct zone_answer *a,
 		    uint16_t qtype, uint8_t rcode, bool aa, size_t ref_len);
 void		 zone_answer_free(struct zone_answer *);
+/*
+ * The CNAME a DNAME at up (its RRset ds) makes for the name t below it
+ * (RFC 6672 2.2), in syn; NULL when the name would pass 255 bytes.
+ */
+ldns_rr		*zone_dname_synth(const struct zone_node *up,
+		    const struct bset *ds, const uint8_t *t, size_t len,
+		    struct bset *syn);
 
 /* Wire names (zone.c). */
 uint64_t	 zone_hash_name(uint64_t seed, const uint8_t *, size_t);

@@ -43,7 +43,7 @@ else notok "no include loops between modules" "$loops"; fi
 #    out, no event loop, no sockets, no threads, no clock, no libraries
 #    of I/O.  (Allocation is load time there; test_answer_noalloc shows the
 #    per-query path has none.)
-pure="answer wire cookie siphash zone zone_ident lb lb_up lb_priority lb_topology
+pure="answer answer_follow wire cookie siphash zone zone_ident lb lb_up lb_priority lb_topology
  lb_round_robin lb_shuffle lb_weighted lb_hash lb_fastest lb_least_load lb_first
  health rrl httpc"
 bad=

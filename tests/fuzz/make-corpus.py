@@ -61,6 +61,8 @@ names = ['www.lb.example.', 'WwW.Lb.ExAmPlE.', 'docs.lb.example.',
          'big.fz.test.', 'fb.fz.test.', 'fbc.fz.test.', 'sf.fz.test.',
          'nd.fz.test.', 'w1.fz.test.', 'g.fz.test.', 'h.fz.test.',
          'a.b.del.fz.test.', 'x.y.z.fz.test.', 'y.z.fz.test.',
+         'x.old.fz.test.', 'Mx.W.ol2.fz.test.', 'q.lp.fz.test.',
+         'abc.far.fz.test.',
          'example.org.', '.']
 types = ['A', 'AAAA', 'ANY', 'TXT', 'MX', 'NS', 'SOA', 'SRV', 'CNAME', 'DS',
          'CAA', 'AXFR']

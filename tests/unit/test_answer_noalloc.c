@@ -118,7 +118,8 @@ static const char managed_zone[] =
 	"ns = [ \"ns.example.net.\" ];\n"
 	"records = [ \"alias CNAME www\", \"www TXT \\\"x\\\"\",\n"
 	"  \"*.w A 192.0.2.99\", \"*.wc CNAME www\",\n"
-	"  \"d DNAME example.net.\" ];\n"
+	"  \"d DNAME example.net.\", \"in DNAME m.example.\",\n"
+	"  \"d2 DNAME in.m.example.\" ];\n"
 	"checks = { web = { type = \"tcp\"; port = 80; }; };\n"
 	"regions = { eu = [ \"192.0.2.0/25\", \"2001:db8:1::/48\" ];\n"
 	"            us = [ \"192.0.2.128/25\" ]; };\n"
@@ -156,6 +157,10 @@ static const char *const qnames[] = {
 	/* Wildcards: static, a CNAME to a managed name, managed. */
 	"a.b.w.m.example", "Long-Name.wc.m.example", "edge.cdn.m.example",
 	"Below.The.d.m.example",
+	/* DNAMEs followed in the zone: to managed names, wildcards,
+	   another DNAME, nothing. */
+	"www.in.m.example", "Hand.In.m.example", "q.cdn.in.m.example",
+	"a.b.w.in.m.example", "rr.in.d2.m.example", "nx.in.m.example",
 	"deep.nx.m.example", "WwW.Lb.Example", "lb.example", "big.lb.example",
 	"huge.lb.example", "x.y.sub.lb.example", "cname.lb.example",
 	"nowhere.test", "www.other.test",

@@ -41,6 +41,11 @@ static const char zone[] =
     "  \"sub NS ns.sub.w.test.\", \"ns.sub A 192.0.2.53\",\n"
     "  \"*.mw CNAME www\",\n"
     "  \"old 300 DNAME new.w.test.\", \"old A 192.0.2.7\",\n"
+    "  \"x.new A 192.0.2.70\", \"y.new A 192.0.2.71\",\n"
+    "  \"*.wn.new A 192.0.2.72\", \"mx.new MX 10 mail.w.test.\",\n"
+    "  \"dl.new NS ns.sub.w.test.\", \"dn2.new DNAME new.w.test.\",\n"
+    "  \"loop.new DNAME x.loop.old.w.test.\",\n"
+    "  \"lng.new DNAME " LONG63 "." LONG63 "." LONG63 ".example.\",\n"
     "  \"ext DNAME example.org.\",\n"
     "  \"long DNAME " LONG63 "." LONG63 "." LONG63 ".example.\",\n"
     "  \"towild CNAME foo.wild.w.test.\", \"tocn CNAME x.cn.w.test.\",\n"
@@ -52,7 +57,8 @@ static const char zone[] =
     "  \"sub2 NS ns.sub.w.test.\", \"tosub MX 10 ns.sub.w.test.\" ];\n"
     "pools = { p = { members = ( { address = \"198.51.100.1\"; } ); }; };\n"
     "names = { www = { pool = \"p\"; ttl = 30; };\n"
-    "  cdn = { owner = \"*.cdn\"; pool = \"p\"; ttl = 20; }; };\n";
+    "  cdn = { owner = \"*.cdn\"; pool = \"p\"; ttl = 20; };\n"
+    "  mnew = { owner = \"m.new\"; pool = \"p\"; ttl = 30; }; };\n";
 
 struct fixture {
 	struct conf		*conf;
@@ -338,7 +344,8 @@ dname(void **state)
 	struct fixture		*f = *state;
 	static const char *const one[] = {
 		"old.w.test. 300 IN DNAME new.w.test.",
-		"x.old.w.test. 300 IN CNAME x.new.w.test." };
+		"x.old.w.test. 300 IN CNAME x.new.w.test.",
+		"x.new.w.test. 3600 IN A 192.0.2.70" };
 	static const char *const two[] = {
 		"old.w.test. 300 IN DNAME new.w.test.",
 		"A.b.old.w.test. 300 IN CNAME A.b.new.w.test." };
@@ -355,8 +362,8 @@ dname(void **state)
 	ASK(f, "x.old.w.test.", LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR, one,
 	    none);
 	/* The leading labels as asked, case and all; any type. */
-	ASK(f, "A.b.old.w.test.", LDNS_RR_TYPE_MX, LDNS_RCODE_NOERROR, two,
-	    none);
+	ASK(f, "A.b.old.w.test.", LDNS_RR_TYPE_MX, LDNS_RCODE_NXDOMAIN, two,
+	    soa);
 	ASK(f, "www.ext.w.test.", LDNS_RR_TYPE_AAAA, LDNS_RCODE_NOERROR, ext,
 	    none);
 	/* The owner is not redirected, and holds other data. */
@@ -397,7 +404,8 @@ cname_into_synthesis(void **state)
 	static const char *const old[] = {
 		"toold.w.test. 3600 IN CNAME y.old.w.test.",
 		"old.w.test. 300 IN DNAME new.w.test.",
-		"y.old.w.test. 300 IN CNAME y.new.w.test." };
+		"y.old.w.test. 300 IN CNAME y.new.w.test.",
+		"y.new.w.test. 3600 IN A 192.0.2.71" };
 	static const char *const lng[] = {
 		"tolong.w.test. 3600 IN CNAME " LONG63 ".long.w.test.",
 		"long.w.test. 3600 IN DNAME " LONG63 "." LONG63 "." LONG63
@@ -436,6 +444,79 @@ cname_into_synthesis(void **state)
 }
 
 /*
+ * After a DNAME the lookup goes on with the CNAME's target while it is in
+ * the zone (RFC 6672 3.1 step 3.c), as Knot does: into a name, a wildcard
+ * (owned by the target, spelled as asked), an MX with its address, a cut,
+ * a managed name, another DNAME; NXDOMAIN with the SOA when the target
+ * does not exist (RFC 6604 2).  A CNAME asked for is not followed, a
+ * name grown past 255 octets is YXDOMAIN, and a DNAME loop ends.
+ */
+static void
+dname_followed(void **state)
+{
+	struct fixture		*f = *state;
+	static const char *const wild[] = {
+		"old.w.test. 300 IN DNAME new.w.test.",
+		"Q.Wn.OLD.w.test. 300 IN CNAME Q.Wn.new.w.test.",
+		"Q.Wn.new.w.test. 3600 IN A 192.0.2.72" };
+	static const char *const mx[] = {
+		"old.w.test. 300 IN DNAME new.w.test.",
+		"mx.old.w.test. 300 IN CNAME mx.new.w.test.",
+		"mx.new.w.test. 3600 IN MX 10 mail.w.test." };
+	static const char *const cut[] = {
+		"old.w.test. 300 IN DNAME new.w.test.",
+		"a.dl.old.w.test. 300 IN CNAME a.dl.new.w.test." };
+	static const char *const ref[] = {
+		"dl.new.w.test. 3600 IN NS ns.sub.w.test." };
+	static const char *const man[] = {
+		"old.w.test. 300 IN DNAME new.w.test.",
+		"m.old.w.test. 300 IN CNAME m.new.w.test.",
+		"m.new.w.test. 30 IN A 198.51.100.1" };
+	static const char *const two[] = {
+		"old.w.test. 300 IN DNAME new.w.test.",
+		"x.dn2.old.w.test. 300 IN CNAME x.dn2.new.w.test.",
+		"dn2.new.w.test. 3600 IN DNAME new.w.test.",
+		"x.dn2.new.w.test. 3600 IN CNAME x.new.w.test.",
+		"x.new.w.test. 3600 IN A 192.0.2.70" };
+	static const char *const cn[] = {
+		"old.w.test. 300 IN DNAME new.w.test.",
+		"x.old.w.test. 300 IN CNAME x.new.w.test." };
+
+	ASK(f, "Q.Wn.OLD.w.test.", LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR, wild,
+	    none);
+	ASK(f, "mx.old.w.test.", LDNS_RR_TYPE_MX, LDNS_RCODE_NOERROR, mx,
+	    none);
+	assert_int_equal(ldns_pkt_arcount(f->p), 1);	/* mail's A */
+	ask(f, "a.dl.old.w.test.", LDNS_RR_TYPE_A);
+	assert_int_equal(ldns_pkt_get_rcode(f->p), LDNS_RCODE_NOERROR);
+	tu_assert_rrs(ldns_pkt_answer(f->p), cut, NITEMS(cut), __FILE__,
+	    __LINE__);
+	tu_assert_rrs(ldns_pkt_authority(f->p), ref, NITEMS(ref), __FILE__,
+	    __LINE__);
+	ASK(f, "m.old.w.test.", LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR, man,
+	    none);
+	/* The managed name's AAAA: its pool has none, NODATA. */
+	ask(f, "m.old.w.test.", LDNS_RR_TYPE_AAAA);
+	assert_int_equal(ldns_pkt_ancount(f->p), 2);
+	ASK(f, "x.dn2.old.w.test.", LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR, two,
+	    none);
+	ASK(f, "x.old.w.test.", LDNS_RR_TYPE_CNAME, LDNS_RCODE_NOERROR, cn,
+	    none);
+	/* A second DNAME whose name would pass 255 octets: YXDOMAIN. */
+	ask(f, LONG63 ".lng.old.w.test.", LDNS_RR_TYPE_A);
+	assert_int_equal(ldns_pkt_get_rcode(f->p), LDNS_RCODE_YXDOMAIN);
+	assert_int_equal(ldns_pkt_ancount(f->p), 3);
+	/* loop.new leads back below old: 8 DNAMEs after the first, then
+	   the last CNAME is left for the resolver. */
+	ask(f, "a.loop.old.w.test.", LDNS_RR_TYPE_A);
+	assert_int_equal(ldns_pkt_get_rcode(f->p), LDNS_RCODE_NOERROR);
+	assert_int_equal(ldns_pkt_ancount(f->p), 2 + 2 * 8);
+	/* Through a DNAME the case of the name asked is kept. */
+	ask(f, "X.OLD.w.test.", LDNS_RR_TYPE_A);
+	assert_int_equal(ldns_pkt_ancount(f->p), 3);
+}
+
+/*
  * RRSIG and NSEC may sit beside a CNAME (RFC 4035 2.5, RFC 2181 10.1):
  * asked for, the CNAME is not followed, and unsigned, there are none.
  */
@@ -468,6 +549,7 @@ main(void)
 		cmocka_unit_test(sibling_glue),
 		cmocka_unit_test(every_length),
 		cmocka_unit_test(dname),
+		cmocka_unit_test(dname_followed),
 		cmocka_unit_test(cname_into_synthesis),
 		cmocka_unit_test(rrsig_beside_cname),
 	};
