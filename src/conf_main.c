@@ -62,8 +62,8 @@ delegates(const struct conf_zone *p, const ldns_rdf *name)
  * A record of one zone at or below the origin of a deeper zone we also
  * serve would never be answered: the deeper zone answers for those names
  * (zone_build.c).  Only the parent's delegation to it, its NS and their
- * glue, may stay, as zone files copied from elsewhere have them; managed
- * names may not.
+ * glue, may stay, as zone files copied from elsewhere have them, and its
+ * DS, which the parent side answers; managed names may not.
  */
 static void
 check_nested(struct loader *ld, const struct conf_zone *p,
@@ -95,9 +95,13 @@ check_nested(struct loader *ld, const struct conf_zone *p,
 				deep = below[j];
 		if (deep == NULL)
 			continue;
+		/* DS at the child's apex: the parent answers for it
+		   (RFC 4035 3.1.4.1), when it delegates there. */
 		if ((t == LDNS_RR_TYPE_NS && ldns_dname_compare(owner,
 		    deep->origin) == 0) || ((t == LDNS_RR_TYPE_A ||
-		    t == LDNS_RR_TYPE_AAAA) && delegates(p, deep->origin)))
+		    t == LDNS_RR_TYPE_AAAA) && delegates(p, deep->origin)) ||
+		    (t == LDNS_RR_TYPE_DS && ldns_dname_compare(owner,
+		    deep->origin) == 0 && delegates(p, deep->origin)))
 			continue;
 		a = conf_name_str(owner);
 		b = conf_name_str(deep->origin);

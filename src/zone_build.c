@@ -23,6 +23,11 @@ struct bnode {
 	struct bset	*sets;
 	size_t		 nsets;
 	bool		 is_cut;
+	/* At the apex of a zone whose parent we serve too: the parent's
+	   records here (NS, DS), its zone and negative TTL. */
+	struct bnode	*above;
+	struct zone	*parent;
+	uint32_t	 parent_neg;
 };
 
 struct builder {
@@ -109,71 +114,20 @@ bset_add(struct bnode *bn, const ldns_rr *rr)
 		s->ttl = ldns_rr_ttl(rr);
 }
 
+static void
+bnode_free(struct bnode *bn)
+{
+	size_t	 i;
+
+	for (i = 0; i < bn->nsets; i++)
+		free(bn->sets[i].rrs);
+	free(bn->sets);
+}
+
 static struct bnode *
 bnode_of(struct builder *b, const struct zone_node *n)
 {
 	return &b->bn[n - b->db->nodes];
-}
-
-/* Is name (lower-case wire) at or below top? */
-static bool
-name_under(const uint8_t *name, size_t len, const uint8_t *top, size_t tlen)
-{
-	uint8_t	 off[WIRE_MAX_LABELS];
-	size_t	 i, n;
-
-	if (len < tlen)
-		return false;
-	n = zone_labels_of(name, off);
-	for (i = 0; i <= n; i++) {
-		size_t	 o = i < n ? off[i] : len - 1;
-
-		if (len - o == tlen)
-			return memcmp(name + o, top, tlen) == 0;
-	}
-	return false;
-}
-
-/* The deepest zone at or above name, or NULL. */
-static struct zone *
-zone_of(const struct zone_db *db, const uint8_t *name, size_t len)
-{
-	struct zone	*best = NULL;
-	size_t		 i;
-
-	for (i = 0; i < db->nzones; i++)
-		if (name_under(name, len, db->zones[i].origin,
-		    db->zones[i].origin_len) && (best == NULL ||
-		    db->zones[i].origin_len > best->origin_len))
-			best = &db->zones[i];
-	return best;
-}
-
-/* Lower-case wire form of an ldns dname. */
-static size_t
-rdf_lname(const ldns_rdf *d, uint8_t *out)
-{
-	size_t	 len = ldns_rdf_size(d);
-
-	zone_lower_copy(out, ldns_rdf_data(d), len);
-	return len;
-}
-
-/* The target name of a CNAME, NS, MX or SRV record. */
-static const ldns_rdf *
-target_of(const ldns_rr *rr)
-{
-	switch (ldns_rr_get_type(rr)) {
-	case LDNS_RR_TYPE_CNAME:
-	case LDNS_RR_TYPE_NS:
-		return ldns_rr_rdf(rr, 0);
-	case LDNS_RR_TYPE_MX:
-		return ldns_rr_rdf(rr, 1);
-	case LDNS_RR_TYPE_SRV:
-		return ldns_rr_rdf(rr, 3);
-	default:
-		return NULL;
-	}
 }
 
 /* Addresses of the targets of set as additional records. */
@@ -192,9 +146,9 @@ add_additional(struct builder *b, struct enc *e, const struct bset *set,
 	size_t			 k, nseen = 0;
 
 	for (i = 0; i < set->n; i++) {
-		if ((d = target_of(set->rrs[i])) == NULL)
+		if ((d = zone_target_of(set->rrs[i])) == NULL)
 			continue;
-		len = rdf_lname(d, t);
+		len = zone_rdf_lname(d, t);
 		if ((tn = node_find(b, t, len)) == NULL)
 			continue;
 		/* Each target's addresses once, however often named. */
@@ -391,14 +345,14 @@ build_cname(struct builder *b, struct enc *e, struct zone_node *n,
 			chain[nchain] = cs;
 			own[nchain] = owner;
 			cn[nchain++] = cur;
-			len = rdf_lname(ldns_rr_rdf(cs->rrs[0], 0), t);
+			len = zone_rdf_lname(ldns_rr_rdf(cs->rrs[0], 0), t);
 		}
 		renamed = false;
-		if (!name_under(t, len, n->zone->origin, n->zone->origin_len))
+		if (!zone_name_under(t, len, n->zone->origin, n->zone->origin_len))
 			break;		/* outside: the resolver goes on */
 		owner = NULL;
 		if ((cur = node_find(b, t, len)) == NULL) {
-			if (zone_of(b->db, t, len) != n->zone)
+			if (zone_db_zone_of(b->db, t, len) != n->zone)
 				break;
 			up = closest_above(b, t, len);
 			if (up != NULL && up->cut != NULL) {
@@ -429,7 +383,7 @@ build_cname(struct builder *b, struct enc *e, struct zone_node *n,
 				own[nchain++] = wown[0];
 				if (nchain >= ZONE_MAX_CHAIN)
 					break;
-				len = rdf_lname(ldns_rr_rdf(cname, 0), t);
+				len = zone_rdf_lname(ldns_rr_rdf(cname, 0), t);
 				renamed = true;
 				continue;
 			}
@@ -548,6 +502,62 @@ build_dname(struct enc *e, struct zone_node *n, const struct bset *s)
 	n->dname = a;
 }
 
+/*
+ * A zone whose parent we serve too: the parent's records at its apex,
+ * which the child answers for but DS (RFC 4035 3.1.4.1).  Only the
+ * parent nearest to the child counts.
+ */
+static void
+parent_side(struct builder *b, struct zone *z, uint32_t neg_ttl,
+    const uint8_t *name, size_t len, const ldns_rr *rr)
+{
+	struct zone	*deep = zone_db_zone_of(b->db, name, len);
+	struct bnode	*bn;
+	ldns_rr_type	 t = ldns_rr_get_type(rr);
+	size_t		 idx;
+
+	if (deep->origin_len != len || (t != LDNS_RR_TYPE_NS &&
+	    t != LDNS_RR_TYPE_DS))
+		return;
+	idx = node_get(b, name, len, deep);	/* may move b->bn */
+	bn = &b->bn[idx];
+	if (bn->parent != NULL && bn->parent->origin_len > z->origin_len)
+		return;
+	if (bn->parent != z) {
+		if (bn->above == NULL)
+			bn->above = xcalloc(1, sizeof(*bn->above));
+		bnode_free(bn->above);
+		memset(bn->above, 0, sizeof(*bn->above));
+		bn->parent = z;
+		bn->parent_neg = neg_ttl;
+	}
+	bset_add(bn->above, rr);
+}
+
+/*
+ * DS at the apex of a zone whose parent delegates to it here: the
+ * parent's DS, or the parent's NODATA (RFC 4035 3.1.4.1).
+ */
+static void
+build_parent_ds(struct builder *b, struct enc *e, struct zone_node *n,
+    struct bnode *bn)
+{
+	const struct zone	*p = bn->parent;
+	const struct bset	*ds = bset_find(bn->above, LDNS_RR_TYPE_DS);
+	const struct bset	*soa;
+
+	zone_enc_init(e, n->name, n->name_len);
+	if (ds != NULL)
+		zone_enc_set(e, n->name, ds, ds->ttl, SEC_AN, true);
+	else {
+		soa = bset_find(bnode_of(b, node_find(b, p->origin,
+		    p->origin_len)), LDNS_RR_TYPE_SOA);
+		zone_enc_set(e, p->origin, soa, bn->parent_neg, SEC_NS, true);
+	}
+	zone_enc_finish(e, &n->answers[n->nanswers++], LDNS_RR_TYPE_DS,
+	    WIRE_RCODE_NOERROR, true, n->name_len);
+}
+
 static void
 build_node(struct builder *b, struct enc *e, struct zone_node *n,
     const struct bset *soa, uint32_t neg_ttl)
@@ -583,7 +593,9 @@ build_node(struct builder *b, struct enc *e, struct zone_node *n,
 		build_cname(b, e, n, soa, neg_ttl);
 		return;
 	}
-	n->answers = xcalloc(bn->nsets + 2, sizeof(*n->answers));
+	n->answers = xcalloc(bn->nsets + 3, sizeof(*n->answers));
+	if (bn->above != NULL && bset_find(bn->above, LDNS_RR_TYPE_NS) != NULL)
+		build_parent_ds(b, e, n, bn);
 	for (i = 4; i <= 6; i += 2)
 		if (managed_has(n, i))
 			build_tail(e, n, NULL, NULL, 0, n, n->name, i,
@@ -685,7 +697,7 @@ zone_db_new(const struct conf *c)
 	for (i = 0; i < c->nzones; i++) {
 		z = &db->zones[i];
 		cz = &c->zones[i];
-		z->origin_len = rdf_lname(cz->origin, lname);
+		z->origin_len = zone_rdf_lname(cz->origin, lname);
 		z->origin = xmalloc(z->origin_len);
 		memcpy(z->origin, lname, z->origin_len);
 		z->name = ldns_rdf2str(cz->origin);
@@ -717,10 +729,13 @@ zone_db_new(const struct conf *c)
 		node_get(&b, z->origin, z->origin_len, z);
 		for (j = 0; j < cz->nrrs; j++) {
 			rr = cz->rrs[j].rr;
-			len = rdf_lname(ldns_rr_owner(rr), lname);
+			len = zone_rdf_lname(ldns_rr_owner(rr), lname);
 			/* Data of a zone that a deeper zone of ours serves. */
-			if (zone_of(db, lname, len) != z)
+			if (zone_db_zone_of(db, lname, len) != z) {
+				parent_side(&b, z, cz->neg_ttl, lname, len,
+				    rr);
 				continue;
+			}
 			idx = node_get(&b, lname, len, z);
 			bset_add(&b.bn[idx], rr);
 			nl = zone_labels_of(lname, off);
@@ -729,8 +744,8 @@ zone_db_new(const struct conf *c)
 				node_get(&b, lname + off[k], len - off[k], z);
 		}
 		for (j = 0; j < cz->nnames; j++) {
-			len = rdf_lname(cz->names[j].owner, lname);
-			if (zone_of(db, lname, len) != z)
+			len = zone_rdf_lname(cz->names[j].owner, lname);
+			if (zone_db_zone_of(db, lname, len) != z)
 				continue;
 			idx = node_get(&b, lname, len, z);
 			db->nodes[idx].managed = &z->names[j];
@@ -768,9 +783,11 @@ zone_db_new(const struct conf *c)
 	free(e->sets);
 	free(e);
 	for (i = 0; i < db->nnodes; i++) {
-		for (j = 0; j < b.bn[i].nsets; j++)
-			free(b.bn[i].sets[j].rrs);
-		free(b.bn[i].sets);
+		bnode_free(&b.bn[i]);
+		if (b.bn[i].above != NULL) {
+			bnode_free(b.bn[i].above);
+			free(b.bn[i].above);
+		}
 	}
 	free(b.bn);
 	return db;

@@ -63,6 +63,18 @@ uint16_t	 zone_enc_find(const struct enc *, const uint8_t *lname,
 void		 zone_enc_finish(struct enc *, struct zone_answer *a,
 		    uint16_t qtype, uint8_t rcode, bool aa, size_t ref_len);
 void		 zone_answer_free(struct zone_answer *);
+
+/* Names at load (zone_util.c). */
+/* Is name (lower-case wire) at or below top? */
+bool		 zone_name_under(const uint8_t *name, size_t len,
+		    const uint8_t *top, size_t tlen);
+/* The deepest zone at or above name, or NULL. */
+struct zone	*zone_db_zone_of(const struct zone_db *, const uint8_t *name,
+		    size_t len);
+/* Lower-case wire form of an ldns dname into out; its length. */
+size_t		 zone_rdf_lname(const ldns_rdf *, uint8_t *out);
+/* The target name of a CNAME, NS, MX or SRV record, or NULL. */
+const ldns_rdf	*zone_target_of(const ldns_rr *);
 /*
  * The CNAME a DNAME at up (its RRset ds) makes for the name t below it
  * (RFC 6672 2.2), in syn; NULL when the name would pass 255 bytes.

@@ -54,11 +54,24 @@ static const char zone[] =
     "  \"tocut CNAME sub.w.test.\", \"tobelow CNAME a.b.sub.w.test.\",\n"
     "  \"sub DS 1 13 2 " DS64 "\",\n"
     "  \"tomx CNAME mxhost\", \"mxhost MX 10 mail.w.test.\",\n"
-    "  \"sub2 NS ns.sub.w.test.\", \"tosub MX 10 ns.sub.w.test.\" ];\n"
+    "  \"sub2 NS ns.sub.w.test.\", \"tosub MX 10 ns.sub.w.test.\",\n"
+    "  \"kid NS ns.kid\", \"ns.kid A 192.0.2.80\",\n"
+    "  \"kid DS 2 13 2 " DS64 "\", \"nods NS ns.sub.w.test.\" ];\n"
     "pools = { p = { members = ( { address = \"198.51.100.1\"; } ); }; };\n"
     "names = { www = { pool = \"p\"; ttl = 30; };\n"
     "  cdn = { owner = \"*.cdn\"; pool = \"p\"; ttl = 20; };\n"
     "  mnew = { owner = \"m.new\"; pool = \"p\"; ttl = 30; }; };\n";
+
+/* Zones below w.test. that we serve too, delegated to by it. */
+static const char kid_zone[] =
+    "origin = \"kid.w.test.\";\n"
+    "soa = { mname = \"ns\"; rname = \"h\"; minimum = 60; };\n"
+    "ns = [ \"ns\" ];\n"
+    "records = [ \"ns A 192.0.2.80\" ];\n";
+static const char nods_zone[] =
+    "origin = \"nods.w.test.\";\n"
+    "soa = { mname = \"ns.sub.w.test.\"; rname = \"h\"; minimum = 60; };\n"
+    "ns = [ \"ns.sub.w.test.\" ];\n";
 
 struct fixture {
 	struct conf		*conf;
@@ -75,10 +88,10 @@ static int
 setup(void **state)
 {
 	struct fixture	*f = calloc(1, sizeof(*f));
-	const char	*zones[1] = { zone };
+	const char	*zones[3] = { zone, kid_zone, nods_zone };
 
 	assert_non_null(f);
-	f->conf = tu_load_zones(zones, 1);
+	f->conf = tu_load_zones(zones, 3);
 	f->db = zone_db_new(f->conf);
 	f->health = health_new(f->db->ntargets);
 	f->rng = 1;
@@ -517,6 +530,38 @@ dname_followed(void **state)
 }
 
 /*
+ * Serving a zone and its parent, DS at the child's apex is the parent's
+ * (RFC 4035 3.1.4.1): its DS RRset, or its NODATA with the parent's SOA;
+ * every other type there is the child's.
+ */
+static void
+ds_at_child_apex(void **state)
+{
+	struct fixture		*f = *state;
+	static const char *const ds[] = {
+		"kid.w.test. 3600 IN DS 2 13 2 " DS64 };
+	static const char *const kns[] = {
+		"kid.w.test. 3600 IN NS ns.kid.w.test." };
+	static const char *const ksoa[] = {
+		"kid.w.test. 3600 IN SOA ns.kid.w.test. h.kid.w.test. 1 "
+		    "3600 900 604800 60" };
+	static const char *const kneg[] = {
+		"kid.w.test. 60 IN SOA ns.kid.w.test. h.kid.w.test. 1 "
+		    "3600 900 604800 60" };
+
+	ASK(f, "kid.w.test.", LDNS_RR_TYPE_DS, LDNS_RCODE_NOERROR, ds, none);
+	ASK(f, "KID.w.test.", LDNS_RR_TYPE_DS, LDNS_RCODE_NOERROR, ds, none);
+	ASK(f, "nods.w.test.", LDNS_RR_TYPE_DS, LDNS_RCODE_NOERROR, none,
+	    soa);
+	ASK(f, "kid.w.test.", LDNS_RR_TYPE_NS, LDNS_RCODE_NOERROR, kns, none);
+	ASK(f, "kid.w.test.", LDNS_RR_TYPE_SOA, LDNS_RCODE_NOERROR, ksoa,
+	    none);
+	/* Below the apex the child answers DS too: it has none. */
+	ASK(f, "ns.kid.w.test.", LDNS_RR_TYPE_DS, LDNS_RCODE_NOERROR, none,
+	    kneg);
+}
+
+/*
  * RRSIG and NSEC may sit beside a CNAME (RFC 4035 2.5, RFC 2181 10.1):
  * asked for, the CNAME is not followed, and unsigned, there are none.
  */
@@ -550,6 +595,7 @@ main(void)
 		cmocka_unit_test(every_length),
 		cmocka_unit_test(dname),
 		cmocka_unit_test(dname_followed),
+		cmocka_unit_test(ds_at_child_apex),
 		cmocka_unit_test(cname_into_synthesis),
 		cmocka_unit_test(rrsig_beside_cname),
 	};
