@@ -3,8 +3,10 @@
 #include "config.h"
 
 #include <sys/socket.h>
+#include <netinet/in.h>
 
 #include <errno.h>
+#include <stdbool.h>
 #include <unistd.h>
 
 #include <ev.h>
@@ -38,6 +40,20 @@ connect_cb(struct ev_loop *loop, ev_io *w, int revents)
 		check_done(t, PROBE_REFUSED, NULL, err, 0);
 }
 
+/* 127.0.0.0/8, ::1 or ::ffff:127.0.0.0/104. */
+static bool
+loopback(const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in	*sin = (const struct sockaddr_in *)ss;
+	const struct sockaddr_in6	*sin6 = (const struct sockaddr_in6 *)ss;
+
+	if (ss->ss_family == AF_INET)
+		return ((const uint8_t *)&sin->sin_addr)[0] == 127;
+	return IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr) ||
+	    (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr) &&
+	    sin6->sin6_addr.s6_addr[12] == 127);
+}
+
 static void
 tcp_run(struct check_target *t)
 {
@@ -56,6 +72,24 @@ tcp_run(struct check_target *t)
 		check_sock_close(t);
 		check_done(t, PROBE_OK, NULL, 0, check_clock_us() - t->t0 + 1);
 		return;
+	}
+	/*
+	 * To a loopback address the kernel runs the whole handshake within
+	 * connect(): asked again, connect() tells the outcome at once, which
+	 * saves the watcher, a pass of the loop and SO_ERROR, a third of the
+	 * system calls of a check.  Elsewhere the outcome is a round trip
+	 * away, and asking again would only cost a call.
+	 */
+	if (errno == EINPROGRESS && loopback(&t->ss)) {
+		if (connect(fd, (struct sockaddr *)&t->ss, t->sslen) == 0 ||
+		    errno == EISCONN) {
+			check_sock_close(t);
+			check_done(t, PROBE_OK, NULL, 0, check_clock_us() -
+			    t->t0 + 1);
+			return;
+		}
+		if (errno == EALREADY)
+			errno = EINPROGRESS;	/* not yet: watch it */
 	}
 	if (errno != EINPROGRESS) {
 		err = errno;

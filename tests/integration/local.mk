@@ -30,6 +30,7 @@ INTEGRATION_TESTS = \
 	tests/integration/33-probe-source.sh \
 	tests/integration/34-probe-scale.sh \
 	tests/integration/35-probe-behind.sh \
+	tests/integration/36-probe-tcp.sh \
 	tests/integration/38-bench-probe-scale.sh \
 	tests/integration/40-control.sh \
 	tests/integration/41-reload-load.sh \
