@@ -4,6 +4,7 @@
 #define STEER_RENDER_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct jw;
 struct view;
@@ -23,5 +24,10 @@ void	 render_json_fleet(const struct view *, struct jw *);
 char	*render_metrics(const struct view *, size_t *len);
 /* The status page: HTML without external assets; the caller frees. */
 char	*render_html(const struct view *, size_t *len);
+/*
+ * The page's opening (render_attention.c): what needs attention, most
+ * urgent first, or a line that says nothing does.
+ */
+void	 render_attention_html(FILE *, const struct view *);
 
 #endif

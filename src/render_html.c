@@ -52,6 +52,10 @@ static const char html_head[] =
 ".up{background:#dff5df}.down{background:#f9d6d5}.unchecked{background:#eef}"
 ".alert{background:#f9d6d5;padding:.4em;font-weight:bold}"
 ".drain{background:#fdf0c8}.forced{background:#f3d9f7}\n"
+"ul.attention{list-style:none;padding:0;margin:.3em 0 1em}"
+"ul.attention li{padding:.3em .6em;margin:.2em 0;border-left:4px solid #c33}"
+"ul.attention li.drain{border-color:#d9a400}"
+"ul.attention li.forced{border-color:#a3c}p.ok{padding:.4em .6em}\n"
 ".meta{color:#555}.badge{display:inline-block;padding:0 .4em;"
 "border-radius:3px;font-weight:600}\n"
 "</style></head><body>\n";
@@ -157,6 +161,7 @@ render_html(const struct view *vw, size_t *lenp)
 		    (unsigned long long)vw->ps.behind, vw->ps.behind == 1 ?
 		    "" : "s", (unsigned long long)vw->ps.inflight,
 		    (unsigned long long)vw->ps.waiting);
+	render_attention_html(f, vw);
 	if (vw->fleet)
 		fleet_html(f, vw);
 	for (i = 0; i < vw->nzones; i++) {

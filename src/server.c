@@ -90,6 +90,16 @@ server_probe_stats(const struct server *srv, struct probe_stats *out)
 		out->late_max = cur.late_max;
 }
 
+/* Keep what the status page says of a refused reload. */
+static void
+reload_refused(struct server *srv, const struct conf_errs *errs)
+{
+	srv->reload_failed = true;
+	snprintf(srv->reload_error, sizeof(srv->reload_error), "%s%s",
+	    errs->n > 0 ? errs->msg[0] : "refused", errs->n > 1 ?
+	    " (and more: see the log)" : "");
+}
+
 int
 server_reload(struct server *srv, struct conf_errs *errs)
 {
@@ -104,6 +114,7 @@ server_reload(struct server *srv, struct conf_errs *errs)
 	if (conf_load(srv->conf_path, &c, errs) == -1) {
 			notify("READY=1");
 		srv->reloads_failed++;
+		reload_refused(srv, errs);
 		log_warnx("reload refused: %zu problem%s; the old "
 		    "configuration keeps serving", errs->n, errs->n == 1 ? "" :
 		    "s");
@@ -138,6 +149,7 @@ server_reload(struct server *srv, struct conf_errs *errs)
 		errs->msg = xreallocarray(errs->msg, errs->n + 1,
 		    sizeof(char *));
 		errs->msg[errs->n++] = xstrdup("the prober could not start");
+		reload_refused(srv, errs);
 		return -1;
 	}
 	probe_set_concurrency(p, c->probe_concurrency);
@@ -159,6 +171,8 @@ server_reload(struct server *srv, struct conf_errs *errs)
 	srv->probe = p;
 	probe_start(p, NULL, NULL);
 	srv->reloads_ok++;
+	srv->reload_failed = false;
+	srv->reload_error[0] = '\0';
 	notify("READY=1");
 	log_info("reloaded: generation %llu, %zu zone%s, %zu of %zu "
 	    "targets kept their health; %.2f s (config %.2f s, database "

@@ -77,6 +77,9 @@ struct server {
 	uint64_t		 reloads_ok, reloads_failed;
 	struct probe_stats	 probe_base;	/* of probers before reloads */
 	double			 last_reload;	/* wall clock, 0: never */
+	/* The last reload was refused: its first problem. */
+	bool			 reload_failed;
+	char			 reload_error[256];
 };
 
 /*
