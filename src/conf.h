@@ -154,6 +154,7 @@ struct conf {
 	double			 query_log;	/* fraction of queries logged */
 	struct conf_sources	 probe_source;	/* where probes come from */
 	unsigned		 probe_concurrency;	/* runs in flight */
+	double			 status_step;	/* seconds a chart cell */
 #define CONF_PROBE_CONCURRENCY	1000	/* its default */
 	uint8_t			*nsid;		/* sent to who asks (RFC 5001),
 						   NULL: none */

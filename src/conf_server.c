@@ -610,6 +610,9 @@ static const struct conf_key server_keys[] = {
 	{ "probe_concurrency", CONF_UINT, F(probe_concurrency), .min = 1,
 	    .max = 65535, .def = CONF_PROBE_CONCURRENCY,
 	    .doc = "checks in flight at once; the rest wait their turn" },
+	{ "status_step", CONF_NUM, F(status_step), .min = 0.1, .max = 3600,
+	    .def = 30, .doc = "seconds per cell of the status page's charts, "
+	    "which have 120" },
 	{ "nsid", CONF_CUSTOM, .parse = parse_nsid, .same = same_nsid,
 	    .free = free_nsid, .example = "\"0x6e7332\"",
 	    .doc = "the NSID option sent to who asks (RFC 5001)" },

@@ -27,6 +27,7 @@
 #include "ctl.h"
 #include "fleet.h"
 #include "health.h"
+#include "history.h"
 #include "http.h"
 #include "jw.h"
 #include "log.h"
@@ -105,6 +106,28 @@ tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)w;
 	(void)revents;
 	server_admin_expire(&srv, time(NULL));
+}
+
+/*
+ * A sample for the status page's charts; a reload may have changed the
+ * step, which starts them again.
+ */
+static void
+hist_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct view	*vw;
+	double		 step = srv.snap->conf->status_step;
+
+	(void)revents;
+	if (srv.history->step != step) {
+		history_set_step(srv.history, step);
+		w->repeat = step;
+		ev_timer_again(loop, w);
+	}
+	if ((vw = view_new(&srv)) == NULL)
+		return;
+	history_sample(srv.history, vw);
+	view_free(vw);
 }
 
 /*
@@ -443,7 +466,7 @@ main(int argc, char *argv[])
 	struct http		*http = NULL;
 	struct conf_listen	 ml;
 	ev_signal		 sigterm_w, sigint_w, sighup_w;
-	ev_timer		 tick_w, fleet_w;
+	ev_timer		 tick_w, fleet_w, hist_w;
 	char			*pid_file = NULL, *abspath = NULL;
 	uid_t			 uid;
 	gid_t			 gid;
@@ -608,6 +631,9 @@ main(int argc, char *argv[])
 	ev_signal_start(loop, &sighup_w);
 	ev_timer_init(&tick_w, tick_cb, 1.0, 1.0);
 	ev_timer_start(loop, &tick_w);
+	srv.history = history_new(c->status_step);
+	ev_timer_init(&hist_w, hist_cb, c->status_step, c->status_step);
+	ev_timer_start(loop, &hist_w);
 	ev_timer_init(&fleet_w, fleet_wait_cb, 1.0, 0);
 	/*
 	 * Run every check once before answering, so that the first answers
@@ -669,6 +695,7 @@ main(int argc, char *argv[])
 	snapshot_drain();	/* the ones reloads retired */
 	snapshot_free(srv.snap);
 	snapshot_thread_end();
+	history_free(srv.history);
 	free(srv.admin);
 	free(srv.conf_path);
 	free(abspath);

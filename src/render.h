@@ -6,8 +6,11 @@
 #include <stddef.h>
 #include <stdio.h>
 
+struct history;
+struct history_member;
 struct jw;
 struct view;
+struct view_pool;
 
 /*
  * Each writes one JSON value into j (see jw.h): the data of the control
@@ -29,5 +32,15 @@ char	*render_html(const struct view *, size_t *len);
  * urgent first, or a line that says nothing does.
  */
 void	 render_attention_html(FILE *, const struct view *);
+/*
+ * The pictures (render_svg.c), inline SVG: queries per second by rcode;
+ * the share of a pool's answers per member; a member's state strip with
+ * its transitions marked and its RTT.  All over the history's cells.
+ */
+void	 render_svg_qps(FILE *, const struct history *);
+void	 render_svg_shares(FILE *, const struct history *,
+	    const struct view *, const struct view_pool *);
+void	 render_svg_member(FILE *, const struct history *,
+	    const struct history_member *);
 
 #endif

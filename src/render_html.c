@@ -8,10 +8,14 @@
 
 #include "answer.h"
 #include "health.h"
+#include "history.h"
 #include "render.h"
 #include "util.h"
 #include "view.h"
 
+
+/* Pools with more members than this start folded. */
+#define HTML_OPEN_MAX	50
 
 static void
 html_esc(FILE *f, const char *s)
@@ -129,7 +133,7 @@ render_html(const struct view *vw, size_t *lenp)
 	const struct view_member	*v;
 	char				*buf = NULL, t1[64], t2[64];
 	const char			*cls;
-	size_t				 len = 0, i, k, n;
+	size_t				 len = 0, i, k, k2, n;
 	double				 now = vw->now;
 	FILE				*f;
 
@@ -162,6 +166,10 @@ render_html(const struct view *vw, size_t *lenp)
 		    "" : "s", (unsigned long long)vw->ps.inflight,
 		    (unsigned long long)vw->ps.waiting);
 	render_attention_html(f, vw);
+	if (vw->history != NULL) {
+		fputs("<h2>Queries</h2>\n", f);
+		render_svg_qps(f, vw->history);
+	}
 	if (vw->fleet)
 		fleet_html(f, vw);
 	for (i = 0; i < vw->nzones; i++) {
@@ -193,11 +201,26 @@ render_html(const struct view *vw, size_t *lenp)
 			p = &vw->pools[z->first_pool + k];
 			fputs("<h3>Pool ", f);
 			html_esc(f, p->name);
-			fputs("</h3>\n<table class=\"pool\"><tr><th>Member</th>"
+			fputs("</h3>\n", f);
+			if (vw->history != NULL)
+				render_svg_shares(f, vw->history, vw, p);
+			/*
+			 * A long table is folded: a browser lays out no
+			 * hidden row, and the members that need attention
+			 * are listed at the top anyway.
+			 */
+			if (p->n > HTML_OPEN_MAX) {
+				for (n = 0, k2 = 0; n < p->n; n++)
+					k2 += vw->members[p->first + n].usable;
+				fprintf(f, "<details class=\"pool\"><summary>%zu "
+				    "members, %zu usable</summary>\n", p->n,
+				    k2);
+			}
+			fputs("<table class=\"pool\"><tr><th>Member</th>"
 			    "<th>Check</th><th>State</th><th>Since</th>"
 			    "<th>Reason</th><th>RTT</th><th>Load</th>"
 			    "<th>Weight</th><th>Priority</th><th>Override</th>"
-			    "<th>Answers</th></tr>\n", f);
+			    "<th>Answers</th><th>Last hour</th></tr>\n", f);
 			for (n = 0; n < p->n; n++) {
 				v = &vw->members[p->first + n];
 				cls = !v->usable ? (strcmp(v->admin, "drain") == 0
@@ -254,10 +277,16 @@ render_html(const struct view *vw, size_t *lenp)
 					    "%zu of %zu nodes see it down"
 					    "</span>", v->has_override ?
 					    "<br>" : "", v->down, v->voters);
-				fprintf(f, "</td><td class=\"num\">%llu</td>"
-				    "</tr>\n", (unsigned long long)v->answers);
+				fprintf(f, "</td><td class=\"num\">%llu</td><td>",
+				    (unsigned long long)v->answers);
+				if (vw->history != NULL)
+					render_svg_member(f, vw->history,
+					    history_find(vw->history, v->zone,
+					    v->pool, v->addr));
+				fputs("</td></tr>\n", f);
 			}
-			fputs("</table>\n", f);
+			fputs(p->n > HTML_OPEN_MAX ? "</table></details>\n" :
+			    "</table>\n", f);
 		}
 	}
 	fputs("<p class=\"meta\">Also: <a href=\"/status.json\">status.json"

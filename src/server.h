@@ -15,6 +15,7 @@ struct conf;
 struct conf_errs;
 struct ev_loop;
 struct fleet;
+struct history;
 struct probe;
 struct snapshot;
 struct worker;
@@ -77,6 +78,7 @@ struct server {
 	uint64_t		 reloads_ok, reloads_failed;
 	struct probe_stats	 probe_base;	/* of probers before reloads */
 	double			 last_reload;	/* wall clock, 0: never */
+	struct history		*history;	/* the status page's charts */
 	/* The last reload was refused: its first problem. */
 	bool			 reload_failed;
 	char			 reload_error[256];

@@ -167,6 +167,7 @@ view_new(const struct server *srv)
 	v->generation = s->generation;
 	v->reloads_ok = srv->reloads_ok;
 	v->reloads_failed = srv->reloads_failed;
+	v->history = srv->history;
 	v->reload_failed = srv->reload_failed;
 	v->reload_error = srv->reload_error;
 	v->config = srv->conf_path;

@@ -95,6 +95,7 @@ struct view {
 	int			 pid;
 	double			 now, started, last_reload;	/* 0: never */
 	uint64_t		 generation, reloads_ok, reloads_failed;
+	const struct history	*history;	/* borrowed; NULL: none */
 	bool			 reload_failed;	/* the last one */
 	const char		*reload_error;	/* its first problem */
 	const char		*config;

@@ -36,7 +36,8 @@ INTEGRATION_TESTS = \
 	tests/integration/41-reload-load.sh \
 	tests/integration/42-status-page.sh \
 	tests/integration/48-hostile.sh \
-	tests/integration/49-status-attention.sh \
+	tests/integration/52-status-attention.sh \
+	tests/integration/51-status-charts.sh \
 	tests/integration/46-cookies.sh
 
 # A backend fast enough for thousands of http checks a second (34).

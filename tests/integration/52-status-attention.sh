@@ -1,5 +1,5 @@
 #!/bin/bash
-# 49-status-attention: the status page opens with what needs attention,
+# 52-status-attention: the status page opens with what needs attention,
 # most urgent first, or says that nothing does.  All members up: a green
 # line.  Then each kind of trouble shows as its own item and goes away
 # when it ends: a member drained and one forced up (overrides), a name
