@@ -248,9 +248,14 @@ expect_eq "explain --json: fields" '["www.ops.test.", "A", "NOERROR", true, "web
 for c in drain force-down force-up undrain; do
     ctl_json "$c --json" "$c" 192.0.2.33 -r "json test"
     case $c in undrain) st=none ;; force-down) st=down ;; force-up) st=up ;; *) st=drain ;; esac
-    expect_eq "$c --json: member, state, members, expires" "[\"192.0.2.33\", \"$st\", 1, null]" \
-        "$(jv "$T/ctl.out" '[d["member"], d["state"], d["members"], d["expires"]]')" "$T/ctl.out"
+    case $c in drain) had=false ;; *) had=true ;; esac
+    expect_eq "$c --json: member, state, members, expires, had_override" \
+        "[\"192.0.2.33\", \"$st\", 1, null, $had]" \
+        "$(jv "$T/ctl.out" '[d["member"], d["state"], d["members"], d["expires"], d["had_override"]]')" "$T/ctl.out"
 done
+ctl --json undrain 192.0.2.33
+expect_eq "undrain --json with nothing to remove: exit 4, ok, had_override false" \
+    "4 [true, false]" "$CTL_RC $(jv "$T/ctl.out" '[d["ok"], d["had_override"]]')" "$T/ctl.out"
 ctl_json "reload --json" reload
 expect_eq "reload --json: the new generation" 2 "$(jv "$T/ctl.out" 'd["generation"]')" "$T/ctl.out"
 ctl --json drain 10.9.9.9
@@ -271,8 +276,12 @@ expect_match "members: 127.0.0.3 up* with the override and its reason" \
     '^ops\.test\. web 127\.0\.0\.3 web up\* .* drain \(kernel update\)$' "$(mrow web 127.0.0.3)"
 check "the drain is logged" logged "$DAEMON_LOG" "admin: 127.0.0.3 drain (kernel update)"
 ctl undrain 127.0.0.3
-expect_eq "undrain: exit 0 and what it did" "0 undrain: 127.0.0.3 has no override now (1 pool member)" \
+expect_eq "undrain: exit 0 and what it did" "0 undrain: 127.0.0.3 override removed (1 pool member)" \
     "$CTL_RC $(cat "$T/ctl.out")"
+ctl undrain 127.0.0.3
+expect_eq "undrain again: exit 4, nothing on stdout, says why on stderr" \
+    "4 | steerdnsctl: undrain: 127.0.0.3 had no override: nothing removed (1 pool member)" \
+    "$CTL_RC $(cat "$T/ctl.out")| $(cat "$T/ctl.err")"
 expect_eq "undrained: www has 127.0.0.3 again" "127.0.0.2 127.0.0.3 127.0.0.4" "$(addrs www.ops.test)"
 expect_match "members: 127.0.0.3 up, no override" '^ops\.test\. web 127\.0\.0\.3 web up .* -$' \
     "$(mrow web 127.0.0.3)"
