@@ -354,7 +354,10 @@ ctl_text_explain(const json_t *e)
 		printf("  %s\n", s != NULL ? s : "?");
 	}
 	if (!ctl_text_bool(e, "managed", false)) {
-		printf("\nstatic data: no pool, no chain\n");
+		if ((s = ctl_text_str(e, "note", NULL)) != NULL)
+			printf("\n%s\n", s);
+		else
+			printf("\nstatic data: no pool, no chain\n");
 		return;
 	}
 	printf("\npool %s, TTL %llu%s, ECS scope /%llu", ctl_text_str(e, "pool", "?"),

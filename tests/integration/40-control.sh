@@ -424,6 +424,18 @@ expect_eq "explain fo with 127.0.0.2 drained: dropped as drained, tier 2 answere
     "$(jv "$T/ctl.out" '[d["explain"]["steps"][0]["dropped"], d["explain"]["steps"][1]["kept"], d["explain"]["rcode"]]')" "$T/ctl.out"
 ctl undrain 127.0.0.2
 
+# AAAA of a managed name whose pool has no IPv6 member: not "static data"
+ctl explain www.ops.test AAAA 10.0.0.1
+expect_eq "explain www AAAA (pool web, IPv4 only): exit 0, says the pool has no IPv6 member" \
+    "0 www.ops.test. is a managed name, but its pool web has no IPv6 member: AAAA is answered from the zone's static data" \
+    "$CTL_RC $(sed -n 's/^\(.*managed name.*\)$/\1/p' "$T/ctl.out")" "$T/ctl.out"
+expect_nomatch "... and does not call it static data without a pool" 'no pool, no chain' "$(cat "$T/ctl.out")"
+ctl --json explain www.ops.test AAAA 10.0.0.1
+expect_eq "explain www AAAA --json: not managed, the pool named, NODATA (the SOA alone)" '[false, "web", "NOERROR", ["SOA"]]' \
+    "$(jv "$T/ctl.out" '[d["explain"]["managed"], d["explain"]["pool"], d["explain"]["rcode"], [r.split()[3] for r in d["explain"]["answer"]]]')" "$T/ctl.out"
+ctl explain info.ops.test AAAA 10.0.0.1
+expect_match "explain of a static name is still static data" '^static data: no pool, no chain$' "$(cat "$T/ctl.out")"
+
 ctl explain hash.ops.test A 10.0.0.1 198.51.100.0/24
 E=$(cat "$T/ctl.out")
 expect_match "explain hash with ECS: the question" '^hash\.ops\.test\. A asked by 10\.0\.0\.1 with ECS 198\.51\.100\.0/24$' "$E"
