@@ -22,6 +22,7 @@ INTEGRATION_TESTS = \
 	tests/integration/15-lifecycle.sh \
 	tests/integration/16-load.sh \
 	tests/integration/18-identity.sh \
+	tests/integration/19-example.sh \
 	tests/integration/20-managed.sh \
 	tests/integration/21-zone-file.sh \
 	tests/integration/30-probe.sh \
