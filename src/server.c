@@ -64,30 +64,16 @@ void
 server_probe_stats(const struct server *srv, struct probe_stats *out)
 {
 	struct probe_stats	 cur;
-	size_t			 i;
 
 	*out = srv->probe_base;
 	if (srv->probe == NULL)
 		return;
 	probe_stats(srv->probe, &cur);
-	out->runs += cur.runs;
-	out->skipped += cur.skipped;
-	out->queued += cur.queued;
-	out->behind += cur.behind;
-	out->behind_episodes += cur.behind_episodes;
+	probe_stats_add(out, &cur);
 	/* Gauges: the running prober's alone. */
 	out->inflight = cur.inflight;
 	out->waiting = cur.waiting;
 	out->falling_behind = cur.falling_behind;
-	out->to_up += cur.to_up;
-	out->to_down += cur.to_down;
-	for (i = 0; i < PROBE_NRESULTS; i++)
-		out->results[i] += cur.results[i];
-	for (i = 0; i < PROBE_LATE_BUCKETS; i++)
-		out->late[i] += cur.late[i];
-	out->late_sum += cur.late_sum;
-	if (cur.late_max > out->late_max)
-		out->late_max = cur.late_max;
 }
 
 int
@@ -104,6 +90,7 @@ server_reload(struct server *srv, struct conf_errs *errs)
 	if (conf_load(srv->conf_path, &c, errs) == -1) {
 			notify("READY=1");
 		srv->reloads_failed++;
+		srv->reload_failed = true;
 		log_warnx("reload refused: %zu problem%s; the old "
 		    "configuration keeps serving", errs->n, errs->n == 1 ? "" :
 		    "s");
@@ -135,6 +122,7 @@ server_reload(struct server *srv, struct conf_errs *errs)
 		snapshot_free(new);
 		notify("READY=1");
 		srv->reloads_failed++;
+		srv->reload_failed = true;
 		errs->msg = xreallocarray(errs->msg, errs->n + 1,
 		    sizeof(char *));
 		errs->msg[errs->n++] = xstrdup("the prober could not start");
@@ -159,6 +147,7 @@ server_reload(struct server *srv, struct conf_errs *errs)
 	srv->probe = p;
 	probe_start(p, NULL, NULL);
 	srv->reloads_ok++;
+	srv->reload_failed = false;
 	notify("READY=1");
 	log_info("reloaded: generation %llu, %zu zone%s, %zu of %zu "
 	    "targets kept their health; %.2f s (config %.2f s, database "

@@ -167,6 +167,7 @@ view_new(const struct server *srv)
 	v->generation = s->generation;
 	v->reloads_ok = srv->reloads_ok;
 	v->reloads_failed = srv->reloads_failed;
+	v->reload_failed = srv->reload_failed;
 	v->config = srv->conf_path;
 	v->workers = srv->nworkers;
 	v->noverrides = srv->nadmin + srv->nfadmin;

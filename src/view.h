@@ -95,6 +95,7 @@ struct view {
 	int			 pid;
 	double			 now, started, last_reload;	/* 0: never */
 	uint64_t		 generation, reloads_ok, reloads_failed;
+	bool			 reload_failed;	/* the last reload */
 	const char		*config;
 	unsigned		 workers;
 	size_t			 noverrides;

@@ -36,6 +36,7 @@ INTEGRATION_TESTS = \
 	tests/integration/41-reload-load.sh \
 	tests/integration/42-status-page.sh \
 	tests/integration/48-hostile.sh \
+	tests/integration/49-metrics.sh \
 	tests/integration/46-cookies.sh
 
 # A backend fast enough for thousands of http checks a second (34).
