@@ -73,32 +73,57 @@ table_print(struct table *t)
  * Members of the reply: the fallback when missing or of another type, so
  * that a field an older or newer daemon lacks prints as "?" or 0.
  */
-const char *
-ctl_text_str(const json_t *o, const char *key, const char *fallback)
+static const char *
+str(const json_t *o, const char *key, const char *fallback)
 {
 	const char	*s = json_string_value(json_object_get(o, key));
 
 	return s != NULL ? s : fallback;
 }
 
-double
-ctl_text_number(const json_t *o, const char *key)
+static double
+number(const json_t *o, const char *key)
 {
 	return json_number_value(json_object_get(o, key));
 }
 
-bool
-ctl_text_bool(const json_t *o, const char *key, bool fallback)
+static bool
+boolean(const json_t *o, const char *key, bool fallback)
 {
 	const json_t	*b = json_object_get(o, key);
 
 	return json_is_boolean(b) ? json_is_true(b) : fallback;
 }
 
+static unsigned long long
+num(const json_t *o, const char *key)
+{
+	return (unsigned long long)number(o, key);
+}
+
+/* The same for steerdnsctl.c, which reads the replies to the changes. */
+const char *
+ctl_text_str(const json_t *o, const char *key, const char *fallback)
+{
+	return str(o, key, fallback);
+}
+
+double
+ctl_text_number(const json_t *o, const char *key)
+{
+	return number(o, key);
+}
+
+bool
+ctl_text_bool(const json_t *o, const char *key, bool fallback)
+{
+	return boolean(o, key, fallback);
+}
+
 unsigned long long
 ctl_text_num(const json_t *o, const char *key)
 {
-	return (unsigned long long)ctl_text_number(o, key);
+	return num(o, key);
 }
 
 void
@@ -110,38 +135,38 @@ ctl_text_status(const json_t *s)
 	char		 a[64], b[64], c[32], d[32], e[32];
 	size_t		 i;
 
-	util_span(a, sizeof(a), ctl_text_number(s, "uptime"));
-	util_utc(b, sizeof(b), ctl_text_number(s, "started"));
+	util_span(a, sizeof(a), number(s, "uptime"));
+	util_utc(b, sizeof(b), number(s, "started"));
 	printf("steerdns %s, pid %llu, up %s (since %s)\n",
-	    ctl_text_str(s, "version", "?"), ctl_text_num(s, "pid"), a, b);
+	    str(s, "version", "?"), num(s, "pid"), a, b);
 	printf("config %s, generation %llu; reloads: %llu ok, %llu failed",
-	    ctl_text_str(s, "config", "?"), ctl_text_num(s, "generation"), ctl_text_num(rl, "ok"),
-	    ctl_text_num(rl, "failed"));
-	if (ctl_text_number(rl, "last") > 0) {
-		util_ago(a, sizeof(a), ctl_text_number(rl, "last"), time(NULL));
+	    str(s, "config", "?"), num(s, "generation"), num(rl, "ok"),
+	    num(rl, "failed"));
+	if (number(rl, "last") > 0) {
+		util_ago(a, sizeof(a), number(rl, "last"), time(NULL));
 		printf(", last %s", a);
 	}
 	printf("\n%llu workers, %llu probed targets, %llu overrides\n\n",
-	    ctl_text_num(s, "workers"), ctl_text_num(s, "targets"), ctl_text_num(s, "overrides"));
+	    num(s, "workers"), num(s, "targets"), num(s, "overrides"));
 	row(&t, "ZONE", "NAMES", "POOLS", "MEMBERS", "FILE");
 	for (i = 0; i < json_array_size(zones); i++) {
 		z = json_array_get(zones, i);
-		snprintf(c, sizeof(c), "%llu", ctl_text_num(z, "names"));
-		snprintf(d, sizeof(d), "%llu", ctl_text_num(z, "pools"));
-		snprintf(e, sizeof(e), "%llu", ctl_text_num(z, "members"));
-		row(&t, ctl_text_str(z, "zone", "?"), c, d, e, ctl_text_str(z, "file", "?"));
+		snprintf(c, sizeof(c), "%llu", num(z, "names"));
+		snprintf(d, sizeof(d), "%llu", num(z, "pools"));
+		snprintf(e, sizeof(e), "%llu", num(z, "members"));
+		row(&t, str(z, "zone", "?"), c, d, e, str(z, "file", "?"));
 	}
 	table_print(&t);
 	rc = json_object_get(s, "rcodes");
 	printf("\nqueries %llu (UDP %llu, TCP %llu): NOERROR %llu, "
 	    "NXDOMAIN %llu, REFUSED %llu, SERVFAIL %llu, FORMERR %llu, "
 	    "NOTIMP %llu, BADVERS %llu; dropped %llu, truncated %llu\n",
-	    ctl_text_num(s, "queries"), ctl_text_num(s, "udp"), ctl_text_num(s, "tcp"),
-	    ctl_text_num(rc, "NOERROR"), ctl_text_num(rc, "NXDOMAIN"), ctl_text_num(rc, "REFUSED"),
-	    ctl_text_num(rc, "SERVFAIL"), ctl_text_num(rc, "FORMERR"), ctl_text_num(rc, "NOTIMP"),
-	    ctl_text_num(rc, "BADVERS"), ctl_text_num(s, "dropped"), ctl_text_num(s, "truncated"));
+	    num(s, "queries"), num(s, "udp"), num(s, "tcp"),
+	    num(rc, "NOERROR"), num(rc, "NXDOMAIN"), num(rc, "REFUSED"),
+	    num(rc, "SERVFAIL"), num(rc, "FORMERR"), num(rc, "NOTIMP"),
+	    num(rc, "BADVERS"), num(s, "dropped"), num(s, "truncated"));
 	printf("managed answers %llu, with every member down %llu\n",
-	    ctl_text_num(s, "managed"), ctl_text_num(s, "all_down"));
+	    num(s, "managed"), num(s, "all_down"));
 }
 
 void
@@ -167,30 +192,30 @@ ctl_text_members(const json_t *m)
 	    "REASON", "RTT", "LOAD", "OVERRIDE", "FLEET");
 	for (i = 0; i < json_array_size(m); i++) {
 		r = json_array_get(m, i);
-		util_ago(since, sizeof(since), ctl_text_number(r, "since"), time(NULL));
+		util_ago(since, sizeof(since), number(r, "since"), time(NULL));
 		/* null: not measured yet, or no check */
 		if (!json_is_number(json_object_get(r, "rtt_ms")))
 			snprintf(rtt, sizeof(rtt), "-");
 		else
 			snprintf(rtt, sizeof(rtt), "%.2fms",
-			    ctl_text_number(r, "rtt_ms"));
+			    number(r, "rtt_ms"));
 		if (!json_is_number(json_object_get(r, "load")))
 			snprintf(load, sizeof(load), "-");
 		else
-			snprintf(load, sizeof(load), "%llu", ctl_text_num(r, "load"));
-		admin = ctl_text_str(r, "admin", "none");
-		snprintf(state, sizeof(state), "%s%s", ctl_text_str(r, "state", "?"),
-		    ctl_text_bool(r, "usable", true) ? "" : "*");
+			snprintf(load, sizeof(load), "%llu", num(r, "load"));
+		admin = str(r, "admin", "none");
+		snprintf(state, sizeof(state), "%s%s", str(r, "state", "?"),
+		    boolean(r, "usable", true) ? "" : "*");
 		o = json_object_get(r, "override");
 		if (json_is_object(o)) {
-			snprintf(adm, sizeof(adm), "%s%s", strcmp(ctl_text_str(o, "scope",
+			snprintf(adm, sizeof(adm), "%s%s", strcmp(str(o, "scope",
 			    "local"), "fleet") == 0 ? "fleet " : "",
-			    ctl_text_str(o, "state", "?"));
-			if (*ctl_text_str(o, "reason", "") != '\0')
+			    str(o, "state", "?"));
+			if (*str(o, "reason", "") != '\0')
 				snprintf(adm + strlen(adm), sizeof(adm) -
-				    strlen(adm), " (%s)", ctl_text_str(o, "reason", ""));
-			if (ctl_text_number(o, "expires") > 0) {
-				util_span(tmp, sizeof(tmp), ctl_text_number(o,
+				    strlen(adm), " (%s)", str(o, "reason", ""));
+			if (number(o, "expires") > 0) {
+				util_span(tmp, sizeof(tmp), number(o,
 				    "expires") - time(NULL));
 				snprintf(adm + strlen(adm), sizeof(adm) -
 				    strlen(adm), " %s left", tmp);
@@ -202,13 +227,13 @@ ctl_text_members(const json_t *m)
 		o = json_object_get(r, "fleet");
 		if (json_is_object(o))
 			snprintf(votes, sizeof(votes), "%llu/%llu down (here %s)",
-			    ctl_text_num(o, "down"), ctl_text_num(o, "voters"), ctl_text_str(o, "local",
+			    num(o, "down"), num(o, "voters"), str(o, "local",
 			    "?"));
 		else
 			snprintf(votes, sizeof(votes), "-");
-		row(&t, ctl_text_str(r, "zone", "?"), ctl_text_str(r, "pool", "?"),
-		    ctl_text_str(r, "member", "?"), ctl_text_str(r, "check", NULL), state, since,
-		    *ctl_text_str(r, "reason", "") ? ctl_text_str(r, "reason", "") : "-", rtt,
+		row(&t, str(r, "zone", "?"), str(r, "pool", "?"),
+		    str(r, "member", "?"), str(r, "check", NULL), state, since,
+		    *str(r, "reason", "") ? str(r, "reason", "") : "-", rtt,
 		    load, adm, votes);
 	}
 	table_print(&t);
@@ -232,43 +257,43 @@ ctl_text_fleet(const json_t *f)
 		    "in its config)\n");
 		return;
 	}
-	util_ago(since, sizeof(since), ctl_text_number(f, "since"), time(NULL));
-	printf("node %s: %s", ctl_text_str(f, "node", "?"), ctl_text_bool(f, "connected",
+	util_ago(since, sizeof(since), number(f, "since"), time(NULL));
+	printf("node %s: %s", str(f, "node", "?"), boolean(f, "connected",
 	    false) ? "in step with etcd at " : "NOT reaching etcd, answering "
 	    "from the last fleet state and its own checks; last tried ");
-	printf("%s", ctl_text_str(f, "endpoint", "?"));
-	if (ctl_text_number(f, "since") > 0)
+	printf("%s", str(f, "endpoint", "?"));
+	if (number(f, "since") > 0)
 		printf(" (since %s)", since);
 	printf("\n");
-	if (!ctl_text_bool(f, "connected", false) && *ctl_text_str(f, "error", "") != '\0')
-		printf("  %s\n", ctl_text_str(f, "error", ""));
+	if (!boolean(f, "connected", false) && *str(f, "error", "") != '\0')
+		printf("  %s\n", str(f, "error", ""));
 	q = json_is_string(json_object_get(f, "quorum")) ? "majority" : NULL;
-	printf("%llu of %zu nodes live; quorum ", ctl_text_num(f, "nodes_live"),
+	printf("%llu of %zu nodes live; quorum ", num(f, "nodes_live"),
 	    json_array_size(nodes));
 	if (q != NULL)
 		printf("%s", q);
 	else
-		printf("%llu", ctl_text_num(f, "quorum"));
+		printf("%llu", num(f, "quorum"));
 	printf("; %llu target%s in disagreement; %llu node%s with another "
-	    "config; revision %llu\n\n", ctl_text_num(f, "disagree"),
-	    ctl_text_num(f, "disagree") == 1 ? "" : "s", ctl_text_num(f, "config_mismatch"),
-	    ctl_text_num(f, "config_mismatch") == 1 ? "" : "s", ctl_text_num(f, "revision"));
+	    "config; revision %llu\n\n", num(f, "disagree"),
+	    num(f, "disagree") == 1 ? "" : "s", num(f, "config_mismatch"),
+	    num(f, "config_mismatch") == 1 ? "" : "s", num(f, "revision"));
 	row(&t, "NODE", "LIVE", "LAST SEEN", "CONFIG", "VERSION", "LAG",
 	    "");
 	for (i = 0; i < json_array_size(nodes); i++) {
 		n = json_array_get(nodes, i);
-		if (ctl_text_bool(n, "self", false))
+		if (boolean(n, "self", false))
 			snprintf(seen, sizeof(seen), "now");
-		else if (ctl_text_number(n, "seen") > 0)
-			util_ago(seen, sizeof(seen), ctl_text_number(n, "seen"),
+		else if (number(n, "seen") > 0)
+			util_ago(seen, sizeof(seen), number(n, "seen"),
 			    time(NULL));
 		else
 			snprintf(seen, sizeof(seen), "-");
-		snprintf(lag, sizeof(lag), "%llu ms", ctl_text_num(n, "lag_ms"));
-		row(&t, ctl_text_str(n, "name", "?"), ctl_text_bool(n, "live", false) ? "yes" :
-		    "no", seen, ctl_text_str(n, "config_hash", "?"), ctl_text_str(n, "version",
-		    "?"), lag, ctl_text_bool(n, "self", false) ? "(this node)" :
-		    ctl_text_bool(n, "config_same", true) ? "" :
+		snprintf(lag, sizeof(lag), "%llu ms", num(n, "lag_ms"));
+		row(&t, str(n, "name", "?"), boolean(n, "live", false) ? "yes" :
+		    "no", seen, str(n, "config_hash", "?"), str(n, "version",
+		    "?"), lag, boolean(n, "self", false) ? "(this node)" :
+		    boolean(n, "config_same", true) ? "" :
 		    "CONFIG DIFFERS");
 	}
 	table_print(&t);
@@ -311,8 +336,8 @@ ctl_text_stats(json_t *s)
 	printf("answers per managed name:\n");
 	for (i = 0; i < json_array_size(names); i++) {
 		n = json_array_get(names, i);
-		snprintf(a, sizeof(a), "%llu", ctl_text_num(n, "answers"));
-		row(&t, ctl_text_str(n, "name", "?"), a);
+		snprintf(a, sizeof(a), "%llu", num(n, "answers"));
+		row(&t, str(n, "name", "?"), a);
 	}
 	table_print(&t);
 }
@@ -343,36 +368,36 @@ ctl_text_explain(const json_t *e)
 	char		 buf[2048];
 	size_t		 i, k;
 
-	printf("%s %s asked by %s", ctl_text_str(e, "name", "?"), ctl_text_str(e, "type", "?"),
-	    ctl_text_str(e, "client", "?"));
+	printf("%s %s asked by %s", str(e, "name", "?"), str(e, "type", "?"),
+	    str(e, "client", "?"));
 	ecs = json_object_get(e, "ecs");
 	if (ecs != NULL && !json_is_null(ecs))
-		printf(" with ECS %s", ctl_text_str(e, "ecs", "?"));
-	printf("\n\nanswer: %s\n", ctl_text_str(e, "rcode", "?"));
+		printf(" with ECS %s", str(e, "ecs", "?"));
+	printf("\n\nanswer: %s\n", str(e, "rcode", "?"));
 	for (i = 0; i < json_array_size(ans); i++) {
 		s = json_string_value(json_array_get(ans, i));
 		printf("  %s\n", s != NULL ? s : "?");
 	}
-	if (!ctl_text_bool(e, "managed", false)) {
-		if ((s = ctl_text_str(e, "note", NULL)) != NULL)
+	if (!boolean(e, "managed", false)) {
+		if ((s = str(e, "note", NULL)) != NULL)
 			printf("\n%s\n", s);
 		else
 			printf("\nstatic data: no pool, no chain\n");
 		return;
 	}
-	printf("\npool %s, TTL %llu%s, ECS scope /%llu", ctl_text_str(e, "pool", "?"),
-	    ctl_text_num(e, "ttl"), ctl_text_bool(e, "degraded", false) ?
-	    " (degraded: a member is down)" : "", ctl_text_num(e, "ecs_scope"));
-	if (ctl_text_str(e, "strategy_client", NULL) != NULL)
+	printf("\npool %s, TTL %llu%s, ECS scope /%llu", str(e, "pool", "?"),
+	    num(e, "ttl"), boolean(e, "degraded", false) ?
+	    " (degraded: a member is down)" : "", num(e, "ecs_scope"));
+	if (str(e, "strategy_client", NULL) != NULL)
 		printf(", strategies saw client %s",
-		    ctl_text_str(e, "strategy_client", "?"));
+		    str(e, "strategy_client", "?"));
 	printf("\n");
 	join(json_object_get(e, "candidates"), buf, sizeof(buf));
 	printf("candidates: %s\n", buf);
 	steps = json_object_get(e, "steps");
 	for (i = 0; i < json_array_size(steps); i++) {
 		st = json_array_get(steps, i);
-		printf("%zu. %s\n", i + 1, ctl_text_str(st, "step", "?"));
+		printf("%zu. %s\n", i + 1, str(st, "step", "?"));
 		if (json_object_get(st, "kept") != NULL) {
 			join(json_object_get(st, "kept"), buf, sizeof(buf));
 			printf("   kept:    %s\n", buf);
@@ -380,12 +405,12 @@ ctl_text_explain(const json_t *e)
 		dr = json_object_get(st, "dropped");
 		for (k = 0; k < json_array_size(dr); k++) {
 			d = json_array_get(dr, k);
-			printf("   dropped: %s%s%s\n", ctl_text_str(d, "member", "?"),
-			    *ctl_text_str(d, "why", "") ? ": " : "", ctl_text_str(d, "why", ""));
+			printf("   dropped: %s%s%s\n", str(d, "member", "?"),
+			    *str(d, "why", "") ? ": " : "", str(d, "why", ""));
 		}
-		printf("   why:     %s\n", ctl_text_str(st, "why", ""));
+		printf("   why:     %s\n", str(st, "why", ""));
 	}
-	if (ctl_text_bool(e, "all_down", false))
+	if (boolean(e, "all_down", false))
 		printf("no member usable: all_down \"%s\" applies\n",
-		    ctl_text_str(e, "all_down_action", "?"));
+		    str(e, "all_down_action", "?"));
 }

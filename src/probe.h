@@ -37,10 +37,10 @@ struct probe_info {
 };
 
 /* Per check kind, by its place in check_kinds[]: what the prober did. */
-#define PROBE_NKINDS		8	/* at least the kinds in check_kinds[] */
+#define PROBE_NKINDS	8	/* at least the kinds in check_kinds[] */
 struct probe_kind_stats {
-	uint64_t	 runs;		/* finished, whatever the result */
-	uint64_t	 skipped;	/* rounds skipped: the last still ran */
+	uint64_t	 runs;		/* finished, any result */
+	uint64_t	 skipped;	/* rounds skipped: the last ran */
 	uint64_t	 results[PROBE_NRESULTS];
 };
 

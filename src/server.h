@@ -75,8 +75,8 @@ struct server {
 	double			 started;	/* wall clock */
 	int			 pid;
 	uint64_t		 reloads_ok, reloads_failed;
-	bool			 reload_failed;	/* the last one; false
-						   before any */
+	bool			 reload_failed;	/* the last reload;
+						   false before any */
 	struct probe_stats	 probe_base;	/* of probers before reloads */
 	double			 last_reload;	/* wall clock, 0: never */
 };

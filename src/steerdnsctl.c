@@ -391,7 +391,8 @@ main(int argc, char *argv[])
 	if (as_json)
 		fputs(reply, stdout);
 	else if (rv == EX_REFUSED) {
-		fprintf(stderr, "steerdnsctl: %s\n", ctl_text_str(v, "error", "failed"));
+		fprintf(stderr, "steerdnsctl: %s\n", ctl_text_str(v, "error",
+		    "failed"));
 		errs = json_object_get(v, "errors");
 		for (i = 0; i < json_array_size(errs); i++)
 			if ((s = json_string_value(json_array_get(errs, i))) !=
@@ -408,7 +409,8 @@ main(int argc, char *argv[])
 	else if (strcmp(cmd, "explain") == 0)
 		ctl_text_explain(json_object_get(v, "explain"));
 	else if (strcmp(cmd, "reload") == 0)
-		printf("reloaded: generation %llu\n", ctl_text_num(v, "generation"));
+		printf("reloaded: generation %llu\n", ctl_text_num(v,
+		    "generation"));
 	else {
 		out = undone ? stderr : stdout;
 		fprintf(out, "%s%s: %s %s", undone ? "steerdnsctl: " : "", cmd,
