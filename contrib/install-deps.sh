@@ -7,7 +7,7 @@ BUILD="autoconf automake make gcc pkg-config libldns-dev libev-dev libsystemd-de
  libconfig-dev libcmocka-dev liburcu-dev libcurl4-openssl-dev libjansson-dev"
 TEST="$BUILD clang libclang-rt-14-dev ldnsutils dnsutils knot-dnsutils knot knot-dnssecutils libssl-dev
  unbound dnsperf python3
- python3-dnspython mandoc procps openssl chromium etcd-server etcd-client curl"
+ python3-dnspython python3-yaml mandoc procps openssl chromium etcd-server etcd-client curl"
 case "${1:-build}" in
 build) want=$BUILD ;;
 test) want=$TEST ;;

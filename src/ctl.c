@@ -100,6 +100,7 @@ do_admin(struct server *srv, const json_t *req, enum health_admin state)
 	double		 expires = json_number_value(e);
 	char		 err[256];
 	int		 n;
+	bool		 had;
 
 	if (member == NULL)
 		return error_reply("which member? (\"member\" missing)", NULL);
@@ -113,6 +114,16 @@ do_admin(struct server *srv, const json_t *req, enum health_admin state)
 		expires += time(NULL);
 	if (local != NULL && !json_is_boolean(local))
 		return error_reply("local must be true or false", NULL);
+	/*
+	 * Whether there was an override to remove, for an undrain: a typo'd
+	 * address of a real member, or a second undrain, must not read as
+	 * done.  The config's own overrides are not ours to remove.
+	 */
+	memset(&chk, 0, sizeof(chk));
+	had = server_admin_check(srv, member, NULL, &chk, err, sizeof(err)) >
+	    0 && (server_admin_find(srv, chk.family, chk.addr) != NULL ||
+	    (srv->fleet != NULL && !json_is_true(local) &&
+	    server_fleet_admin_find(srv, chk.family, chk.addr) != NULL));
 	if (srv->fleet != NULL && !json_is_true(local)) {
 		/* The fleet's; this node's own goes with an undrain too. */
 		if ((n = fleet_admin_set(srv->fleet, member, state, expires,
@@ -135,6 +146,8 @@ do_admin(struct server *srv, const json_t *req, enum health_admin state)
 	jw_key(&j, "members");
 	jw_int(&j, n);
 	jw_kv_str(&j, "scope", scope);
+	jw_key(&j, "had_override");
+	jw_bool(&j, had);
 	jw_key(&j, "expires");
 	if (expires > 0)
 		jw_double(&j, expires);

@@ -27,6 +27,33 @@
 
 
 
+/*
+ * The managed name at dname when it was asked for A or AAAA and its pool
+ * has no member of that family, so that the answer came from the zone's
+ * static data; NULL otherwise.  *fam: 4 or 6.
+ */
+static const struct zone_name *
+managed_without(const struct zone_db *db, const ldns_rdf *dname,
+    ldns_rr_type qtype, int *fam)
+{
+	const struct zone_node	*node;
+	const struct zone_name	*m = NULL;
+	ldns_rdf		*lc;
+
+	if (qtype != LDNS_RR_TYPE_A && qtype != LDNS_RR_TYPE_AAAA)
+		return NULL;
+	*fam = qtype == LDNS_RR_TYPE_A ? 4 : 6;
+	if ((lc = ldns_rdf_clone(dname)) == NULL)
+		return NULL;
+	ldns_dname2canonical(lc);
+	node = zone_db_lookup(db, ldns_rdf_data(lc), ldns_rdf_size(lc));
+	if (node != NULL && node->managed != NULL &&
+	    node->managed->pool->nfam[*fam == 6] == 0)
+		m = node->managed;
+	ldns_rdf_deep_free(lc);
+	return m;
+}
+
 /* A query for name/type with an optional ECS option, in wire form. */
 static size_t
 make_query(const ldns_rdf *name, uint16_t type, const uint8_t *ecs_addr,
@@ -206,7 +233,7 @@ explain(const struct server *srv, const char *name, const char *type,
 	const struct zone_name	*m;
 	const struct lb_member	*lm;
 	struct lb_why		 w;
-	int			 rv = -1;
+	int			 rv = -1, fam;
 
 	memset(&ss, 0, sizeof(ss));
 	if (inet_pton(AF_INET, client, &((struct sockaddr_in *)&ss)->sin_addr)
@@ -269,6 +296,15 @@ explain(const struct server *srv, const char *name, const char *type,
 	jw_kv_str(j, "ecs", ecs);
 	write_answer(j, out, olen);
 	jw_kv_bool(j, "managed", tr->managed);
+	if (!tr->managed && (m = managed_without(s->db, dname, qtype, &fam)) !=
+	    NULL) {
+		/* Not "static data" to the operator: a pool it set up. */
+		jw_kv_str(j, "pool", m->pool->name);
+		snprintf(buf, sizeof(buf), "%s is a managed name, but its pool "
+		    "%s has no IPv%d member: %s is answered from the zone's "
+		    "static data", m->name, m->pool->name, fam, type);
+		jw_kv_str(j, "note", buf);
+	}
 	if (tr->managed) {
 		m = tr->name;
 		jw_kv_str(j, "pool", m->pool->name);

@@ -16,6 +16,7 @@
 static const char	*log_ident = "steerdns";
 static bool		 log_stderr = true;
 static enum log_level	 log_max = LOG_LEVEL_INFO;
+static bool		 log_stamps;
 
 void
 log_init(const char *ident, bool foreground, enum log_level level)
@@ -33,12 +34,35 @@ log_set_level(enum log_level level)
 	log_max = level;
 }
 
+void
+log_timestamps(bool on)
+{
+	log_stamps = on;
+}
+
+/* "2026-12-03T20:15:04.123Z ", or "" when the clock cannot be read. */
+static void
+stamp(char *buf, size_t len)
+{
+	struct timespec	 ts;
+	struct tm	 tm;
+	size_t		 n;
+
+	buf[0] = '\0';
+	if (clock_gettime(CLOCK_REALTIME, &ts) == -1 ||
+	    gmtime_r(&ts.tv_sec, &tm) == NULL)
+		return;
+	if ((n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm)) == 0)
+		return;
+	snprintf(buf + n, len - n, ".%03ldZ ", ts.tv_nsec / 1000000);
+}
+
 static void
 vlog(enum log_level level, int errnum, const char *fmt, va_list ap)
 {
 	static const int	 prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO,
 				    LOG_DEBUG };
-	char			 msg[1024];
+	char			 msg[1024], ts[32] = "";
 	int			 n;
 
 	if (level > log_max)
@@ -49,9 +73,16 @@ vlog(enum log_level level, int errnum, const char *fmt, va_list ap)
 	if (errnum != 0 && (size_t)n < sizeof(msg))
 		snprintf(msg + n, sizeof(msg) - n, ": %s", strerror(errnum));
 	if (log_stderr) {
+		/*
+		 * syslog and the journal stamp what they are given; standard
+		 * error is often a file or a terminal with nothing to tell
+		 * when a line came.
+		 */
+		if (log_stamps)
+			stamp(ts, sizeof(ts));
 		/* One write per line so that threads do not interleave. */
 		flockfile(stderr);
-		fprintf(stderr, "%s: %s\n", log_ident, msg);
+		fprintf(stderr, "%s%s: %s\n", ts, log_ident, msg);
 		funlockfile(stderr);
 	} else
 		syslog(prio[level], "%s", msg);

@@ -15,6 +15,11 @@ enum log_level {
 /* Log to stderr (foreground) or to syslog as "ident". */
 void	log_init(const char *ident, bool foreground, enum log_level);
 void	log_set_level(enum log_level);
+/*
+ * Begin lines on standard error with the time, ISO 8601 in UTC to the
+ * millisecond: for a daemon's log, not for the errors of a command.
+ */
+void	log_timestamps(bool);
 /* log_warn appends strerror(errno); log_warnx does not. */
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));

@@ -546,6 +546,8 @@ main(int argc, char *argv[])
 		return 0;
 	}
 	log_set_level((enum log_level)c->log_level);
+	/* From here on it is a daemon's log, not a command's errors. */
+	log_timestamps(true);
 
 	srv.conf_path = xstrdup(path);
 	srv.before_publish = fleet_reload;

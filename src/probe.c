@@ -287,7 +287,7 @@ on_done(struct check_target *c, enum probe_result r, const char *reason,
 		snprintf(t->reason, sizeof(t->reason), "%s", reason);
 	else
 		check_reason(t->reason, sizeof(t->reason), r, c->ck, detail);
-	p->stats.results[r < PROBE_NRESULTS ? r : PROBE_LOCAL_ERROR]++;
+	probe_count_result(&p->stats, c->kind, r);
 	if (r == PROBE_OK && rtt_us > 0) {
 		hist_add(&p->hist[t->hist], rtt_us / 1e6);
 		if (rtt_us > UINT32_MAX - 1)
@@ -348,7 +348,7 @@ run(struct probe_target *t)
 	p->stats.runs++;
 	if (c->running || c->busy || t->queued) {
 		/* The last run (or its process) is not over yet. */
-		p->stats.skipped++;
+		probe_count_skip(&p->stats, c->kind);
 		log_debug("health: %s: still busy, round skipped", c->label);
 		return;
 	}

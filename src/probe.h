@@ -9,6 +9,7 @@
 
 #include "health.h"
 
+struct check_kind;
 struct conf_check;
 struct conf_sources;
 struct ev_loop;
@@ -35,6 +36,14 @@ struct probe_info {
 	uint32_t	 load;		/* HEALTH_LOAD_NONE: none */
 };
 
+/* Per check kind, by its place in check_kinds[]: what the prober did. */
+#define PROBE_NKINDS	8	/* at least the kinds in check_kinds[] */
+struct probe_kind_stats {
+	uint64_t	 runs;		/* finished, any result */
+	uint64_t	 skipped;	/* rounds skipped: the last ran */
+	uint64_t	 results[PROBE_NRESULTS];
+};
+
 /* How late timers fired, for benchmarks and stats. */
 #define PROBE_LATE_BUCKETS	6	/* <1, <5, <10, <50, <100, >=100 ms */
 struct probe_stats {
@@ -52,7 +61,21 @@ struct probe_stats {
 	uint64_t	 late[PROBE_LATE_BUCKETS];
 	double		 late_max;	/* seconds */
 	double		 late_sum;
+	struct probe_kind_stats kind[PROBE_NKINDS];
 };
+
+/*
+ * Count a result, or a round skipped, of a check of kind k in st: the
+ * totals and the kind's (probe_count.c).  A kind not in check_kinds[]
+ * counts in the totals only.
+ */
+void		 probe_count_result(struct probe_stats *st,
+		    const struct check_kind *k, enum probe_result r);
+void		 probe_count_skip(struct probe_stats *st,
+		    const struct check_kind *k);
+/* Add the counters of b (not the gauges) to a. */
+void		 probe_stats_add(struct probe_stats *a,
+		    const struct probe_stats *b);
 
 /* RTT of successful checks, per check definition: a histogram. */
 #define PROBE_RTT_BUCKETS	12	/* bounds in probe_rtt_bounds, +Inf */

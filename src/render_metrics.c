@@ -5,8 +5,10 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "answer.h"
+#include "check.h"
 #include "health.h"
 #include "probe.h"
 #include "render.h"
@@ -96,6 +98,116 @@ static const struct {
 	    "Queries that brought a valid server cookie of ours.",
 	    offsetof(struct answer_stats, cookie_valid) },
 };
+
+/*
+ * Each member's state as values of series that stay, whatever changes:
+ * a label that held the state began a new series at each change, which
+ * neither a graph nor an alert's "for" can follow.
+ */
+static void
+member_states(FILE *f, const struct view *v)
+{
+	static const char *const	 kinds[] = { "drain", "up", "down" };
+	const struct view_member	*m;
+	size_t				 i, k;
+
+	help(f, "steerdns_member_up", "gauge",
+	    "1 while the checks find a member up (or it has no check), 0 "
+	    "while down; overrides aside.");
+	for (i = 0; i < v->nmembers; i++) {
+		m = &v->members[i];
+		member_labels(f, "steerdns_member_up", m);
+		fprintf(f, "} %d\n", strcmp(m->state, "down") != 0);
+	}
+	help(f, "steerdns_member_usable", "gauge",
+	    "1 when a member may be answered: its checks and overrides "
+	    "together.");
+	for (i = 0; i < v->nmembers; i++) {
+		m = &v->members[i];
+		member_labels(f, "steerdns_member_usable", m);
+		fprintf(f, "} %d\n", m->usable);
+	}
+	help(f, "steerdns_member_admin", "gauge",
+	    "1 while an override of the kind is in force (drain, up: forced "
+	    "up, down: forced down), 0 otherwise.");
+	for (i = 0; i < v->nmembers; i++) {
+		m = &v->members[i];
+		for (k = 0; k < NELEM(kinds); k++) {
+			member_labels(f, "steerdns_member_admin", m);
+			fprintf(f, ",state=\"%s\"} %d\n", kinds[k],
+			    strcmp(m->admin, kinds[k]) == 0);
+		}
+	}
+}
+
+/* Per managed name: how many of its pool's members may be answered. */
+static void
+name_states(FILE *f, const struct view *v)
+{
+	const struct view_name	*nm;
+	const struct view_pool	*p;
+	size_t			 i, k, n, usable;
+
+	help(f, "steerdns_name_members_usable", "gauge",
+	    "Members of a managed name's pool that may be answered; 0: the "
+	    "name is all down (all_down applies).");
+	for (i = 0; i < v->nnames; i++) {
+		nm = &v->names[i];
+		usable = 0;
+		for (k = 0; k < v->npools; k++) {
+			p = &v->pools[k];
+			if (strcmp(p->name, nm->pool) != 0 ||
+			    strcmp(p->zone, nm->zone) != 0)
+				continue;
+			for (n = p->first; n < p->first + p->n; n++)
+				usable += v->members[n].usable;
+			break;
+		}
+		fputs("steerdns_name_members_usable{zone=\"", f);
+		label(f, nm->zone);
+		fputs("\",name=\"", f);
+		label(f, nm->name);
+		fputs("\",pool=\"", f);
+		label(f, nm->pool);
+		fprintf(f, "\"} %zu\n", usable);
+	}
+}
+
+/*
+ * What the prober did per check kind: every kind and every reason always,
+ * so that a series exists before its first count.
+ */
+static void
+probe_kinds(FILE *f, const struct probe_stats *ps)
+{
+	size_t	 k, r;
+
+	help(f, "steerdns_probe_runs_total", "counter",
+	    "Check runs finished, by check kind, whatever the result.");
+	for (k = 0; k < PROBE_NKINDS && check_kinds[k] != NULL; k++)
+		fprintf(f, "steerdns_probe_runs_total{kind=\"%s\"} %llu\n",
+		    check_kinds[k]->name,
+		    (unsigned long long)ps->kind[k].runs);
+	help(f, "steerdns_probe_failures_total", "counter",
+	    "Check runs that failed, by check kind and reason (local error: "
+	    "our side, which moves no member).");
+	for (k = 0; k < PROBE_NKINDS && check_kinds[k] != NULL; k++)
+		for (r = 0; r < PROBE_NRESULTS; r++) {
+			if (r == PROBE_OK)
+				continue;
+			fprintf(f, "steerdns_probe_failures_total{kind=\"%s\","
+			    "reason=\"%s\"} %llu\n", check_kinds[k]->name,
+			    probe_result_str(r),
+			    (unsigned long long)ps->kind[k].results[r]);
+		}
+	help(f, "steerdns_probe_skipped_total", "counter",
+	    "Check rounds skipped, by check kind: the last run had not "
+	    "ended.");
+	for (k = 0; k < PROBE_NKINDS && check_kinds[k] != NULL; k++)
+		fprintf(f, "steerdns_probe_skipped_total{kind=\"%s\"} "
+		    "%llu\n", check_kinds[k]->name,
+		    (unsigned long long)ps->kind[k].skipped);
+}
 
 /* Only in a fleet: how this node stands with the store and the others. */
 static void
@@ -192,6 +304,9 @@ render_metrics(const struct view *v, size_t *lenp)
 	    (unsigned long long)v->reloads_ok);
 	fprintf(f, "steerdns_reloads_total{result=\"failed\"} %llu\n",
 	    (unsigned long long)v->reloads_failed);
+	help(f, "steerdns_reload_failed", "gauge",
+	    "1 while the last reload failed: an older configuration serves.");
+	fprintf(f, "steerdns_reload_failed %d\n", v->reload_failed ? 1 : 0);
 
 	help(f, "steerdns_queries_total", "counter",
 	    "Queries received, by transport.");
@@ -275,14 +390,8 @@ render_metrics(const struct view *v, size_t *lenp)
 		member_labels(f, "steerdns_member_answers_total", m);
 		fprintf(f, "} %llu\n", (unsigned long long)m->answers);
 	}
-	help(f, "steerdns_member_up", "gauge",
-	    "1 when a member may be answered (checks and overrides).");
-	for (i = 0; i < v->nmembers; i++) {
-		m = &v->members[i];
-		member_labels(f, "steerdns_member_up", m);
-		fprintf(f, ",state=\"%s\",admin=\"%s\"} %d\n", m->state,
-		    m->admin, m->usable);
-	}
+	member_states(f, v);
+	name_states(f, v);
 
 	help(f, "steerdns_health_transitions_total", "counter",
 	    "Health state changes decided by the checks.");
@@ -306,6 +415,7 @@ render_metrics(const struct view *v, size_t *lenp)
 		fprintf(f, "steerdns_probe_results_total{result=\"%s\"} "
 		    "%llu\n", probe_result_str(i),
 		    (unsigned long long)ps->results[i]);
+	probe_kinds(f, ps);
 	help(f, "steerdns_probe_rtt_seconds", "histogram",
 	    "Round-trip time of successful checks, per check.");
 	for (i = 0; i < v->nchecks; i++) {

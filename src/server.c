@@ -64,30 +64,16 @@ void
 server_probe_stats(const struct server *srv, struct probe_stats *out)
 {
 	struct probe_stats	 cur;
-	size_t			 i;
 
 	*out = srv->probe_base;
 	if (srv->probe == NULL)
 		return;
 	probe_stats(srv->probe, &cur);
-	out->runs += cur.runs;
-	out->skipped += cur.skipped;
-	out->queued += cur.queued;
-	out->behind += cur.behind;
-	out->behind_episodes += cur.behind_episodes;
+	probe_stats_add(out, &cur);
 	/* Gauges: the running prober's alone. */
 	out->inflight = cur.inflight;
 	out->waiting = cur.waiting;
 	out->falling_behind = cur.falling_behind;
-	out->to_up += cur.to_up;
-	out->to_down += cur.to_down;
-	for (i = 0; i < PROBE_NRESULTS; i++)
-		out->results[i] += cur.results[i];
-	for (i = 0; i < PROBE_LATE_BUCKETS; i++)
-		out->late[i] += cur.late[i];
-	out->late_sum += cur.late_sum;
-	if (cur.late_max > out->late_max)
-		out->late_max = cur.late_max;
 }
 
 /* Keep what the status page says of a refused reload. */

@@ -76,12 +76,13 @@ struct server {
 	double			 started;	/* wall clock */
 	int			 pid;
 	uint64_t		 reloads_ok, reloads_failed;
+	bool			 reload_failed;	/* the last reload;
+						   false before any */
 	struct probe_stats	 probe_base;	/* of probers before reloads */
 	double			 last_reload;	/* wall clock, 0: never */
 	struct history		*history;	/* the status page's charts */
-	/* The last reload was refused: its first problem. */
-	bool			 reload_failed;
-	char			 reload_error[256];
+	char			 reload_error[256];	/* the refused
+						   last reload's first problem */
 };
 
 /*

@@ -4,7 +4,8 @@
 # flowing; the ports are free again at once (a new daemon starts on
 # them); queries in flight at SIGTERM or SIGINT are answered; -V, -h and
 # bad arguments; workers = 0 (one per core) and workers = 1 work; the
-# heap is under huge pages.
+# heap is under huge pages; the foreground log's lines begin with the
+# time (ISO 8601, UTC, milliseconds), -n's errors do not.
 . "$(dirname "$0")/lib.sh"
 require_dnspython
 need_daemon
@@ -15,9 +16,36 @@ main_conf "$T/w0.conf" "$P" "lb.example.conf second.test.conf" workers=0
 main_conf "$T/w1.conf" "$P" "lb.example.conf second.test.conf" workers=1
 main_conf "$T/w2.conf" "$P" "lb.example.conf second.test.conf" workers=2
 
-# 1. SIGTERM right after ready
+# 1. SIGTERM right after ready; the log's lines carry the time
+t0=$(date -u +%s.%N)
 start_daemon "$T/w2.conf" "$P" || bail "daemon did not start"
 stop_daemon
+t1=$(date -u +%s.%N)
+stamps=$("$PYTHON" - "$DAEMON_LOG" "$t0" "$t1" <<'EOF'
+import calendar, re, sys, time
+lines = [l for l in open(sys.argv[1]).read().splitlines() if l.strip()]
+t0, t1 = float(sys.argv[2]), float(sys.argv[3])
+pat = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.(\d{3})Z steerdns: ")
+bad = []
+for l in lines:
+    m = pat.match(l)
+    if m is None:
+        bad.append("no stamp: " + l)
+        continue
+    t = calendar.timegm(time.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S")) + int(m.group(2)) / 1e3
+    if not t0 - 1 <= t <= t1 + 1:
+        bad.append("stamp outside %.3f..%.3f: %s" % (t0, t1, l))
+print("%d lines" % len(lines) if lines and not bad else " | ".join(bad) or "no lines")
+EOF
+)
+expect_match "every line of the foreground log starts with the time, UTC, ms" '^[0-9]+ lines$' "$stamps" "$DAEMON_LOG"
+expect_match "... the ready line among them" \
+    '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z steerdns: .*ready' \
+    "$(grep -w ready "$DAEMON_LOG" | head -n 1)" "$DAEMON_LOG"
+printf 'server { bogus_key = 1; }\n' >"$T/bad.conf"
+"$STEERDNS" -n -c "$T/bad.conf" >/dev/null 2>"$T/bad.err"
+expect_match "-n: a config error is a command's message, without the time" \
+    "^$T/bad.conf:1: " "$(head -n 1 "$T/bad.err")" "$T/bad.err"
 
 # 2. the same ports again at once; workers = 0; under TCP and UDP activity
 start_daemon "$T/w0.conf" "$P" || bail "daemon did not restart on the same ports"

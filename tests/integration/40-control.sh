@@ -248,9 +248,14 @@ expect_eq "explain --json: fields" '["www.ops.test.", "A", "NOERROR", true, "web
 for c in drain force-down force-up undrain; do
     ctl_json "$c --json" "$c" 192.0.2.33 -r "json test"
     case $c in undrain) st=none ;; force-down) st=down ;; force-up) st=up ;; *) st=drain ;; esac
-    expect_eq "$c --json: member, state, members, expires" "[\"192.0.2.33\", \"$st\", 1, null]" \
-        "$(jv "$T/ctl.out" '[d["member"], d["state"], d["members"], d["expires"]]')" "$T/ctl.out"
+    case $c in drain) had=false ;; *) had=true ;; esac
+    expect_eq "$c --json: member, state, members, expires, had_override" \
+        "[\"192.0.2.33\", \"$st\", 1, null, $had]" \
+        "$(jv "$T/ctl.out" '[d["member"], d["state"], d["members"], d["expires"], d["had_override"]]')" "$T/ctl.out"
 done
+ctl --json undrain 192.0.2.33
+expect_eq "undrain --json with nothing to remove: exit 4, ok, had_override false" \
+    "4 [true, false]" "$CTL_RC $(jv "$T/ctl.out" '[d["ok"], d["had_override"]]')" "$T/ctl.out"
 ctl_json "reload --json" reload
 expect_eq "reload --json: the new generation" 2 "$(jv "$T/ctl.out" 'd["generation"]')" "$T/ctl.out"
 ctl --json drain 10.9.9.9
@@ -271,8 +276,12 @@ expect_match "members: 127.0.0.3 up* with the override and its reason" \
     '^ops\.test\. web 127\.0\.0\.3 web up\* .* drain \(kernel update\)$' "$(mrow web 127.0.0.3)"
 check "the drain is logged" logged "$DAEMON_LOG" "admin: 127.0.0.3 drain (kernel update)"
 ctl undrain 127.0.0.3
-expect_eq "undrain: exit 0 and what it did" "0 undrain: 127.0.0.3 has no override now (1 pool member)" \
+expect_eq "undrain: exit 0 and what it did" "0 undrain: 127.0.0.3 override removed (1 pool member)" \
     "$CTL_RC $(cat "$T/ctl.out")"
+ctl undrain 127.0.0.3
+expect_eq "undrain again: exit 4, nothing on stdout, says why on stderr" \
+    "4 | steerdnsctl: undrain: 127.0.0.3 had no override: nothing removed (1 pool member)" \
+    "$CTL_RC $(cat "$T/ctl.out")| $(cat "$T/ctl.err")"
 expect_eq "undrained: www has 127.0.0.3 again" "127.0.0.2 127.0.0.3 127.0.0.4" "$(addrs www.ops.test)"
 expect_match "members: 127.0.0.3 up, no override" '^ops\.test\. web 127\.0\.0\.3 web up .* -$' \
     "$(mrow web 127.0.0.3)"
@@ -414,6 +423,18 @@ expect_eq "explain fo with 127.0.0.2 drained: dropped as drained, tier 2 answere
     '[[{"member": "127.0.0.2", "why": "drained"}, {"member": "127.0.0.5", "why": "down: connect refused"}], ["127.0.0.4"], "NOERROR"]' \
     "$(jv "$T/ctl.out" '[d["explain"]["steps"][0]["dropped"], d["explain"]["steps"][1]["kept"], d["explain"]["rcode"]]')" "$T/ctl.out"
 ctl undrain 127.0.0.2
+
+# AAAA of a managed name whose pool has no IPv6 member: not "static data"
+ctl explain www.ops.test AAAA 10.0.0.1
+expect_eq "explain www AAAA (pool web, IPv4 only): exit 0, says the pool has no IPv6 member" \
+    "0 www.ops.test. is a managed name, but its pool web has no IPv6 member: AAAA is answered from the zone's static data" \
+    "$CTL_RC $(sed -n 's/^\(.*managed name.*\)$/\1/p' "$T/ctl.out")" "$T/ctl.out"
+expect_nomatch "... and does not call it static data without a pool" 'no pool, no chain' "$(cat "$T/ctl.out")"
+ctl --json explain www.ops.test AAAA 10.0.0.1
+expect_eq "explain www AAAA --json: not managed, the pool named, NODATA (the SOA alone)" '[false, "web", "NOERROR", ["SOA"]]' \
+    "$(jv "$T/ctl.out" '[d["explain"]["managed"], d["explain"]["pool"], d["explain"]["rcode"], [r.split()[3] for r in d["explain"]["answer"]]]')" "$T/ctl.out"
+ctl explain info.ops.test AAAA 10.0.0.1
+expect_match "explain of a static name is still static data" '^static data: no pool, no chain$' "$(cat "$T/ctl.out")"
 
 ctl explain hash.ops.test A 10.0.0.1 198.51.100.0/24
 E=$(cat "$T/ctl.out")

@@ -181,13 +181,13 @@ fi
 expect_match "probe RTT histogram labels: check, type, zone file, le" \
     '^steerdns_probe_rtt_seconds_bucket\{check="web",type="http",zone_file="[^"]*st\.test\.conf",le="[^"]+"\} [0-9]+$' \
     "$(grep '^steerdns_probe_rtt_seconds_bucket' "$T/m1.txt" | head -n 1)"
-expect_eq "member_up: 127.0.0.3 up" 1 "$(mval 1 steerdns_member_up member=127.0.0.3 state=up admin=none)"
+expect_eq "member_up: 127.0.0.3 up" 1 "$(mval 1 steerdns_member_up member=127.0.0.3)"
 
 # ---- a backend stops: a health transition
 t_stop=$(date +%s)
 stop_backend 127.0.0.3 "$BP"
-down_now() { scrape 2; [ "$(mval 2 steerdns_member_up member=127.0.0.3 state=down)" = 0 ]; }
-if wait_until 3000 down_now; then ok "stopped backend: member_up{member=127.0.0.3,state=down} 0"
+down_now() { scrape 2; [ "$(mval 2 steerdns_member_up member=127.0.0.3)" = 0 ]; }
+if wait_until 3000 down_now; then ok "stopped backend: member_up{member=127.0.0.3} 0"
 else notok "stopped backend: member_up 0 within 3 s" "$(grep 'member_up{.*127.0.0.3' "$T/m2.txt")"; fi
 delta "health transitions to down +1" 1 2 1 steerdns_health_transitions_total to=down
 delta "health transitions to up +0" 1 2 0 steerdns_health_transitions_total to=up
@@ -217,10 +217,10 @@ scrape 3
 expect_eq "/metrics after the reloads: valid" 0 "$PROM_RC" "$T/m3.check"
 expect_eq "reloads ok 1, failed 1; generation 2; 1 override" "1 1 2 1" \
     "$(mval 3 steerdns_reloads_total result=ok) $(mval 3 steerdns_reloads_total result=failed) $(mval 3 steerdns_config_generation) $(mval 3 steerdns_admin_overrides)"
-expect_eq "member_up: the drained 127.0.0.4 is 0 with admin=drain" 0 \
-    "$(mval 3 steerdns_member_up member=127.0.0.4 state=up admin=drain)"
+expect_eq "the drained 127.0.0.4: up 1, usable 0, admin drain 1" "1 0 1" \
+    "$(mval 3 steerdns_member_up member=127.0.0.4) $(mval 3 steerdns_member_usable member=127.0.0.4) $(mval 3 steerdns_member_admin member=127.0.0.4 state=drain)"
 expect_eq "member_up: the stopped 127.0.0.3 still down after the reload" 0 \
-    "$(mval 3 steerdns_member_up member=127.0.0.3 state=down)"
+    "$(mval 3 steerdns_member_up member=127.0.0.3)"
 c2=$(mval 2 steerdns_probe_rtt_seconds_count check=web) c3=$(mval 3 steerdns_probe_rtt_seconds_count check=web)
 if [ "${c3%.*}" -ge "${c2%.*}" ]; then ok "the RTT histogram goes on counting over the reload ($c2 -> $c3)"
 else notok "the RTT histogram goes on counting over the reload" "$c2 -> $c3"; fi
@@ -380,13 +380,13 @@ p.feed(open(sys.argv[1], encoding="utf-8").read())
 check("DOM: the page title", p.title == "steerdns status", p.title)
 z = d["zones"][0]
 check("DOM: a table per pool", sorted(p.pools) == sorted(x["pool"] for x in z["pools"]), sorted(p.pools))
-# Columns: Member Check State Since Reason RTT Load Weight Priority Override Answers
+# Columns: Member Check State Since Reason RTT Load Weight Priority Override Answers Last-hour
 for pool in z["pools"]:
     for m in pool["members"]:
         row = p.pools.get(pool["pool"], {}).get(m["member"])
         where = "DOM: %s %s" % (pool["pool"], m["member"])
-        if row is None or len(row["cells"]) != 11:
-            check(where + ": a row with 11 cells", False, row)
+        if row is None or len(row["cells"]) != 12:
+            check(where + ": a row with 12 cells", False, row)
             continue
         c = row["cells"]
         state = c[2]

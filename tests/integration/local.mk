@@ -22,6 +22,7 @@ INTEGRATION_TESTS = \
 	tests/integration/15-lifecycle.sh \
 	tests/integration/16-load.sh \
 	tests/integration/18-identity.sh \
+	tests/integration/19-example.sh \
 	tests/integration/20-managed.sh \
 	tests/integration/21-zone-file.sh \
 	tests/integration/30-probe.sh \
@@ -38,6 +39,7 @@ INTEGRATION_TESTS = \
 	tests/integration/48-hostile.sh \
 	tests/integration/52-status-attention.sh \
 	tests/integration/51-status-charts.sh \
+	tests/integration/49-metrics.sh \
 	tests/integration/46-cookies.sh
 
 # A backend fast enough for thousands of http checks a second (34).

@@ -320,10 +320,54 @@ first_round_is_spread(void **state)
 	rig_free(&r);
 }
 
+/* Every kind has a slot of its own; counts go to it and to the totals. */
+static void
+counts_per_kind(void **state)
+{
+	struct probe_stats	 a, b;
+	const struct check_kind	*http = check_kind_find("http");
+	const struct check_kind	*exec = check_kind_find("exec");
+	static const struct check_kind	 stray = { .name = "stray" };
+	size_t			 n, hi = SIZE_MAX, ei = SIZE_MAX;
+
+	(void)state;
+	for (n = 0; check_kinds[n] != NULL; n++) {
+		if (check_kinds[n] == http)
+			hi = n;
+		if (check_kinds[n] == exec)
+			ei = n;
+	}
+	assert_true(n <= PROBE_NKINDS);
+	memset(&a, 0, sizeof(a));
+	probe_count_result(&a, http, PROBE_OK);
+	probe_count_result(&a, http, PROBE_REFUSED);
+	probe_count_result(&a, exec, PROBE_TIMEOUT);
+	probe_count_skip(&a, exec);
+	/* Not in check_kinds[]: the totals only. */
+	probe_count_result(&a, &stray, PROBE_REFUSED);
+	probe_count_skip(&a, &stray);
+	assert_int_equal(a.results[PROBE_REFUSED], 2);
+	assert_int_equal(a.skipped, 2);
+	assert_int_equal(a.kind[hi].runs, 2);
+	assert_int_equal(a.kind[hi].results[PROBE_OK], 1);
+	assert_int_equal(a.kind[hi].results[PROBE_REFUSED], 1);
+	assert_int_equal(a.kind[hi].skipped, 0);
+	assert_int_equal(a.kind[ei].runs, 1);
+	assert_int_equal(a.kind[ei].results[PROBE_TIMEOUT], 1);
+	assert_int_equal(a.kind[ei].skipped, 1);
+	/* A reload adds the old prober's counts to the new one's. */
+	b = a;
+	probe_stats_add(&b, &a);
+	assert_int_equal(b.results[PROBE_REFUSED], 4);
+	assert_int_equal(b.kind[hi].runs, 4);
+	assert_int_equal(b.kind[ei].skipped, 2);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(counts_per_kind),
 		cmocka_unit_test(timeout_on_time_is_the_targets),
 		cmocka_unit_test(timeout_handled_late_is_ours),
 		cmocka_unit_test(timeout_after_a_stall_is_ours),
