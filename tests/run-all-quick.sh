@@ -13,6 +13,9 @@ n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); fail=1; echo "not ok $n - $1"; printf '%s\n' "$2" | sed 's/^/#   /'; }
 
+# Run under make check, the inner makes must not see the outer one's
+# jobserver: they would warn, and run-all.sh counts a warning as a failure.
+unset MAKEFLAGS MFLAGS MAKELEVEL
 mkdir -p "$T/tests/fuzz" "$T/contrib"
 cp "$src/tests/run-all.sh" "$T/tests/run-all.sh"
 printf '#!/bin/sh\nexit 0\n' >"$T/contrib/install-deps.sh"
