@@ -443,9 +443,12 @@ answer_run_chain(const struct answer_env *env, const struct wire_query *q,
 		tr->chosen = n;
 	} else if (env->counts != NULL) {
 		answer_stat_add(&env->counts[m->counter], 1);
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
 			answer_stat_add(&env->counts[p->counter + c[i].member],
 			    1);
+			answer_stat_add(&env->counts[m->counter + 1 +
+			    c[i].member], 1);
+		}
 	}
 	*scope = m->ecs ? lq.scope : 0;
 	*all_down = lq.all_down;

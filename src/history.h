@@ -11,8 +11,8 @@
 
 /*
  * The main thread samples the view every step seconds into rings of
- * HISTORY_CELLS cells: queries by rcode, and per pool member its answers,
- * its state and its probe RTT.  With the default step of 30 s the rings
+ * HISTORY_CELLS cells: queries by rcode; per pool member its answers, its
+ * state and its probe RTT; per managed name, its answers with each member.  With the default step of 30 s the rings
  * hold an hour.  A member is known by zone, pool and address, so that its
  * history outlives a reload; one that is gone from the configuration is
  * dropped at the next sample.
@@ -39,6 +39,14 @@ struct history_member {
 						   HIST_CHANGED */
 };
 
+/* The answers one managed name gave with one member of its pool. */
+struct history_share {
+	char		*key;		/* "zone name addr" */
+	uint64_t	 answers_seen;
+	uint64_t	 stamp;
+	uint32_t	 answers[HISTORY_CELLS];
+};
+
 struct history {
 	double			 step;
 	uint64_t		 samples;	/* taken, in all */
@@ -47,6 +55,8 @@ struct history {
 	uint32_t		 rcode[ANSWER_NRCODES][HISTORY_CELLS];
 	struct history_member	*m;		/* sorted by key */
 	size_t			 n;
+	struct history_share	*s;		/* sorted by key */
+	size_t			 ns;
 };
 
 struct view;
@@ -60,6 +70,9 @@ void		 history_sample(struct history *, const struct view *vw);
 /* The member's history, or NULL. */
 const struct history_member *history_find(const struct history *,
 		    const char *zone, const char *pool, const char *addr);
+/* What the name answered with the member, or NULL. */
+const struct history_share *history_find_share(const struct history *,
+		    const char *zone, const char *name, const char *addr);
 /* Cells with data (at most HISTORY_CELLS), and cell i of them, oldest
    first: its index in the rings. */
 size_t		 history_cells(const struct history *);

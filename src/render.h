@@ -10,7 +10,7 @@ struct history;
 struct history_member;
 struct jw;
 struct view;
-struct view_pool;
+struct view_name;
 
 /*
  * Each writes one JSON value into j (see jw.h): the data of the control
@@ -34,12 +34,12 @@ char	*render_html(const struct view *, size_t *len);
 void	 render_attention_html(FILE *, const struct view *);
 /*
  * The pictures (render_svg.c), inline SVG: queries per second by rcode;
- * the share of a pool's answers per member; a member's state strip with
+ * the share of a managed name's answers per member; a member's state strip with
  * its transitions marked and its RTT.  All over the history's cells.
  */
 void	 render_svg_qps(FILE *, const struct history *);
 void	 render_svg_shares(FILE *, const struct history *,
-	    const struct view *, const struct view_pool *);
+	    const struct view *, const struct view_name *);
 void	 render_svg_member(FILE *, const struct history *,
 	    const struct history_member *);
 

@@ -54,19 +54,6 @@ member_trouble(const struct view_member *v, const char **cls)
 	return NULL;
 }
 
-/* The pool a name answers from, or NULL. */
-static const struct view_pool *
-pool_of(const struct view *vw, const struct view_name *m)
-{
-	size_t	 i;
-
-	for (i = 0; i < vw->npools; i++)
-		if (strcmp(vw->pools[i].zone, m->zone) == 0 &&
-		    strcmp(vw->pools[i].name, m->pool) == 0)
-			return &vw->pools[i];
-	return NULL;
-}
-
 /* Names with members of a family down: all of them, or some. */
 static void
 names_html(FILE *f, const struct view *vw, size_t *n)
@@ -78,7 +65,7 @@ names_html(FILE *f, const struct view *vw, size_t *n)
 
 	for (i = 0; i < vw->nnames; i++) {
 		m = &vw->names[i];
-		if ((p = pool_of(vw, m)) == NULL)
+		if ((p = view_pool_of(vw, m)) == NULL)
 			continue;
 		all[0] = all[1] = up[0] = up[1] = 0;
 		for (k = 0; k < p->n; k++) {

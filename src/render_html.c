@@ -196,14 +196,19 @@ render_html(const struct view *vw, size_t *lenp)
 				    m->all_down, (unsigned long long)m->answers);
 			}
 			fputs("</table>\n", f);
+			for (k = 0; vw->history != NULL && k < z->nnames; k++) {
+				m = &vw->names[z->first_name + k];
+				fputs("<h3>Answers of ", f);
+				html_esc(f, m->name);
+				fputs(" by member</h3>\n", f);
+				render_svg_shares(f, vw->history, vw, m);
+			}
 		}
 		for (k = 0; k < z->npools; k++) {
 			p = &vw->pools[z->first_pool + k];
 			fputs("<h3>Pool ", f);
 			html_esc(f, p->name);
 			fputs("</h3>\n", f);
-			if (vw->history != NULL)
-				render_svg_shares(f, vw->history, vw, p);
 			/*
 			 * A long table is folded: a browser lays out no
 			 * hidden row, and the members that need attention

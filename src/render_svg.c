@@ -110,7 +110,7 @@ render_svg_qps(FILE *f, const struct history *h)
 }
 
 struct share {
-	const struct history_member	*m;
+	const struct history_share	*m;
 	const char			*addr;
 	uint64_t			 total;
 };
@@ -125,15 +125,16 @@ by_total(const void *a, const void *b)
 
 void
 render_svg_shares(FILE *f, const struct history *h, const struct view *vw,
-    const struct view_pool *p)
+    const struct view_name *name)
 {
+	const struct view_pool	*p = view_pool_of(vw, name);
 	struct share	*s;
 	size_t		 n = history_cells(h), i, j, k, ns, c;
 	uint64_t	 all = 0, *cell;
 	double		 *base, *top, v;
 	char		 id[64], pct[32];
 
-	if (n == 0 || p->n == 0)
+	if (n == 0 || p == NULL || p->n == 0)
 		return;
 	s = calloc(p->n + 1, sizeof(*s));
 	cell = calloc(n, sizeof(*cell));
@@ -143,7 +144,8 @@ render_svg_shares(FILE *f, const struct history *h, const struct view *vw,
 		goto out;
 	for (j = 0; j < p->n; j++) {
 		s[j].addr = vw->members[p->first + j].addr;
-		s[j].m = history_find(h, p->zone, p->name, s[j].addr);
+		s[j].m = history_find_share(h, name->zone, name->name,
+		    s[j].addr);
 		for (i = 0; s[j].m != NULL && i < n; i++) {
 			v = s[j].m->answers[history_at(h, i)];
 			s[j].total += v;
@@ -157,8 +159,8 @@ render_svg_shares(FILE *f, const struct history *h, const struct view *vw,
 	/* The first SHARES_MAX with answers; "others" stands for the rest. */
 	for (ns = 0; ns < p->n && ns < SHARES_MAX && s[ns].total > 0; ns++)
 		;
-	snprintf(id, sizeof(id), "shares-%zu", (size_t)(p - vw->pools));
-	frame(f, h, id, "Share of the answers per member", "100%");
+	snprintf(id, sizeof(id), "shares-%zu", (size_t)(name - vw->names));
+	frame(f, h, id, "Share of the name's answers per member", "100%");
 	for (k = 0; k <= ns; k++) {
 		/* The others, when there are some with answers. */
 		if (k == ns && (ns == p->n || s[ns].total == 0))

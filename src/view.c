@@ -206,6 +206,12 @@ view_new(const struct server *srv)
 			vn->max_answers = m->max_answers;
 			vn->all_down = lb_all_down_str(m->all_down);
 			vn->answers = snapshot_count(s, m->counter);
+			vn->nmembers = m->pool->nmembers;
+			vn->member_answers = xcalloc(vn->nmembers + 1,
+			    sizeof(*vn->member_answers));
+			for (n = 0; n < vn->nmembers; n++)
+				vn->member_answers[n] = snapshot_count(s,
+				    m->counter + 1 + n);
 		}
 		vz->first_pool = v->npools;
 		vz->npools = z->npools;
@@ -248,9 +254,13 @@ view_new(const struct server *srv)
 void
 view_free(struct view *v)
 {
+	size_t	 i;
+
 	if (v == NULL)
 		return;
 	free(v->zones);
+	for (i = 0; i < v->nnames; i++)
+		free(v->names[i].member_answers);
 	free(v->names);
 	free(v->pools);
 	free(v->members);
@@ -258,4 +268,16 @@ view_free(struct view *v)
 	free(v->checks);
 	free(v->nodes);
 	free(v);
+}
+
+const struct view_pool *
+view_pool_of(const struct view *vw, const struct view_name *m)
+{
+	size_t	 i;
+
+	for (i = 0; i < vw->npools; i++)
+		if (strcmp(vw->pools[i].zone, m->zone) == 0 &&
+		    strcmp(vw->pools[i].name, m->pool) == 0)
+			return &vw->pools[i];
+	return NULL;
 }

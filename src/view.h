@@ -65,6 +65,9 @@ struct view_name {
 	unsigned	 ttl, degraded_ttl, max_answers;
 	const char	*all_down;
 	uint64_t	 answers;
+	uint64_t	*member_answers;	/* of this name, per member of
+						   its pool, in the pool's order */
+	size_t		 nmembers;
 };
 
 struct view_pool {
@@ -120,6 +123,10 @@ struct view {
 	struct view_node	*nodes;
 	size_t			 nnodes;
 };
+
+/* The pool name m answers from, or NULL. */
+const struct view_pool *view_pool_of(const struct view *,
+		    const struct view_name *m);
 
 /* The view of srv now; free with view_free(). */
 struct view	*view_new(const struct server *);

@@ -97,7 +97,8 @@ struct zone_name {
 	_Atomic uint32_t	*rr;		/* round-robin position: v4, v6
 						   (owned; written per query) */
 	const struct conf_name	*conf;		/* borrowed */
-	size_t			 counter;	/* its answer counter */
+	size_t			 counter;	/* its answer counter, then
+						   one per pool member */
 };
 
 /* One thing the prober checks: its slot in the health table is its index. */

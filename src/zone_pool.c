@@ -249,7 +249,9 @@ zone_build_pools(struct zone_db *db, const struct conf *c)
 			atomic_init(&m->rr[0], 0);
 			atomic_init(&m->rr[1], 0);
 			m->conf = cn;
-			m->counter = db->ncounters++;
+			/* The name's, then one per member of its pool. */
+			m->counter = db->ncounters;
+			db->ncounters += 1 + m->pool->nmembers;
 		}
 	}
 }

@@ -132,6 +132,49 @@ reload(void **state)
 	history_free(h);
 }
 
+/* A managed name's answers per member of its pool, by name. */
+static void
+shares(void **state)
+{
+	struct history		*h = history_new(30);
+	struct fake		 f;
+	struct view_pool	 pool = { .zone = "z.test.", .name = "p",
+				    .first = 0, .n = 2 };
+	uint64_t		 a[2] = { 5, 1 }, b[2] = { 0, 9 };
+	struct view_name	 names[2] = {
+		{ .zone = "z.test.", .name = "www.z.test.", .pool = "p",
+		    .member_answers = a, .nmembers = 2 },
+		{ .zone = "z.test.", .name = "api.z.test.", .pool = "p",
+		    .member_answers = b, .nmembers = 2 } };
+	const struct history_share *s;
+
+	(void)state;
+	fake_init(&f, 2);
+	f.vw.pools = &pool;
+	f.vw.npools = 1;
+	f.vw.names = names;
+	f.vw.nnames = 2;
+	history_sample(h, &f.vw);
+	a[0] = 8;
+	b[1] = 19;
+	history_sample(h, &f.vw);
+	s = history_find_share(h, "z.test.", "www.z.test.", "192.0.2.1");
+	assert_non_null(s);
+	assert_int_equal(s->answers[back(h, 1)], 5);
+	assert_int_equal(s->answers[back(h, 0)], 3);
+	s = history_find_share(h, "z.test.", "api.z.test.", "192.0.2.2");
+	assert_int_equal(s->answers[back(h, 0)], 10);
+	s = history_find_share(h, "z.test.", "api.z.test.", "192.0.2.1");
+	assert_int_equal(s->answers[back(h, 0)], 0);
+	/* A name a reload removed is gone. */
+	f.vw.nnames = 1;
+	history_sample(h, &f.vw);
+	assert_null(history_find_share(h, "z.test.", "api.z.test.",
+	    "192.0.2.2"));
+	assert_int_equal(h->ns, 2);
+	history_free(h);
+}
+
 /* After HISTORY_CELLS samples the oldest cell goes; a new step clears. */
 static void
 wraps_and_step(void **state)
@@ -167,6 +210,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(deltas_states_and_rcodes),
 		cmocka_unit_test(reload),
+		cmocka_unit_test(shares),
 		cmocka_unit_test(wraps_and_step),
 	};
 
