@@ -113,8 +113,15 @@ class P(HTMLParser):
     def __init__(self):
         super().__init__()
         self.svg = None; self.charts = {}; self.members = []; self.row = None
+        self.first = None; self.green = ''; self.in_green = False
+    def handle_data(self, d):
+        if self.in_green: self.green += d
     def handle_starttag(self, tag, a):
         a = dict(a)
+        if self.first is None and tag in ('div', 'h2', 'table', 'svg'):
+            self.first = a.get('id', tag)
+        if tag == 'p' and 'ok' in (a.get('class') or '').split():
+            self.in_green = True
         if tag == 'tr' and 'data-member' in a:
             self.row = a['data-member']
         if tag == 'svg':
@@ -127,11 +134,14 @@ class P(HTMLParser):
             if 'transition' in c: self.svg['marks'] += 1
             if 'rtt' in c: self.svg['rtt'] += 1
     def handle_endtag(self, tag):
+        if tag == 'p': self.in_green = False
         if tag == 'svg' and self.svg is not None:
             if self.svg['cls'] == 'member-hist': self.members.append(self.svg)
             else: self.charts[self.svg['id']] = self.svg
             self.svg = None
 p = P(); p.feed(open(sys.argv[1]).read())
+check(p.first == 'attention', 'the page opens with what needs attention', p.first)
+check(p.green.startswith('Nothing needs attention'), 'all well: the green line', p.green)
 q = p.charts.get('qps')
 check(q is not None, 'a queries-per-second chart')
 check(q is not None and sorted(q['series']) == ['NOERROR', 'NXDOMAIN'],
