@@ -14,6 +14,14 @@ BP=$(port 2)            # every fake backend listens on this port
 NOPORT=$(port 3)        # nothing listens here
 D2PORT=$(port 1)        # the second steerdns (dns check target)
 
+# Intervals and timeouts, times $SLOW under valgrind (a loop that slow
+# would otherwise make every timeout the prober's own lateness), and the
+# timeouts as the daemon writes them in reasons.
+sc() { awk -v v="$1" -v s="$SLOW" 'BEGIN { printf "%g", v * s }'; }
+IV=$(sc 0.5) TO=$(sc 0.4) IV2=$(sc 1.0) TO3=$(sc 0.3)
+TOS=$(awk -v v="$TO" 'BEGIN { printf "%.1fs", v }')
+TO3S=$(awk -v v="$TO3" 'BEGIN { printf "%.1fs", v }')
+
 lacks() { dq "$1" A; [ "$(d_status)" = NOERROR ] && ! has "$1" "$2"; }
 status_is() { dq "$1" A; [ "$(d_status)" = "$2" ]; }
 
@@ -44,18 +52,18 @@ ns = [ "ns1.probe.test." ];
 records = [ "ns1 A 127.0.0.1" ];
 checks = {
   web = { type = "http"; port = $BP; path = "/health"; body = "ok";
-          interval = 0.5; timeout = 0.4; rise = 2; fall = 2; };
+          interval = $IV; timeout = $TO; rise = 2; fall = 2; };
   load = { type = "http"; port = $BP; load_header = "X-Load";
-           interval = 0.5; timeout = 0.4; rise = 1; fall = 1; };
-  tcp = { type = "tcp"; interval = 0.5; timeout = 0.4; rise = 1; fall = 1; };
+           interval = $IV; timeout = $TO; rise = 1; fall = 1; };
+  tcp = { type = "tcp"; interval = $IV; timeout = $TO; rise = 1; fall = 1; };
   dnsok = { type = "dns"; port = $D2PORT; qname = "host.second.test.";
-            qtype = "A"; interval = 0.5; timeout = 0.4; rise = 1; fall = 1; };
+            qtype = "A"; interval = $IV; timeout = $TO; rise = 1; fall = 1; };
   dnsnx = { type = "dns"; port = $D2PORT; qname = "nx.second.test.";
-            interval = 0.5; timeout = 0.4; rise = 1; fall = 1; };
-  flag = { type = "exec"; port = 8080; interval = 0.5; timeout = 0.4;
+            interval = $IV; timeout = $TO; rise = 1; fall = 1; };
+  flag = { type = "exec"; port = 8080; interval = $IV; timeout = $TO;
            rise = 1; fall = 1;
            command = "test -e $FLAG && test \"\$1\" = 127.0.0.20 && test \"\$2\" = 8080 && test \"\$STEERDNS_ADDRESS:\$STEERDNS_PORT\" = 127.0.0.20:8080"; };
-  slow = { type = "exec"; interval = 1.0; timeout = 0.3; rise = 1; fall = 1;
+  slow = { type = "exec"; interval = $IV2; timeout = $TO3; rise = 1; fall = 1;
            command = "sleep 5"; };
 };
 pools = {
@@ -94,7 +102,7 @@ expect_eq "www: all three backends up at start" \
 expect_eq "bad: every broken backend down at start: SERVFAIL" SERVFAIL \
     "$(dq bad.probe.test A; d_status)" "$LOG1"
 R='health: 127\.0\.0\.%s:'"$BP"' \(web\) up -> down: 1 failure: %s$'
-for pair in "5|HTTP 500" "6|timeout after 0\.4s" "7|connection closed" \
+for pair in "5|HTTP 500" "6|timeout after ${TOS//./\\.}" "7|connection closed" \
     "8|bad HTTP response" '10|body lacks "ok"'; do
     a=${pair%%|*} why=${pair#*|}
     # shellcheck disable=SC2059
@@ -115,7 +123,7 @@ expect_eq "dnsnx: all down -> nodata" "NOERROR 0" \
 expect_eq "exec check: flag there, \$1 \$2 and env right: up" "127.0.0.20" \
     "$(addrs flag.probe.test)" "$LOG1"
 check "exec check past its timeout: killed and down" \
-    logged "$LOG1" "health: 127.0.0.21:0 (slow) up -> down: 1 failure: timeout after 0.3s"
+    logged "$LOG1" "health: 127.0.0.21:0 (slow) up -> down: 1 failure: timeout after $TO3S"
 # Killed with its process group: at most the run in flight is left.
 # Only our daemon's children count (other tests may run sleep 5 too);
 # as a child subreaper it also adopts what a killed command left.

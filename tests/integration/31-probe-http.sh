@@ -8,6 +8,9 @@
 # answers 150 ms late comes after a quick one in a least_rtt name.
 . "$(dirname "$0")/lib.sh"
 . "$TI_SRC/probe-lib.sh"
+# Intervals and timeouts, times $SLOW under valgrind (a loop that slow
+# would otherwise make every timeout the prober's own lateness).
+sc() { awk -v v="$1" -v s="$SLOW" 'BEGIN { printf "%g", v * s }'; }
 need_daemon
 require_tool openssl
 
@@ -50,22 +53,22 @@ checks = {
   req = { type = "http"; port = $BP; path = "/health/check?probe=1";
           host = "www.backend.test"; user_agent = "steer-test/1.0";
           headers = [ "X-Probe: steerdns", "X-Trace:  a b c" ];
-          interval = 0.5; timeout = 0.4; rise = 1; fall = 1; };
-  plain = { type = "http"; port = $BP; interval = 0.5; timeout = 0.4; };
+          interval = $(sc 0.5); timeout = $(sc 0.4); rise = 1; fall = 1; };
+  plain = { type = "http"; port = $BP; interval = $(sc 0.5); timeout = $(sc 0.4); };
   tlssni = { type = "https"; port = $TP; sni = "sni.backend.test";
-             verify = false; interval = 1.0; timeout = 1.0; rise = 1;
+             verify = false; interval = $(sc 1.0); timeout = $(sc 1.0); rise = 1;
              fall = 1; };
   tlsverify = { type = "https"; port = $TP; sni = "backend.test";
-                interval = 1.0; timeout = 1.0; rise = 1; fall = 1; };
+                interval = $(sc 1.0); timeout = $(sc 1.0); rise = 1; fall = 1; };
   tlshost = { type = "https"; port = $TP; sni = "sni.backend.test";
               host = "vhost.backend.test"; verify = false;
-              interval = 1.0; timeout = 1.0; rise = 1; fall = 1; };
-  tlsip = { type = "https"; port = $TP; verify = false; interval = 1.0;
-            timeout = 1.0; rise = 1; fall = 1; };
+              interval = $(sc 1.0); timeout = $(sc 1.0); rise = 1; fall = 1; };
+  tlsip = { type = "https"; port = $TP; verify = false; interval = $(sc 1.0);
+            timeout = $(sc 1.0); rise = 1; fall = 1; };
   load = { type = "http"; port = $BP; load_header = "X-Load";
-           load_body = true; interval = 0.5; timeout = 0.4; rise = 1;
+           load_body = true; interval = $(sc 0.5); timeout = $(sc 0.4); rise = 1;
            fall = 1; };
-  rtt = { type = "http"; port = $BP; interval = 0.5; timeout = 0.45;
+  rtt = { type = "http"; port = $BP; interval = $(sc 0.5); timeout = $(sc 0.45);
           rise = 1; fall = 1; };
 };
 pools = {
@@ -163,7 +166,7 @@ expect_eq "least_conn: the new order holds (2 header, 20, 50 body)" \
 echo "busy" >"$T/load9"
 echo 60 >"$T/load8"
 wait_until 3000 order_is load.http.test "127.0.0.12 127.0.0.8 127.0.0.9"
-sleep 1.1       # two more rounds: .9 has been probed with the bad body
+sleep "$(sc 1.1)"       # two more rounds: .9 has been probed with the bad body
 expect_eq "least_conn: a body that is no number makes the load unknown: last" \
     "5 127.0.0.12 127.0.0.8 127.0.0.9" "$(orders load.http.test 5)" "$LOG1"
 

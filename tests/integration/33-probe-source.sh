@@ -11,6 +11,9 @@
 # and a reload back to a good source makes the probes run again.
 . "$(dirname "$0")/lib.sh"
 . "$TI_SRC/probe-lib.sh"
+# Intervals and timeouts, times $SLOW under valgrind (a loop that slow
+# would otherwise make every timeout the prober's own lateness).
+sc() { awk -v v="$1" -v s="$SLOW" 'BEGIN { printf "%g", v * s }'; }
 need_ctl
 
 BP=$(port 2)            # every recorder listens on this port (TCP, UDP)
@@ -92,13 +95,13 @@ soa = { mname = "ns1"; rname = "h"; };
 ns = [ "ns1" ];
 records = [ "ns1 A 127.0.0.1" ];
 checks = {
-  tcp = { type = "tcp"; port = $BP; interval = 0.3; timeout = 0.25;
+  tcp = { type = "tcp"; port = $BP; interval = $(sc 0.3); timeout = $(sc 0.25);
           rise = 1; fall = 1; };
-  web = { type = "http"; port = $BP; interval = 0.3; timeout = 0.25;
+  web = { type = "http"; port = $BP; interval = $(sc 0.3); timeout = $(sc 0.25);
           body = "ok"; rise = 1; fall = 1; };
-  dns = { type = "dns"; port = $BP; qname = "src.test."; interval = 0.3;
-          timeout = 0.25; rise = 1; fall = 1; };
-  env = { type = "exec"; interval = 0.3; timeout = 0.25; rise = 1;
+  dns = { type = "dns"; port = $BP; qname = "src.test."; interval = $(sc 0.3);
+          timeout = $(sc 0.25); rise = 1; fall = 1; };
+  env = { type = "exec"; interval = $(sc 0.3); timeout = $(sc 0.25); rise = 1;
           fall = 1; command = "echo \"\$1 \${STEERDNS_PROBE_SOURCE-none}\" >>$ENVLOG"; };
 };
 pools = {
@@ -147,7 +150,7 @@ expect_eq "no local errors" 0 "$(grep -c 'local error' "$LOG")" "$LOG"
 write_conf '"127.0.0.12"'
 ctl reload
 expect_eq "reload to 127.0.0.12: exit 0" 0 "$CTL_RC" "$T/ctl.err"
-sleep 0.3       # what was in flight has landed
+sleep "$(sc 0.3)"       # what was in flight has landed
 F2=$(nlines "$T/peers-127.0.0.2.log") F3=$(nlines "$T/peers-127.0.0.3.log")
 F4=$(nlines "$T/peers-127.0.0.4.log") F6=$(nlines "$T/peers-::1.log")
 FE=$(nlines "$ENVLOG")
@@ -173,12 +176,12 @@ expect_eq "after the reload: the IPv6 target is still probed (from ::1)" \
 write_conf '[ "192.0.2.53", "2001:db8::53" ]'
 ctl reload
 expect_eq "reload to 192.0.2.53, 2001:db8::53: exit 0" 0 "$CTL_RC" "$T/ctl.err"
-sleep 0.3
+sleep "$(sc 0.3)"
 F2=$(nlines "$T/peers-127.0.0.2.log") F3=$(nlines "$T/peers-127.0.0.3.log")
 F4=$(nlines "$T/peers-127.0.0.4.log") F6=$(nlines "$T/peers-::1.log")
 FE=$(nlines "$ENVLOG")
 LE0=$(metric 'steerdns_probe_results_total{result="local error"}')
-sleep 1.5       # five rounds
+sleep "$(sc 1.5)"       # five rounds
 LE1=$(metric 'steerdns_probe_results_total{result="local error"}')
 expect_eq "no probe reached a backend" "0 0 0 0" \
     "$(( $(nlines "$T/peers-127.0.0.2.log") - F2 )) $(( $(nlines "$T/peers-127.0.0.3.log") - F3 )) $(( $(nlines "$T/peers-127.0.0.4.log") - F4 )) $(( $(nlines "$T/peers-::1.log") - F6 ))"
@@ -215,7 +218,7 @@ expect_eq "exec: the command is given the source all the same" \
 # ---- a reload that keeps the trouble: nothing new in the log
 ctl reload
 expect_eq "reload, same sources: exit 0" 0 "$CTL_RC" "$T/ctl.err"
-sleep 1
+sleep "$(sc 1)"
 expect_eq "the same trouble after a reload is not logged again" 4 \
     "$(grep -c 'local error' "$LOG")" "$LOG"
 

@@ -14,6 +14,9 @@
 # for POST.
 . "$(dirname "$0")/lib.sh"
 . "$TI_SRC/probe-lib.sh"
+# Intervals and timeouts, times $SLOW under valgrind (a loop that slow
+# would otherwise make every timeout the prober's own lateness).
+sc() { awk -v v="$1" -v s="$SLOW" 'BEGIN { printf "%g", v * s }'; }
 need_ctl
 require_tool timeout
 CHROMIUM=""
@@ -43,7 +46,7 @@ records = [
 ];
 checks = {
   web = { type = "http"; port = $BP; path = "/health"; body = "ok";
-          interval = 0.3; timeout = 0.25; rise = 1; fall = 1; };
+          interval = $(sc 0.3); timeout = $(sc 0.25); rise = 1; fall = 1; };
 };
 pools = {
   web = { check = "web"; members = (
@@ -151,7 +154,7 @@ for i in 1 2 3; do dq info.st.test TXT; done
 dq nx.st.test A
 dq nx.st.test A
 dq hash.st.test A
-sleep 0.7                       # more probe runs
+sleep "$(sc 0.7)"               # more probe runs
 scrape 1
 expect_eq "/metrics again: valid" 0 "$PROM_RC" "$T/m1.check"
 delta "queries: A over UDP +8" 0 1 8 steerdns_queries_by_type_total type=A transport=udp
