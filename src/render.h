@@ -32,6 +32,8 @@ char	*render_html(const struct view *, size_t *len);
  * urgent first, or a line that says nothing does.
  */
 void	 render_attention_html(FILE *, const struct view *);
+/* s, HTML-escaped (<, >, &, "), to f. */
+void	 render_html_esc(FILE *, const char *s);
 /*
  * The pictures (render_svg.c), inline SVG: queries per second by rcode;
  * the share of a managed name's answers per member; a member's state strip with

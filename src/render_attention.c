@@ -14,22 +14,6 @@
 #define ATTENTION_MAX_MEMBERS	50
 
 static void
-esc(FILE *f, const char *s)
-{
-	for (; s != NULL && *s != '\0'; s++)
-		if (*s == '<')
-			fputs("&lt;", f);
-		else if (*s == '>')
-			fputs("&gt;", f);
-		else if (*s == '&')
-			fputs("&amp;", f);
-		else if (*s == '"')
-			fputs("&quot;", f);
-		else
-			fputc(*s, f);
-}
-
-static void
 item(FILE *f, size_t *n, const char *kind, const char *cls)
 {
 	if (*n == 0)
@@ -80,20 +64,20 @@ names_html(FILE *f, const struct view *vw, size_t *n)
 			item(f, n, up[fam] == 0 ? "all-down" : "degraded",
 			    up[fam] == 0 ? "down" : "drain");
 			fputs("Name <b>", f);
-			esc(f, m->name);
+			render_html_esc(f, m->name);
 			fputs("</b> (", f);
-			esc(f, m->zone);
+			render_html_esc(f, m->zone);
 			if (up[fam] == 0) {
 				fprintf(f, "): <b>every %s member of pool ",
 				    famname[fam]);
-				esc(f, m->pool);
+				render_html_esc(f, m->pool);
 				fputs(" is out</b>; answering ", f);
-				esc(f, m->all_down);
+				render_html_esc(f, m->all_down);
 			} else {
 				fprintf(f, "): degraded, %zu of %zu %s members "
 				    "of pool ", up[fam], all[fam],
 				    famname[fam]);
-				esc(f, m->pool);
+				render_html_esc(f, m->pool);
 				fputs(" usable", f);
 			}
 			fputs("</li>\n", f);
@@ -120,9 +104,9 @@ members_html(FILE *f, const struct view *vw, size_t *n)
 		shown++;
 		item(f, n, "member", cls);
 		fprintf(f, "Member <b>%s</b> of pool ", v->addr);
-		esc(f, v->pool);
+		render_html_esc(f, v->pool);
 		fputs(" (", f);
-		esc(f, v->zone);
+		render_html_esc(f, v->zone);
 		fprintf(f, "): <b>%s</b>", why);
 		if (strcmp(why, "down") == 0 && v->since > 0) {
 			util_ago(ago, sizeof(ago), v->since, vw->now);
@@ -130,11 +114,11 @@ members_html(FILE *f, const struct view *vw, size_t *n)
 		}
 		if (v->info.reason[0] != '\0' && strcmp(why, "down") == 0) {
 			fputs(": ", f);
-			esc(f, v->info.reason);
+			render_html_esc(f, v->info.reason);
 		}
 		if (v->has_override && v->op.reason[0] != '\0') {
 			fputs(": ", f);
-			esc(f, v->op.reason);
+			render_html_esc(f, v->op.reason);
 		}
 		fputs("</li>\n", f);
 	}
@@ -150,9 +134,9 @@ members_html(FILE *f, const struct view *vw, size_t *n)
 			continue;
 		item(f, n, "check", "drain");
 		fprintf(f, "The check of <b>%s</b> in pool ", v->addr);
-		esc(f, v->pool);
+		render_html_esc(f, v->pool);
 		fputs(" cannot run: ", f);
-		esc(f, v->info.reason);
+		render_html_esc(f, v->info.reason);
 		fputs("</li>\n", f);
 	}
 }
@@ -169,7 +153,7 @@ render_attention_html(FILE *f, const struct view *vw)
 		item(f, &n, "reload", "down");
 		util_utc(t, sizeof(t), vw->last_reload);
 		fprintf(f, "The last reload (%s) was <b>refused</b>: ", t);
-		esc(f, vw->reload_error);
+		render_html_esc(f, vw->reload_error);
 		fputs("; the configuration before it keeps serving</li>\n", f);
 	}
 	if (vw->ps.falling_behind) {

@@ -17,8 +17,8 @@
 /* Pools with more members than this start folded. */
 #define HTML_OPEN_MAX	50
 
-static void
-html_esc(FILE *f, const char *s)
+void
+render_html_esc(FILE *f, const char *s)
 {
 	for (; s != NULL && *s != '\0'; s++)
 		switch (*s) {
@@ -75,17 +75,17 @@ fleet_html(FILE *f, const struct view *vw)
 
 	fprintf(f, "<h2>Fleet</h2>\n<p id=\"fleet\" class=\"%s\">Node "
 	    "<b>", fi->connected ? "up" : "down");
-	html_esc(f, fi->node);
+	render_html_esc(f, fi->node);
 	fputs("</b>: ", f);
 	if (fi->connected) {
 		fputs("in step with etcd at ", f);
-		html_esc(f, fi->endpoint);
+		render_html_esc(f, fi->endpoint);
 	} else {
 		fputs("<b>not reaching etcd</b>: answering from the last fleet "
 		    "state and this node's checks", f);
 		if (fi->error[0] != '\0') {
 			fputs(" (", f);
-			html_esc(f, fi->error);
+			render_html_esc(f, fi->error);
 			fputs(")", f);
 		}
 	}
@@ -109,14 +109,14 @@ fleet_html(FILE *f, const struct view *vw)
 		n = &vw->nodes[i];
 		fprintf(f, "<tr class=\"node %s\"><td>", n->live || n->self ?
 		    "up" : "down");
-		html_esc(f, n->name);
+		render_html_esc(f, n->name);
 		util_ago(t1, sizeof(t1), n->seen, vw->now);
 		fprintf(f, "%s</td><td>%s</td><td>%s</td><td%s>%s%s</td><td>",
 		    n->self ? " (this node)" : "", n->live ? "yes" : "no",
 		    n->self ? "now" : n->seen > 0 ? t1 : "-",
 		    n->config_same ? "" : " class=\"down\"", n->config_hash,
 		    n->config_same ? "" : " (differs)");
-		html_esc(f, n->version);
+		render_html_esc(f, n->version);
 		fprintf(f, "</td><td class=\"num\">%u ms</td></tr>\n",
 		    n->lag_ms);
 	}
@@ -175,7 +175,7 @@ render_html(const struct view *vw, size_t *lenp)
 	for (i = 0; i < vw->nzones; i++) {
 		z = &vw->zones[i];
 		fputs("<h2>Zone ", f);
-		html_esc(f, z->name);
+		render_html_esc(f, z->name);
 		fputs("</h2>\n", f);
 		if (z->nnames > 0) {
 			fputs("<h3>Managed names</h3>\n<table class=\"names\">"
@@ -185,11 +185,11 @@ render_html(const struct view *vw, size_t *lenp)
 			for (k = 0; k < z->nnames; k++) {
 				m = &vw->names[z->first_name + k];
 				fputs("<tr><td>", f);
-				html_esc(f, m->name);
+				render_html_esc(f, m->name);
 				fputs("</td><td>", f);
-				html_esc(f, m->pool);
+				render_html_esc(f, m->pool);
 				fputs("</td><td>", f);
-				html_esc(f, m->chain);
+				render_html_esc(f, m->chain);
 				fprintf(f, "</td><td class=\"num\">%u (%u)</td>"
 				    "<td>%s</td><td class=\"num\">%llu</td>"
 				    "</tr>\n", m->ttl, m->degraded_ttl,
@@ -199,7 +199,7 @@ render_html(const struct view *vw, size_t *lenp)
 			for (k = 0; vw->history != NULL && k < z->nnames; k++) {
 				m = &vw->names[z->first_name + k];
 				fputs("<h3>Answers of ", f);
-				html_esc(f, m->name);
+				render_html_esc(f, m->name);
 				fputs(" by member</h3>\n", f);
 				render_svg_shares(f, vw->history, vw, m);
 			}
@@ -207,7 +207,7 @@ render_html(const struct view *vw, size_t *lenp)
 		for (k = 0; k < z->npools; k++) {
 			p = &vw->pools[z->first_pool + k];
 			fputs("<h3>Pool ", f);
-			html_esc(f, p->name);
+			render_html_esc(f, p->name);
 			fputs("</h3>\n", f);
 			/*
 			 * A long table is folded: a browser lays out no
@@ -236,7 +236,7 @@ render_html(const struct view *vw, size_t *lenp)
 				fprintf(f, "<tr class=\"member %s\" "
 				    "data-member=\"%s\"><td>%s</td><td>", cls,
 				    v->addr, v->addr);
-				html_esc(f, v->check != NULL ? v->target :
+				render_html_esc(f, v->check != NULL ? v->target :
 				    "-");
 				util_ago(t1, sizeof(t1), v->since, now);
 				util_utc(t2, sizeof(t2), v->since);
@@ -247,7 +247,7 @@ render_html(const struct view *vw, size_t *lenp)
 				    (strcmp(v->admin, "drain") == 0 ?
 				    "drained" : strcmp(v->admin, "up") == 0 ?
 				    "forced up" : "forced down") : "", t2, t1);
-				html_esc(f, v->info.reason);
+				render_html_esc(f, v->info.reason);
 				fputs("</td><td class=\"num\">", f);
 				if (v->info.rtt_us != HEALTH_RTT_NONE)
 					fprintf(f, "%.2f ms", v->info.rtt_us /
@@ -261,10 +261,10 @@ render_html(const struct view *vw, size_t *lenp)
 				if (v->has_override) {
 					if (v->op.fleet)
 						fputs("fleet ", f);
-					html_esc(f, v->op.state);
+					render_html_esc(f, v->op.state);
 					if (v->op.reason[0] != '\0') {
 						fputs(": ", f);
-						html_esc(f, v->op.reason);
+						render_html_esc(f, v->op.reason);
 					}
 					if (v->op.expires > 0) {
 						util_utc(t2, sizeof(t2),
@@ -275,7 +275,7 @@ render_html(const struct view *vw, size_t *lenp)
 				if (v->has_override && v->op.fleet &&
 				    v->op.by[0] != '\0') {
 					fputs(" by ", f);
-					html_esc(f, v->op.by);
+					render_html_esc(f, v->op.by);
 				}
 				if (v->local != NULL)
 					fprintf(f, "%s<span class=\"votes\">"

@@ -146,7 +146,7 @@ name_states(FILE *f, const struct view *v)
 {
 	const struct view_name	*nm;
 	const struct view_pool	*p;
-	size_t			 i, k, n, usable;
+	size_t			 i, n, usable;
 
 	help(f, "steerdns_name_members_usable", "gauge",
 	    "Members of a managed name's pool that may be answered; 0: the "
@@ -154,15 +154,9 @@ name_states(FILE *f, const struct view *v)
 	for (i = 0; i < v->nnames; i++) {
 		nm = &v->names[i];
 		usable = 0;
-		for (k = 0; k < v->npools; k++) {
-			p = &v->pools[k];
-			if (strcmp(p->name, nm->pool) != 0 ||
-			    strcmp(p->zone, nm->zone) != 0)
-				continue;
+		if ((p = view_pool_of(v, nm)) != NULL)
 			for (n = p->first; n < p->first + p->n; n++)
 				usable += v->members[n].usable;
-			break;
-		}
 		fputs("steerdns_name_members_usable{zone=\"", f);
 		label(f, nm->zone);
 		fputs("\",name=\"", f);
