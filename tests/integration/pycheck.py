@@ -204,12 +204,10 @@ def conn_state(s, wait=0.0):
     return 'data' if d else 'closed'
 
 
-def server_unread(port=None):
-    """Bytes sitting unread in the receive queues of the established TCP
-    sockets whose local port is `port` (the daemon's side of our
-    connections), from the kernel's table in /proc/net/tcp and tcp6."""
-    port = port or PORT
-    total = 0
+def _server_sockets(port):
+    """(state, unread bytes) of each TCP socket whose local port is
+    `port` (the daemon's side of our connections), from the kernel's
+    tables in /proc/net/tcp and tcp6."""
     for name in ('/proc/net/tcp', '/proc/net/tcp6'):
         try:
             with open(name) as f:
@@ -219,10 +217,24 @@ def server_unread(port=None):
         for row in rows:
             col = row.split()
             # local_address rem_address st tx_queue:rx_queue
-            if int(col[1].rsplit(':', 1)[1], 16) != port or col[3] != '01':
-                continue
-            total += int(col[4].split(':')[1], 16)
-    return total
+            if int(col[1].rsplit(':', 1)[1], 16) == port:
+                yield col[3], int(col[4].split(':')[1], 16)
+
+
+def server_unread(port=None):
+    """Bytes unread in the daemon's established sockets on the port."""
+    return sum(n for st, n in _server_sockets(port or PORT) if st == '01')
+
+
+def wait_server_closed(port=None, within=5.0):
+    """Wait (bounded) until the daemon has closed its side of every
+    connection we closed (none left in CLOSE_WAIT); True if it has."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if not any(st == '08' for st, n in _server_sockets(port or PORT)):
+            return True
+        time.sleep(0.02)
+    return False
 
 
 def wait_server_read(port=None, within=5.0):
