@@ -26,6 +26,8 @@ by_key(const void *a, const void *b)
 static void *
 find(const void *arr, size_t n, size_t size, const char *key)
 {
+	if (n == 0)
+		return NULL;	/* arr may be NULL then, as at the start */
 	return bsearch(&key, arr, n, size, by_key);
 }
 
