@@ -8,6 +8,7 @@ require_dnspython
 standard_setup
 
 py <<'EOF'
+import socket
 import time
 import dns.message
 import dns.rdatatype
@@ -108,10 +109,18 @@ def run(t):
          sorted(pycheck.parse(x).id for x in got), kind)
     s.close()
 
-    # 20 concurrent connections, each with its own query
+    # 20 concurrent connections, each with its own query.  IPv4 ones
+    # each from an address of their own and 7 from ::1, all within
+    # tcp_clients_per_source (8) however they fall on the workers.
     socks = []
     for i in range(20):
-        c = pycheck.tcp_connect('127.0.0.1' if i % 2 else '::1')
+        if i % 3 == 0:
+            c = pycheck.tcp_connect('::1')
+        else:
+            c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            c.settimeout(2.0)
+            c.bind(('127.0.0.%d' % (100 + i), 0))
+            c.connect(('127.0.0.1', pycheck.PORT))
         c.sendall(pycheck.frame(query('www.lb.example', 'A', 400 + i)))
         socks.append(c)
     answered = 0

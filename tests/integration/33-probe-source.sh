@@ -200,6 +200,10 @@ for pm in "tcp 127.0.0.2 192.0.2.53" "web 127.0.0.3 192.0.2.53" \
         "^src\.test\. $1 $2 $1 up .* local error: source $3: Cannot assign requested address " \
         "$(mrow "$1" "$2")" "$T/ctl.out"
 done
+http GET /status "$T/status.html" >/dev/null
+expect_match "status page: the tcp check of 127.0.0.2 listed as one that cannot run" \
+    '<li class="item drain" data-kind="check">The check of <b>127\.0\.0\.2</b> in pool tcp cannot run: local error: source 192\.0\.2\.53' \
+    "$(cat "$T/status.html")" "$T/status.html"
 expect_eq "every member still answered: tcp web dns" \
     "127.0.0.2|127.0.0.3|127.0.0.4" \
     "$(addrs tcp.src.test)|$(addrs web.src.test)|$(addrs dns.src.test)" "$LOG"

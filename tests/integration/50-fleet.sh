@@ -254,6 +254,9 @@ done
 check "node 1 counts 1 target in disagreement" fleet_py 1 "f['disagree'] == 1"
 fetch 3 /metrics "$T/m3"
 expect_match "metrics on node 3: 1 target in disagreement" '^steerdns_fleet_targets_disagree 1$' "$(cat "$T/m3")"
+fetch 3 /status "$T/s3"
+expect_match "status page on node 3: the disagreement needs attention" \
+    'data-kind="fleet">The nodes <b>disagree</b> on 1 target<' "$(cat "$T/s3")"
 expect_match "metrics on node 3: 1 node sees 127.0.0.4 down" 'steerdns_fleet_member_down_votes\{.*member="127.0.0.4"\} 1$' "$(cat "$T/m3")"
 nctl 3 members
 expect_match "members on node 3: the FLEET column" '127\.0\.0\.4 .*1/3 down \(here up\)' "$(cat "$T/ctl.out")"
