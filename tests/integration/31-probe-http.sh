@@ -149,8 +149,11 @@ expect_eq "https without sni: up, no server name, Host address:port" \
 expect_eq "least_conn: least loaded first (5 body, 20, 30 header)" \
     "10 127.0.0.9 127.0.0.12 127.0.0.8" "$(orders load.http.test 10)" \
     "$LOG1"
-echo 2 >"$T/load8"
-echo 50 >"$T/load9"
+# setload FILE VALUE: replace the file whole, so that a backend reading it
+# for a probe never sees it empty or half written
+setload() { echo "$2" >"$1.new" && mv "$1.new" "$1"; }
+setload "$T/load8" 2
+setload "$T/load9" 50
 if wait_until 3000 order_is load.http.test "127.0.0.8 127.0.0.12 127.0.0.9"
 then
     ok "least_conn: new loads reorder the answer after $WAITED"
@@ -158,13 +161,14 @@ else
     notok "least_conn: new loads reorder the answer within 3 s" \
         "got: $(order load.http.test)"
 fi
+sleep "$(sc 0.6)"       # a round more: every target probed with the new file
 expect_eq "least_conn: the new order holds (2 header, 20, 50 body)" \
     "10 127.0.0.8 127.0.0.12 127.0.0.9" "$(orders load.http.test 10)" \
     "$LOG1"
 # A body that is no number makes the load unknown (not the last figure,
 # not 0): .9 goes after every member that reports one, even .8 at 60.
-echo "busy" >"$T/load9"
-echo 60 >"$T/load8"
+setload "$T/load9" busy
+setload "$T/load8" 60
 wait_until 3000 order_is load.http.test "127.0.0.12 127.0.0.8 127.0.0.9"
 sleep "$(sc 1.1)"       # two more rounds: .9 has been probed with the bad body
 expect_eq "least_conn: a body that is no number makes the load unknown: last" \
