@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,18 @@ lb_mix(uint64_t x)
 	return x ^ (x >> 31);
 }
 
+uint64_t
+lb_draw_key(uint64_t bits, double rate)
+{
+	double	 u, s;
+	uint64_t k;
+
+	/* 53 bits, never 0 nor 1. */
+	u = ((bits >> 11) + 0.5) / 9007199254740992.0;
+	s = rate / -log(u);
+	memcpy(&k, &s, sizeof(k));
+	return k;
+}
 
 size_t
 lb_run_traced(const struct lb_step *steps, size_t nsteps, struct lb_query *q,

@@ -275,6 +275,17 @@ void		 lb_member_str(const struct lb_member *, char *buf,
 void		 lb_addr_str(uint8_t family, const uint8_t *addr, char *buf,
 		    size_t len);
 uint64_t	 lb_mix(uint64_t);
+/*
+ * A sort key (descending) for a draw at the given rate (> 0) from 64
+ * random or hashed bits: the bits of rate / -ln(u), u the bits mapped
+ * into (0, 1).  -ln(u) / rate is exponential with that rate, and the
+ * least of such draws falls to each in proportion to its rate, so the
+ * highest key is the member's with probability rate / (sum of rates),
+ * and sorting by key orders as drawing without replacement does
+ * (Efraimidis and Spirakis).  A positive double's bits order as the
+ * double does.  Hashed bits make it weighted rendezvous hashing.
+ */
+uint64_t	 lb_draw_key(uint64_t bits, double rate);
 
 /* A fast PRNG (xorshift64*); the state must not be 0. */
 static inline uint64_t

@@ -27,9 +27,12 @@ hash_bits(const struct lb_step *st, const struct lb_query *q)
 }
 
 /*
- * Session affinity: order by rendezvous hash of the client prefix (v4
- * bits of IPv4, v6 bits of IPv6) and the member.  A member that leaves
- * takes only its own clients with it.
+ * Session affinity: order by weighted rendezvous hash of the client
+ * prefix (v4 bits of IPv4, v6 bits of IPv6) and the member (see
+ * lb_draw_key()).  A member that leaves takes only its own clients with
+ * it, and a member's share of client prefixes follows its weight.
+ * Weight 0 counts as 1: such members are here only when the up step
+ * found nothing else, and then they share the clients evenly.
  */
 static size_t
 hash_run(const struct lb_step *st, struct lb_query *q, struct lb_cand *c,
@@ -55,7 +58,9 @@ hash_run(const struct lb_step *st, struct lb_query *q, struct lb_cand *c,
 	if (bits > q->scope)
 		q->scope = bits;
 	for (i = 0; i < n; i++)
-		c[i].key = lb_mix(h ^ q->members[c[i].member].id);
+		c[i].key = lb_draw_key(lb_mix(h ^ q->members[c[i].member].id),
+		    q->members[c[i].member].weight > 0 ?
+		    q->members[c[i].member].weight : 1);
 	if (st->keep == 1) {
 		/* Only the winner matters: one pass, not a sort. */
 		for (best = 0, i = 1; i < n; i++)
@@ -77,14 +82,15 @@ hash_why(const struct lb_step *st, const struct lb_why *w, char *buf,
 	char	 a[64];
 
 	lb_addr_str(w->q->family, w->q->addr, a, sizeof(a));
-	snprintf(buf, len, "rendezvous hash of client prefix %s/%u", a,
-	    w->q->family == 4 ? st->p[V4] : w->q->family == 6 ? st->p[V6] :
-	    0);
+	snprintf(buf, len, "weighted rendezvous hash of client prefix "
+	    "%s/%u", a, w->q->family == 4 ? st->p[V4] :
+	    w->q->family == 6 ? st->p[V6] : 0);
 }
 
 const struct lb_strategy lb_strategy_hash = {
 	.name = "hash",
-	.doc = "the same order for every client of a prefix (affinity)",
+	.doc = "the same order for every client of a prefix (affinity), "
+	    "shares of prefixes by weight",
 	.params = hash_params,
 	.run = hash_run,
 	.client = true,

@@ -442,7 +442,7 @@ expect_match "explain hash with ECS: the question" '^hash\.ops\.test\. A asked b
 expect_match "explain hash with ECS: scope /24, the strategies saw the ECS subnet" \
     '^pool hp, TTL [0-9]+, ECS scope /24, strategies saw client 198\.51\.100\.0/24 \(ECS\)$' "$E"
 expect_match "explain hash with ECS: the hash step" \
-    '^   why: +rendezvous hash of client prefix 198\.51\.100\.0/24$' "$E"
+    '^   why: +weighted rendezvous hash of client prefix 198\.51\.100\.0/24$' "$E"
 expect_match "explain hash with ECS: the max_answers step" '^3\. max_answers 1$' "$E"
 ctl --json explain hash.ops.test A 10.0.0.1 198.51.100.0/24
 ex=$(jv "$T/ctl.out" 'd["explain"]["answer"][0].split()[-1]')

@@ -563,6 +563,76 @@ hash_member_down_moves_only_its_clients(void **state)
 	fix_free(f);
 }
 
+/*
+ * Weighted rendezvous hashing: members weighted 3:1:1 get shares of 10,000
+ * random client /24s in that proportion (chi-squared, p = 0.001); when
+ * one fails, its clients, and only those, move, and they spread over the
+ * others by weight.
+ */
+static void
+hash_weights(void **state)
+{
+	static const char *const text[] = { "up", "hash" };
+	static const uint16_t	 w[] = { 3, 1, 1 };
+	static const double	 p[] = { 0.6, 0.2, 0.2 }, p2[] = { 0.5, 0.5 };
+	enum { N = 3, PFX = 10000, FAILED = 0 };
+	struct fix		*f = fix_new(N);
+	struct lb_step		 st[2];
+	uint16_t		*orig;
+	unsigned long		 obs[N] = { 0 }, moved[2] = { 0 };
+	uint64_t		 r, rng = 777;
+	size_t			 i;
+	uint16_t		 now;
+
+	(void)state;
+	chain(text, 2, st);
+	for (i = 0; i < N; i++)
+		f->m[i].weight = w[i];
+	orig = calloc(PFX, sizeof(*orig));
+	assert_non_null(orig);
+	for (i = 0; i < PFX; i++) {
+		r = lb_random(&rng);
+		memset(f->q.addr, 0, sizeof(f->q.addr));
+		f->q.family = 4;
+		f->q.bits = 32;
+		memcpy(f->q.addr, &r, 4);
+		orig[i] = hash_first(f, st, 2);
+		obs[orig[i]]++;
+	}
+	assert_chi2(obs, p, N, PFX, "hash 3:1:1 over random /24s");
+
+	health_set_state(f->h, FAILED, HEALTH_DOWN);
+	rng = 777;
+	for (i = 0; i < PFX; i++) {
+		r = lb_random(&rng);
+		memcpy(f->q.addr, &r, 4);
+		now = hash_first(f, st, 2);
+		assert_int_not_equal(now, FAILED);
+		if (orig[i] != FAILED)
+			assert_int_equal(now, orig[i]);
+		else
+			moved[now - 1]++;
+	}
+	assert_int_equal(moved[0] + moved[1], obs[FAILED]);
+	assert_chi2(moved, p2, 2, obs[FAILED], "the failed member's clients");
+
+	/* Weight 0 members, alone, share evenly and stay stable. */
+	for (i = 0; i < N; i++)
+		f->m[i].weight = 0;
+	health_set_state(f->h, FAILED, HEALTH_UP);
+	memset(obs, 0, sizeof(obs));
+	rng = 777;
+	for (i = 0; i < PFX; i++) {
+		r = lb_random(&rng);
+		memcpy(f->q.addr, &r, 4);
+		obs[hash_first(f, st, 2)]++;
+	}
+	assert_chi2(obs, (const double []){ 1.0 / 3, 1.0 / 3, 1.0 / 3 }, N,
+	    PFX, "hash over weight 0 members");
+	free(orig);
+	fix_free(f);
+}
+
 static void
 hash_ipv6_default_56(void **state)
 {
@@ -1441,12 +1511,51 @@ zero_weight_every_step(void **state)
 
 /* -------------------------------------------------------------- fastest */
 
+/* How often each member came first over runs runs of one step (obs has
+ * f->n places). */
+static void
+first_counts(struct fix *f, const struct lb_step *st, size_t runs,
+    unsigned long *obs)
+{
+	struct lb_cand	 c[LB_MAX_MEMBERS];
+	size_t		 i;
+
+	memset(obs, 0, f->n * sizeof(*obs));
+	for (i = 0; i < runs; i++) {
+		fix_cands(f, c, f->n);
+		assert_true(lb_step_run(st, &f->q, c, f->n) > 0);
+		obs[c[0].member]++;
+	}
+}
+
+/* Expected first-place shares of rates r[0..n), into p. */
+static void
+shares(const double *r, size_t n, double *p)
+{
+	double	 t = 0;
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		t += r[i];
+	for (i = 0; i < n; i++)
+		p[i] = r[i] / t;
+}
+
+static double
+inv_sq(double x)
+{
+	return 1 / ((x + 1) * (x + 1));
+}
+
 static void
 fastest_orders_by_rtt(void **state)
 {
 	struct fix	*f = fix_new(6);
 	struct lb_step	 st = step("fastest");
 	struct lb_cand	 c[6];
+	unsigned long	 obs[6], in[3];
+	double		 p[3];
+	size_t		 i;
 
 	(void)state;
 	assert_int_equal(lb_step_param(&st, "tolerance"), 20);
@@ -1457,14 +1566,64 @@ fastest_orders_by_rtt(void **state)
 	health_set_rtt(f->h, 3, 10000);
 	health_set_rtt(f->h, 4, 30000);
 	health_set_rtt(f->h, 5, 12000);		/* at the edge: in */
-	fix_cands(f, c, 6);
-	assert_int_equal(lb_step_run(&st, &f->q, c, 6), 6);
-	assert_int_equal(c[0].member, 0);
-	assert_int_equal(c[1].member, 3);
-	assert_int_equal(c[2].member, 5);
-	assert_int_equal(c[3].member, 4);
-	assert_int_equal(c[4].member, 1);
-	assert_int_equal(c[5].member, 2);
+	for (i = 0; i < 1000; i++) {
+		fix_cands(f, c, 6);
+		assert_int_equal(lb_step_run(&st, &f->q, c, 6), 6);
+		/* The band first, in some order; then by RTT; then unknown. */
+		assert_true(c[0].member == 0 || c[0].member == 3 ||
+		    c[0].member == 5);
+		assert_true(c[1].member == 0 || c[1].member == 3 ||
+		    c[1].member == 5);
+		assert_true(c[2].member == 0 || c[2].member == 3 ||
+		    c[2].member == 5);
+		assert_true(is_permutation(c, 6));
+		assert_int_equal(c[3].member, 4);
+		assert_int_equal(c[4].member, 1);
+		assert_int_equal(c[5].member, 2);
+	}
+	/* First place within the band by 1 / (RTT + 1)^2. */
+	first_counts(f, &st, RUNS, obs);
+	in[0] = obs[0], in[1] = obs[3], in[2] = obs[5];
+	shares((const double []){ inv_sq(11500), inv_sq(10000),
+	    inv_sq(12000) }, 3, p);
+	assert_chi2(in, p, 3, RUNS, "fastest: first within the band");
+	fix_free(f);
+}
+
+/*
+ * No herding: RTTs of 2, 2.4 and 10 ms.  Neither of the first two gets
+ * more than 70% of 10,000 answers, the third (outside the band) at most
+ * 5%; the first two share as 1 / RTT^2 says; weight counts.
+ */
+static void
+fastest_no_herd(void **state)
+{
+	struct fix	*f = fix_new(3);
+	struct lb_step	 st = step("fastest");
+	unsigned long	 obs[3];
+	double		 p[2];
+
+	(void)state;
+	health_set_rtt(f->h, 0, 2000);
+	health_set_rtt(f->h, 1, 2400);
+	health_set_rtt(f->h, 2, 10000);
+	first_counts(f, &st, 10000, obs);
+	assert_true(obs[0] <= 7000);
+	assert_true(obs[1] <= 7000);
+	assert_true(obs[2] <= 500);
+	shares((const double []){ inv_sq(2000), inv_sq(2400) }, 2, p);
+	assert_chi2(obs, p, 2, 10000, "fastest 2 / 2.4 ms");
+	/* A tolerance wide enough to take the third in: it gets ~4%. */
+	st = step("fastest tolerance=500%");
+	first_counts(f, &st, 10000, obs);
+	assert_true(obs[0] <= 7000 && obs[1] <= 7000 && obs[2] <= 500);
+	assert_true(obs[2] > 0);
+	/* Weight 3 at 2.4 ms beats weight 1 at 2 ms. */
+	st = step("fastest");
+	f->m[1].weight = 3;
+	first_counts(f, &st, 10000, obs);
+	shares((const double []){ inv_sq(2000), 3 * inv_sq(2400) }, 2, p);
+	assert_chi2(obs, p, 2, 10000, "fastest, weights 1 and 3");
 	fix_free(f);
 }
 
@@ -1475,30 +1634,33 @@ fastest_band(void **state)
 	struct lb_step	 pct = step("fastest tolerance=50% margin=1ms");
 	struct lb_step	 ms = step("fastest tolerance=0% margin=10ms");
 	struct lb_cand	 c[3];
+	size_t		 i;
 
 	(void)state;
 	assert_int_equal(lb_step_param(&pct, "tolerance"), 50);
 	assert_int_equal(lb_step_param(&pct, "margin"), 1000);
 	assert_int_equal(lb_step_param(&ms, "tolerance"), 0);
 	assert_int_equal(lb_step_param(&ms, "margin"), 10000);
-	/* 100 ms best: 50% = 150 ms band. */
-	health_set_rtt(f->h, 0, 160000);
-	health_set_rtt(f->h, 1, 150000);
-	health_set_rtt(f->h, 2, 100000);
-	fix_cands(f, c, 3);
-	lb_step_run(&pct, &f->q, c, 3);
-	assert_int_equal(c[0].member, 1);
-	assert_int_equal(c[1].member, 2);
-	assert_int_equal(c[2].member, 0);
-	/* 1 ms best, margin 10 ms wider than 0%: 11 ms band. */
-	health_set_rtt(f->h, 0, 11001);
-	health_set_rtt(f->h, 1, 11000);
-	health_set_rtt(f->h, 2, 1000);
-	fix_cands(f, c, 3);
-	lb_step_run(&ms, &f->q, c, 3);
-	assert_int_equal(c[0].member, 1);
-	assert_int_equal(c[1].member, 2);
-	assert_int_equal(c[2].member, 0);
+	for (i = 0; i < 200; i++) {
+		/* 100 ms best: 50% = 150 ms band. */
+		health_set_rtt(f->h, 0, 160000);
+		health_set_rtt(f->h, 1, 150000);
+		health_set_rtt(f->h, 2, 100000);
+		fix_cands(f, c, 3);
+		lb_step_run(&pct, &f->q, c, 3);
+		assert_true(c[0].member == 1 || c[0].member == 2);
+		assert_true(c[1].member == 1 || c[1].member == 2);
+		assert_int_equal(c[2].member, 0);
+		/* 1 ms best, margin 10 ms wider than 0%: 11 ms band. */
+		health_set_rtt(f->h, 0, 11001);
+		health_set_rtt(f->h, 1, 11000);
+		health_set_rtt(f->h, 2, 1000);
+		fix_cands(f, c, 3);
+		lb_step_run(&ms, &f->q, c, 3);
+		assert_true(c[0].member == 1 || c[0].member == 2);
+		assert_true(c[1].member == 1 || c[1].member == 2);
+		assert_int_equal(c[2].member, 0);
+	}
 	fix_free(f);
 }
 
@@ -1532,30 +1694,80 @@ least_load_orders_and_sheds(void **state)
 	struct fix	*f = fix_new(6);
 	struct lb_step	 st = step("least_load low=50 high=90");
 	struct lb_cand	 c[6];
+	unsigned long	 obs[6], in[3];
+	double		 p[3];
+	size_t		 i;
 
 	(void)state;
 	assert_int_equal(lb_step_param(&st, "low"), 50);
 	assert_int_equal(lb_step_param(&st, "high"), 90);
 	health_set_load(f->h, 0, 70);
 	health_set_load(f->h, 1, 95);	/* above high: shed */
-	health_set_load(f->h, 2, 20);	/* idle */
+	health_set_load(f->h, 2, 20);	/* idle: counts as 50 */
 	/* 3: no figure: unknown, after those that report one */
 	health_set_load(f->h, 4, 60);
 	health_set_load(f->h, 5, 90);	/* at high: shed */
-	fix_cands(f, c, 6);
-	assert_int_equal(lb_step_run(&st, &f->q, c, 6), 4);
-	assert_int_equal(c[0].member, 2);
-	assert_int_equal(c[1].member, 4);
-	assert_int_equal(c[2].member, 0);
-	assert_int_equal(c[3].member, 3);
-	/* Below low the order stays as it came. */
-	health_set_load(f->h, 3, 10);
-	fix_cands(f, c, 6);
-	c[2].member = 3;
-	c[3].member = 2;
-	assert_int_equal(lb_step_run(&st, &f->q, c, 6), 4);
-	assert_int_equal(c[0].member, 3);
-	assert_int_equal(c[1].member, 2);
+	for (i = 0; i < 1000; i++) {
+		fix_cands(f, c, 6);
+		assert_int_equal(lb_step_run(&st, &f->q, c, 6), 4);
+		assert_true(c[0].member == 0 || c[0].member == 2 ||
+		    c[0].member == 4);
+		assert_true(c[1].member == 0 || c[1].member == 2 ||
+		    c[1].member == 4);
+		assert_true(c[2].member == 0 || c[2].member == 2 ||
+		    c[2].member == 4);
+		assert_true(c[0].member != c[1].member &&
+		    c[1].member != c[2].member && c[0].member != c[2].member);
+		assert_int_equal(c[3].member, 3);
+	}
+	in[0] = in[1] = in[2] = 0;
+	for (i = 0; i < RUNS; i++) {
+		fix_cands(f, c, 6);
+		lb_step_run(&st, &f->q, c, 6);
+		in[c[0].member == 0 ? 0 : c[0].member == 2 ? 1 : 2]++;
+	}
+	shares((const double []){ inv_sq(70), inv_sq(50), inv_sq(60) }, 3, p);
+	assert_chi2(in, p, 3, RUNS, "least_load: loads 70, idle, 60");
+	/* Below low all are equal: an even share. */
+	health_set_load(f->h, 0, 10);
+	health_set_load(f->h, 4, 49);
+	first_counts(f, &st, RUNS, obs);
+	in[0] = obs[0], in[1] = obs[2], in[2] = obs[4];
+	assert_chi2(in, (const double []){ 1.0 / 3, 1.0 / 3, 1.0 / 3 }, 3,
+	    RUNS, "least_load: all idle");
+	fix_free(f);
+}
+
+/*
+ * No herding: loads 10, 12 and 50.  Neither of the first two gets more
+ * than 70% of 10,000 answers, the third at most 5%, and the shares
+ * follow weight / (load + 1)^2.
+ */
+static void
+least_load_no_herd(void **state)
+{
+	struct fix	*f = fix_new(3);
+	struct lb_step	 st = step("least_load");
+	unsigned long	 obs[3];
+	double		 p[3];
+
+	(void)state;
+	health_set_load(f->h, 0, 10);
+	health_set_load(f->h, 1, 12);
+	health_set_load(f->h, 2, 50);
+	first_counts(f, &st, 10000, obs);
+	assert_true(obs[0] <= 7000);
+	assert_true(obs[1] <= 7000);
+	assert_true(obs[2] <= 500);
+	assert_true(obs[2] > 0);
+	shares((const double []){ inv_sq(10), inv_sq(12), inv_sq(50) }, 3, p);
+	assert_chi2(obs, p, 3, 10000, "least_load 10 / 12 / 50");
+	/* Ties are broken at random: equal loads share evenly. */
+	health_set_load(f->h, 2, 10);
+	health_set_load(f->h, 1, 10);
+	first_counts(f, &st, RUNS, obs);
+	assert_chi2(obs, (const double []){ 1.0 / 3, 1.0 / 3, 1.0 / 3 }, 3,
+	    RUNS, "least_load ties");
 	fix_free(f);
 }
 
@@ -1565,7 +1777,7 @@ least_load_all_high(void **state)
 	struct fix	*f = fix_new(3);
 	struct lb_step	 st = step("least_load low=10 high=50");
 	struct lb_step	 def = step("least_load");
-	struct lb_cand	 c[3];
+	unsigned long	 obs[3];
 
 	(void)state;
 	assert_int_equal(lb_step_param(&def, "low"), 0);
@@ -1573,18 +1785,14 @@ least_load_all_high(void **state)
 	health_set_load(f->h, 0, 99);
 	health_set_load(f->h, 1, 50);
 	health_set_load(f->h, 2, 70);
-	fix_cands(f, c, 3);
-	assert_int_equal(lb_step_run(&st, &f->q, c, 3), 3);
-	assert_int_equal(c[0].member, 1);
-	assert_int_equal(c[1].member, 2);
-	assert_int_equal(c[2].member, 0);
-	/* Defaults: nothing shed, plain order by load. */
+	/* All at or above high: none shed, the least loaded most often. */
+	first_counts(f, &st, 10000, obs);
+	assert_true(obs[1] > obs[2] && obs[2] > obs[0]);
+	/* Defaults: nothing shed; a huge load all but never first. */
 	health_set_load(f->h, 1, 4000000000u);
-	fix_cands(f, c, 3);
-	assert_int_equal(lb_step_run(&def, &f->q, c, 3), 3);
-	assert_int_equal(c[0].member, 2);
-	assert_int_equal(c[1].member, 0);
-	assert_int_equal(c[2].member, 1);
+	first_counts(f, &def, 10000, obs);
+	assert_true(obs[2] > obs[0]);
+	assert_true(obs[1] == 0);
 	fix_free(f);
 }
 
@@ -2072,6 +2280,7 @@ main(void)
 		cmocka_unit_test(shuffle_uniform_orders),
 		cmocka_unit_test(hash_same_prefix_same_member),
 		cmocka_unit_test(hash_member_down_moves_only_its_clients),
+		cmocka_unit_test(hash_weights),
 		cmocka_unit_test(hash_ipv6_default_56),
 		cmocka_unit_test(hash_parameters),
 		cmocka_unit_test(hash_scope),
@@ -2090,9 +2299,11 @@ main(void)
 		cmocka_unit_test(topology_chain),
 		cmocka_unit_test(fastest_orders_by_rtt),
 		cmocka_unit_test(fastest_band),
+		cmocka_unit_test(fastest_no_herd),
 		cmocka_unit_test(fastest_unmeasured),
 		cmocka_unit_test(least_load_orders_and_sheds),
 		cmocka_unit_test(least_load_all_high),
+		cmocka_unit_test(least_load_no_herd),
 		cmocka_unit_test(least_load_unknown_last),
 		cmocka_unit_test(first_n),
 		cmocka_unit_test(chain_keep_hint),
