@@ -356,7 +356,9 @@ pick_one(const struct zone_name *m, const uint16_t *idx, size_t n,
 			return false;
 	lq->clean = true;
 	c[0].member = idx[m->pick->s->pick(m->pick, lq, idx, n)];
+	c[0].weight = mb[c[0].member].weight;
 	c[0].usable = true;
+	c[0].spare = false;
 	return true;
 }
 
@@ -374,9 +376,7 @@ answer_run_chain(const struct answer_env *env, const struct wire_query *q,
 	_Atomic uint32_t	 rr;
 	size_t			 i, n = p->nfam[a->tail_family == 6];
 	const struct health_slot *slots = env->health->slots;
-	const struct lb_member	*mb = p->members;
-	uint16_t		 k;
-	bool			 down, u;
+	bool			 down;
 
 	lq.health = env->health;
 	lq.members = p->members;
@@ -392,6 +392,15 @@ answer_run_chain(const struct answer_env *env, const struct wire_query *q,
 	lq.fail_open = m->all_down == LB_ALL_DOWN_ALL;
 	lq.scope = 0;
 	lq.all_down = false;
+	lq.ramped = false;
+	if (p->tempered) {
+		lq.temper = &p->temper;
+		lq.now = atomic_load_explicit(&env->health->now,
+		    memory_order_relaxed);
+	} else {
+		lq.temper = NULL;
+		lq.now = 0;
+	}
 	/* Only a chain that reads the client (or explain) needs it. */
 	if (m->client || tr != NULL)
 		client_of(env, q, m, &lq);
@@ -400,21 +409,16 @@ answer_run_chain(const struct answer_env *env, const struct wire_query *q,
 	lq.positive = p->positive[a->tail_family == 6];
 	lq.nall = n;
 	lq.total = p->total[a->tail_family == 6];
-	if (m->pick != NULL && tr == NULL && pick_one(m, idx, n, slots, &lq,
-	    c)) {
+	/* Slow start and flap damping need the candidates. */
+	if (m->pick != NULL && tr == NULL && !p->tempered && pick_one(m, idx,
+	    n, slots, &lq, c)) {
 		*degraded = false;
 		n = 1;
 	} else {
-		for (i = 0, down = false; i < n; i++) {
-			k = idx[i];
-			u = health_usable(&slots[mb[k].slot]);
-			c[i].member = k;
-			c[i].usable = u;	/* key: each sorting step sets
-						   its own */
-			down |= !u;
-		}
+		for (i = 0, down = false; i < n; i++)
+			down |= !lb_cand_fill(&lq, &c[i], idx[i]);
 		*degraded = down;
-		lq.clean = !down && lq.positive;
+		lq.clean = !down && lq.positive && !lq.ramped;
 		if (tr != NULL) {
 			n = lb_run_traced(m->steps, m->nsteps, &lq, c, n,
 			    &tr->lb);

@@ -81,6 +81,9 @@ struct conf_pool {
 	int			 check;		/* index, -1 for none */
 	struct conf_member	*members;
 	size_t			 nmembers;
+	double			 slow_start;	/* seconds; 0: none */
+	unsigned		 flap_limit;	/* 0: no flap damping */
+	double			 flap_window;	/* seconds */
 };
 
 struct conf_name {

@@ -309,6 +309,8 @@ parse_members(struct loader *ld, const config_setting_t *l,
 static void	parse_pool_name(struct loader *, const config_setting_t *,
 		    const struct conf_key *, void *, void *);
 
+#define P(field)	CONF_FIELD(struct conf_pool, field)
+
 /* "name" first: a list form reads the rest after it. */
 static const struct conf_key pool_keys[] = {
 	{ "name", CONF_CUSTOM, .parse = parse_pool_name,
@@ -317,6 +319,15 @@ static const struct conf_key pool_keys[] = {
 	    .doc = "the check its members are probed with" },
 	{ "members", CONF_CUSTOM, .parse = parse_members,
 	    .doc = "the backends" },
+	{ "slow_start", CONF_NUM, P(slow_start), .min = 0, .max = 3600,
+	    .def = 0, .doc = "seconds over which a member that comes up "
+	    "ramps from 10% to 100% of its weight; 0: at once" },
+	{ "flap_limit", CONF_UINT, P(flap_limit), .min = 0,
+	    .max = HEALTH_FLAPS - 1, .def = 0, .doc = "more state changes "
+	    "than this within flap_window keep a member out until it is "
+	    "stable that long; 0: no damping" },
+	{ "flap_window", CONF_NUM, P(flap_window), .min = 1, .max = 86400,
+	    .def = 60, .doc = "seconds of flap_limit" },
 	{ NULL }
 };
 
@@ -358,6 +369,7 @@ conf_load_pools(struct loader *ld, const config_setting_t *g,
 	conf_index_init(names, config_setting_length(g));
 	for (i = 0; (p = config_setting_get_elem(g, i)) != NULL; i++) {
 		cp = &z->pools[z->npools];
+		conf_section_defaults(pool_keys, cp);
 		cp->line = conf_line(p);
 		cp->check = -1;
 		if (type == CONFIG_TYPE_GROUP)
@@ -398,5 +410,11 @@ conf_load_pools(struct loader *ld, const config_setting_t *g,
 		if (conf_member(p, "members") == NULL)
 			conf_errf(ld, cp->line, "pool \"%s\": missing "
 			    "\"members\"", cp->name);
+		/* A window alone would be read and then ignored. */
+		if (cp->flap_limit == 0 && (s = conf_member(p,
+		    "flap_window")) != NULL)
+			conf_errf(ld, conf_line(s), "pool \"%s\": "
+			    "\"flap_window\" without \"flap_limit\"",
+			    cp->name);
 	}
 }

@@ -176,7 +176,7 @@ ctl_text_members(const json_t *m)
 	struct table	 t = { .ncols = 10 };
 	bool		 fleet = false;
 	char		 votes[64];
-	char		 since[32], rtt[32], load[32], adm[256], state[32],
+	char		 since[32], rtt[32], load[32], adm[256], state[80],
 			 tmp[64];
 	const char	*admin;
 	size_t		 i;
@@ -206,6 +206,16 @@ ctl_text_members(const json_t *m)
 		admin = str(r, "admin", "none");
 		snprintf(state, sizeof(state), "%s%s", str(r, "state", "?"),
 		    boolean(r, "usable", true) ? "" : "*");
+		if (boolean(r, "pending", false))
+			snprintf(state + strlen(state), sizeof(state) -
+			    strlen(state), " (pending)");
+		if (boolean(r, "flapping", false))
+			snprintf(state + strlen(state), sizeof(state) -
+			    strlen(state), " (flapping)");
+		if (num(r, "weight_now") < num(r, "weight"))
+			snprintf(state + strlen(state), sizeof(state) -
+			    strlen(state), " (slow start %llu/%llu)",
+			    num(r, "weight_now"), num(r, "weight"));
 		o = json_object_get(r, "override");
 		if (json_is_object(o)) {
 			snprintf(adm, sizeof(adm), "%s%s", strcmp(str(o, "scope",
@@ -237,7 +247,8 @@ ctl_text_members(const json_t *m)
 		    load, adm, votes);
 	}
 	table_print(&t);
-	printf("(* not answered: down, drained or forced down)\n");
+	printf("(* not answered: down, drained or forced down, flapping, or "
+	    "pending: no check result since a reload added it)\n");
 	if (fleet)
 		printf("(FLEET: live nodes that see it down of those that "
 		    "check it; here: this node's own checks)\n");

@@ -681,7 +681,7 @@ fleet_free(struct fleet *f)
 	h->shared = false;
 	h->notify = NULL;
 	for (i = 0; i < h->n; i++)
-		health_set_state(h, i, h->track[i].local);
+		health_change(h, i, h->track[i].local);
 	fleet_admin_clear(f);
 	server_admin_apply(f->srv);
 	fleet_outbox_free(f);

@@ -169,7 +169,7 @@ fleet_merge(struct fleet *f, size_t i)
 	cur = atomic_load_explicit(&h->slots[i].state, memory_order_relaxed);
 	if (want == cur)
 		return;
-	health_set_state(h, i, want);
+	health_change(h, i, want);
 	/*
 	 * When the fleet follows this node's own change, the prober has
 	 * said it already; say what the others changed, and where the

@@ -41,6 +41,8 @@ enum health_admin {
 };
 
 #define HEALTH_RTT_NONE		UINT32_MAX	/* no measurement yet */
+#define HEALTH_FLAPS		16	/* state changes a slot remembers */
+#define HEALTH_CLOCK_STEP	0.1	/* seconds between clock advances */
 #define HEALTH_LOAD_NONE	UINT32_MAX	/* no figure reported */
 
 /*
@@ -52,8 +54,23 @@ struct health_slot {
 	_Atomic uint8_t		 admin;		/* enum health_admin */
 	_Atomic uint8_t		 usable;	/* of state and admin, kept by
 						   the setters: one load */
+	_Atomic uint8_t		 pending;	/* added by a reload, no result
+						   yet: not usable */
+	_Atomic uint8_t		 spare;		/* pending, up, no override:
+						   answered only when nothing
+						   usable is left */
+	_Atomic uint8_t		 nflaps;	/* changes in flap_at[], up to
+						   HEALTH_FLAPS */
 	_Atomic uint32_t	 rtt_us;	/* smoothed probe RTT */
 	_Atomic uint32_t	 load;		/* reported load figure */
+	/*
+	 * Health-clock times (health.now): when it last came up (0: not
+	 * since the daemon or the slot began, so no slow start), and of its
+	 * last state changes, a ring whose newest is at flap_at[(nflaps -
+	 * 1) % HEALTH_FLAPS]; nflaps counts to 255 and stays there.
+	 */
+	_Atomic uint32_t	 up_at;
+	_Atomic uint32_t	 flap_at[HEALTH_FLAPS];
 };
 
 /*
@@ -72,6 +89,13 @@ struct health_track {
 };
 
 struct health {
+	/*
+	 * The health clock: tenths of a second, monotonic, never 0 once
+	 * set; the main thread advances it (health_set_now()) from the
+	 * monotonic clock, workers read it for slow start and flap damping.
+	 * Not health_record()'s now, which is the prober loop's wall clock.
+	 */
+	_Atomic uint32_t	 now;
 	struct health_slot	*slots;
 	struct health_track	*track;		/* one per slot */
 	size_t			 n;
@@ -93,7 +117,34 @@ health_usable(const struct health_slot *s)
 	return atomic_load_explicit(&s->usable, memory_order_relaxed);
 }
 
+/* Set the state as it is, carried or restored: no change is counted. */
 void		 health_set_state(struct health *, size_t, enum health_state);
+/*
+ * Set the state as checks or the fleet decided it: a change goes into the
+ * slot's flap ring, and up_at when it comes up.
+ */
+void		 health_change(struct health *, size_t, enum health_state);
+/*
+ * Mark slot i as added by a reload: not usable until its first result,
+ * but answered when nothing else is (see spare).
+ */
+void		 health_set_pending(struct health *, size_t);
+/* Advance the health clock to now (seconds, monotonic). */
+void		 health_set_now(struct health *, double now);
+/* The health clock in tenths of a second for a monotonic time. */
+uint32_t	 health_ticks(double now);
+/*
+ * Is slot s flapping: more than limit changes within window ticks, and
+ * not yet stable for window since?  now and window in health ticks.
+ */
+bool		 health_flapping(const struct health_slot *, uint32_t now,
+		    unsigned limit, uint32_t window);
+/*
+ * The share of its weight a slot that came up at up_at gets at now under
+ * a slow start of ramp ticks: 0.1 rising to 1, in thousandths.
+ */
+unsigned	 health_ramp(const struct health_slot *, uint32_t now,
+		    uint32_t ramp);
 void		 health_set_admin(struct health *, size_t, enum health_admin);
 void		 health_set_rtt(struct health *, size_t, uint32_t);
 void		 health_set_load(struct health *, size_t, uint32_t);

@@ -178,17 +178,65 @@ lb_step_drop(const struct lb_step *st, const struct lb_why *w, uint16_t m,
 }
 
 bool
+lb_member_flapping(const struct lb_query *q, uint16_t m)
+{
+	const struct health_slot *s = &q->health->slots[q->members[m].slot];
+
+	return q->temper != NULL && q->temper->flap_limit > 0 &&
+	    atomic_load(&s->admin) != HEALTH_ADMIN_UP &&
+	    health_flapping(s, q->now, q->temper->flap_limit,
+	    q->temper->flap_window);
+}
+
+uint16_t
+lb_member_weight(const struct lb_query *q, uint16_t m)
+{
+	struct lb_query	 t = *q;
+	struct lb_cand	 c;
+
+	(void)lb_cand_fill(&t, &c, m);
+	return c.weight;
+}
+
+bool
 lb_member_usable(const struct lb_query *q, uint16_t m)
 {
-	return health_usable(&q->health->slots[q->members[m].slot]);
+	return health_usable(&q->health->slots[q->members[m].slot]) &&
+	    !lb_member_flapping(q, m);
+}
+
+/*
+ * A flapping member is out, spare: answered when nothing else is.  A
+ * member in its slow start counts at its ramp's share of its weight, at
+ * least 1.  Forced up (an operator's word) beats flapping.
+ */
+void
+lb_cand_temper(struct lb_query *q, struct lb_cand *c,
+    const struct health_slot *s)
+{
+	const struct lb_temper	*t = q->temper;
+	unsigned		 r;
+
+	if (t->flap_limit > 0 && atomic_load_explicit(&s->admin,
+	    memory_order_relaxed) != HEALTH_ADMIN_UP &&
+	    health_flapping(s, q->now, t->flap_limit, t->flap_window)) {
+		c->usable = false;
+		c->spare = true;
+		return;
+	}
+	if (t->slow_start > 0 && c->weight > 0 &&
+	    (r = health_ramp(s, q->now, t->slow_start)) < 1000) {
+		c->weight = c->weight * r / 1000;
+		if (c->weight == 0)
+			c->weight = 1;
+		q->ramped = true;
+	}
 }
 
 void
-lb_cand_init(const struct lb_query *q, struct lb_cand *c, uint16_t m)
+lb_cand_init(struct lb_query *q, struct lb_cand *c, uint16_t m)
 {
-	c->member = m;
-	c->usable = lb_member_usable(q, m);
-	c->key = 0;
+	(void)lb_cand_fill(q, c, m);
 }
 
 void

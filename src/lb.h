@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct health;
+#include "health.h"
 
 #define LB_MAX_MEMBERS	256	/* per pool */
 #define LB_MAX_STEPS	16
@@ -37,6 +37,17 @@ struct lb_member {
 	uint64_t	 id;		/* stable identity for hashing */
 };
 
+/*
+ * A pool's slow start and flap damping, in health ticks (tenths of a
+ * second); all 0: neither.
+ */
+struct lb_temper {
+	uint32_t	 slow_start;	/* ramp a member that comes up */
+	uint32_t	 flap_window;
+	uint16_t	 flap_limit;	/* more changes than this within the
+					   window: out until stable for it */
+};
+
 /* One prefix of the client-subnet -> region table. */
 struct lb_net {
 	uint8_t		 family;
@@ -58,6 +69,8 @@ struct lb_query {
 	const struct health	*health;	/* borrowed */
 	const struct lb_member	*members;	/* borrowed: the pool's */
 	const struct lb_regions	*regions;	/* borrowed, may be NULL */
+	const struct lb_temper	*temper;	/* borrowed; NULL: none */
+	uint32_t		 now;		/* health ticks, for temper */
 	_Atomic uint32_t	*rr;		/* the name's rotation */
 	uint64_t		*rng;		/* per-thread PRNG state */
 	bool			 fail_open;	/* up keeps all when none is */
@@ -72,12 +85,18 @@ struct lb_query {
 	/* out */
 	uint8_t			 scope;		/* ECS scope the answer has */
 	bool			 all_down;
+	bool			 ramped;	/* a candidate's weight is cut
+					   by slow start (lb_cand_fill) */
 };
 
 /* A candidate: a member of the pool, as the steps pass it on. */
 struct lb_cand {
 	uint16_t	 member;
+	uint16_t	 weight;	/* the member's, cut by slow start */
 	bool		 usable;	/* health said so when the query began */
+	bool		 spare;		/* not usable, but answered when no
+					   candidate is: no result yet since a
+					   reload added it, or flapping */
 	uint64_t	 key;		/* for the steps that sort */
 };
 
@@ -255,15 +274,43 @@ uint16_t	 lb_region_of(const struct lb_regions *, uint8_t family,
 /* Fill in each net's scope; call once after the table is complete. */
 void		 lb_regions_prepare(struct lb_regions *);
 
+/* The pool's slow start and flap damping applied to candidate c. */
+void		 lb_cand_temper(struct lb_query *, struct lb_cand *,
+		    const struct health_slot *);
+
 /*
- * Member m as a candidate, with what health says of it now; run_chain()
- * fills the array with it, so that each member's health is read once per
- * query.
+ * Member m as a candidate, with what health (and the pool's slow start
+ * and flap damping) say of it now; returns c->usable.  The chain's
+ * candidates are filled with it, so that each member's health is read
+ * once per query; a pool without temper costs one load.
  */
-void		 lb_cand_init(const struct lb_query *, struct lb_cand *,
+static inline bool
+lb_cand_fill(struct lb_query *q, struct lb_cand *c, uint16_t m)
+{
+	const struct health_slot *s = &q->health->slots[q->members[m].slot];
+
+	c->member = m;
+	c->weight = q->members[m].weight;
+	c->key = 0;
+	c->usable = health_usable(s);
+	c->spare = !c->usable && atomic_load_explicit(&s->spare,
+	    memory_order_relaxed);
+	if (q->temper != NULL && c->usable)
+		lb_cand_temper(q, c, s);
+	return c->usable;
+}
+/* The same, for explain and tests. */
+void		 lb_cand_init(struct lb_query *, struct lb_cand *,
 		    uint16_t m);
-/* Is member m usable now (health and overrides)?  For explain. */
+/*
+ * Is member m usable now (health, overrides, flap damping)?  For
+ * explain.
+ */
 bool		 lb_member_usable(const struct lb_query *, uint16_t m);
+/* Member m's weight as slow start has it now.  For explain. */
+uint16_t	 lb_member_weight(const struct lb_query *, uint16_t m);
+/* Is member m flapping, under its pool's damping?  For explain. */
+bool		 lb_member_flapping(const struct lb_query *, uint16_t m);
 
 /* Helpers for the steps. */
 /* Stable insertion sort by key, ascending (desc = false) or descending. */

@@ -39,10 +39,10 @@ band_of(const struct lb_step *st, uint64_t best)
  * first 59% of the time, and a share falls fast as the RTT rises.
  */
 static double
-rate_of(const struct lb_query *q, uint16_t m, uint64_t rtt)
+rate_of(uint16_t weight, uint64_t rtt)
 {
 	double	 r = (double)rtt + 1;
-	uint16_t w = q->members[m].weight;
+	uint16_t w = weight;
 
 	return (w > 0 ? w : 1) / (r * r);
 }
@@ -78,7 +78,7 @@ fastest_run(const struct lb_step *st, struct lb_query *q, struct lb_cand *c,
 		t = c[i];
 		for (j = i; j > in; j--)
 			c[j] = c[j - 1];
-		t.key = lb_draw_key(lb_random(q->rng), rate_of(q, t.member,
+		t.key = lb_draw_key(lb_random(q->rng), rate_of(t.weight,
 		    t.key));
 		c[in++] = t;
 	}
@@ -102,7 +102,8 @@ fastest_why(const struct lb_step *st, const struct lb_why *w, char *buf,
 	band = best == HEALTH_RTT_NONE ? 0 : band_of(st, best);
 	for (k = 0; k < w->nin; k++)
 		if ((v = rtt_of(w->q, w->in[k])) <= band)
-			total += rate_of(w->q, w->in[k], v);
+			total += rate_of(lb_member_weight(w->q, w->in[k]),
+			    v);
 	off = snprintf(buf, len, best == HEALTH_RTT_NONE ?
 	    "no RTT measured: order kept;" : "by smoothed RTT, first place "
 	    "by weight/RTT^2 within %.2fms:", band / 1000.0);
@@ -113,8 +114,9 @@ fastest_why(const struct lb_step *st, const struct lb_why *w, char *buf,
 			off += snprintf(buf + off, len - off, " %s=?", a);
 		else if (v <= band)
 			off += snprintf(buf + off, len - off, " %s=%.2fms "
-			    "(%.0f%%)", a, v / 1000.0, 100 * rate_of(w->q,
-			    w->in[k], v) / total);
+			    "(%.0f%%)", a, v / 1000.0, 100 *
+			    rate_of(lb_member_weight(w->q, w->in[k]), v) /
+			    total);
 		else
 			off += snprintf(buf + off, len - off, " %s=%.2fms", a,
 			    v / 1000.0);

@@ -59,8 +59,7 @@ hash_run(const struct lb_step *st, struct lb_query *q, struct lb_cand *c,
 		q->scope = bits;
 	for (i = 0; i < n; i++)
 		c[i].key = lb_draw_key(lb_mix(h ^ q->members[c[i].member].id),
-		    q->members[c[i].member].weight > 0 ?
-		    q->members[c[i].member].weight : 1);
+		    c[i].weight > 0 ? c[i].weight : 1);
 	if (st->keep == 1) {
 		/* Only the winner matters: one pass, not a sort. */
 		for (best = 0, i = 1; i < n; i++)

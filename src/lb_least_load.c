@@ -31,11 +31,10 @@ load_of(const struct lb_query *q, uint16_t m)
  * one at 50 gets 3% beside them.
  */
 static double
-rate_of(const struct lb_step *st, const struct lb_query *q, uint16_t m,
-    uint32_t load)
+rate_of(const struct lb_step *st, uint16_t weight, uint32_t load)
 {
 	double	 l = (double)(load < st->p[LOW] ? st->p[LOW] : load) + 1;
-	uint16_t w = q->members[m].weight;
+	uint16_t w = weight;
 
 	return (w > 0 ? w : 1) / (l * l);
 }
@@ -76,8 +75,8 @@ least_load_run(const struct lb_step *st, struct lb_query *q,
 	for (i = 0; i < n; i++) {
 		load = load_of(q, c[i].member);
 		c[i].key = load == HEALTH_LOAD_NONE ? 0 :
-		    lb_draw_key(lb_random(q->rng), rate_of(st, q,
-		    c[i].member, load));
+		    lb_draw_key(lb_random(q->rng), rate_of(st,
+		    c[i].weight, load));
 	}
 	lb_sort_keys(c, n, true);
 	return n;
@@ -94,7 +93,8 @@ least_load_why(const struct lb_step *st, const struct lb_why *w, char *buf,
 
 	for (k = 0; k < w->nout; k++)
 		if ((v = load_of(w->q, w->out[k])) != HEALTH_LOAD_NONE)
-			total += rate_of(st, w->q, w->out[k], v);
+			total += rate_of(st, lb_member_weight(w->q,
+			    w->out[k]), v);
 	off = snprintf(buf, len, "by reported load, first place by "
 	    "weight/(load+1)^2:");
 	for (k = 0; k < w->nin && off < len; k++) {
@@ -106,8 +106,8 @@ least_load_why(const struct lb_step *st, const struct lb_why *w, char *buf,
 			off += snprintf(buf + off, len - off, " %s=%u", a, v);
 		else
 			off += snprintf(buf + off, len - off, " %s=%u (%.0f%%)",
-			    a, v, 100 * rate_of(st, w->q, w->in[k], v) /
-			    total);
+			    a, v, 100 * rate_of(st,
+			    lb_member_weight(w->q, w->in[k]), v) / total);
 	}
 	if (w->nout < w->nin && off < len)
 		snprintf(buf + off, len - off, "; %zu shed above high=%u",

@@ -20,6 +20,11 @@
  * member of tier 1, and topology never prefers it for being near.  Load
  * above least_load's high watermark does not make a member unusable, so it
  * does not bring weight 0 members in.
+ *
+ * After those come the spares, which are not usable but are better than
+ * failing: members a reload added, before their first check result (the
+ * startup rule: nothing is answered unchecked while something checked
+ * is up), and members kept out by flap damping.
  */
 static size_t
 up_run(const struct lb_step *st, struct lb_query *q, struct lb_cand *c,
@@ -32,12 +37,18 @@ up_run(const struct lb_step *st, struct lb_query *q, struct lb_cand *c,
 		return n;	/* the common case: nothing to drop */
 	/* While nothing is kept nothing is overwritten: c stays whole. */
 	for (i = 0; i < n; i++)
-		if (c[i].usable && q->members[c[i].member].weight > 0)
+		if (c[i].usable && c[i].weight > 0)
 			c[kept++] = c[i];
 	if (kept > 0)
 		return kept;
 	for (i = 0; i < n; i++)
 		if (c[i].usable)
+			c[kept++] = c[i];
+	if (kept > 0)
+		return kept;
+	/* Spares: not yet checked since a reload, or flapping. */
+	for (i = 0; i < n; i++)
+		if (c[i].spare)
 			c[kept++] = c[i];
 	if (kept > 0)
 		return kept;
@@ -70,12 +81,24 @@ static const char *
 up_drop(const struct lb_step *st, const struct lb_why *w, uint16_t m,
     char *buf, size_t len)
 {
+	const struct lb_query		*q = w->q;
+	const struct lb_temper		*t = q->temper;
+	const struct health_slot	*s = &q->health->slots[q->members[m].
+					    slot];
+
 	(void)st;
-	(void)buf;
-	(void)len;
-	if (lb_member_usable(w->q, m) && w->q->members[m].weight == 0)
+	if (lb_member_usable(q, m) && q->members[m].weight == 0)
 		return "weight 0: kept out while a member of weight 1 or more "
 		    "is usable";
+	if (atomic_load(&s->spare))
+		return "no check result yet since a reload added it: "
+		    "answered only when nothing else is usable";
+	if (lb_member_flapping(q, m)) {
+		snprintf(buf, len, "flapping: more than %u changes within "
+		    "%.0fs; out until stable for %.0fs", t->flap_limit,
+		    t->flap_window / 10.0, t->flap_window / 10.0);
+		return buf;
+	}
 	return NULL;
 }
 

@@ -18,28 +18,27 @@ static size_t __attribute__((noinline))
 weighted_all(const struct lb_step *st, struct lb_query *q, struct lb_cand *c,
     size_t n)
 {
-	const struct lb_member	*mb = q->members;
 	struct lb_cand		 t;
 	uint64_t		 total = 0, r;
 	size_t			 i, j, m = 0, stop;
 	bool			 zero = false;
 
 	/* Steps only drop and reorder: n of nall is the whole set. */
-	if (q->positive && n == q->nall)
+	if (q->positive && n == q->nall && !q->ramped)
 		total = q->total;
 	else if (q->positive)
 		for (i = 0; i < n; i++)
-			total += mb[c[i].member].weight;
+			total += c[i].weight;
 	else
 		for (i = 0; i < n; i++) {
-			total += mb[c[i].member].weight;
-			zero |= mb[c[i].member].weight == 0;
+			total += c[i].weight;
+			zero |= c[i].weight == 0;
 		}
 	m = n;
 	/* Usually none is 0 (up left them out): then nothing moves. */
 	if (zero) {
 		for (i = m = 0; i < n; i++)
-			if (mb[c[i].member].weight > 0) {
+			if (c[i].weight > 0) {
 				if (i != m) {
 					t = c[i];
 					memmove(c + m + 1, c + m, (i - m) *
@@ -55,11 +54,11 @@ weighted_all(const struct lb_step *st, struct lb_query *q, struct lb_cand *c,
 	for (i = 0; i < stop; i++) {
 		r = lb_random_below(q->rng, total);
 		for (j = i; j < m; j++) {
-			if (r < mb[c[j].member].weight)
+			if (r < c[j].weight)
 				break;
-			r -= mb[c[j].member].weight;
+			r -= c[j].weight;
 		}
-		total -= mb[c[j].member].weight;
+		total -= c[j].weight;
 		t = c[i];
 		c[i] = c[j];
 		c[j] = t;
@@ -71,7 +70,6 @@ static size_t
 weighted_run(const struct lb_step *st, struct lb_query *q, struct lb_cand *c,
     size_t n)
 {
-	const struct lb_member	*mb = q->members;
 	struct lb_cand		 t;
 	uint64_t		 total, r;
 	size_t			 i, j;
@@ -81,14 +79,14 @@ weighted_run(const struct lb_step *st, struct lb_query *q, struct lb_cand *c,
 	 * wanted ("weighted, first 1"): one draw, one swap.
 	 */
 	if (st->keep == 1 && q->positive && n > 1) {
-		if (n == q->nall)
+		if (n == q->nall && !q->ramped)
 			total = q->total;
 		else
 			for (total = 0, i = 0; i < n; i++)
-				total += mb[c[i].member].weight;
+				total += c[i].weight;
 		r = lb_random_below(q->rng, total);
-		for (j = 0; r >= mb[c[j].member].weight; j++)
-			r -= mb[c[j].member].weight;
+		for (j = 0; r >= c[j].weight; j++)
+			r -= c[j].weight;
 		t = c[0];
 		c[0] = c[j];
 		c[j] = t;
@@ -127,7 +125,11 @@ weighted_why(const struct lb_step *st, const struct lb_why *w, char *buf,
 	for (k = 0; k < w->nin && off < len; k++) {
 		lb_member_str(&w->q->members[w->in[k]], a, sizeof(a));
 		off += snprintf(buf + off, len - off, " %s=%u", a,
-		    w->q->members[w->in[k]].weight);
+		    lb_member_weight(w->q, w->in[k]));
+		if (lb_member_weight(w->q, w->in[k]) !=
+		    w->q->members[w->in[k]].weight && off < len)
+			off += snprintf(buf + off, len - off, " (of %u: slow "
+			    "start)", w->q->members[w->in[k]].weight);
 	}
 }
 

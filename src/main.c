@@ -109,6 +109,19 @@ tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
 }
 
 /*
+ * The health clock that slow start and flap damping read on the query
+ * path, where there is no clock to call.
+ */
+static void
+clock_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)w;
+	(void)revents;
+	health_set_now(srv.snap->health, util_mono());
+}
+
+/*
  * A sample for the status page's charts; a reload may have changed the
  * step, which starts them again.
  */
@@ -466,7 +479,7 @@ main(int argc, char *argv[])
 	struct http		*http = NULL;
 	struct conf_listen	 ml;
 	ev_signal		 sigterm_w, sigint_w, sighup_w;
-	ev_timer		 tick_w, fleet_w, hist_w;
+	ev_timer		 tick_w, fleet_w, hist_w, clock_w;
 	char			*pid_file = NULL, *abspath = NULL;
 	uid_t			 uid;
 	gid_t			 gid;
@@ -633,6 +646,8 @@ main(int argc, char *argv[])
 	ev_signal_start(loop, &sighup_w);
 	ev_timer_init(&tick_w, tick_cb, 1.0, 1.0);
 	ev_timer_start(loop, &tick_w);
+	ev_timer_init(&clock_w, clock_cb, HEALTH_CLOCK_STEP, HEALTH_CLOCK_STEP);
+	ev_timer_start(loop, &clock_w);
 	srv.history = history_new(c->status_step);
 	ev_timer_init(&hist_w, hist_cb, c->status_step, c->status_step);
 	ev_timer_start(loop, &hist_w);

@@ -33,6 +33,10 @@ member_trouble(const struct view_member *v, const char **cls)
 		return *cls = "forced", "forced down";
 	if (strcmp(v->admin, "up") == 0)
 		return *cls = "forced", "forced up";
+	if (v->flapping)
+		return "flapping: kept out until stable";
+	if (v->pending)
+		return *cls = "drain", "pending: not checked since the reload";
 	if (!v->usable)
 		return "down";
 	return NULL;

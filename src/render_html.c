@@ -248,6 +248,16 @@ render_html(const struct view *vw, size_t *lenp)
 				    "drained" : strcmp(v->admin, "up") == 0 ?
 				    "forced up" : "forced down") : "", t2, t1);
 				render_html_esc(f, v->info.reason);
+				if (v->pending)
+					fputs(" <span class=\"badge\">pending: no "
+					    "result since the reload</span>", f);
+				if (v->flapping)
+					fputs(" <span class=\"badge\">flapping: "
+					    "kept out</span>", f);
+				if (v->weight_now < v->weight)
+					fprintf(f, " <span class=\"badge\">slow "
+					    "start: weight %u of %u</span>",
+					    v->weight_now, v->weight);
 				fputs("</td><td class=\"num\">", f);
 				if (v->info.rtt_us != HEALTH_RTT_NONE)
 					fprintf(f, "%.2f ms", v->info.rtt_us /

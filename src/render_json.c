@@ -23,6 +23,9 @@ write_member(struct jw *j, const struct view_member *v)
 	jw_kv_str(j, "target", v->target);
 	jw_kv_str(j, "state", v->state);
 	jw_kv_bool(j, "usable", v->usable);
+	jw_kv_bool(j, "pending", v->pending);
+	jw_kv_bool(j, "flapping", v->flapping);
+	jw_kv_uint(j, "weight_now", v->weight_now);
 	jw_kv_double(j, "since", v->since);
 	jw_kv_str(j, "reason", v->info.reason);
 	jw_key(j, "rtt_ms");

@@ -99,6 +99,50 @@ static const struct {
 	    offsetof(struct answer_stats, cookie_valid) },
 };
 
+static double
+up_of(const struct view_member *m)
+{
+	return strcmp(m->state, "down") != 0;
+}
+
+static double
+usable_of(const struct view_member *m)
+{
+	return m->usable;
+}
+
+static double
+flapping_of(const struct view_member *m)
+{
+	return m->flapping;
+}
+
+static double
+pending_of(const struct view_member *m)
+{
+	return m->pending;
+}
+
+static double
+weight_share_of(const struct view_member *m)
+{
+	return m->weight > 0 ? (double)m->weight_now / m->weight : 1.0;
+}
+
+/* One gauge with a sample per member, its value from val(). */
+static void
+member_gauge(FILE *f, const struct view *v, const char *name,
+    const char *doc, double (*val)(const struct view_member *))
+{
+	size_t	 i;
+
+	help(f, name, "gauge", doc);
+	for (i = 0; i < v->nmembers; i++) {
+		member_labels(f, name, &v->members[i]);
+		fprintf(f, "} %g\n", val(&v->members[i]));
+	}
+}
+
 /*
  * Each member's state as values of series that stay, whatever changes:
  * a label that held the state began a new series at each change, which
@@ -111,22 +155,20 @@ member_states(FILE *f, const struct view *v)
 	const struct view_member	*m;
 	size_t				 i, k;
 
-	help(f, "steerdns_member_up", "gauge",
-	    "1 while the checks find a member up (or it has no check), 0 "
-	    "while down; overrides aside.");
-	for (i = 0; i < v->nmembers; i++) {
-		m = &v->members[i];
-		member_labels(f, "steerdns_member_up", m);
-		fprintf(f, "} %d\n", strcmp(m->state, "down") != 0);
-	}
-	help(f, "steerdns_member_usable", "gauge",
-	    "1 when a member may be answered: its checks and overrides "
-	    "together.");
-	for (i = 0; i < v->nmembers; i++) {
-		m = &v->members[i];
-		member_labels(f, "steerdns_member_usable", m);
-		fprintf(f, "} %d\n", m->usable);
-	}
+	member_gauge(f, v, "steerdns_member_up", "1 while the checks find a "
+	    "member up (or it has no check), 0 while down; overrides aside.",
+	    up_of);
+	member_gauge(f, v, "steerdns_member_usable", "1 when a member may be "
+	    "answered: its checks and overrides together.", usable_of);
+	member_gauge(f, v, "steerdns_member_flapping", "1 while flap damping "
+	    "keeps a member out (its pool's flap_limit), 0 otherwise.",
+	    flapping_of);
+	member_gauge(f, v, "steerdns_member_pending", "1 while a member a "
+	    "reload added has no check result yet (not answered unless "
+	    "nothing else is), 0 otherwise.", pending_of);
+	member_gauge(f, v, "steerdns_member_weight_share", "The share of its "
+	    "weight a member has now: below 1 during its pool's slow_start.",
+	    weight_share_of);
 	help(f, "steerdns_member_admin", "gauge",
 	    "1 while an override of the kind is in force (drain, up: forced "
 	    "up, down: forced down), 0 otherwise.");

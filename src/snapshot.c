@@ -48,6 +48,7 @@ snapshot_new(struct conf *c, unsigned nrows, uint64_t generation)
 	s->conf = c;
 	s->db = zone_db_new(c);
 	s->health = health_new(s->db->ntargets);
+	health_set_now(s->health, util_mono());
 	for (i = 0; i < s->db->ntargets; i++) {
 		t = &s->db->targets[i];
 		health_set_admin(s->health, i, t->admin);
@@ -89,7 +90,8 @@ snapshot_carry_health(const struct snapshot *old, struct snapshot *new,
     size_t *map)
 {
 	const struct health_slot	*hs;
-	size_t				 i, j, n = 0;
+	struct health_slot		*ns;
+	size_t				 i, j, k, n = 0;
 
 	for (i = 0; i < new->db->ntargets; i++) {
 		map[i] = SIZE_MAX;
@@ -98,12 +100,28 @@ snapshot_carry_health(const struct snapshot *old, struct snapshot *new,
 			continue;
 		map[i] = j;
 		hs = &old->health->slots[j];
+		ns = &new->health->slots[i];
 		health_set_state(new->health, i, atomic_load(&hs->state));
 		health_set_rtt(new->health, i, atomic_load(&hs->rtt_us));
 		health_set_load(new->health, i, atomic_load(&hs->load));
+		atomic_store(&ns->up_at, atomic_load(&hs->up_at));
+		for (k = 0; k < HEALTH_FLAPS; k++)
+			atomic_store(&ns->flap_at[k],
+			    atomic_load(&hs->flap_at[k]));
+		atomic_store(&ns->nflaps, atomic_load(&hs->nflaps));
+		if (atomic_load(&hs->pending))
+			health_set_pending(new->health, i);
 		new->health->track[i] = old->health->track[j];
 		n++;
 	}
+	/*
+	 * A target the reload added is not answered before its first
+	 * result, unless nothing else is usable: at startup every check
+	 * runs before the first answer, on reload it runs after.
+	 */
+	for (i = 0; i < new->db->ntargets; i++)
+		if (map[i] == SIZE_MAX && new->db->targets[i].check != NULL)
+			health_set_pending(new->health, i);
 	return n;
 }
 

@@ -65,6 +65,17 @@ member_of(const struct server *srv, const struct zone *z,
 		v->state = atomic_load(&hs->state) == HEALTH_UP ? "up" :
 		    "down";
 	v->usable = health_usable(hs);
+	v->pending = atomic_load(&hs->pending);
+	v->weight_now = lm->weight;
+	if (p->tempered) {
+		struct lb_query	 q = { .health = s->health,
+			.members = p->members, .temper = &p->temper,
+			.now = atomic_load(&s->health->now) };
+
+		v->flapping = lb_member_flapping(&q, k);
+		v->usable = v->usable && !v->flapping;
+		v->weight_now = lb_member_weight(&q, k);
+	}
 	v->admin = health_admin_str(atomic_load(&hs->admin));
 	/* This node's override wins over the fleet's. */
 	if ((op = server_admin_find(srv, lm->family, lm->addr)) == NULL &&

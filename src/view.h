@@ -35,6 +35,10 @@ struct view_member {
 	const char		*check;		/* its name, NULL: none */
 	const char		*state;		/* up, down, unchecked */
 	bool			 usable;
+	bool			 pending;	/* no result since a reload
+						   added it: a spare */
+	bool			 flapping;	/* kept out by flap damping */
+	unsigned		 weight_now;	/* weight, slow start applied */
 	const char		*admin;		/* none, up, down, drain */
 	bool			 has_override;
 	struct view_override	 op;

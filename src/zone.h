@@ -69,6 +69,8 @@ struct zone_pool {
 	uint32_t		 total[2];	/* the family's weights */
 	size_t			 counter;	/* first of nmembers answer
 						   counters (db->ncounters) */
+	struct lb_temper	 temper;	/* slow start, flap damping */
+	bool			 tempered;	/* ... either is set */
 };
 
 /* A managed name: a pool and the chain that orders it. */

@@ -212,6 +212,12 @@ zone_build_pools(struct zone_db *db, const struct conf *c)
 				if (cp->members[k].weight == 0)
 					p->positive[cp->members[k].family ==
 					    6] = false;
+			p->temper.slow_start = health_ticks(cp->slow_start);
+			p->temper.flap_limit = cp->flap_limit;
+			p->temper.flap_window = health_ticks(cp->flap_window);
+			if (cp->slow_start == 0)
+				p->temper.slow_start = 0;
+			p->tempered = cp->slow_start > 0 || cp->flap_limit > 0;
 		}
 		z->names = xcalloc(cz->nnames, sizeof(*z->names));
 		z->nnames = cz->nnames;

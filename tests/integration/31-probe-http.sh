@@ -147,14 +147,6 @@ expect_eq "https without sni: up, no server name, Host address:port" \
 # ---- load figures: header (127.0.0.8, .12) and body (127.0.0.9)
 # least_conn spreads answers by weight / (load + 1)^2 instead of sending all
 # to the least loaded (man steerdns.conf, least_load).
-# firsts NAME N: how often each address came first in N answers, "COUNT ADDR"
-firsts() {
-    i=0
-    while [ "$i" -lt "$2" ]; do order "$1" | cut -d' ' -f1; i=$((i + 1)); done |
-        sort | uniq -c | sed 's/^ *//'
-}
-# count_of ADDR: its count in $F (0 when absent)
-count_of() { printf '%s\n' "$F" | awk -v a="$1" '$2 == a {c = $1} END {print c + 0}'; }
 # The pool lists .8 .12 .9; loads 30 20 5: shares 3.3%, 7.3%, 89.3%.
 F=$(firsts load.http.test 200)
 C9=$(count_of 127.0.0.9)

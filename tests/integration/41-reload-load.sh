@@ -89,11 +89,6 @@ start_daemon "$CONF" || bail "daemon did not start"
 
 # txt: the TXT of info.load.test, quotes removed
 txt() { dq +short info.load.test TXT; tr -d '"' <"$DIG_OUT"; }
-# metric SAMPLE: the value of SAMPLE (name and labels) in /metrics
-metric() {
-    http GET /metrics "$T/metrics.txt" >/dev/null
-    awk -v s="$1" '$1 == s {print $NF}' "$T/metrics.txt"
-}
 
 expect_eq "before: the first TXT" gen-0 "$(txt)"
 dq web.load.test A

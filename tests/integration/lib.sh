@@ -233,13 +233,17 @@ copy_zone() { cp "$TI_ZONES/$1" "${2:-$T}/$1"; }
 
 # main_conf FILE PORT "zone.conf ..." [workers=N] [edns_payload=N]
 #           [tcp_timeout=N] [tcp_clients=N] [listen=v4|v6|both]
-# Writes a main configuration listening on 127.0.0.1:PORT and [::1]:PORT.
+#           [control=PATH] [metrics=ADDRESS:PORT]
+# Writes a main configuration listening on 127.0.0.1:PORT and [::1]:PORT,
+# with no metrics unless given (tests run in parallel: no shared port).
 main_conf() {
     f=$1 p=$2 zl=$3
     shift 3
-    w=2 ep=1232 tt=10 tc=512 ls=both
+    w=2 ep=1232 tt=10 tc=512 ls=both ctl="" mx=""
     for kv in "$@"; do
         case $kv in
+            control=*) ctl="  control = \"${kv#*=}\";" ;;
+            metrics=*) mx=${kv#*=} ;;
             workers=*) w=${kv#*=} ;;
             edns_payload=*) ep=${kv#*=} ;;
             tcp_timeout=*) tt=${kv#*=} ;;
@@ -263,7 +267,8 @@ server = {
   edns_payload = $ep;
   tcp_timeout = $tt;
   tcp_clients = $tc;
-  metrics = "";        # tests run in parallel: no shared default port
+  metrics = "$mx";
+$ctl
 };
 zones = [ $zs ];
 EOF

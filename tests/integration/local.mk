@@ -38,6 +38,7 @@ INTEGRATION_TESTS = \
 	tests/integration/42-status-page.sh \
 	tests/integration/48-hostile.sh \
 	tests/integration/52-status-attention.sh \
+	tests/integration/54-temper.sh \
 	tests/integration/51-status-charts.sh \
 	tests/integration/49-metrics.sh \
 	tests/integration/46-cookies.sh

@@ -37,6 +37,22 @@ status() { dq "$1" A; d_status; }
 # order_is NAME WANT: the answer order is WANT
 order_is() { [ "$(order "$1")" = "$2" ]; }
 
+# metric SAMPLE: the value of SAMPLE (name and labels) in the daemon's
+# /metrics on 127.0.0.1:$MPORT
+metric() {
+    http GET /metrics "$T/metrics.txt" >/dev/null
+    awk -v s="$1" '$1 == s {print $NF}' "$T/metrics.txt"
+}
+
+# firsts NAME N: how often each address came first in N answers, "COUNT ADDR"
+firsts() {
+    i=0
+    while [ "$i" -lt "$2" ]; do order "$1" | cut -d' ' -f1; i=$((i + 1)); done |
+        sort | uniq -c | sed 's/^ *//'
+}
+# count_of ADDR: its count in $F, output of firsts (0 when absent)
+count_of() { printf '%s\n' "$F" | awk -v a="$1" '$2 == a {c = $1} END {print c + 0}'; }
+
 # orders NAME N: the answer order of N queries, one per line, uniq -c
 orders() {
     i=0

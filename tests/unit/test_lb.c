@@ -437,6 +437,152 @@ shuffle_uniform_orders(void **state)
 	fix_free(f);
 }
 
+/* --------------------------------------- pending, slow start, flapping */
+
+/*
+ * A member a reload added is a spare until its first result: left out
+ * while any member is usable (weight 0 ones included), answered when
+ * none is, before failing open.
+ */
+static void
+up_spares_last(void **state)
+{
+	struct fix	*f = fix_new(3);
+	struct lb_step	 st = step("up");
+	struct lb_cand	 c[3];
+
+	(void)state;
+	health_set_pending(f->h, 1);
+	fix_cands(f, c, 3);
+	assert_false(c[1].usable);
+	assert_true(c[1].spare);
+	assert_int_equal(run_up(f, &st, false, c, 3), 2);
+	assert_int_equal(c[0].member, 0);
+	assert_int_equal(c[1].member, 2);
+	/* Weight 0 usable beats a spare. */
+	f->m[0].weight = 0;
+	health_set_state(f->h, 2, HEALTH_DOWN);
+	fix_cands(f, c, 3);
+	assert_int_equal(run_up(f, &st, false, c, 3), 1);
+	assert_int_equal(c[0].member, 0);
+	/* Nothing usable: the spare, not all-down. */
+	health_set_state(f->h, 0, HEALTH_DOWN);
+	fix_cands(f, c, 3);
+	assert_int_equal(run_up(f, &st, false, c, 3), 1);
+	assert_int_equal(c[0].member, 1);
+	assert_false(f->q.all_down);
+	/* Its first result down: no spare left, all-down. */
+	health_record(f->h, 1, PROBE_REFUSED, 1, 1, 10);
+	fix_cands(f, c, 3);
+	assert_int_equal(run_up(f, &st, false, c, 3), 0);
+	assert_true(f->q.all_down);
+	fix_free(f);
+}
+
+/* A flapping member is out, a spare; forced up beats damping. */
+static void
+flapping_member_out(void **state)
+{
+	static const struct lb_temper t = { .flap_limit = 2,
+		.flap_window = 600 };
+	struct fix	*f = fix_new(2);
+	struct lb_step	 st = step("up");
+	struct lb_cand	 c[2];
+	unsigned	 i;
+
+	(void)state;
+	f->q.temper = &t;
+	for (i = 0; i < 4; i++) {
+		health_set_now(f->h, 10 + i);
+		health_change(f->h, 0, i % 2 ? HEALTH_UP : HEALTH_DOWN);
+	}
+	f->q.now = health_ticks(14);
+	fix_cands(f, c, 2);
+	assert_false(c[0].usable);
+	assert_true(c[0].spare);
+	assert_true(lb_member_flapping(&f->q, 0));
+	assert_false(lb_member_usable(&f->q, 0));
+	assert_int_equal(run_up(f, &st, false, c, 2), 1);
+	assert_int_equal(c[0].member, 1);
+	/* Alone, it is answered. */
+	health_set_state(f->h, 1, HEALTH_DOWN);
+	fix_cands(f, c, 2);
+	assert_int_equal(run_up(f, &st, false, c, 2), 1);
+	assert_int_equal(c[0].member, 0);
+	/* Stable for the window: back. */
+	health_set_state(f->h, 1, HEALTH_UP);
+	f->q.now = health_ticks(13 + 60);
+	fix_cands(f, c, 2);
+	assert_true(c[0].usable);
+	/* Forced up, at once. */
+	f->q.now = health_ticks(14);
+	health_set_admin(f->h, 0, HEALTH_ADMIN_UP);
+	fix_cands(f, c, 2);
+	assert_true(c[0].usable);
+	assert_false(lb_member_flapping(&f->q, 0));
+	f->q.temper = NULL;
+	fix_free(f);
+}
+
+/*
+ * Slow start: a member that came up 15 s into a 30 s ramp has 55% of its
+ * weight, in weighted's shares, in hash's, and in what explain reads.
+ */
+static void
+slow_start_shares(void **state)
+{
+	static const struct lb_temper t = { .slow_start = 300 };
+	struct fix	*f = fix_new(2);
+	struct lb_step	 w = step("weighted"), h = step("hash");
+	struct lb_cand	 c[2];
+	unsigned long	 obs[2] = { 0 };
+	uint64_t	 r, rng = 99;
+	size_t		 i;
+
+	(void)state;
+	f->q.temper = &t;
+	f->m[0].weight = 100;
+	f->m[1].weight = 100;
+	health_set_now(f->h, 1);
+	health_change(f->h, 1, HEALTH_DOWN);
+	health_set_now(f->h, 5);
+	health_change(f->h, 1, HEALTH_UP);
+	f->q.now = health_ticks(20);
+	assert_int_equal(lb_member_weight(&f->q, 1), 55);
+	assert_int_equal(lb_member_weight(&f->q, 0), 100);
+	for (i = 0; i < RUNS; i++) {
+		f->q.ramped = false;
+		fix_cands(f, c, 2);
+		assert_true(f->q.ramped);
+		assert_int_equal(c[1].weight, 55);
+		lb_step_run(&w, &f->q, c, 2);
+		obs[c[0].member]++;
+	}
+	assert_chi2(obs, (const double []){ 100.0 / 155, 55.0 / 155 }, 2,
+	    RUNS, "weighted, one member at 55% of its weight");
+	memset(obs, 0, sizeof(obs));
+	for (i = 0; i < 10000; i++) {
+		r = lb_random(&rng);
+		memset(f->q.addr, 0, sizeof(f->q.addr));
+		f->q.family = 4;
+		f->q.bits = 32;
+		memcpy(f->q.addr, &r, 4);
+		fix_cands(f, c, 2);
+		lb_step_run(&h, &f->q, c, 2);
+		obs[c[0].member]++;
+	}
+	assert_chi2(obs, (const double []){ 100.0 / 155, 55.0 / 155 }, 2,
+	    10000, "hash, one member at 55% of its weight");
+	/* Done ramping: whole again, and no longer ramped. */
+	f->q.now = health_ticks(5 + 30);
+	f->q.ramped = false;
+	fix_cands(f, c, 2);
+	assert_false(f->q.ramped);
+	assert_int_equal(c[1].weight, 100);
+	f->q.temper = NULL;
+	fix_free(f);
+}
+
 /* ----------------------------------------------------------------- hash */
 
 static uint16_t
@@ -2241,7 +2387,9 @@ pick_is_run_first(void **state)
 			atomic_store(&f->rr, rr0);
 			for (i = 0; i < n; i++) {
 				c[i].member = idx[i];
+				c[i].weight = f->m[idx[i]].weight;
 				c[i].usable = true;
+				c[i].spare = false;
 			}
 			assert_int_equal(lb_step_run(&st[0], &f->q, c, n), n);
 			rng1 = f->rng;
@@ -2281,6 +2429,9 @@ main(void)
 		cmocka_unit_test(hash_same_prefix_same_member),
 		cmocka_unit_test(hash_member_down_moves_only_its_clients),
 		cmocka_unit_test(hash_weights),
+		cmocka_unit_test(up_spares_last),
+		cmocka_unit_test(flapping_member_out),
+		cmocka_unit_test(slow_start_shares),
 		cmocka_unit_test(hash_ipv6_default_56),
 		cmocka_unit_test(hash_parameters),
 		cmocka_unit_test(hash_scope),
