@@ -356,7 +356,7 @@ conf_geoip_apply(struct loader *ld, struct conf *c)
 	if ((st = MMDB_open(c->geoip.database, MMDB_MODE_MMAP, &db)) !=
 	    MMDB_SUCCESS) {
 		conf_errf(ld, c->geoip.line, "geoip database \"%s\": %s",
-		    c->geoip.database, st == MMDB_IO_ERROR && errno != 0 ?
+		    c->geoip.database, (st == MMDB_IO_ERROR || st == MMDB_FILE_OPEN_ERROR) && errno != 0 ?
 		    strerror(errno) : MMDB_strerror(st));
 		return;
 	}
