@@ -4,9 +4,10 @@
 # SPDX-License-Identifier: ISC
 set -eu
 BUILD="autoconf automake make gcc pkg-config libldns-dev libev-dev libsystemd-dev
- libconfig-dev libcmocka-dev liburcu-dev libcurl4-openssl-dev libjansson-dev"
+ libconfig-dev libcmocka-dev liburcu-dev libcurl4-openssl-dev libjansson-dev
+ libmaxminddb-dev"
 TEST="$BUILD clang libclang-rt-14-dev ldnsutils dnsutils knot-dnsutils knot knot-dnssecutils libssl-dev
- unbound dnsperf python3
+ unbound dnsperf python3 mmdb-bin
  python3-dnspython python3-yaml mandoc procps openssl chromium etcd-server etcd-client curl"
 case "${1:-build}" in
 build) want=$BUILD ;;

@@ -381,6 +381,7 @@ answer_run_chain(const struct answer_env *env, const struct wire_query *q,
 	lq.health = env->health;
 	lq.members = p->members;
 	lq.regions = m->regions;
+	lq.fallback = m->fallback;
 	lq.rr = &m->rr[a->tail_family == 6];
 	if (tr != NULL) {
 		/* Explaining must not move the rotation. */

@@ -86,6 +86,25 @@ struct conf_pool {
 	double			 flap_window;	/* seconds */
 };
 
+/*
+ * What a region of the group form takes from the GeoIP database; when a
+ * network matches several, the first kind here wins.
+ */
+enum conf_geo_kind {
+	CONF_GEO_ASN,		/* autonomous_system_number */
+	CONF_GEO_SUBDIVISION,	/* "DE-BY": country and subdivisions.0 */
+	CONF_GEO_COUNTRY,	/* country.iso_code */
+	CONF_GEO_CONTINENT,	/* continent.code */
+};
+
+struct conf_geosel {
+	enum conf_geo_kind	 kind;
+	char			 code[8];	/* upper case; "" for an ASN */
+	uint32_t		 asn;
+	uint16_t		 region;
+	int			 line;
+};
+
 struct conf_name {
 	ldns_rdf	*owner;
 	int		 line;
@@ -99,6 +118,9 @@ struct conf_name {
 	size_t		 nfallback;
 	ldns_rdf	*fallback_cname;
 	bool		 ecs;		/* use the client subnet option */
+	uint16_t	**order;	/* fallback_order: NULL, or per region
+					   of the zone NULL or the regions to
+					   try, as lb_query.fallback */
 };
 
 struct conf_zone {
@@ -114,6 +136,8 @@ struct conf_zone {
 	struct conf_check *checks;
 	size_t		 nchecks;
 	struct lb_regions regions;
+	struct conf_geosel *geosel;	/* the regions' database keys */
+	size_t		 ngeosel;
 	struct conf_pool *pools;
 	size_t		 npools;
 	struct conf_name *names;
@@ -130,6 +154,12 @@ struct conf_fleet {
 						   down; 0: a majority */
 	double			 lease;		/* seconds verdicts outlive a
 						   node */
+};
+
+/* The main file's "geoip" group. */
+struct conf_geoip {
+	char			*database;	/* NULL: none */
+	int			 line;		/* where it was given */
 };
 
 struct conf {
@@ -177,6 +207,7 @@ struct conf {
 	struct conf_zone	*zones;
 	size_t			 nzones;
 	struct conf_fleet	 fleet;
+	struct conf_geoip	 geoip;
 };
 
 #define CONF_LOG_STDERR		0

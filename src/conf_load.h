@@ -161,6 +161,18 @@ void	 conf_server_free(struct conf *);
 void	 conf_load_fleet(struct loader *, const config_setting_t *,
 	    struct conf *);
 void	 conf_fleet_free(struct conf *);
+/* The "geoip" group (conf_geoip.c). */
+void	 conf_load_geoip(struct loader *, const config_setting_t *,
+	    struct conf *);
+void	 conf_geoip_free(struct conf *);
+/*
+ * With every zone read: open the database, walk its networks once and
+ * give each zone whose regions name database keys its map
+ * (regions.geo).  A database that cannot be opened or read is reported
+ * at the line that names it; database keys without a database at their
+ * own lines.
+ */
+void	 conf_geoip_apply(struct loader *, struct conf *);
 /* A zone file; -1 when it cannot be read (the caller says where). */
 int	 conf_load_zone(struct loader *, const char *file,
 	    struct conf_zone *);

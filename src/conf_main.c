@@ -45,6 +45,15 @@ parse_fleet(struct loader *ld, const config_setting_t *s,
 	conf_load_fleet(ld, s, obj);
 }
 
+static void
+parse_geoip(struct loader *ld, const config_setting_t *s,
+    const struct conf_key *k, void *obj, void *arg)
+{
+	(void)k;
+	(void)arg;
+	conf_load_geoip(ld, s, obj);
+}
+
 /* Has zone p an NS record at name (a delegation to it)? */
 static bool
 delegates(const struct conf_zone *p, const ldns_rdf *name)
@@ -198,6 +207,8 @@ static const struct conf_key main_keys[] = {
 	    .doc = "the zone files" },
 	{ "fleet", CONF_CUSTOM, .parse = parse_fleet,
 	    .doc = "the nodes this one answers with (see FLEET)" },
+	{ "geoip", CONF_CUSTOM, .parse = parse_geoip,
+	    .doc = "the GeoIP database regions may use (see GEOIP)" },
 	{ NULL }
 };
 
@@ -206,19 +217,22 @@ static const struct conf_section main_section = {
 };
 
 extern const struct conf_section conf_server_section, conf_rrl_section,
-    conf_fleet_section,
+    conf_fleet_section, conf_geoip_section,
     conf_zone_section,
     conf_soa_section, conf_check_section, conf_pool_section,
-    conf_member_section, conf_name_section, conf_name_tail_section;
+    conf_member_section, conf_name_section, conf_name_tail_section,
+    conf_region_section;
 
 const struct conf_section *const conf_sections[] = {
 	&main_section,
 	&conf_server_section,
 	&conf_rrl_section,
 	&conf_fleet_section,
+	&conf_geoip_section,
 	&conf_zone_section,
 	&conf_soa_section,
 	&conf_check_section,
+	&conf_region_section,
 	&conf_pool_section,
 	&conf_member_section,
 	&conf_name_section,
@@ -292,6 +306,8 @@ conf_load(const char *path, struct conf **out, struct conf_errs *errs)
 	root = config_root_setting(&cfg);
 	conf_section_unknown(&ld, root, main_section.name, tables);
 	conf_section_read(&ld, root, main_keys, c, "", NULL);
+	/* The database serves every zone: read once, when all are in. */
+	conf_geoip_apply(&ld, c);
 	if (ld.nerr == 0 && c->fleet.node != NULL)
 		c->hash = conf_hash(c);
 	if (ld.nerr == 0) {
@@ -317,6 +333,7 @@ conf_free(struct conf *c)
 		return;
 	conf_server_free(c);
 	conf_fleet_free(c);
+	conf_geoip_free(c);
 	for (i = 0; i < c->nzones; i++)
 		conf_zone_free(&c->zones[i]);
 	free(c->zones);

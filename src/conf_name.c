@@ -246,6 +246,102 @@ static const char *const all_down_names[] = { "all", "nodata", "servfail",
 #define N(field)	CONF_FIELD(struct conf_name, field)
 
 /* In the order they are read: errors come in that order. */
+/* One entry of fallback_order: "eu -> us -> any" into a row. */
+static void
+parse_order_entry(struct loader *ld, const config_setting_t *e,
+    struct conf_name *cn, const struct name_ctx *nc)
+{
+	const struct lb_regions	*r = &nc->z->regions;
+	uint16_t		*row;
+	const char		*t = config_setting_get_string(e), *p, *q;
+	char			 tok[64];
+	size_t			 n = 0, i, len;
+	int			 line = conf_elem_line(ld, e);
+
+	/* Each region once and "any": at most nnames + 1, then the end. */
+	row = xcalloc(r->nnames + 2, sizeof(*row));
+	for (p = t;; p = q + 2) {
+		q = strstr(p, "->");
+		len = q != NULL ? (size_t)(q - p) : strlen(p);
+		while (len > 0 && (*p == ' ' || *p == '\t')) {
+			p++;
+			len--;
+		}
+		while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		snprintf(tok, sizeof(tok), "%.*s", (int)len, p);
+		if (len == 0 || len >= sizeof(tok)) {
+			conf_errf(ld, line, "name \"%s\": bad fallback_order "
+			    "\"%s\": want \"REGION -> REGION ... [-> any]\"",
+			    nc->label, t);
+			goto out;
+		}
+		if (n > 0 && row[n - 1] == LB_ANY_REGION) {
+			conf_errf(ld, line, "name \"%s\": fallback_order \"%s\": "
+			    "nothing comes after \"any\"", nc->label, t);
+			goto out;
+		}
+		if (strcmp(tok, "any") == 0)
+			i = LB_ANY_REGION;
+		else
+			for (i = 0; i < r->nnames && strcmp(r->names[i], tok) !=
+			    0; i++)
+				;
+		if (i == r->nnames) {
+			conf_errf(ld, line, "name \"%s\": fallback_order \"%s\": "
+			    "region \"%s\" not found", nc->label, t, tok);
+			goto out;
+		}
+		if (n == 0 && i == LB_ANY_REGION) {
+			conf_errf(ld, line, "name \"%s\": fallback_order \"%s\" "
+			    "must start with a region", nc->label, t);
+			goto out;
+		}
+		for (len = 0; len < n; len++)
+			if (row[len] == i) {
+				conf_errf(ld, line, "name \"%s\": "
+				    "fallback_order \"%s\": region \"%s\" "
+				    "twice", nc->label, t, tok);
+				goto out;
+			}
+		row[n++] = i;
+		if (q == NULL)
+			break;
+	}
+	if (cn->order[row[0]] != NULL) {
+		conf_errf(ld, line, "name \"%s\": two fallback_order entries "
+		    "start with \"%s\"", nc->label, r->names[row[0]]);
+		goto out;
+	}
+	row[n++] = LB_NO_REGION;
+	cn->order[row[0]] = xcalloc(n, sizeof(uint16_t));
+	memcpy(cn->order[row[0]], row, n * sizeof(uint16_t));
+out:
+	free(row);
+}
+
+static void
+parse_order(struct loader *ld, const config_setting_t *s,
+    const struct conf_key *k, void *obj, void *arg)
+{
+	struct conf_name	*cn = obj;
+	const struct name_ctx	*nc = arg;
+	const config_setting_t	*e;
+	int			 i;
+
+	(void)k;
+	if (conf_get_strs(ld, s, true) == NULL)
+		return;
+	if (nc->z->regions.nnames == 0) {
+		conf_errf(ld, conf_line(s), "name \"%s\": fallback_order but "
+		    "the zone has no regions", nc->label);
+		return;
+	}
+	cn->order = xcalloc(nc->z->regions.nnames, sizeof(*cn->order));
+	for (i = 0; (e = config_setting_get_elem(s, i)) != NULL; i++)
+		parse_order_entry(ld, e, cn, nc);
+}
+
 static const struct conf_key name_head_keys[] = {
 	{ "owner", CONF_CUSTOM, .parse = parse_by_hand,
 	    .doc = "the name, if not the label" },
@@ -273,6 +369,9 @@ static const struct conf_key name_tail_keys[] = {
 	    .doc = "addresses answered when all are down" },
 	{ "fallback_cname", CONF_CUSTOM, .parse = parse_fallback_cname,
 	    .doc = "a name answered when all are down" },
+	{ "fallback_order", CONF_CUSTOM, .parse = parse_order,
+	    .example = "[ \"eu -> us -> any\" ]",
+	    .doc = "per region, the regions to try when it has none usable" },
 	{ NULL }
 };
 
@@ -396,6 +495,15 @@ load_name(struct loader *ld, const config_setting_t *c, struct conf_zone *z,
 	memcpy(cn->steps, steps, cn->nsteps * sizeof(*cn->steps));
 	if (!nc.degraded_given)
 		cn->degraded_ttl = cn->ttl;
+	if (cn->order != NULL) {
+		for (k = 0; k < cn->nsteps && strcmp(cn->steps[k].s->name,
+		    "topology") != 0; k++)
+			;
+		if (k == cn->nsteps)
+			conf_errf(ld, conf_line(conf_member(c,
+			    "fallback_order")), "name \"%s\": fallback_order "
+			    "but the chain has no topology step", label);
+	}
 	if (conf_member(c, "all_down") == NULL &&
 	    (cn->nfallback > 0 || cn->fallback_cname != NULL))
 		cn->all_down = LB_ALL_DOWN_FALLBACK;

@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 
 #include <ctype.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,18 +20,287 @@
 #include "lb.h"
 #include "util.h"
 
+/* Prefix e of region i: into r->nets. */
+static void
+add_net(struct loader *ld, struct lb_regions *r, size_t i,
+    const config_setting_t *e)
+{
+	struct lb_net	*n;
+	char		 buf[INET6_ADDRSTRLEN + 8], *slash, *end;
+	const char	*t = config_setting_get_string(e);
+	unsigned long	 pl;
+	unsigned	 max, k;
+
+	r->nets = xreallocarray(r->nets, r->nnets + 1, sizeof(*r->nets));
+	n = &r->nets[r->nnets];
+	memset(n, 0, sizeof(*n));
+	if (strlen(t) >= sizeof(buf) ||
+	    (slash = strchr(strcpy(buf, t), '/')) == NULL) {
+		conf_errf(ld, conf_elem_line(ld, e), "region \"%s\": bad "
+		    "prefix \"%s\": want ADDRESS/LENGTH", r->names[i], t);
+		return;
+	}
+	*slash = '\0';
+	n->family = util_parse_addr(buf, n->addr);
+	max = n->family == 4 ? 32 : 128;
+	pl = strtoul(slash + 1, &end, 10);
+	if (n->family == 0 || !isdigit((unsigned char)slash[1]) ||
+	    *end != '\0' || pl > max) {
+		conf_errf(ld, conf_elem_line(ld, e), "region \"%s\": bad "
+		    "prefix \"%s\": want ADDRESS/LENGTH", r->names[i], t);
+		return;
+	}
+	n->prefix = pl;
+	for (k = pl; k < max; k++)
+		if (n->addr[k / 8] & (0x80 >> (k % 8)))
+			break;
+	if (k < max) {
+		conf_errf(ld, conf_elem_line(ld, e), "region \"%s\": prefix "
+		    "\"%s\" has bits set past /%lu", r->names[i], t, pl);
+		return;
+	}
+	for (k = 0; k < r->nnets; k++)
+		if (r->nets[k].family == n->family &&
+		    r->nets[k].prefix == n->prefix &&
+		    memcmp(r->nets[k].addr, n->addr, 16) == 0)
+			break;
+	if (k < r->nnets && r->nets[k].region == i) {
+		conf_errf(ld, conf_elem_line(ld, e), "region \"%s\": prefix "
+		    "\"%s\" given twice", r->names[i], t);
+		return;
+	}
+	if (k < r->nnets) {
+		conf_errf(ld, conf_elem_line(ld, e), "prefix \"%s\" is in "
+		    "two regions, \"%s\" and \"%s\"", t,
+		    r->names[r->nets[k].region], r->names[i]);
+		return;
+	}
+	n->region = i;
+	r->nnets++;
+}
+
+/* The prefixes of region i: an array of strings, not empty. */
+static void
+add_nets(struct loader *ld, struct lb_regions *r, size_t i,
+    const config_setting_t *c, bool empty_ok)
+{
+	const config_setting_t	*e;
+	int			 j;
+
+	if (config_setting_length(c) == 0 && !empty_ok) {
+		conf_errf(ld, conf_line(c), "region \"%s\" is empty",
+		    r->names[i]);
+		return;
+	}
+	if (conf_get_strs(ld, c, !empty_ok) == NULL)
+		return;
+	for (j = 0; (e = config_setting_get_elem(c, j)) != NULL; j++)
+		add_net(ld, r, i, e);
+}
+
+/* ------------------------------------------------- regions as groups */
+
+static const char *const geo_kind_names[] = {
+	"ASN", "subdivision", "country", "continent"
+};
+
+static void
+parse_by_hand(struct loader *ld, const config_setting_t *s,
+    const struct conf_key *k, void *obj, void *arg)
+{
+	(void)ld;
+	(void)s;
+	(void)k;
+	(void)obj;
+	(void)arg;
+}
+
+/* The group form's lists, as read; only the schema needs the struct. */
+struct region_spec {
+	char	**continents, **countries, **subdivisions;
+	size_t	 ncontinents, ncountries, nsubdivisions;
+};
+
+#define RS(field)	CONF_FIELD(struct region_spec, field)
+
+static const struct conf_key region_keys[] = {
+	{ "continents", CONF_STRS, RS(continents),
+	    .noff = offsetof(struct region_spec, ncontinents),
+	    .example = "[ \"EU\" ]",
+	    .doc = "continent codes of the database: AF, AN, AS, EU, NA, ..." },
+	{ "countries", CONF_STRS, RS(countries),
+	    .noff = offsetof(struct region_spec, ncountries),
+	    .example = "[ \"TR\" ]", .doc = "ISO 3166-1 country codes" },
+	{ "subdivisions", CONF_STRS, RS(subdivisions),
+	    .noff = offsetof(struct region_spec, nsubdivisions),
+	    .example = "[ \"DE-BY\" ]",
+	    .doc = "ISO 3166-2 codes: country, '-', subdivision" },
+	{ "asns", CONF_CUSTOM, .parse = parse_by_hand,
+	    .example = "[ 64500 ]", .doc = "autonomous system numbers" },
+	{ "nets", CONF_CUSTOM, .parse = parse_by_hand,
+	    .example = "[ \"192.0.2.0/24\" ]",
+	    .doc = "prefixes, which win over the database" },
+	{ NULL }
+};
+
+const struct conf_section conf_region_section = {
+	"a region", region_keys, "REGIONS"
+};
+
+/* Is code a well-formed key of its kind?  Upper-cased in place. */
+static bool
+good_code(enum conf_geo_kind kind, char *code)
+{
+	size_t	 i, n = strlen(code);
+
+	for (i = 0; i < n; i++)
+		code[i] = toupper((unsigned char)code[i]);
+	if (kind == CONF_GEO_SUBDIVISION)
+		return n >= 4 && n <= 6 && isalpha((unsigned char)code[0]) &&
+		    isalpha((unsigned char)code[1]) && code[2] == '-' &&
+		    strspn(code + 3, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") ==
+		    n - 3;
+	return n == 2 && isalpha((unsigned char)code[0]) &&
+	    isalpha((unsigned char)code[1]);
+}
+
+/* One database key of region i; the same key twice is an error. */
+static void
+add_sel(struct loader *ld, struct conf_zone *z, size_t i,
+    enum conf_geo_kind kind, const char *code, uint32_t asn, int line)
+{
+	struct conf_geosel	*g;
+	size_t			 k;
+	char			 what[32];
+
+	z->geosel = xreallocarray(z->geosel, z->ngeosel + 1,
+	    sizeof(*z->geosel));
+	g = &z->geosel[z->ngeosel];
+	memset(g, 0, sizeof(*g));
+	g->kind = kind;
+	g->asn = asn;
+	g->region = i;
+	g->line = line;
+	if (kind == CONF_GEO_ASN)
+		snprintf(what, sizeof(what), "%" PRIu32, asn);
+	else {
+		snprintf(g->code, sizeof(g->code), "%s", code);
+		if (strlen(code) >= sizeof(g->code) ||
+		    !good_code(kind, g->code)) {
+			conf_errf(ld, line, "region \"%s\": bad %s code "
+			    "\"%s\"%s", z->regions.names[i],
+			    geo_kind_names[kind], code, kind ==
+			    CONF_GEO_SUBDIVISION ? ": want COUNTRY-CODE, as "
+			    "\"DE-BY\"" : ": want two letters");
+			return;
+		}
+		snprintf(what, sizeof(what), "\"%s\"", g->code);
+	}
+	for (k = 0; k < z->ngeosel; k++) {
+		if (z->geosel[k].kind != kind || z->geosel[k].asn != asn ||
+		    strcmp(z->geosel[k].code, g->code) != 0)
+			continue;
+		if (z->geosel[k].region == i)
+			conf_errf(ld, line, "region \"%s\": %s %s given twice",
+			    z->regions.names[i], geo_kind_names[kind], what);
+		else
+			conf_errf(ld, line, "%s %s is in two regions, \"%s\" "
+			    "and \"%s\"", geo_kind_names[kind], what,
+			    z->regions.names[z->geosel[k].region],
+			    z->regions.names[i]);
+		return;
+	}
+	z->ngeosel++;
+}
+
+static void
+add_codes(struct loader *ld, struct conf_zone *z, size_t i,
+    const config_setting_t *g, const char *key, enum conf_geo_kind kind)
+{
+	const config_setting_t	*s, *e;
+	int			 j;
+
+	if ((s = conf_member(g, key)) == NULL)
+		return;
+	for (j = 0; (e = config_setting_get_elem(s, j)) != NULL; j++)
+		if (config_setting_type(e) == CONFIG_TYPE_STRING)
+			add_sel(ld, z, i, kind, config_setting_get_string(e),
+			    0, conf_elem_line(ld, e));
+}
+
+static void
+add_asns(struct loader *ld, struct conf_zone *z, size_t i,
+    const config_setting_t *s)
+{
+	const config_setting_t	*e;
+	long long		 v;
+	int			 j, t = config_setting_type(s);
+
+	if ((t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST) ||
+	    config_setting_length(s) == 0) {
+		conf_errf(ld, conf_line(s), "region \"%s\": \"asns\" must be "
+		    "an array of numbers", z->regions.names[i]);
+		return;
+	}
+	for (j = 0; (e = config_setting_get_elem(s, j)) != NULL; j++) {
+		t = config_setting_type(e);
+		v = t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64 ?
+		    conf_literal_int(ld, e, config_setting_get_int64(e),
+		    false) : -1;
+		if (v < 1 || v > UINT32_MAX) {
+			conf_errf(ld, conf_line(e), "region \"%s\": bad AS "
+			    "number: want 1..4294967295", z->regions.names[i]);
+			continue;
+		}
+		add_sel(ld, z, i, CONF_GEO_ASN, NULL, v, conf_line(e));
+	}
+}
+
+/* Region i in the group form: database keys and prefixes. */
+static void
+load_region_group(struct loader *ld, struct conf_zone *z, size_t i,
+    const config_setting_t *c)
+{
+	static const struct conf_key *const tables[] = { region_keys, NULL };
+	struct region_spec	 rs;
+	const config_setting_t	*s;
+	char			 ctx[96];
+	size_t			 before = z->ngeosel, nets = z->regions.nnets;
+
+	memset(&rs, 0, sizeof(rs));
+	conf_section_unknown(ld, c, "a region", tables);
+	snprintf(ctx, sizeof(ctx), "region \"%s\": ", z->regions.names[i]);
+	conf_section_read(ld, c, region_keys, &rs, ctx, NULL);
+	add_codes(ld, z, i, c, "continents", CONF_GEO_CONTINENT);
+	add_codes(ld, z, i, c, "countries", CONF_GEO_COUNTRY);
+	add_codes(ld, z, i, c, "subdivisions", CONF_GEO_SUBDIVISION);
+	if ((s = conf_member(c, "asns")) != NULL)
+		add_asns(ld, z, i, s);
+	if ((s = conf_member(c, "nets")) != NULL) {
+		if (config_setting_type(s) != CONFIG_TYPE_ARRAY &&
+		    config_setting_type(s) != CONFIG_TYPE_LIST)
+			conf_errf(ld, conf_line(s), "region \"%s\": \"nets\" "
+			    "must be an array of prefixes, not %s",
+			    z->regions.names[i],
+			    conf_type_name(config_setting_type(s)));
+		else
+			add_nets(ld, &z->regions, i, s, true);
+	}
+	if (config_setting_length(c) == 0 || (z->ngeosel == before &&
+	    z->regions.nnets == nets && ld->nerr == 0))
+		conf_errf(ld, conf_line(c), "region \"%s\" is empty",
+		    z->regions.names[i]);
+	conf_section_free(region_keys, &rs);
+}
+
 void
 conf_load_regions(struct loader *ld, const config_setting_t *g,
     struct conf_zone *z)
 {
 	struct lb_regions	*r = &z->regions;
-	config_setting_t	*c, *e;
-	struct lb_net		*n;
-	char			 buf[INET6_ADDRSTRLEN + 8], *slash, *end;
+	config_setting_t	*c;
 	const char		*t;
-	unsigned long		 pl;
-	unsigned		 max, k;
-	int			 i, j;
+	int			 i;
 
 	if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
 		conf_errf(ld, conf_line(g), "\"regions\" must be a group, not %s",
@@ -41,73 +311,23 @@ conf_load_regions(struct loader *ld, const config_setting_t *g,
 	for (i = 0; (c = config_setting_get_elem(g, i)) != NULL; i++) {
 		r->names[r->nnames++] = xstrdup(config_setting_name(c));
 		t = config_setting_name(c);
+		if (strcmp(t, "any") == 0) {
+			conf_errf(ld, conf_line(c), "region \"any\": the name "
+			    "means every member in a fallback_order");
+			continue;
+		}
+		if (config_setting_type(c) == CONFIG_TYPE_GROUP) {
+			load_region_group(ld, z, i, c);
+			continue;
+		}
 		if (config_setting_type(c) != CONFIG_TYPE_ARRAY &&
 		    config_setting_type(c) != CONFIG_TYPE_LIST) {
 			conf_errf(ld, conf_line(c), "region \"%s\" must be an array "
-			    "of prefixes, not %s", t,
+			    "of prefixes or a group, not %s", t,
 			    conf_type_name(config_setting_type(c)));
 			continue;
 		}
-		if (config_setting_length(c) == 0) {
-			conf_errf(ld, conf_line(c), "region \"%s\" is empty", t);
-			continue;
-		}
-		if (conf_get_strs(ld, c, true) == NULL)
-			continue;
-		for (j = 0; (e = config_setting_get_elem(c, j)) != NULL; j++) {
-			t = config_setting_get_string(e);
-			r->nets = xreallocarray(r->nets, r->nnets + 1,
-			    sizeof(*r->nets));
-			n = &r->nets[r->nnets];
-			memset(n, 0, sizeof(*n));
-			if (strlen(t) >= sizeof(buf) ||
-			    (slash = strchr(strcpy(buf, t), '/')) == NULL) {
-				conf_errf(ld, conf_elem_line(ld, e), "region \"%s\": bad "
-				    "prefix \"%s\": want ADDRESS/LENGTH",
-				    r->names[i], t);
-				continue;
-			}
-			*slash = '\0';
-			n->family = util_parse_addr(buf, n->addr);
-			max = n->family == 4 ? 32 : 128;
-			pl = strtoul(slash + 1, &end, 10);
-			if (n->family == 0 ||
-			    !isdigit((unsigned char)slash[1]) ||
-			    *end != '\0' || pl > max) {
-				conf_errf(ld, conf_elem_line(ld, e), "region \"%s\": bad "
-				    "prefix \"%s\": want ADDRESS/LENGTH",
-				    r->names[i], t);
-				continue;
-			}
-			n->prefix = pl;
-			for (k = pl; k < max; k++)
-				if (n->addr[k / 8] & (0x80 >> (k % 8)))
-					break;
-			if (k < max) {
-				conf_errf(ld, conf_elem_line(ld, e), "region \"%s\": prefix "
-				    "\"%s\" has bits set past /%lu",
-				    r->names[i], t, pl);
-				continue;
-			}
-			for (k = 0; k < r->nnets; k++)
-				if (r->nets[k].family == n->family &&
-				    r->nets[k].prefix == n->prefix &&
-				    memcmp(r->nets[k].addr, n->addr, 16) == 0)
-					break;
-			if (k < r->nnets && r->nets[k].region == i) {
-				conf_errf(ld, conf_elem_line(ld, e), "region \"%s\": prefix "
-				    "\"%s\" given twice", r->names[i], t);
-				continue;
-			}
-			if (k < r->nnets) {
-				conf_errf(ld, conf_elem_line(ld, e), "prefix \"%s\" is in "
-				    "two regions, \"%s\" and \"%s\"", t,
-				    r->names[r->nets[k].region], r->names[i]);
-				continue;
-			}
-			n->region = i;
-			r->nnets++;
-		}
+		add_nets(ld, r, i, c, false);
 	}
 	lb_regions_prepare(r);
 }

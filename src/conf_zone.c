@@ -13,6 +13,7 @@
 #include "conf.h"
 #include "conf_load.h"
 #include "conf_schema.h"
+#include "geo.h"
 #include "util.h"
 
 #define TTL_MAX		2147483647
@@ -687,6 +688,8 @@ conf_zone_free(struct conf_zone *z)
 		free(z->regions.names[i]);
 	free(z->regions.names);
 	free(z->regions.nets);
+	geo_map_free(z->regions.geo);
+	free(z->geosel);
 	for (i = 0; i < z->npools; i++) {
 		free(z->pools[i].name);
 		free(z->pools[i].members);
@@ -699,6 +702,10 @@ conf_zone_free(struct conf_zone *z)
 		free(z->names[i].fallback);
 		ldns_rdf_deep_free(z->names[i].fallback_cname);
 		free(z->names[i].steps);
+		for (j = 0; z->names[i].order != NULL &&
+		    j < z->regions.nnames; j++)
+			free(z->names[i].order[j]);
+		free(z->names[i].order);
 	}
 	free(z->names);
 	ldns_rdf_deep_free(z->origin);

@@ -10,11 +10,14 @@
 
 #include "health.h"
 
+struct geo_map;
+
 #define LB_MAX_MEMBERS	256	/* per pool */
 #define LB_MAX_STEPS	16
 #define LB_MAX_PARAMS	4	/* per step */
 #define LB_WEIGHT_MAX	1000
-#define LB_NO_REGION	UINT16_MAX
+#define LB_NO_REGION	UINT16_MAX	/* = GEO_NONE (geo.h) */
+#define LB_ANY_REGION	(UINT16_MAX - 1)	/* "any" in a fallback order */
 #define LB_UNSET	UINT32_MAX	/* an optional parameter not given */
 
 /* What a name answers when no member is usable. */
@@ -57,11 +60,16 @@ struct lb_net {
 	uint16_t	 region;
 };
 
+/*
+ * A zone's regions: its prefixes (nets) first, whatever their length,
+ * then the networks of the GeoIP database mapped to the regions.
+ */
 struct lb_regions {
 	struct lb_net	*nets;
 	size_t		 nnets;
 	char		**names;
 	size_t		 nnames;
+	struct geo_map	*geo;		/* owned; NULL: no database regions */
 };
 
 /* The query as the steps see it. */
@@ -71,6 +79,12 @@ struct lb_query {
 	const struct lb_regions	*regions;	/* borrowed, may be NULL */
 	const struct lb_temper	*temper;	/* borrowed; NULL: none */
 	uint32_t		 now;		/* health ticks, for temper */
+	/*
+	 * The name's fallback_order, by starting region: NULL or the
+	 * regions to try in turn (LB_ANY_REGION: every member), ending with
+	 * LB_NO_REGION.  Borrowed, may be NULL.
+	 */
+	const uint16_t *const	*fallback;
 	_Atomic uint32_t	*rr;		/* the name's rotation */
 	uint64_t		*rng;		/* per-thread PRNG state */
 	bool			 fail_open;	/* up keeps all when none is */
@@ -268,6 +282,9 @@ const char	*lb_step_drop(const struct lb_step *, const struct lb_why *,
 /*
  * The region of an address of which the first bits are known, LB_NO_REGION
  * if none; *scope is the prefix length the answer depends on (ECS scope).
+ * A prefix of the zone wins over the database; a database network gives
+ * its own length, at most bits.  No allocation: a scan of the prefixes
+ * and a binary search of the database's runs.
  */
 uint16_t	 lb_region_of(const struct lb_regions *, uint8_t family,
 		    const uint8_t *addr, uint8_t bits, uint8_t *scope);

@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "geo.h"
 #include "lb.h"
 
 static unsigned
@@ -33,6 +34,8 @@ lb_region_of(const struct lb_regions *r, uint8_t family, const uint8_t *addr,
 	const struct lb_net	*best = NULL, *e;
 	unsigned		 cb, sc = 0, max = family == 4 ? 32 : 128;
 	size_t			 i;
+	uint16_t		 region;
+	uint8_t			 gp;
 
 	for (i = 0; r != NULL && i < r->nnets; i++) {
 		e = &r->nets[i];
@@ -50,8 +53,17 @@ lb_region_of(const struct lb_regions *r, uint8_t family, const uint8_t *addr,
 		*scope = best->scope;
 		return best->region;
 	}
-	*scope = sc;
-	return LB_NO_REGION;
+	if (r == NULL || r->geo == NULL) {
+		*scope = sc;
+		return LB_NO_REGION;
+	}
+	/* The database knows the network; what we know of the client caps
+	   it, and the prefixes it stays out of count too. */
+	region = geo_map_lookup(r->geo, family, addr, &gp);
+	if (gp > bits)
+		gp = bits;
+	*scope = gp > sc ? gp : sc;
+	return region;
 }
 
 void
@@ -73,12 +85,38 @@ lb_regions_prepare(struct lb_regions *r)
 	}
 }
 
+/*
+ * The client's region in the name's fallback order: the first region of
+ * it with a usable candidate keeps those; "any", or the end, keeps all.
+ * *used is the region kept, LB_ANY_REGION for all.
+ */
+static size_t
+run_fallback(const struct lb_query *q, const uint16_t *seq,
+    struct lb_cand *c, size_t n, uint16_t *used)
+{
+	size_t	 i, kept;
+
+	for (; *seq != LB_NO_REGION && *seq != LB_ANY_REGION; seq++) {
+		/* c[] is written only once a member is kept: then we stop. */
+		for (i = kept = 0; i < n; i++)
+			if (c[i].usable && q->members[c[i].member].region ==
+			    *seq)
+				c[kept++] = c[i];
+		if (kept > 0) {
+			*used = *seq;
+			return kept;
+		}
+	}
+	*used = LB_ANY_REGION;
+	return n;
+}
+
 /* Prefer members in the client's region; keep all when none is there. */
 static size_t
 topology_run(const struct lb_step *st, struct lb_query *q, struct lb_cand *c,
     size_t n)
 {
-	uint16_t	 region;
+	uint16_t	 region, used;
 	uint8_t		 scope = 0;
 	size_t		 i, kept = 0;
 
@@ -90,10 +128,30 @@ topology_run(const struct lb_step *st, struct lb_query *q, struct lb_cand *c,
 		q->scope = scope;
 	if (region == LB_NO_REGION)
 		return n;
+	if (q->fallback != NULL && q->fallback[region] != NULL)
+		return run_fallback(q, q->fallback[region], c, n, &used);
 	for (i = 0; i < n; i++)
 		if (q->members[c[i].member].region == region)
 			c[kept++] = c[i];
 	return kept > 0 ? kept : n;
+}
+
+/* The region run_fallback() kept for the step's input, r when none. */
+static uint16_t
+fallback_used(const struct lb_why *w, uint16_t r)
+{
+	const struct lb_query	*q = w->q;
+	const uint16_t		*seq;
+	size_t			 i;
+
+	if (q->fallback == NULL || (seq = q->fallback[r]) == NULL)
+		return r;
+	for (; *seq != LB_NO_REGION && *seq != LB_ANY_REGION; seq++)
+		for (i = 0; i < w->nin; i++)
+			if (q->members[w->in[i]].region == *seq &&
+			    lb_member_usable(q, w->in[i]))
+				return *seq;
+	return LB_ANY_REGION;
 }
 
 static void
@@ -103,7 +161,7 @@ topology_why(const struct lb_step *st, const struct lb_why *w, char *buf,
 	const struct lb_query	*q = w->q;
 	char			 a[64];
 	uint8_t			 scope;
-	uint16_t		 r;
+	uint16_t		 r, u;
 
 	(void)st;
 	if (q->family == 0) {
@@ -115,6 +173,13 @@ topology_why(const struct lb_step *st, const struct lb_why *w, char *buf,
 	if (r == LB_NO_REGION)
 		snprintf(buf, len, "client %s/%u in no region: order kept", a,
 		    q->bits);
+	else if ((u = fallback_used(w, r)) != r)
+		snprintf(buf, len, "client %s/%u in region \"%s\" (scope /%u), "
+		    "nothing usable there: %s%s%s", a, q->bits,
+		    q->regions->names[r], scope, u == LB_ANY_REGION ?
+		    "every member by its fallback order" : "region \"",
+		    u == LB_ANY_REGION ? "" : q->regions->names[u],
+		    u == LB_ANY_REGION ? "" : "\" by its fallback order");
 	else
 		snprintf(buf, len, "client %s/%u in region \"%s\" (scope /%u): "
 		    "its members first", a, q->bits, q->regions->names[r],

@@ -162,6 +162,66 @@ fleet_reload(struct server *s)
 		    "node answers alone");
 }
 
+/*
+ * The GeoIP database is read at load; a new one on disk is a reload, once
+ * it has been still for GEOIP_SETTLE seconds (a copy may take a while).
+ */
+#define GEOIP_SETTLE	1.0
+static ev_stat		 geoip_w;
+static ev_timer		 geoip_settle_w;
+static char		*geoip_path;
+
+static void
+geoip_changed_cb(struct ev_loop *loop, ev_stat *w, int revents)
+{
+	(void)w;
+	(void)revents;
+	ev_timer_again(loop, &geoip_settle_w);
+}
+
+static void
+geoip_settle_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct conf_errs	 errs = { 0 };
+
+	(void)revents;
+	ev_timer_stop(loop, w);
+	if (!started || geoip_path == NULL)
+		return;
+	log_info("geoip database %s changed: reloading %s", geoip_path,
+	    srv.conf_path);
+	server_reload(&srv, &errs);	/* logs what happened */
+	conf_errs_clear(&errs);
+}
+
+/* Watch the database the serving configuration names, if any. */
+static void
+geoip_watch(struct ev_loop *loop, const struct conf *c)
+{
+	const char	*db = c->geoip.database;
+
+	if (geoip_path != NULL && db != NULL && strcmp(geoip_path, db) == 0)
+		return;
+	if (geoip_path != NULL) {
+		ev_stat_stop(loop, &geoip_w);
+		free(geoip_path);
+		geoip_path = NULL;
+	}
+	if (db == NULL)
+		return;
+	geoip_path = xstrdup(db);
+	ev_stat_init(&geoip_w, geoip_changed_cb, geoip_path, GEOIP_SETTLE);
+	ev_stat_start(loop, &geoip_w);
+}
+
+/* Before a reload's snapshot is published: the fleet, the database. */
+static void
+before_publish(struct server *s)
+{
+	fleet_reload(s);
+	geoip_watch(s->loop, s->snap->conf);
+}
+
 /* Waiting for the fleet at start: wakes the loop. */
 static void
 fleet_wait_cb(struct ev_loop *loop, ev_timer *w, int revents)
@@ -563,7 +623,7 @@ main(int argc, char *argv[])
 	log_timestamps(true);
 
 	srv.conf_path = xstrdup(path);
-	srv.before_publish = fleet_reload;
+	srv.before_publish = before_publish;
 	srv.started = time(NULL);
 	srv.nworkers = c->workers;
 	if (srv.nworkers == 0) {
@@ -644,6 +704,9 @@ main(int argc, char *argv[])
 	ev_signal_start(loop, &sigint_w);
 	ev_signal_init(&sighup_w, hup_cb, SIGHUP);
 	ev_signal_start(loop, &sighup_w);
+	ev_init(&geoip_settle_w, geoip_settle_cb);
+	geoip_settle_w.repeat = GEOIP_SETTLE;
+	geoip_watch(loop, c);
 	ev_timer_init(&tick_w, tick_cb, 1.0, 1.0);
 	ev_timer_start(loop, &tick_w);
 	ev_timer_init(&clock_w, clock_cb, HEALTH_CLOCK_STEP, HEALTH_CLOCK_STEP);
@@ -702,6 +765,10 @@ main(int argc, char *argv[])
 	}
 
 	ctl_free(ctl);
+	if (geoip_path != NULL)
+		ev_stat_stop(loop, &geoip_w);
+	ev_timer_stop(loop, &geoip_settle_w);
+	free(geoip_path);
 	metrics_http = NULL;
 	http_free(http);
 	fleet_free(srv.fleet);

@@ -78,6 +78,8 @@ struct zone_name {
 	char			*name;		/* presentation form */
 	const struct zone_pool	*pool;		/* borrowed */
 	const struct lb_regions	*regions;	/* borrowed */
+	const uint16_t *const	*fallback;	/* borrowed: fallback_order,
+						   NULL: none */
 	const struct lb_step	*steps;		/* borrowed: the conf's */
 	size_t			 nsteps;
 	size_t			 lead;		/* leading steps that do nothing

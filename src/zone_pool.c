@@ -227,6 +227,7 @@ zone_build_pools(struct zone_db *db, const struct conf *c)
 			m->name = name_text(cn->owner);
 			m->pool = &z->pools[cn->pool];
 			m->regions = &cz->regions;
+			m->fallback = (const uint16_t *const *)cn->order;
 			m->steps = cn->steps;
 			m->nsteps = cn->nsteps;
 			m->ttl = cn->ttl;

@@ -45,12 +45,12 @@ else notok "no include loops between modules" "$loops"; fi
 #    per-query path has none.)
 pure="answer answer_follow wire cookie siphash zone zone_ident lb lb_up lb_priority lb_topology
  lb_round_robin lb_shuffle lb_weighted lb_hash lb_fastest lb_least_load lb_first
- health rrl httpc"
+ health rrl httpc geo"
 bad=
 for m in $pure; do
 	for f in "$src/$m.c" "$src/$m.h"; do
 		[ -f "$f" ] || continue
-		hit=$(grep -nE '^#include <(ev\.h|curl/|urcu|pthread\.h|ldns/|libconfig\.h|unistd\.h|sys/epoll)' "$f")
+		hit=$(grep -nE '^#include <(ev\.h|curl/|urcu|pthread\.h|ldns/|libconfig\.h|maxminddb\.h|unistd\.h|sys/epoll)' "$f")
 		[ -z "$hit" ] || bad="$bad
 $(basename "$f"):$hit"
 		calls=$(grep -nE '\b(socket|connect|send|recv|sendmmsg|recvmmsg|time|clock_gettime|arc4random|pthread_[a-z]+)\(' "$f" | grep -v '^\([0-9]*\):\s*/\?\*')

@@ -30,7 +30,8 @@ try() {
 }
 
 for pair in ldns:libldns-dev libconfig:libconfig-dev liburcu:liburcu-dev \
-    libcurl:libcurl4-openssl-dev jansson:libjansson-dev cmocka:libcmocka-dev; do
+    libcurl:libcurl4-openssl-dev jansson:libjansson-dev \
+    libmaxminddb:libmaxminddb-dev cmocka:libcmocka-dev; do
     mod=${pair%%:*} pkg=${pair#*:}
     try "no-$mod" "$mod"
     expect_eq "without $mod configure fails" 1 "$RC"

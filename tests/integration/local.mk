@@ -115,3 +115,7 @@ INTEGRATION_TESTS += tests/integration/45-rrl.sh
 # Query by query against Knot DNS (knotd) on one generated zone.
 INTEGRATION_TESTS += tests/integration/22-knot-diff.sh
 EXTRA_DIST += tests/integration/knot-diff.py
+
+# Regions from a GeoIP database the test writes (mmdb_write.py): ECS per
+# region and its scope, fallback_order, the file followed and refused.
+INTEGRATION_TESTS += tests/integration/53-geoip.sh

@@ -1492,10 +1492,9 @@ config_errors(void **state)
 		{ "pool-regions-not-group", {
 		    "6: \"regions\" must be a group, not an array" } },
 		{ "pool-region-not-array", {
-		    "7: region \"eu\" must be an array of prefixes, not a "
-		    "string",
-		    "8: region \"us\" must be an array of prefixes, not a "
-		    "group",
+		    "7: region \"eu\" must be an array of prefixes or a "
+		    "group, not a string",
+		    "8: unknown key \"net\" in a region",
 		    "10: region \"sa\" is empty" } },
 		{ "pool-region-twice", {
 		    "9: prefix \"192.0.2.0/24\" is in two regions, \"eu\" "
