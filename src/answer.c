@@ -433,6 +433,9 @@ answer_run_chain(const struct answer_env *env, const struct wire_query *q,
 				n = m->cut;
 		}
 	}
+	/* A name is one CNAME: the chain's first (RFC 1034 3.6.2). */
+	if (p->names && n > 1)
+		n = 1;
 	if (tr != NULL) {
 		tr->managed = true;
 		tr->name = m;
@@ -468,7 +471,21 @@ answer_put_tail(const struct zone_answer *a, const struct lb_cand *c,
 	size_t			 alen = a->tail_family == 4 ? 4 : 16;
 	size_t			 i, rl = WIRE_RR_FIXED + alen;
 	const uint8_t		*tmpl = a->tail_rr[degraded];
+	const struct lb_member	*mb;
 
+	if (m->pool->names) {
+		/* One CNAME (answer_run_chain() keeps one), its own length. */
+		mb = &m->pool->members[c[0].member];
+		rl = WIRE_RR_FIXED + mb->cname_len;
+		if (n == 0 || rl > room)
+			return 0;
+		memcpy(p, tmpl, WIRE_RR_FIXED - 2);
+		if (owner != 0)
+			wire_put16(p, 0xc000 | owner);
+		wire_put16(p + WIRE_RR_FIXED - 2, mb->cname_len);
+		memcpy(p + WIRE_RR_FIXED, mb->cname, mb->cname_len);
+		return rl;
+	}
 	if (n * rl > room)
 		return 0;
 	for (i = 0; i < n; i++, p += rl) {

@@ -73,6 +73,8 @@ struct conf_member {
 	uint8_t		 check_addr[16];
 	uint16_t	 check_port;	/* 0: the check's port */
 	uint8_t		 admin;		/* enum health_admin at start */
+	ldns_rdf	*target;	/* a name member: the CNAME answered
+					   (family 0 then); NULL: an address */
 };
 
 struct conf_pool {
@@ -81,6 +83,8 @@ struct conf_pool {
 	int			 check;		/* index, -1 for none */
 	struct conf_member	*members;
 	size_t			 nmembers;
+	bool			 names;		/* members are names (CNAME
+						   targets), not addresses */
 	double			 slow_start;	/* seconds; 0: none */
 	unsigned		 flap_limit;	/* 0: no flap damping */
 	double			 flap_window;	/* seconds */

@@ -430,6 +430,7 @@ load_name(struct loader *ld, const config_setting_t *c, struct conf_zone *z,
 	size_t			 k;
 	long			 dup;
 	int			 oline;
+	bool			 names;
 
 	/* In a list, a name's label is its owner. */
 	if (label == NULL && config_setting_type(c) == CONFIG_TYPE_GROUP) {
@@ -518,11 +519,30 @@ load_name(struct loader *ld, const config_setting_t *c, struct conf_zone *z,
 	    cn->fallback_cname != NULL))
 		conf_errf(ld, cn->line, "name \"%s\": a fallback is given but "
 		    "all_down is not \"fallback\"", label);
+	names = cn->pool < z->npools && z->pools[cn->pool].names;
+	if (names && cn->nfallback > 0)
+		conf_errf(ld, cn->line, "name \"%s\": pool \"%s\" is of names, "
+		    "answered as a CNAME: its fallback is \"fallback_cname\", "
+		    "not addresses", label, z->pools[cn->pool].name);
+	if (names && ldns_dname_compare(cn->owner, z->origin) == 0)
+		conf_errf(ld, cn->line, "name \"%s\": pool \"%s\" is of names, "
+		    "answered as a CNAME, which the zone apex cannot hold",
+		    label, z->pools[cn->pool].name);
 	/* Static data at the name must not fight the pool. */
 	for (k = conf_zindex_owned(x, z, cn->owner); k != SIZE_MAX;
 	    k = x->next[k]) {
 		rr = z->rrs[k].rr;
-		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_A ||
+		if (names) {
+			/* A CNAME's owner holds nothing else (RFC 1034 3.6.2). */
+			ts = ldns_rr_type2str(ldns_rr_get_type(rr));
+			conf_errf_at(ld, z->rrs[k].file, z->rrs[k].line,
+			    "%s record at the managed name \"%s\", which "
+			    "answers a CNAME from the names of pool \"%s\": "
+			    "nothing else may be at a CNAME's owner (%s)", ts,
+			    label, z->pools[cn->pool].name, conf_where(ld->file,
+			    cn->line, z->rrs[k].file, w, sizeof(w)));
+			free(ts);
+		} else if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_A ||
 		    ldns_rr_get_type(rr) == LDNS_RR_TYPE_AAAA ||
 		    ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME) {
 			ts = ldns_rr_type2str(ldns_rr_get_type(rr));

@@ -367,6 +367,53 @@ parse_address(struct loader *ld, const config_setting_t *s,
 		}
 }
 
+/* A name member: the CNAME target it is answered as. */
+static void
+parse_name(struct loader *ld, const config_setting_t *s,
+    const struct conf_key *k, void *obj, void *arg)
+{
+	struct conf_member		*cm = obj;
+	const struct member_ctx		*mc = arg;
+	const char			*t;
+	char				*o;
+	size_t				 i;
+
+	(void)k;
+	if ((t = conf_get_str(ld, s)) == NULL)
+		return;
+	if ((cm->target = conf_parse_name(t, mc->z->origin)) == NULL) {
+		conf_errf(ld, conf_line(s), "pool \"%s\": bad name \"%s\"",
+		    mc->cp->name, t);
+		return;
+	}
+	/*
+	 * A target inside the zone would have to be followed in the answer
+	 * (RFC 1034 4.3.2 step 3.a); the pool's own members do that better.
+	 */
+	if (ldns_dname_compare(cm->target, mc->z->origin) == 0 ||
+	    ldns_dname_is_subdomain(cm->target, mc->z->origin)) {
+		o = conf_name_str(mc->z->origin);
+		conf_errf(ld, conf_line(s), "pool \"%s\": name \"%s\" is "
+		    "inside the zone %s: a name member is a CNAME target "
+		    "outside it; give the addresses as members instead",
+		    mc->cp->name, t, o);
+		free(o);
+		goto bad;
+	}
+	for (i = 0; i < mc->cp->nmembers; i++)
+		if (mc->cp->members[i].target != NULL &&
+		    ldns_dname_compare(mc->cp->members[i].target,
+		    cm->target) == 0) {
+			conf_errf(ld, cm->line, "pool \"%s\": duplicate member "
+			    "%s", mc->cp->name, t);
+			goto bad;
+		}
+	return;
+bad:
+	ldns_rdf_deep_free(cm->target);
+	cm->target = NULL;
+}
+
 static void
 parse_region(struct loader *ld, const config_setting_t *s,
     const struct conf_key *k, void *obj, void *arg)
@@ -412,7 +459,9 @@ static const char *const admin_names[] = { "none", "up", "down", "drain",
 
 static const struct conf_key member_keys[] = {
 	{ "address", CONF_CUSTOM, .parse = parse_address,
-	    .flags = CONF_REQUIRED, .doc = "the address answered" },
+	    .doc = "the address answered; or name" },
+	{ "name", CONF_CUSTOM, .parse = parse_name,
+	    .doc = "the CNAME target answered (a pool of names)" },
 	{ "weight", CONF_UINT, M(weight), .min = 0, .max = LB_WEIGHT_MAX,
 	    .def = 1, .doc = "share; 0: only when no other is usable" },
 	{ "priority", CONF_UINT, M(priority), .min = 1, .max = 255, .def = 1,
@@ -443,6 +492,7 @@ load_member(struct loader *ld, const config_setting_t *m,
 				    NULL;
 	const config_setting_t	*s;
 	char			 ctx[128];
+	bool			 naddr, nname;
 
 	memset(cm, 0, sizeof(*cm));
 	cm->line = conf_line(m);
@@ -450,12 +500,36 @@ load_member(struct loader *ld, const config_setting_t *m,
 	conf_section_defaults(member_keys, cm);
 	if (config_setting_type(m) != CONFIG_TYPE_GROUP) {
 		conf_errf(ld, cm->line, "pool \"%s\": a member must be a group "
-		    "{ address = ...; }", cp->name);
+		    "{ address = ...; } or { name = ...; }", cp->name);
 		return;
 	}
 	conf_section_unknown(ld, m, "a pool member", tables);
 	snprintf(ctx, sizeof(ctx), "pool \"%s\": ", cp->name);
+	naddr = conf_member(m, "address") != NULL;
+	nname = conf_member(m, "name") != NULL;
+	if (naddr == nname) {
+		conf_errf(ld, cm->line, "pool \"%s\": a member needs "
+		    "\"address\" or \"name\"%s", cp->name, naddr ?
+		    ", not both" : "");
+		return;
+	}
+	/* The first member decides; the others must follow it. */
+	if (cp->nmembers == 0)
+		cp->names = nname;
+	else if (cp->names != nname) {
+		conf_errf(ld, cm->line, "pool \"%s\": a pool is either "
+		    "addresses or names: this member is %s, the first %s",
+		    cp->name, nname ? "a name" : "an address", cp->names ?
+		    "a name" : "an address");
+		return;
+	}
 	conf_section_read(ld, m, member_keys, cm, ctx, &mc);
+	/* A name has no address to probe but the one given for it. */
+	if (nname && cp->check >= 0 && cm->check_family == 0 &&
+	    conf_member(m, "check_address") == NULL)
+		conf_errf(ld, cm->line, "pool \"%s\": a name member of a pool "
+		    "with a check needs \"check_address\", the address its "
+		    "check probes", cp->name);
 	/* Nothing probes a pool without a check: where would be ignored. */
 	if (cp->check < 0 && (s = conf_member(m,
 	    "check_address")) != NULL)
@@ -470,7 +544,7 @@ load_member(struct loader *ld, const config_setting_t *m,
 		conf_errf(ld, cm->line, "pool \"%s\": check \"%s\" has no port "
 		    "and the member no check_port", cp->name, ck->name);
 	/* A member without a good address is not one: later ones skip it. */
-	if (cm->family != 0)
+	if (cm->family != 0 || cm->target != NULL)
 		cp->nmembers++;
 }
 

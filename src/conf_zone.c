@@ -692,6 +692,8 @@ conf_zone_free(struct conf_zone *z)
 	free(z->geosel);
 	for (i = 0; i < z->npools; i++) {
 		free(z->pools[i].name);
+		for (j = 0; j < z->pools[i].nmembers; j++)
+			ldns_rdf_deep_free(z->pools[i].members[j].target);
 		free(z->pools[i].members);
 	}
 	free(z->pools);

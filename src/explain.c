@@ -124,7 +124,7 @@ write_members_of(struct jw *j, const struct zone_name *m,
     const uint16_t *idx, size_t n)
 {
 	const struct lb_member	*lm;
-	char			 a[INET6_ADDRSTRLEN];
+	char			 a[LB_MEMBER_STR];
 	size_t			 k;
 
 	jw_arr_begin(j);
@@ -226,7 +226,7 @@ explain(const struct server *srv, const char *name, const char *type,
 	ldns_rr_type		 qtype;
 	uint8_t			 q[600], *out = NULL, efam = 0, eaddr[16],
 				 ebits = 0;
-	char			 buf[512], step[64], a[INET6_ADDRSTRLEN];
+	char			 buf[512], step[64], a[LB_MEMBER_STR];
 	const char		*why;
 	size_t			 qlen, olen, i, k, n;
 	uint64_t		 rng = 0x9e3779b97f4a7c15ULL;

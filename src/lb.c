@@ -265,7 +265,10 @@ lb_addr_str(uint8_t family, const uint8_t *addr, char *buf, size_t len)
 void
 lb_member_str(const struct lb_member *m, char *buf, size_t len)
 {
-	lb_addr_str(m->family, m->addr, buf, len);
+	if (m->cname_text != NULL)
+		snprintf(buf, len, "%s", m->cname_text);
+	else
+		lb_addr_str(m->family, m->addr, buf, len);
 }
 
 /* ------------------------------------------------------------- parsing */

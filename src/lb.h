@@ -30,9 +30,20 @@ enum lb_all_down {
 /* "all", "nodata", "servfail", "fallback". */
 const char	*lb_all_down_str(enum lb_all_down);
 
+/* lb_member_str()'s longest text and its terminator: a name's. */
+#define LB_MEMBER_STR	256
+
+/*
+ * A member is an address, or a name (a CNAME target) whose family and
+ * address are those its check probes (0: none).
+ */
 struct lb_member {
-	uint8_t		 family;	/* 4 or 6 */
+	uint8_t		 family;	/* 4 or 6; a name's may be 0 */
 	uint8_t		 addr[16];
+	const uint8_t	*cname;		/* a name's wire target; NULL: an
+					   address (owned by the pool) */
+	const char	*cname_text;	/* ... in presentation form */
+	uint8_t		 cname_len;
 	uint16_t	 weight;	/* 0: last resort, see lb_up.c */
 	uint8_t		 priority;	/* failover tier, lower first */
 	uint16_t	 region;	/* LB_NO_REGION or a region index */

@@ -91,7 +91,7 @@ static void
 fastest_why(const struct lb_step *st, const struct lb_why *w, char *buf,
     size_t len)
 {
-	char		 a[64];
+	char		 a[LB_MEMBER_STR];
 	size_t		 k, off;
 	uint64_t	 v, best = UINT64_MAX, band;
 	double		 total = 0;

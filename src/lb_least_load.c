@@ -86,7 +86,7 @@ static void
 least_load_why(const struct lb_step *st, const struct lb_why *w, char *buf,
     size_t len)
 {
-	char		 a[64];
+	char		 a[LB_MEMBER_STR];
 	size_t		 k, off;
 	uint32_t	 v;
 	double		 total = 0;

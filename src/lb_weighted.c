@@ -117,7 +117,7 @@ static void
 weighted_why(const struct lb_step *st, const struct lb_why *w, char *buf,
     size_t len)
 {
-	char	 a[64];
+	char	 a[LB_MEMBER_STR];
 	size_t	 k, off;
 
 	(void)st;

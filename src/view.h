@@ -29,7 +29,7 @@ struct view_override {
 
 struct view_member {
 	const char		*zone, *pool;
-	char			 addr[INET6_ADDRSTRLEN];
+	char			 addr[LB_MEMBER_STR];	/* or a name */
 	unsigned		 weight, priority;
 	const char		*target;	/* "192.0.2.10:80 (web)" */
 	const char		*check;		/* its name, NULL: none */

@@ -112,7 +112,8 @@ zone_answer_free(struct zone_answer *a)
 void
 zone_db_free(struct zone_db *db)
 {
-	size_t	 i, j;
+	struct lb_member	*lm;
+	size_t			 i, j, k;
 
 	if (db == NULL)
 		return;
@@ -130,6 +131,13 @@ zone_db_free(struct zone_db *db)
 	for (i = 0; i < db->nzones; i++) {
 		for (j = 0; j < db->zones[i].npools; j++) {
 			free(db->zones[i].pools[j].name);
+			/* A name member's target and its text (const to
+			   the query path, owned here). */
+			for (k = 0; k < db->zones[i].pools[j].nmembers; k++) {
+				lm = &db->zones[i].pools[j].members[k];
+				free((void *)(uintptr_t)lm->cname);
+				free((void *)(uintptr_t)lm->cname_text);
+			}
 			free(db->zones[i].pools[j].members);
 			free(db->zones[i].pools[j].fam[0]);
 			free(db->zones[i].pools[j].fam[1]);

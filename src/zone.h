@@ -71,6 +71,9 @@ struct zone_pool {
 						   counters (db->ncounters) */
 	struct lb_temper	 temper;	/* slow start, flap damping */
 	bool			 tempered;	/* ... either is set */
+	bool			 names;		/* members are CNAME targets:
+						   fam[0] and fam[1] both list
+						   all, and one is answered */
 };
 
 /* A managed name: a pool and the chain that orders it. */

@@ -188,21 +188,6 @@ build_zone_answers(struct builder *b, struct enc *e, struct zone *z,
 	(void)b;
 }
 
-/*
- * Write a CNAME chain (possibly empty) into the answer section; own[i] is
- * the owner of link i (a wildcard's link is owned by the name that led
- * to it, RFC 4592 2.1.3).
- */
-static void
-add_chain(struct enc *e, const struct bset *const *chain,
-    const uint8_t *const *own, size_t nchain)
-{
-	size_t	 i;
-
-	for (i = 0; i < nchain; i++)
-		zone_enc_set(e, own[i], chain[i], chain[i]->ttl, SEC_AN, true);
-}
-
 /* The closest node above a name that has none, or NULL. */
 static const struct zone_node *
 closest_above(struct builder *b, const uint8_t *name, size_t len)
@@ -217,78 +202,19 @@ closest_above(struct builder *b, const uint8_t *name, size_t len)
 	return NULL;
 }
 
-/*
- * The answer of a question at n, through a chain, ending at the managed
- * name end: the chain is precompiled, the addresses are written per query
- * (tail), and alt is what to answer when every member is down.
- */
-static void
-build_tail(struct enc *e, const struct zone_node *n,
-    const struct bset *const *chain, const uint8_t *const *own,
-    size_t nchain, const struct zone_node *end, const uint8_t *eown,
-    uint8_t fam, struct zone_answer *out, const struct bset *soa,
-    uint32_t neg_ttl)
-{
-	const struct zone_name	*m = end->managed;
-	const struct conf_name	*c = m->conf;
-	uint16_t		 qtype = fam == 4 ? LDNS_RR_TYPE_A :
-				    LDNS_RR_TYPE_AAAA;
-	const ldns_rr		*rrs[LB_MAX_MEMBERS];
-	struct bset		 fb = { .rrs = rrs };
-	ldns_rr			*cname = NULL;
-	uint16_t		 owner;
-	size_t			 i;
-
-	zone_enc_init(e, n->name, n->name_len);
-	add_chain(e, chain, own, nchain);
-	owner = nchain == 0 ? WIRE_HDR_LEN : zone_enc_find(e, eown,
-	    zone_name_len(eown));
-	zone_enc_finish(e, out, qtype, WIRE_RCODE_NOERROR, true, n->name_len);
-	out->tail = m;
-	out->tail_family = fam;
-	out->tail_owner = owner;
-	/* The record of an address, but for the address, once per TTL. */
-	for (i = 0; i < 2; i++) {
-		wire_put16(out->tail_rr[i], 0xc000 | owner);
-		wire_put16(out->tail_rr[i] + 2, qtype);
-		wire_put16(out->tail_rr[i] + 4, WIRE_CLASS_IN);
-		wire_put32(out->tail_rr[i] + 6, i == 0 ? m->ttl :
-		    m->degraded_ttl);
-		wire_put16(out->tail_rr[i] + 10, fam == 4 ? 4 : 16);
-	}
-	if (m->all_down != LB_ALL_DOWN_NODATA && m->all_down !=
-	    LB_ALL_DOWN_FALLBACK)
-		return;
-	out->alt = xcalloc(1, sizeof(*out->alt));
-	zone_enc_init(e, n->name, n->name_len);
-	add_chain(e, chain, own, nchain);
-	if (m->all_down == LB_ALL_DOWN_FALLBACK && c->fallback_cname != NULL) {
-		cname = ldns_rr_new();
-		ldns_rr_set_type(cname, LDNS_RR_TYPE_CNAME);
-		ldns_rr_set_class(cname, LDNS_RR_CLASS_IN);
-		ldns_rr_set_owner(cname, ldns_rdf_clone(c->owner));
-		ldns_rr_push_rdf(cname, ldns_rdf_clone(c->fallback_cname));
-		rrs[fb.n++] = cname;
-		fb.type = LDNS_RR_TYPE_CNAME;
-	} else if (m->all_down == LB_ALL_DOWN_FALLBACK) {
-		for (i = 0; i < c->nfallback; i++)
-			if (ldns_rr_get_type(c->fallback[i]) == qtype)
-				rrs[fb.n++] = c->fallback[i];
-		fb.type = qtype;
-	}
-	if (fb.n > 0)
-		zone_enc_set(e, eown, &fb, m->degraded_ttl, SEC_AN, true);
-	else
-		zone_enc_set(e, end->zone->origin, soa, neg_ttl, SEC_NS, true);
-	zone_enc_finish(e, out->alt, qtype, WIRE_RCODE_NOERROR, true, n->name_len);
-	ldns_rr_free(cname);
-}
-
-/* Does a managed name have members of this family (4 or 6)? */
+/* Does a managed name have address members of this family (4 or 6)? */
 static bool
 managed_has(const struct zone_node *n, uint8_t fam)
 {
-	return n->managed != NULL && n->managed->pool->nfam[fam == 6] > 0;
+	return n->managed != NULL && !n->managed->pool->names &&
+	    n->managed->pool->nfam[fam == 6] > 0;
+}
+
+/* Is it a managed name of a pool of names: a CNAME for every type? */
+static bool
+managed_names(const struct zone_node *n)
+{
+	return n != NULL && n->managed != NULL && n->managed->pool->names;
 }
 
 /* Is the type one that may sit beside a CNAME (RFC 4035 2.5)? */
@@ -439,7 +365,7 @@ build_cname(struct builder *b, struct enc *e, struct zone_node *n,
 		if (beside_cname(ebn->sets[j].type))
 			continue;
 		zone_enc_init(e, n->name, n->name_len);
-		add_chain(e, chain, own, nchain);
+		zone_add_chain(e, chain, own, nchain);
 		zone_enc_set(e, eown, &ebn->sets[j], ebn->sets[j].ttl, SEC_AN,
 		    true);
 		if (has_additional(ebn->sets[j].type))
@@ -449,12 +375,12 @@ build_cname(struct builder *b, struct enc *e, struct zone_node *n,
 	}
 	for (j = 4; end != NULL && j <= 6; j += 2)
 		if (managed_has(end, j))
-			build_tail(e, n, chain, own, nchain, end, eown, j,
+			zone_build_tail(e, n, chain, own, nchain, end, eown, j,
 			    &n->answers[n->nanswers++], soa, neg_ttl);
 	/* DS at the cut the chain ends at: the parent side's (RFC 4035 3.1.4.1). */
 	if (at_cut) {
 		zone_enc_init(e, n->name, n->name_len);
-		add_chain(e, chain, own, nchain);
+		zone_add_chain(e, chain, own, nchain);
 		if ((ds = bset_find(bnode_of(b, cut), LDNS_RR_TYPE_DS)) != NULL)
 			zone_enc_set(e, cut->name, ds, ds->ttl, SEC_AN, true);
 		else
@@ -463,9 +389,17 @@ build_cname(struct builder *b, struct enc *e, struct zone_node *n,
 		zone_enc_finish(e, &n->answers[n->nanswers++], LDNS_RR_TYPE_DS,
 		    WIRE_RCODE_NOERROR, true, n->name_len);
 	}
+	/* The chain ends at a pool of names: its CNAME for every type. */
+	if (managed_names(end)) {
+		zone_build_tail(e, n, chain, own, nchain, end, eown, 0,
+		    &n->answers[n->nanswers], soa, neg_ttl);
+		n->other = &n->answers[n->nanswers++];
+		ldns_rr_free(cname);
+		return;
+	}
 	/* Every other type: the chain, then NODATA, NXDOMAIN or a referral. */
 	zone_enc_init(e, n->name, n->name_len);
-	add_chain(e, chain, own, nchain);
+	zone_add_chain(e, chain, own, nchain);
 	if (nodata || rcode == WIRE_RCODE_NXDOMAIN)
 		zone_enc_set(e, n->zone->origin, soa, neg_ttl, SEC_NS, true);
 	if (cut != NULL) {
@@ -594,11 +528,19 @@ build_node(struct builder *b, struct enc *e, struct zone_node *n,
 		return;
 	}
 	n->answers = xcalloc(bn->nsets + 3, sizeof(*n->answers));
+	/* A pool of names: the CNAME it picks, whatever the type (the load
+	   allows nothing else here). */
+	if (managed_names(n)) {
+		zone_build_tail(e, n, NULL, NULL, 0, n, n->name, 0,
+		    &n->answers[n->nanswers], soa, neg_ttl);
+		n->other = n->any = &n->answers[n->nanswers++];
+		return;
+	}
 	if (bn->above != NULL && bset_find(bn->above, LDNS_RR_TYPE_NS) != NULL)
 		build_parent_ds(b, e, n, bn);
 	for (i = 4; i <= 6; i += 2)
 		if (managed_has(n, i))
-			build_tail(e, n, NULL, NULL, 0, n, n->name, i,
+			zone_build_tail(e, n, NULL, NULL, 0, n, n->name, i,
 			    &n->answers[n->nanswers++], soa, neg_ttl);
 	for (i = 0; i < bn->nsets; i++) {
 		s = &bn->sets[i];

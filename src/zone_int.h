@@ -92,6 +92,20 @@ void		 zone_lower_copy(uint8_t *dst, const uint8_t *src, size_t len);
 
 /* Pools, names and health targets of every zone (zone_pool.c). */
 void		 zone_build_pools(struct zone_db *, const struct conf *);
+/* Links of a CNAME chain into the answer section, own[i] owning link i. */
+void		 zone_add_chain(struct enc *, const struct bset *const *chain,
+		    const uint8_t *const *own, size_t nchain);
+/*
+ * The answer at n for family fam (4, 6; 0: every type, a pool of names)
+ * through a chain to the managed name end (owned by eown): the chain
+ * precompiled, the pool's records left to answer_put_tail(), and alt for
+ * when every member is down.
+ */
+void		 zone_build_tail(struct enc *, const struct zone_node *n,
+		    const struct bset *const *chain, const uint8_t *const *own,
+		    size_t nchain, const struct zone_node *end,
+		    const uint8_t *eown, uint8_t fam, struct zone_answer *out,
+		    const struct bset *soa, uint32_t neg_ttl);
 
 /* The NSID and the CHAOS answers of the server group (zone_ident.c). */
 void		 zone_ident_build(struct zone_ident *, const struct conf *);

@@ -142,6 +142,43 @@ target_get(struct zone_db *db, size_t *cap, const struct conf_check *ck,
 	return db->ntargets++;
 }
 
+/*
+ * A name member: its target, and its health slot: the address its check
+ * probes, or without a check a slot of its own, which only an operator's
+ * admin state moves.
+ */
+static void
+name_member(struct zone_db *db, size_t *cap, const struct conf_check *ck,
+    const struct conf_member *cm, uint16_t port, struct lb_member *lm)
+{
+	uint8_t		*w;
+	uint64_t	 v[2];
+	size_t		 n = db->ntargets;
+
+	lm->cname_len = ldns_rdf_size(cm->target);
+	w = xmalloc(lm->cname_len);
+	memcpy(w, ldns_rdf_data(cm->target), lm->cname_len);
+	lm->cname = w;
+	lm->cname_text = name_text(cm->target);
+	v[0] = wire_name_hash(w, lm->cname_len);
+	v[1] = lb_mix(v[0]);
+	lm->id = v[1];
+	lm->family = cm->check_family;
+	memcpy(lm->addr, cm->check_addr, 16);
+	if (ck != NULL) {
+		lm->slot = target_get(db, cap, ck, cm->check_family,
+		    cm->check_addr, port, cm->admin);
+		return;
+	}
+	/* Family 0 keeps it apart from every address's. */
+	lm->slot = target_get(db, cap, NULL, 0, (const uint8_t *)v, 0,
+	    cm->admin);
+	if (db->ntargets > n)
+		snprintf(db->targets[lm->slot].label,
+		    sizeof(db->targets[lm->slot].label), "%s",
+		    lm->cname_text);
+}
+
 /* Pools with their members' health slots, and the managed names. */
 void
 zone_build_pools(struct zone_db *db, const struct conf *c)
@@ -158,6 +195,7 @@ zone_build_pools(struct zone_db *db, const struct conf *c)
 	size_t				 i, j, k, cap = 0;
 	uint64_t			 v[2];
 	uint16_t			 port;
+	bool				 fam;
 
 	for (i = 0; i < c->nzones; i++) {
 		cz = &c->zones[i];
@@ -189,7 +227,9 @@ zone_build_pools(struct zone_db *db, const struct conf *c)
 				    v[1]);
 				port = cm->check_port ? cm->check_port :
 				    ck != NULL ? ck->port : 0;
-				if (ck == NULL)
+				if (cm->target != NULL)
+					name_member(db, &cap, ck, cm, port, lm);
+				else if (ck == NULL)
 					lm->slot = target_get(db, &cap, NULL,
 					    cm->family, cm->addr, 0, cm->admin);
 				else if (cm->check_family != 0)
@@ -200,18 +240,25 @@ zone_build_pools(struct zone_db *db, const struct conf *c)
 					lm->slot = target_get(db, &cap, ck,
 					    cm->family, cm->addr, port,
 					    cm->admin);
-				p->fam[cm->family == 6][p->nfam[cm->family ==
-				    6]++] = k;
+				if (cp->names) {
+					/* A CNAME answers A and AAAA alike. */
+					p->fam[0][p->nfam[0]++] = k;
+					p->fam[1][p->nfam[1]++] = k;
+				} else
+					p->fam[cm->family == 6][p->nfam[
+					    cm->family == 6]++] = k;
 			}
+			p->names = cp->names;
 			for (k = 0; k < 2; k++)
 				p->positive[k] = true;
-			for (k = 0; k < cp->nmembers; k++)
-				p->total[cp->members[k].family == 6] +=
-				    cp->members[k].weight;
-			for (k = 0; k < cp->nmembers; k++)
-				if (cp->members[k].weight == 0)
-					p->positive[cp->members[k].family ==
-					    6] = false;
+			for (k = 0; k < cp->nmembers * (1 + cp->names); k++) {
+				cm = &cp->members[k % cp->nmembers];
+				fam = cp->names ? k >= cp->nmembers :
+				    cm->family == 6;
+				p->total[fam] += cm->weight;
+				if (cm->weight == 0)
+					p->positive[fam] = false;
+			}
 			p->temper.slow_start = health_ticks(cp->slow_start);
 			p->temper.flap_limit = cp->flap_limit;
 			p->temper.flap_window = health_ticks(cp->flap_window);

@@ -39,6 +39,7 @@ INTEGRATION_TESTS = \
 	tests/integration/48-hostile.sh \
 	tests/integration/52-status-attention.sh \
 	tests/integration/54-temper.sh \
+	tests/integration/55-cname-pool.sh \
 	tests/integration/51-status-charts.sh \
 	tests/integration/49-metrics.sh \
 	tests/integration/46-cookies.sh

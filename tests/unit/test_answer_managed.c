@@ -45,6 +45,7 @@ static const char	*zone_head =
 	"\t\"alias2 120 CNAME alias\",\n"
 	"\t\"tonodata CNAME nodata\",\n"
 	"\t\"tosorry CNAME fbc\",\n"
+	"\t\"tocdn CNAME cdn\",\n"
 	"\t\"www TXT \\\"static\\\"\"\n"
 	"];\n"
 	"checks = { web = { type = \"tcp\"; port = 80; }; };\n"
@@ -95,6 +96,12 @@ static const char	*zone_head =
 	"\t\t{ address = \"192.0.2.66\"; admin = \"down\"; },\n"
 	"\t\t{ address = \"2001:db8::66\"; admin = \"drain\"; }\n"
 	"\t); };\n"
+	"\tcdn = { check = \"web\"; members = (\n"
+	"\t\t{ name = \"a.cdn-one.example.\"; weight = 7;\n"
+	"\t\t\tcheck_address = \"192.0.2.80\"; },\n"
+	"\t\t{ name = \"b.cdn-two.example.\"; weight = 3;\n"
+	"\t\t\tcheck_address = \"192.0.2.81\"; }\n"
+	"\t); };\n"
 	"\thuge = { members = (\n";
 
 /* The members of "huge" go between head and tail. */
@@ -130,6 +137,8 @@ static const char	*zone_tail =
 	"\trnd1 = { pool = \"many\"; chain = [ \"shuffle\", \"first 1\" ]; };\n"
 	"\tapex = { owner = \"@\"; pool = \"v4only\"; };\n"
 	"\tdeep = { owner = \"a.b.deep\"; pool = \"v4only\"; ttl = 7; };\n"
+	"\tcdn = { pool = \"cdn\"; strategy = \"weighted\"; ttl = 30;\n"
+	"\t\tdegraded_ttl = 10; fallback_cname = \"sorry.example.\"; };\n"
 	"};\n";
 
 #define HUGE_N	40	/* 40 A records: 640 bytes, more than 512 */
@@ -486,6 +495,106 @@ assert_nodata(const struct ans *a, const char *what)
 	assert_int_equal(ldns_rr_get_type(soa), LDNS_RR_TYPE_SOA);
 	assert_int_equal(ldns_rr_ttl(soa), 60);
 	assert_true(ldns_pkt_aa(a->pkt));
+}
+
+/* ------------------------------------------------------ pools of names */
+
+/*
+ * The one record of an answer from a pool of names: a CNAME owned by the
+ * name asked, with ttl; its target (free it).
+ */
+static char *
+one_cname(const struct ans *a, const char *owner, size_t nan, uint32_t ttl)
+{
+	ldns_rr_list	*an = ldns_pkt_answer(a->pkt);
+	ldns_rr		*rr;
+	char		*o;
+
+	assert_int_equal(ldns_pkt_get_rcode(a->pkt), LDNS_RCODE_NOERROR);
+	assert_true(ldns_pkt_aa(a->pkt));
+	assert_false(ldns_pkt_tc(a->pkt));
+	assert_int_equal(ldns_rr_list_rr_count(an), nan);
+	rr = ldns_rr_list_rr(an, nan - 1);
+	assert_int_equal(ldns_rr_get_type(rr), LDNS_RR_TYPE_CNAME);
+	assert_int_equal(ldns_rr_ttl(rr), ttl);
+	o = ldns_rdf2str(ldns_rr_owner(rr));
+	assert_string_equal(o, owner);
+	free(o);
+	assert_int_equal(ldns_pkt_nscount(a->pkt), 0);
+	return ldns_rdf2str(ldns_rr_rdf(rr, 0));
+}
+
+/* A, AAAA, any other type and ANY: one CNAME to a member, as asked. */
+static void
+names_one_cname(void **state)
+{
+	static const ldns_rr_type types[] = { LDNS_RR_TYPE_A,
+	    LDNS_RR_TYPE_AAAA, LDNS_RR_TYPE_MX, LDNS_RR_TYPE_TXT,
+	    LDNS_RR_TYPE_CNAME, LDNS_RR_TYPE_ANY };
+	struct mt	*t = *state;
+	struct ans	 a;
+	size_t		 i;
+	char		*tg;
+
+	for (i = 0; i < NITEMS(types); i++) {
+		ask(t, "CDN.lb.example.", types[i], i % 2 ? "" : NULL, &a);
+		tg = one_cname(&a, "CDN.lb.example.", 1, 30);
+		if (strcmp(tg, "a.cdn-one.example.") != 0 &&
+		    strcmp(tg, "b.cdn-two.example.") != 0)
+			fail_msg("type %d: target %s", types[i], tg);
+		free(tg);
+		assert_int_equal(a.naddr, 0);
+		ans_free(&a);
+	}
+	/* A static CNAME to it: both links of the chain. */
+	ask(t, "tocdn.lb.example.", LDNS_RR_TYPE_A, NULL, &a);
+	tg = one_cname(&a, "cdn.lb.example.", 2, 30);
+	assert_true(strcmp(tg, "a.cdn-one.example.") == 0 ||
+	    strcmp(tg, "b.cdn-two.example.") == 0);
+	free(tg);
+	ans_free(&a);
+	ask(t, "tocdn.lb.example.", LDNS_RR_TYPE_TXT, NULL, &a);
+	free(one_cname(&a, "cdn.lb.example.", 2, 30));
+	ans_free(&a);
+}
+
+/*
+ * Weights 7:3 over 10,000 answers: 7,000 expected, sd 45.8; a member
+ * whose check fails is never answered; all down: the fallback_cname.
+ */
+static void
+names_weighted_and_health(void **state)
+{
+	struct mt	*t = *state;
+	struct ans	 a;
+	size_t		 i, na = 0, nb = 0;
+	char		*tg;
+
+	for (i = 0; i < 10000; i++) {
+		ask(t, "cdn.lb.example.", i % 2 ? LDNS_RR_TYPE_A :
+		    LDNS_RR_TYPE_AAAA, NULL, &a);
+		tg = one_cname(&a, "cdn.lb.example.", 1, 30);
+		na += strcmp(tg, "a.cdn-one.example.") == 0;
+		nb += strcmp(tg, "b.cdn-two.example.") == 0;
+		free(tg);
+		ans_free(&a);
+	}
+	if (na < 6800 || na > 7200 || na + nb != 10000)
+		fail_msg("7:3 weights gave %zu and %zu of 10,000", na, nb);
+	health_set_state(t->health, slot_of(t, "192.0.2.80"), HEALTH_DOWN);
+	for (i = 0; i < 200; i++) {
+		ask(t, "cdn.lb.example.", LDNS_RR_TYPE_A, NULL, &a);
+		tg = one_cname(&a, "cdn.lb.example.", 1, 10);
+		assert_string_equal(tg, "b.cdn-two.example.");
+		free(tg);
+		ans_free(&a);
+	}
+	health_set_state(t->health, slot_of(t, "192.0.2.81"), HEALTH_DOWN);
+	ask(t, "cdn.lb.example.", LDNS_RR_TYPE_A, NULL, &a);
+	tg = one_cname(&a, "cdn.lb.example.", 1, 10);
+	assert_string_equal(tg, "sorry.example.");
+	free(tg);
+	ans_free(&a);
 }
 
 /* ---------------------------------------------------------- families */
@@ -1463,11 +1572,11 @@ config_errors(void **state)
 		    "7: pool \"web\": more than 256 members" } },
 		{ "pool-member-not-group", {
 		    "8: pool \"web\": a member must be a group { address = "
-		    "...; }",
+		    "...; } or { name = ...; }",
 		    "10: pool \"web\": a member must be a group { address = "
-		    "...; }",
+		    "...; } or { name = ...; }",
 		    "11: pool \"web\": a member must be a group { address = "
-		    "...; }" } },
+		    "...; } or { name = ...; }" } },
 		{ "pool-bad-check-address", {
 		    "9: pool \"web\": bad check_address \"192.0.2.300\"",
 		    "11: pool \"web\": bad check_address \"localhost\"",
@@ -1850,6 +1959,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(pool_is_one_rrset, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(names_one_cname, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(names_weighted_and_health,
+		    setup, teardown),
 		cmocka_unit_test(config_errors),
 		cmocka_unit_test(config_lists_as_groups),
 		cmocka_unit_test(config_fallback_implied),

@@ -117,6 +117,7 @@ static const char managed_zone[] =
 	"soa = { mname = \"ns\"; rname = \"h\"; };\n"
 	"ns = [ \"ns.example.net.\" ];\n"
 	"records = [ \"alias CNAME www\", \"www TXT \\\"x\\\"\",\n"
+	"  \"tocw CNAME cw\",\n"
 	"  \"*.w A 192.0.2.99\", \"*.wc CNAME www\",\n"
 	"  \"d DNAME example.net.\", \"in DNAME m.example.\",\n"
 	"  \"d2 DNAME in.m.example.\" ];\n"
@@ -129,7 +130,12 @@ static const char managed_zone[] =
 	"  { address = \"192.0.2.12\"; weight = 0; region = \"us\"; },\n"
 	"  { address = \"192.0.2.13\"; weight = 2; region = \"us\"; },\n"
 	"  { address = \"2001:db8::10\"; region = \"eu\"; },\n"
-	"  { address = \"2001:db8::11\"; } ); }; };\n"
+	"  { address = \"2001:db8::11\"; } ); };\n"
+	"  names = { check = \"web\"; members = (\n"
+	"  { name = \"a.cdn-one.example.\"; weight = 7;\n"
+	"    check_address = \"192.0.2.80\"; region = \"eu\"; },\n"
+	"  { name = \"b.cdn-two.example.\"; weight = 3; priority = 2;\n"
+	"    check_address = \"192.0.2.81\"; } ); }; };\n"
 	"names = {\n"
 	"  www = { pool = \"web\"; strategy = \"weighted\"; max_answers = 2; };\n"
 	"  rr = { pool = \"web\"; strategy = \"round_robin\"; };\n"
@@ -147,6 +153,13 @@ static const char managed_zone[] =
 	"  fb = { pool = \"web\"; fallback = [ \"203.0.113.1\" ]; };\n"
 	"  fc = { pool = \"web\"; fallback_cname = \"sorry.example.net.\"; };\n"
 	"  cdn = { owner = \"*.cdn\"; pool = \"web\"; };\n"
+	"  cw = { pool = \"names\"; strategy = \"weighted\";\n"
+	"    fallback_cname = \"sorry.example.net.\"; };\n"
+	"  cfo = { pool = \"names\"; strategy = \"failover\"; };\n"
+	"  chash = { pool = \"names\"; strategy = \"ip_hash\"; };\n"
+	"  cgeo = { pool = \"names\"; strategy = \"geo\"; };\n"
+	"  ctier = { owner = \"*.ct\"; pool = \"names\"; chain = [ \"up\",\n"
+	"    \"priority\", \"weighted\", \"first 1\" ]; };\n"
 	"};\n";
 
 static const char *const qnames[] = {
@@ -154,6 +167,9 @@ static const char *const qnames[] = {
 	"lc.m.example", "lr.m.example", "ih.m.example", "geo.m.example",
 	"hand.m.example", "sf.m.example", "nd.m.example", "fb.m.example",
 	"fc.m.example", "alias.m.example", "m.example", "nx.m.example",
+	/* Pools of names: one CNAME, by each kind of chain. */
+	"cw.m.example", "cfo.m.example", "chash.m.example", "CGeo.m.example",
+	"x.ct.m.example", "tocw.m.example", "cw.in.m.example",
 	/* Wildcards: static, a CNAME to a managed name, managed. */
 	"a.b.w.m.example", "Long-Name.wc.m.example", "edge.cdn.m.example",
 	"Below.The.d.m.example",
