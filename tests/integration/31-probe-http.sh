@@ -193,6 +193,9 @@ expect_eq "... and never first" 0 \
 expect_eq "least_rtt: the quick backend first, though listed second" \
     "10 127.0.0.11 127.0.0.10" "$(orders rtt.http.test 10)" "$LOG1"
 
-expect_eq "no local errors" 0 "$(grep -c 'local error' "$LOG1")" "$LOG1"
+# A check that failed on our side ("local error: ...").  The notice that
+# the prober fell behind on a loaded machine is not one: its late results
+# are kept from the targets' state by design (tested in 34).
+expect_eq "no check failed with a local error" 0 "$(grep -c 'local error:' "$LOG1")" "$LOG1"
 stop_daemon
 finish

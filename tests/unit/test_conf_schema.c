@@ -71,12 +71,17 @@ static void
 want_key(struct man_key *m, size_t n, const char *sec, const char *key)
 {
 	size_t	 i;
+	bool	 found = false;
 
+	/* A section may hold two tables with a key of the same name (a
+	   pool's "name" and a member's): each entry is one of them. */
 	for (i = 0; i < n; i++)
 		if (strcmp(m[i].sec, sec) == 0 && strcmp(m[i].key, key) == 0) {
 			m[i].seen = true;
-			return;
+			found = true;
 		}
+	if (found)
+		return;
 	fail_msg("steerdns.conf(5) has no \".It Ic %s\" under .Sh %s", key,
 	    sec);
 }
