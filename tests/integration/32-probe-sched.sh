@@ -77,7 +77,7 @@ for path in ("/steady", "/jittery"):
     n = sum(1 for x in t if t[0] + 0.5 <= x < t[0] + 7.5)
     gaps = sorted(b - a for a, b in zip(t[1:], t[2:]))
     med = gaps[len(gaps) // 2]
-    near = sum(1 for g in gaps if abs(g - 0.5) <= 0.06)
+    near = sum(1 for g in gaps if abs(g - 0.5) <= 0.1)
     far = sum(1 for g in gaps if abs(g - 0.5) > 0.1)
     print("%s n=%d gaps=%d med=%.3f near=%d far=%d spread=%.3f" % (
         path[1:], n, len(gaps), med, near, far, gaps[-2] - gaps[1]))
@@ -104,7 +104,7 @@ if ! timed; then
     vg_skip "jitter 0: runs one interval apart" "timing"
 elif [ -n "$G" ] && [ "$G" -ge 8 ] && [ $((NEAR * 10)) -ge $((G * 7)) ] &&
     awk "BEGIN { exit !($MED >= 0.46 && $MED <= 0.56) }"; then
-    ok "jitter 0: runs one interval apart ($NEAR of $G within 60 ms)"
+    ok "jitter 0: runs one interval apart ($NEAR of $G within 100 ms)"
 else
     notok "jitter 0: runs one interval apart" "$(grep steady "$T/sched.out")"
 fi
@@ -192,12 +192,18 @@ start_daemon "$T/steerdns.conf" || bail "daemon did not start"
 ELAPSED=$(( $(ms_now) - T0 ))
 LATEDOWN=$(order latedown.sched.test)
 LATEUP=$(order lateup.sched.test)
+# The daemon's own measure of the wait ("first checks N s" in its ready
+# line): the bound is 4 s, the late results come at 5.5 s, and how long
+# the start took around it does not matter.
+WAIT=$(sed -n 's/.*ready: .*first checks \([0-9.]*\) s).*/\1/p' "$DAEMON_LOG")
 if ! timed; then
     vg_skip "ready after the bound of timeout + 1 s" "timing"
-elif [ "$ELAPSED" -ge 3500 ] && [ "$ELAPSED" -lt 5500 ]; then
-    ok "ready after the bound of timeout + 1 s (${ELAPSED} ms)"
+elif [ -n "$WAIT" ] && awk "BEGIN { exit !($WAIT >= 3.9 && $WAIT < 5.3) }"
+then
+    ok "ready after the bound of timeout + 1 s (first checks $WAIT s, start ${ELAPSED} ms)"
 else
-    notok "ready after the bound of timeout + 1 s (4 s)" "got ${ELAPSED} ms"
+    notok "ready after the bound of timeout + 1 s (4 s)" \
+        "first checks ${WAIT:-?} s, start ${ELAPSED} ms" "$(grep ready: "$DAEMON_LOG")"
 fi
 check "the targets without a result are logged" logged "$DAEMON_LOG" \
     "health: 2 targets without a first result yet; going on"
