@@ -538,7 +538,7 @@ flush(struct fleet *f)
 	size_t		 n, bytes;
 
 	ev_timer_stop(f->loop, &f->flush_w);
-	if (!f->connected || f->txn[0] != NULL)
+	if (!f->connected || f->txn[0] != NULL || f->held)
 		return;
 	while (f->nbq > 0) {
 		ops = json_array();
@@ -575,6 +575,14 @@ fleet_kick(struct fleet *f)
 		ev_timer_set(&f->flush_w, 0.001, 0);
 		ev_timer_start(f->loop, &f->flush_w);
 	}
+}
+
+void
+fleet_hold(struct fleet *f, bool hold)
+{
+	f->held = hold;
+	if (!hold)
+		fleet_kick(f);
 }
 
 /* The checks changed this node's verdict of slot i. */

@@ -55,6 +55,12 @@ struct fleet_info {
  * cannot be set up.
  */
 struct fleet	*fleet_new(struct ev_loop *, struct server *);
+/*
+ * Hold this node's verdicts back (true) while the first round of checks
+ * runs, so that each bucket is written once, with every first result in
+ * it, instead of again at each result; false writes what is held.
+ */
+void		 fleet_hold(struct fleet *, bool);
 /* Leave: revoke the lease (best effort, bounded), free.  NULL: nothing. */
 void		 fleet_free(struct fleet *);
 

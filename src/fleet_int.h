@@ -96,6 +96,8 @@ struct fleet {
 	bool			 connected, synced, logged;
 	bool			 reading;	/* a whole read is applied */
 	bool			 local_change;	/* merging a change of ours */
+	bool			 held;		/* fleet_hold(): no verdict
+						   written */
 	double			 since;
 	char			 error[160];
 	uint32_t		 lag_ms, lag_max_ms;

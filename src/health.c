@@ -241,8 +241,15 @@ health_record(struct health *h, size_t i, enum probe_result r,
 	if (first && pending && want == HEALTH_UP)
 		atomic_store_explicit(&s->up_at, atomic_load_explicit(&h->now,
 		    memory_order_relaxed), memory_order_relaxed);
-	if (want == st)
+	if (want == st) {
+		/*
+		 * No change, but a fleet learns this node's first verdict:
+		 * its bucket must be written with this target in it.
+		 */
+		if (first && h->shared && h->notify != NULL)
+			h->notify(h->notify_arg, i);
 		return false;
+	}
 	if (first) {
 		t->local = want;
 		if (!h->shared)

@@ -102,7 +102,8 @@ struct health {
 	bool			 shared;	/* the fleet decides the state:
 						   health_record() keeps the
 						   verdict in track.local */
-	/* Shared: told of each change of this node's verdict. */
+	/* Shared: told of each change of this node's verdict, and of its
+	   first verdict even when that is the initial state. */
 	void			(*notify)(void *arg, size_t i);
 	void			*notify_arg;
 };

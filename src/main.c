@@ -728,14 +728,19 @@ main(int argc, char *argv[])
 	/*
 	 * Join the fleet while the first checks run: the first answers
 	 * should already be the fleet's, if the store answers in time.
+	 * Our own verdicts go out once, when the first round is done.
 	 */
 	if (c->fleet.node != NULL && (srv.fleet = fleet_new(loop, &srv)) ==
 	    NULL)
 		fatalx("cannot join the fleet: see above");
+	if (srv.fleet != NULL)
+		fleet_hold(srv.fleet, true);
 	probe_start(srv.probe, probes_ready_cb, loop);
 	/* ev_run() forgets a break that came before it. */
 	while (!probed && !stopping)
 		ev_run(loop, EVRUN_ONCE);
+	if (srv.fleet != NULL)
+		fleet_hold(srv.fleet, false);
 	t_fleet = util_mono() + FLEET_START_WAIT;
 	while (srv.fleet != NULL && !fleet_synced(srv.fleet) && !stopping &&
 	    util_mono() < t_fleet) {

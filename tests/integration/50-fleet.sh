@@ -157,6 +157,15 @@ if wait_until 5000 live3 1 && live3 2 && live3 3; then
 else
     notok "every node is connected and sees 3 live nodes" "$(cat "$T/ctl.out")"
 fi
+# Every node's first verdict of every target reaches the others, also
+# when it is the initial state (up), which changes nothing locally.
+votes9() { fleet_py 1 "f['votes'] == 9" && fleet_py 2 "f['votes'] == 9" &&
+    fleet_py 3 "f['votes'] == 9"; }
+if wait_until 3000 votes9; then
+    ok "every node holds 3 verdicts of each of the 3 targets ($WAITED)"
+else
+    notok "every node holds 3 verdicts of each of the 3 targets" "$(cat "$T/ctl.out")"
+fi
 # fetch N PATH OUT: GET PATH from node N's metrics address
 fetch() {
     "$PYTHON" -c 'import sys, urllib.request; open(sys.argv[4], "wb").write(urllib.request.urlopen("http://%s:%s%s" % (sys.argv[1], sys.argv[2], sys.argv[3]), timeout=5).read())' "127.0.0.1$1" "$MP" "$2" "$3"

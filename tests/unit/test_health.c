@@ -208,6 +208,41 @@ shared_table_keeps_the_verdict_local(void **state)
 	health_free(h);
 }
 
+/*
+ * A first result that matches the initial state changes nothing, but the
+ * fleet must still hear of it: until then this node has no verdict of the
+ * target to publish.  Later results that change nothing tell nobody.
+ */
+static void
+shared_first_verdict_is_told(void **state)
+{
+	struct health	*h = health_new(1);
+	size_t		 told[1] = { 0 };
+	double		 now = 0;
+
+	(void)state;
+	h->shared = true;
+	h->notify = count_notify;
+	h->notify_arg = told;
+	assert_false(h->track[0].seen);
+	assert_false(health_record(h, 0, OK, 2, 2, ++now));
+	assert_true(h->track[0].seen);
+	assert_int_equal(h->track[0].local, HEALTH_UP);
+	assert_int_equal(told[0], 1);
+	assert_false(health_record(h, 0, OK, 2, 2, ++now));
+	assert_int_equal(told[0], 1);
+	/* A local error is no verdict: nobody told. */
+	health_free(h);
+	h = health_new(1);
+	h->shared = true;
+	h->notify = count_notify;
+	h->notify_arg = told;
+	told[0] = 0;
+	assert_false(health_record(h, 0, PROBE_LOCAL_ERROR, 2, 2, ++now));
+	assert_int_equal(told[0], 0);
+	health_free(h);
+}
+
 static void
 admin_beats_checks(void **state)
 {
@@ -396,6 +431,7 @@ main(void)
 		cmocka_unit_test(first_result_decides_initial_down),
 		cmocka_unit_test(local_error_never_downs),
 		cmocka_unit_test(shared_table_keeps_the_verdict_local),
+		cmocka_unit_test(shared_first_verdict_is_told),
 		cmocka_unit_test(admin_beats_checks),
 		cmocka_unit_test(result_names),
 		cmocka_unit_test(pending_until_first_result),
