@@ -311,6 +311,34 @@ apply_json(struct fleet *f, struct fleet_state *st, const json_t *kv,
 	free(value);
 }
 
+/*
+ * In the first minute, say when this node holds every live node's
+ * verdict of every target, each time that is true of more nodes than the
+ * last time: how long the fleet took to be one at start
+ * (contrib/bench/fleet.sh reads it).  A fleet whose nodes probe
+ * different targets may never get there; that is not an error.
+ */
+static void
+note_whole(struct fleet *f)
+{
+	struct fleet_info	 fi;
+	size_t			 i, n = 0;
+
+	if (ev_now(f->loop) - f->joined > 60 ||
+	    fleet_nodes_live(f->st) <= f->whole)
+		return;
+	for (i = 0; i < f->nslots; i++)
+		if (f->tmap[i] != SIZE_MAX)
+			n++;
+	fleet_info(f, &fi);
+	if (n == 0 || fi.votes < n * fi.nodes_live)
+		return;
+	f->whole = fi.nodes_live;
+	log_info("fleet: every verdict of %zu node%s on %zu target%s held, "
+	    "%.2f s after joining", fi.nodes_live, fi.nodes_live == 1 ? "" :
+	    "s", n, n == 1 ? "" : "s", ev_now(f->loop) - f->joined);
+}
+
 static void
 watch_event(void *arg, json_t *result)
 {
@@ -357,6 +385,7 @@ watch_event(void *arg, json_t *result)
 		    strcmp(type, "DELETE") == 0, true);
 	}
 	fleet_merge_pending(f);
+	note_whole(f);
 }
 
 static void
@@ -610,6 +639,7 @@ fleet_new(struct ev_loop *loop, struct server *srv)
 	f = xcalloc(1, sizeof(*f));
 	f->srv = srv;
 	f->loop = loop;
+	f->joined = ev_time();
 	if ((f->cv = curlev_new(loop)) == NULL) {
 		free(f);
 		return NULL;

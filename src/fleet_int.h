@@ -98,6 +98,9 @@ struct fleet {
 	bool			 local_change;	/* merging a change of ours */
 	bool			 held;		/* fleet_hold(): no verdict
 						   written */
+	size_t			 whole;		/* live nodes when all their
+						   verdicts were last held */
+	double			 joined;	/* fleet_new(), wall clock */
 	double			 since;
 	char			 error[160];
 	uint32_t		 lag_ms, lag_max_ms;

@@ -166,6 +166,10 @@ if wait_until 3000 votes9; then
 else
     notok "every node holds 3 verdicts of each of the 3 targets" "$(cat "$T/ctl.out")"
 fi
+for k in 1 2 3; do
+    check "node $k logs when it holds every verdict of the 3 nodes" logged \
+        "${NLOG[$k]}" "fleet: every verdict of 3 nodes on 3 targets held"
+done
 # fetch N PATH OUT: GET PATH from node N's metrics address
 fetch() {
     "$PYTHON" -c 'import sys, urllib.request; open(sys.argv[4], "wb").write(urllib.request.urlopen("http://%s:%s%s" % (sys.argv[1], sys.argv[2], sys.argv[3]), timeout=5).read())' "127.0.0.1$1" "$MP" "$2" "$3"
