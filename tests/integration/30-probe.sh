@@ -21,7 +21,7 @@ D2PORT=$(port 1)        # the second steerdns (dns check target)
 # worth a quarter of its timeout is the prober's own lateness, and a
 # loaded sanitizer build stalled 78 ms during a 0.3 s one.
 sc() { awk -v v="$1" -v s="$SLOW" 'BEGIN { printf "%g", v * s }'; }
-IV=$(sc 0.5) TO=$(sc 0.4) IV2=$(sc 1.0) TO3=$(sc 0.8)
+IV=$(sc 0.5) TO=$(sc 0.4) IV2=$(sc 1.0) TO3=$(sc 0.8) SLP=$(sc 5)
 TOS=$(awk -v v="$TO" 'BEGIN { printf "%.1fs", v }')
 TO3S=$(awk -v v="$TO3" 'BEGIN { printf "%.1fs", v }')
 
@@ -67,7 +67,7 @@ checks = {
            rise = 1; fall = 1;
            command = "test -e $FLAG && test \"\$1\" = 127.0.0.20 && test \"\$2\" = 8080 && test \"\$STEERDNS_ADDRESS:\$STEERDNS_PORT\" = 127.0.0.20:8080"; };
   slow = { type = "exec"; interval = $IV2; timeout = $TO3; rise = 1; fall = 1;
-           command = "sleep 5"; };
+           command = "sleep $SLP"; };
 };
 pools = {
   web = { check = "web"; members = ( { address = "127.0.0.2"; },
@@ -131,9 +131,9 @@ check "exec check past its timeout: killed and down" \
 # Only our daemon's children count (other tests may run sleep 5 too);
 # as a child subreaper it also adopts what a killed command left.
 sleep 1.2
-n=$(pgrep -P "$PID1" -fx 'sleep 5' | wc -l)
+n=$(pgrep -P "$PID1" -fx "sleep $SLP" | wc -l)
 if [ "$n" -le 1 ]; then ok "the slow check's processes are killed ($n left)"
-else notok "the slow check's processes are killed" "$n 'sleep 5' running"; fi
+else notok "the slow check's processes are killed" "$n 'sleep $SLP' running"; fi
 
 # ---- a backend stops: gone within fall x interval + 1 s
 stop_backend 127.0.0.3 "$BP"

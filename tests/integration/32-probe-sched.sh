@@ -205,8 +205,15 @@ else
     notok "ready after the bound of timeout + 1 s (4 s)" \
         "first checks ${WAIT:-?} s, start ${ELAPSED} ms" "$(grep ready: "$DAEMON_LOG")"
 fi
-check "the targets without a result are logged" logged "$DAEMON_LOG" \
-    "health: 2 targets without a first result yet; going on"
+# Under memcheck forking the 32 busy commands takes seconds, so some of
+# them have no result at the bound either: 2 or more.
+NORES=$(sed -n 's/.*health: \([0-9]*\) targets without a first result yet; going on.*/\1/p' "$DAEMON_LOG")
+if [ "${NORES:-0}" -eq 2 ] || { ! timed && [ "${NORES:-0}" -ge 2 ]; }; then
+    ok "the targets without a result are logged ($NORES)"
+else
+    notok "the targets without a result are logged" \
+        "$(grep -E 'without a first result|ready:' "$DAEMON_LOG")"
+fi
 expect_eq "initial down, no result yet: left out (nodata)" "" "$LATEDOWN" \
     "$DAEMON_LOG"
 expect_eq "initial up (the default), no result yet: answered" 127.0.2.2 \

@@ -193,7 +193,11 @@ for run in 1 2 3; do
     [ -n "$m" ] && { [ -z "$ms" ] || [ "$m" -lt "$ms" ]; } && ms=$m
 done
 http GET /status "$T/size.html" >/dev/null
-check "1,003 members: the page loads in Chromium in under a second (${ms:-?} ms, $(wc -c <"$T/size.html") bytes)" \
-    test -n "$ms" -a "${ms:-99999}" -lt 1000
+if ! timed; then
+    vg_skip "1,003 members: the page loads in under a second (${ms:-?} ms)" "timing"
+else
+    check "1,003 members: the page loads in Chromium in under a second (${ms:-?} ms, $(wc -c <"$T/size.html") bytes)" \
+        test -n "$ms" -a "${ms:-99999}" -lt 1000
+fi
 stop_daemon
 finish
