@@ -322,16 +322,13 @@ static void
 note_whole(struct fleet *f)
 {
 	struct fleet_info	 fi;
-	size_t			 i, n = 0;
+	size_t			 n;
 
 	if (ev_now(f->loop) - f->joined > 60 ||
 	    fleet_nodes_live(f->st) <= f->whole)
 		return;
-	for (i = 0; i < f->nslots; i++)
-		if (f->tmap[i] != SIZE_MAX)
-			n++;
 	fleet_info(f, &fi);
-	if (n == 0 || fi.votes < n * fi.nodes_live)
+	if ((n = fi.targets) == 0 || fi.votes < n * fi.nodes_live)
 		return;
 	f->whole = fi.nodes_live;
 	log_info("fleet: every verdict of %zu node%s on %zu target%s held, "

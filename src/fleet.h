@@ -34,6 +34,7 @@ struct fleet_info {
 						   hash is not ours */
 	size_t		 votes;		/* verdicts of live nodes on our
 					   targets, ours included */
+	size_t		 targets;	/* our targets the fleet shares */
 	uint32_t	 lag_ms;	/* of the last change seen, from its
 					   writer's clock to ours */
 	uint32_t	 lag_max_ms;	/* since start */

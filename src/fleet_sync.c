@@ -516,6 +516,7 @@ fleet_info(const struct fleet *f, struct fleet_info *out)
 		if (down > 0 && down < voters)
 			out->disagree++;
 		out->votes += voters;
+		out->targets++;
 	}
 	out->lag_ms = f->lag_ms;
 	out->lag_max_ms = f->lag_max_ms;
