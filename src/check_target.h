@@ -53,6 +53,8 @@ struct check_target {
 	ev_timer		 tmo;		/* check_timer_start() */
 	ev_io			 io;		/* a kind's socket */
 	int			 fd;		/* -1: none */
+	bool			 kept;		/* fd stays open between runs
+						   (tcp: disconnected) */
 	bool			 running;	/* a run is in flight */
 	bool			 busy;		/* the kind still holds the
 						   last run (a process) */

@@ -3,6 +3,7 @@
 /* SPDX-License-Identifier: ISC */
 #include "config.h"
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -562,6 +563,216 @@ sock_open_source_not_here(void **state)
 	assert_false(t.running);
 }
 
+/*
+ * tcp checks: a target keeps its socket between runs, disconnected, and
+ * connects it again from a new port each run.
+ */
+extern const struct check_kind	 check_kind_tcp;
+
+static const struct conf_check	 tcp_ck = { .name = "t", .kind =
+    &check_kind_tcp, .interval = 1, .timeout = 0.4, .rise = 1, .fall = 1 };
+/* Long enough for a dropped SYN's first retry (1 s). */
+static const struct conf_check	 tcp_ck_slow = { .name = "t", .kind =
+    &check_kind_tcp, .interval = 5, .timeout = 4, .rise = 1, .fall = 1 };
+
+/* A listener on 127.0.0.1 (port 0: any) with the given backlog. */
+static int
+tcp_listener(uint16_t *port, int backlog)
+{
+	struct sockaddr_in	 sin = { .sin_family = AF_INET };
+	socklen_t		 sl = sizeof(sin);
+	int			 fd, one = 1;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons(*port);
+	assert_true((fd = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
+	    sizeof(one)), 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(listen(fd, backlog), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &sl), 0);
+	*port = ntohs(sin.sin_port);
+	return fd;
+}
+
+/* A tcp target for 127.0.0.1:port sharing the kind's state s. */
+static void
+tcp_target(struct check_target *t, void *s, uint16_t port)
+{
+	sock_target(t, NULL, NULL);
+	((struct sockaddr_in *)&t->ss)->sin_port = htons(port);
+	t->ck = &tcp_ck;
+	t->kind = &check_kind_tcp;
+	t->kstate = s;
+	ev_init(&t->io, NULL);
+}
+
+/* One run of t, which on loopback ends within the call. */
+static enum probe_result
+tcp_once(struct check_target *t)
+{
+	int	 n = done_n;
+
+	t->running = true;
+	check_kind_tcp.run(t);
+	assert_int_equal(done_n, n + 1);
+	assert_false(ev_is_active(&t->io));
+	return done_r;
+}
+
+/* The peer port of the next connection in l's queue. */
+static uint16_t
+accepted_port(int l)
+{
+	struct sockaddr_in	 sin;
+	socklen_t		 sl = sizeof(sin);
+	int			 fd;
+
+	assert_true((fd = accept(l, (struct sockaddr *)&sin, &sl)) >= 0);
+	close(fd);
+	return ntohs(sin.sin_port);
+}
+
+static void
+tcp_keeps_its_socket(void **state)
+{
+	struct check_target	 t;
+	void			*s;
+	uint16_t		 port = 0, p1, p2;
+	int			 l, fd;
+
+	(void)state;
+	s = check_kind_tcp.start(ev_default_loop(0));
+	l = tcp_listener(&port, 16);
+	tcp_target(&t, s, port);
+	assert_int_equal(tcp_once(&t), PROBE_OK);
+	assert_true(t.fd >= 0);
+	assert_true(t.kept);
+	fd = t.fd;
+	p1 = accepted_port(l);
+	assert_int_equal(tcp_once(&t), PROBE_OK);
+	assert_int_equal(t.fd, fd);		/* the same socket */
+	p2 = accepted_port(l);
+	assert_int_not_equal(p1, p2);		/* from a new port */
+	/* Refused, then accepting again: the kept socket tells both. */
+	close(l);
+	assert_int_equal(tcp_once(&t), PROBE_REFUSED);
+	assert_string_equal(done_reason, "");	/* the generic reason */
+	assert_int_equal(t.fd, fd);
+	l = tcp_listener(&port, 16);
+	assert_int_equal(tcp_once(&t), PROBE_OK);
+	assert_int_equal(t.fd, fd);
+	(void)accepted_port(l);
+	check_kind_tcp.target_fini(&t);
+	assert_int_equal(t.fd, -1);
+	assert_false(t.kept);
+	close(l);
+	check_kind_tcp.stop(s);
+}
+
+/*
+ * A full accept queue drops the SYN: the run is watched, and given up on
+ * (cancel, as at the time limit).  The kept socket is watched again on
+ * the next run without waking before the listener answers, then tells
+ * the new connection once the queue has room.
+ */
+static void
+tcp_kept_socket_watched(void **state)
+{
+	struct ev_loop		*loop = ev_default_loop(0);
+	struct check_target	 t;
+	void			*s;
+	uint16_t		 port = 0;
+	int			 l, hold, i, fd;
+
+	(void)state;
+	s = check_kind_tcp.start(loop);
+	l = tcp_listener(&port, 0);
+	tcp_target(&t, s, port);
+	t.ck = &tcp_ck_slow;
+	/* Fill the queue: backlog 0 takes one connection. */
+	assert_int_equal(tcp_once(&t), PROBE_OK);
+	hold = t.fd;			/* t's socket, now connected */
+	t.fd = -1;
+	t.kept = false;
+	t.running = true;
+	check_kind_tcp.run(&t);
+	fd = t.fd;
+	assert_true(ev_is_active(&t.io));	/* in flight: watched */
+	for (i = 0; i < 20; i++) {
+		ev_run(loop, EVRUN_NOWAIT);
+		usleep(1000);
+	}
+	assert_int_equal(done_n, 1);
+	check_kind_tcp.cancel(&t);
+	ev_timer_stop(loop, &t.tmo);
+	t.running = false;
+	assert_false(ev_is_active(&t.io));
+	assert_int_equal(t.fd, fd);
+	assert_true(t.kept);
+	/* Again, on the socket given up on: no early wake, no result. */
+	t.running = true;
+	check_kind_tcp.run(&t);
+	assert_int_equal(t.fd, fd);
+	assert_true(ev_is_active(&t.io));
+	for (i = 0; i < 20; i++) {
+		ev_run(loop, EVRUN_NOWAIT);
+		usleep(1000);
+	}
+	assert_int_equal(done_n, 1);
+	/* Room in the queue: the SYN's retry gets through (1 s later). */
+	(void)accepted_port(l);
+	close(hold);
+	for (i = 0; i < 3000 && done_n == 1; i++) {
+		ev_run(loop, EVRUN_NOWAIT);
+		usleep(1000);
+	}
+	assert_int_equal(done_n, 2);
+	assert_int_equal(done_r, PROBE_OK);
+	assert_int_equal(t.fd, fd);
+	assert_false(ev_is_active(&t.io));
+	check_kind_tcp.target_fini(&t);
+	close(l);
+	check_kind_tcp.stop(s);
+}
+
+/* Sockets are kept for at most half the descriptor limit. */
+static void
+tcp_kept_bounded(void **state)
+{
+	struct check_target	 t[21];
+	struct rlimit		 rl, low;
+	void			*s;
+	uint16_t		 port = 0;
+	size_t			 i;
+	int			 l;
+
+	(void)state;
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	low = rl;
+	low.rlim_cur = 40;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	s = check_kind_tcp.start(ev_default_loop(0));
+	l = tcp_listener(&port, 64);
+	for (i = 0; i < 21; i++) {
+		tcp_target(&t[i], s, port);
+		assert_int_equal(tcp_once(&t[i]), PROBE_OK);
+		assert_int_equal(t[i].kept, i < 20);
+		assert_int_equal(t[i].fd == -1, i == 20);
+		(void)accepted_port(l);
+	}
+	/* One gives its socket up: the last may keep one now. */
+	check_kind_tcp.target_fini(&t[0]);
+	assert_int_equal(tcp_once(&t[20]), PROBE_OK);
+	assert_true(t[20].kept);
+	(void)accepted_port(l);
+	for (i = 1; i < 21; i++)
+		check_kind_tcp.target_fini(&t[i]);
+	close(l);
+	check_kind_tcp.stop(s);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &rl), 0);
+}
+
 int
 main(void)
 {
@@ -580,6 +791,9 @@ main(void)
 		cmocka_unit_test(reason_strings),
 		cmocka_unit_test(sock_open_binds_the_source),
 		cmocka_unit_test(sock_open_source_not_here),
+		cmocka_unit_test(tcp_keeps_its_socket),
+		cmocka_unit_test(tcp_kept_socket_watched),
+		cmocka_unit_test(tcp_kept_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
