@@ -70,16 +70,23 @@ grep -qw ready "$work/daemon.log" || die "not ready: $(tail "$work/daemon.log")"
 cpu() { awk '{ print $14 + $15 }' "/proc/$d_pid/stat"; }
 hz=$(getconf CLK_TCK)
 sleep 2
-c0=$(cpu) w0=$(now_us)
+# The checking window: from the first /metrics answer to the second.  The
+# CPU is read right after the first and right before the second, so that
+# neither rendering counts as the checks' (each is reported below).
 curl -s "http://127.0.0.1:$mp/metrics" >"$work/m0.txt"
+c0=$(cpu) w0=$(now_us)
 if [ -n "${PERF_OUT:-}" ]; then
     # A profile of the daemon over the run: PERF_OUT=file.
     perf record -q -F 999 -g -p "$d_pid" -o "$PERF_OUT" -- sleep "$dur" >/dev/null 2>&1
 else
     sleep "$dur"
 fi
-# Responsiveness while the checks run.
+c1=$(cpu) w1=$(now_us)
+curl -s "http://127.0.0.1:$mp/metrics" >"$work/m1.txt"
+w1m=$(now_us)
+# Responsiveness while the checks run, and what it costs the daemon.
 s_worst=0 m_worst=0
+c2=$(cpu) w2=$(now_us)
 for _ in 1 2 3 4 5; do
     a=$(now_us); src/steerdnsctl -c "$work/steerdns.conf" status >/dev/null; b=$(now_us)
     [ $((b - a)) -gt $s_worst ] && s_worst=$((b - a))
@@ -88,20 +95,26 @@ for _ in 1 2 3 4 5; do
     [ "$m" -gt $m_worst ] && m_worst=$m
     sleep 0.2
 done
-c1=$(cpu) w1=$(now_us)
+c3=$(cpu) w3=$(now_us)
 metric() { grep -F -- "$1 " "$2" | grep -v '^#' | head -n 1 | awk '{ print $NF }'; }
 results() { grep '^steerdns_probe_results_total' "$1" | awk '{ s += $NF } END { print s + 0 }'; }
 r0=$(results "$work/m0.txt") r1=$(results "$work/m1.txt")
 checks=$((r1 - r0))
 cpu_s=$(calc "printf \"%.3f\", ($c1 - $c0) / $hz")
 wall=$(calc "printf \"%.3f\", ($w1 - $w0) / 1e6")
+# The checks were counted from m0 to m1, which ended a little later.
+cwall=$(calc "printf \"%.3f\", ($w1m - $w0) / 1e6")
+probe_cpu_s=$(calc "printf \"%.3f\", ($c3 - $c2) / $hz")
+probe_wall=$(calc "printf \"%.3f\", ($w3 - $w2) / 1e6")
 a=$(now_us)
 kill -TERM "$d_pid"; wait "$d_pid" || true; d_pid=
 t_term=$(( $(now_us) - a ))
 echo "targets            $n $kind, interval 1 s, timeout 0.8 s, against a local sink"
 echo "ready after        $(secs $t_ready) s ($(grep -o 'first checks [0-9.]* s' "$work/daemon.log"))"
-echo "checks finished    $checks in $wall s ($(calc "printf \"%.0f\", $checks / $wall")/s)"
-echo "daemon cpu         $(calc "printf \"%.1f\", 100 * $cpu_s / $wall")% of one core, $(calc "printf \"%.1f\", $cpu_s * 1e6 / $checks") us per check"
+rate=$(calc "printf \"%.0f\", $checks / $cwall")
+echo "checks finished    $checks in $cwall s (${rate}/s)"
+echo "daemon cpu         $(calc "printf \"%.1f\", 100 * $cpu_s / $wall")% of one core over $wall s of checking, $(calc "printf \"%.1f\", $cpu_s * 1e6 / ($rate * $wall)") us per check"
+echo "probing the daemon $(calc "printf \"%.2f\", $probe_cpu_s") CPU-s of the daemon for 5 status and 5 /metrics in $probe_wall s (not in the figure above)"
 echo "false downs        $(metric 'steerdns_health_transitions_total{to="down"}' "$work/m1.txt")"
 echo "results not ok     $(grep '^steerdns_probe_results_total' "$work/m1.txt" | grep -v 'result="ok"' | awk '{ s += $NF } END { print s + 0 }') (late, ours: $(metric steerdns_probe_behind_total "$work/m1.txt"); rounds skipped: $(metric 'steerdns_probe_rounds_total{outcome="skipped"}' "$work/m1.txt"))"
 echo "steerdnsctl status $(calc "printf \"%.1f\", $s_worst / 1000") ms (worst of 5, process start included)"
