@@ -90,7 +90,7 @@ c2=$(cpu) w2=$(now_us)
 for _ in 1 2 3 4 5; do
     a=$(now_us); src/steerdnsctl -c "$work/steerdns.conf" status >/dev/null; b=$(now_us)
     [ $((b - a)) -gt $s_worst ] && s_worst=$((b - a))
-    m=$(curl -s -o "$work/m1.txt" -w '%{time_total}' "http://127.0.0.1:$mp/metrics")
+    m=$(curl -s -o "$work/m2.txt" -w '%{time_total}' "http://127.0.0.1:$mp/metrics")
     m=$(calc "printf \"%d\", $m * 1e6")
     [ "$m" -gt $m_worst ] && m_worst=$m
     sleep 0.2
@@ -115,8 +115,8 @@ rate=$(calc "printf \"%.0f\", $checks / $cwall")
 echo "checks finished    $checks in $cwall s (${rate}/s)"
 echo "daemon cpu         $(calc "printf \"%.1f\", 100 * $cpu_s / $wall")% of one core over $wall s of checking, $(calc "printf \"%.1f\", $cpu_s * 1e6 / ($rate * $wall)") us per check"
 echo "probing the daemon $(calc "printf \"%.2f\", $probe_cpu_s") CPU-s of the daemon for 5 status and 5 /metrics in $probe_wall s (not in the figure above)"
-echo "false downs        $(metric 'steerdns_health_transitions_total{to="down"}' "$work/m1.txt")"
-echo "results not ok     $(grep '^steerdns_probe_results_total' "$work/m1.txt" | grep -v 'result="ok"' | awk '{ s += $NF } END { print s + 0 }') (late, ours: $(metric steerdns_probe_behind_total "$work/m1.txt"); rounds skipped: $(metric 'steerdns_probe_rounds_total{outcome="skipped"}' "$work/m1.txt"))"
+echo "false downs        $(metric 'steerdns_health_transitions_total{to="down"}' "$work/m2.txt")"
+echo "results not ok     $(grep '^steerdns_probe_results_total' "$work/m2.txt" | grep -v 'result="ok"' | awk '{ s += $NF } END { print s + 0 }') (late, ours: $(metric steerdns_probe_behind_total "$work/m2.txt"); rounds skipped: $(metric 'steerdns_probe_rounds_total{outcome="skipped"}' "$work/m2.txt"))"
 echo "steerdnsctl status $(calc "printf \"%.1f\", $s_worst / 1000") ms (worst of 5, process start included)"
 echo "/metrics           $(calc "printf \"%.1f\", $m_worst / 1000") ms (worst of 5, curl)"
 echo "SIGTERM to exit    $(calc "printf \"%.1f\", $t_term / 1000") ms"
